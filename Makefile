@@ -1,0 +1,88 @@
+# vecsh: see README.md. `make run` sets up, builds and starts vecsh on the
+# demo data; `make check` sets up, builds and runs every test (also under
+# AddressSanitizer and UBSan); `make bench` measures.
+PREFIX ?= /usr/local
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKGS = readline zlib libutf8proc libcjson openblas
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -pthread $(CFLAGS)
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lreadline -lz -lutf8proc -lcjson -lopenblas) -lm -pthread
+SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+ENGINE_SRC = $(wildcard src/engine/*.c)
+CMD_SRC = $(wildcard src/cmd/*.c)
+CLI_SRC = src/cli/session.c src/cli/command.c src/cli/script.c src/cli/repl.c
+LIB_SRC = $(ENGINE_SRC) $(CMD_SRC) $(CLI_SRC)
+MAIN_SRC = src/cli/main.c
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+HDRS = $(wildcard include/vecsh/*.h src/*/*.h)
+
+DEMO = examples/data/glove-demo.txt.gz
+
+.PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench install clean
+
+all: build/vecsh
+
+deps:
+	@sh scripts/setup-deps.sh
+
+build/%.o: src/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/asan/%.o: src/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
+
+LIB_OBJ = $(LIB_SRC:src/%.c=build/%.o)
+LIB_OBJ_ASAN = $(LIB_SRC:src/%.c=build/asan/%.o)
+
+build/libvecsh.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/asan/libvecsh.a: $(LIB_OBJ_ASAN)
+	rm -f $@ && ar rcs $@ $^
+
+build/vecsh: build/cli/main.o build/libvecsh.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+build/asan/vecsh: build/asan/cli/main.o build/asan/libvecsh.a
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
+
+build/unit/%: tests/unit/%.c build/libvecsh.a $(HDRS)
+	@mkdir -p build/unit
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/libvecsh.a $(LIBS) -lcmocka
+
+build/asan/unit/%: tests/unit/%.c build/asan/libvecsh.a $(HDRS)
+	@mkdir -p build/asan/unit
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $< build/asan/libvecsh.a $(LIBS) -lcmocka
+
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/unit/%)
+UNIT_BIN_ASAN = $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
+
+run: deps build/vecsh
+	./build/vecsh $(DEMO)
+
+# Every test: unit tests, transcripts, examples and the man page check,
+# first with the normal build, then under AddressSanitizer and UBSan.
+check: deps
+	@$(MAKE) --no-print-directory check-fast
+	@$(MAKE) --no-print-directory check-asan
+
+check-fast: build/vecsh $(UNIT_BIN)
+	@sh tests/run-all.sh build
+
+check-asan: build/asan/vecsh $(UNIT_BIN_ASAN)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run-all.sh build/asan
+
+bench: deps build/vecsh
+	@sh bench/run.sh
+
+install: build/vecsh
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 build/vecsh $(DESTDIR)$(PREFIX)/bin/vecsh
+	install -m 644 man/vecsh.1 $(DESTDIR)$(PREFIX)/share/man/man1/vecsh.1
+
+clean:
+	rm -rf build

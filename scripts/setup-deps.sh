@@ -1,0 +1,29 @@
+#!/bin/sh
+# Install the Debian packages vecsh needs to build and test, if any are
+# missing: with apt-get when we are root (or have sudo), otherwise print the
+# exact command to run.
+set -u
+pkgs="build-essential pkg-config libreadline-dev libncurses-dev libopenblas-dev zlib1g-dev
+libutf8proc-dev libcjson-dev libcmocka-dev tmux"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "vecsh: installing missing build dependencies:$missing"
+if [ "$(id -u)" = 0 ]; then
+	sudo=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	sudo="sudo"
+else
+	echo "vecsh: please run:  sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get install -y -q $missing >/dev/null 2>&1 || {
+	$sudo apt-get update -q >/dev/null 2>&1
+	$sudo apt-get install -y -q $missing || {
+		echo "vecsh: apt-get failed; run:  sudo apt-get install -y$missing" >&2
+		exit 1
+	}
+}

@@ -1,0 +1,134 @@
+/* vecsh: a shell for exploring embeddings. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vecsh/command.h"
+#include "vecsh/repl.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "usage: vecsh [options] [FILE...]\n"
+	        "Explore word vectors: nearest neighbours, analogies, benchmarks.\n"
+	        "\n"
+	        "  FILE...            load these vector files at start\n"
+	        "  -c CMD             run the command CMD (may be repeated), then exit\n"
+	        "  -f SCRIPT          run the commands in SCRIPT, then exit\n"
+	        "  --bail             stop at the first command that fails\n"
+	        "  --format FMT       output format: table, tsv or json\n"
+	        "  -q, --quiet        no banner or informational messages\n"
+	        "  -h, --help         show this help\n"
+	        "  --version          show the version\n"
+	        "\n"
+	        "Without -c or -f, vecsh reads commands from the terminal (with history and Tab\n"
+	        "completion), or from standard input when it is not a terminal.\n"
+	        "Type 'help' inside vecsh for the commands; 'man vecsh' for the manual.\n");
+}
+
+static void on_sigint_batch(int sig)
+{
+	(void)sig;
+	vs_interrupted = 1;
+}
+
+int main(int argc, char **argv)
+{
+	vs_session s;
+	vs_session_init(&s);
+	enum { OPT_BAIL = 256, OPT_FORMAT, OPT_VERSION, OPT_LIST };
+	static const struct option longopts[] = {
+		{"bail", no_argument, NULL, OPT_BAIL},       {"format", required_argument, NULL, OPT_FORMAT},
+		{"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, OPT_VERSION}, {"list-commands", no_argument, NULL, OPT_LIST},
+		{NULL, 0, NULL, 0},
+	};
+	/* -c and -f run in the order given */
+	char **actions = calloc((size_t)argc, sizeof *actions);
+	char *kinds = calloc((size_t)argc + 1, 1);
+	int nactions = 0, bail = 0, c;
+	if (!actions || !kinds)
+		return 2;
+	while ((c = getopt_long(argc, argv, "c:f:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+		case 'f':
+			kinds[nactions] = (char)c;
+			actions[nactions++] = optarg;
+			break;
+		case 'q':
+			s.quiet = 1;
+			break;
+		case OPT_BAIL:
+			bail = 1;
+			break;
+		case OPT_FORMAT:
+			if (vs_output_format_parse(optarg, &s.format) < 0) {
+				fprintf(stderr, "vecsh: --format takes table, tsv or json, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("vecsh %s\n", VECSH_VERSION);
+			return 0;
+		case OPT_LIST:
+			for (size_t i = 0; i < vs_ncommands; i++)
+				printf("%s\n", vs_commands[i]->name);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	int interactive = nactions == 0 && isatty(STDIN_FILENO);
+	s.interactive = interactive;
+	if (!interactive) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_sigint_batch;
+		sigaction(SIGINT, &sa, NULL);
+	}
+	int failed = 0;
+	for (int i = optind; i < argc && !(failed && bail); i++)
+		if (vs_load_into_session(&s, argv[i], NULL, 0, 0, 0) < 0)
+			failed = 1;
+	if (!(failed && bail)) {
+		if (nactions) {
+			for (int i = 0; i < nactions && !s.quit && !(failed && bail); i++) {
+				if (kinds[i] == 'c') {
+					s.script = "-c";
+					s.line_no = (size_t)i + 1;
+					vs_interrupted = 0;
+					if (vs_run_line(&s, actions[i]) < 0)
+						failed = 1;
+				} else {
+					FILE *f = strcmp(actions[i], "-") == 0 ? stdin : fopen(actions[i], "r");
+					if (!f) {
+						fprintf(stderr, "vecsh: %s: cannot open the script\n", actions[i]);
+						failed = 1;
+						continue;
+					}
+					if (vs_run_script(&s, f, actions[i], bail) < 0)
+						failed = 1;
+					if (f != stdin)
+						fclose(f);
+				}
+			}
+		} else if (interactive) {
+			vs_repl(&s);
+		} else if (vs_run_script(&s, stdin, "-", bail) < 0) {
+			failed = 1;
+		}
+	}
+	failed |= s.failed;
+	vs_session_free(&s);
+	free(actions);
+	free(kinds);
+	return failed ? 1 : 0;
+}

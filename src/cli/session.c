@@ -1,0 +1,136 @@
+#include "vecsh/session.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vecsh/query.h"
+
+void vs_session_init(vs_session *s)
+{
+	memset(s, 0, sizeof *s);
+	s->active = -1;
+	s->out = stdout;
+	s->msg = stderr;
+}
+
+void vs_session_free(vs_session *s)
+{
+	for (size_t i = 0; i < s->nsets; i++)
+		vs_vecset_free(s->sets[i]);
+	free(s->sets);
+	vs_result_free(s->last);
+	s->sets = NULL;
+	s->nsets = 0;
+	s->last = NULL;
+}
+
+static void vmessage(vs_session *s, const char *kind, const char *fmt, va_list ap)
+{
+	fflush(s->out);
+	if (s->script)
+		fprintf(s->msg, "vecsh: %zu: %s", s->line_no, kind);
+	else
+		fprintf(s->msg, "vecsh: %s", kind);
+	vfprintf(s->msg, fmt, ap);
+	fputc('\n', s->msg);
+	fflush(s->msg);
+}
+
+int vs_session_error(vs_session *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(s, "", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void vs_session_warn(vs_session *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(s, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void vs_session_info(vs_session *s, const char *fmt, ...)
+{
+	if (s->quiet)
+		return;
+	fflush(s->out);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(s->msg, fmt, ap);
+	va_end(ap);
+	fputc('\n', s->msg);
+	fflush(s->msg);
+}
+
+void vs_session_show(vs_session *s, vs_result *r)
+{
+	vs_result_print(r, s->format, s->out, s->quiet ? NULL : s->msg);
+	vs_result_free(s->last);
+	s->last = r;
+}
+
+vs_vecset *vs_session_find(const vs_session *s, const char *name)
+{
+	for (size_t i = 0; i < s->nsets; i++)
+		if (strcmp(s->sets[i]->name, name) == 0)
+			return s->sets[i];
+	return NULL;
+}
+
+vs_vecset *vs_session_active(vs_session *s)
+{
+	if (s->active < 0) {
+		vs_session_error(s, "no vectors loaded: use 'load FILE' first");
+		return NULL;
+	}
+	return s->sets[s->active];
+}
+
+int vs_session_add(vs_session *s, vs_vecset *set)
+{
+	vs_vecset **ns = realloc(s->sets, (s->nsets + 1) * sizeof *ns);
+	if (!ns)
+		return -1;
+	s->sets = ns;
+	s->sets[s->nsets] = set;
+	s->active = (long)s->nsets++;
+	return 0;
+}
+
+int vs_session_remove(vs_session *s, const char *name)
+{
+	for (size_t i = 0; i < s->nsets; i++) {
+		if (strcmp(s->sets[i]->name, name) != 0)
+			continue;
+		vs_vecset_free(s->sets[i]);
+		memmove(s->sets + i, s->sets + i + 1, (s->nsets - i - 1) * sizeof *s->sets);
+		s->nsets--;
+		if (s->active == (long)i)
+			s->active = s->nsets ? (long)s->nsets - 1 : -1;
+		else if (s->active > (long)i)
+			s->active--;
+		return 0;
+	}
+	return -1;
+}
+
+long vs_session_word(vs_session *s, const vs_vecset *set, const char *word)
+{
+	long i = vs_vecset_find(set, word);
+	if (i >= 0)
+		return i;
+	long sug[5];
+	size_t n = vs_suggest(set, word, sug, 5);
+	if (n == 0)
+		return vs_session_error(s, "'%s' is not in the vocabulary of %s", word, set->name);
+	char buf[512];
+	size_t o = 0;
+	for (size_t k = 0; k < n && o < sizeof buf; k++)
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", k ? ", " : "", set->words[sug[k]]);
+	return vs_session_error(s, "'%s' is not in the vocabulary of %s; did you mean: %s?", word, set->name, buf);
+}
