@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 	/* -c and -f run in the order given */
 	char **actions = calloc((size_t)argc, sizeof *actions);
 	char *kinds = calloc((size_t)argc + 1, 1);
-	int nactions = 0, bail = 0, c;
+	int nactions = 0, bail = 0, c, status = -1;
 	if (!actions || !kinds)
 		return 2;
 	while ((c = getopt_long(argc, argv, "c:f:qh", longopts, NULL)) != -1) {
@@ -68,22 +68,27 @@ int main(int argc, char **argv)
 		case OPT_FORMAT:
 			if (vs_output_format_parse(optarg, &s.format) < 0) {
 				fprintf(stderr, "vecsh: --format takes table, tsv or json, not '%s'\n", optarg);
-				return 2;
+				status = 2;
+				goto done;
 			}
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			status = 0;
+			goto done;
 		case OPT_VERSION:
 			printf("vecsh %s\n", VECSH_VERSION);
-			return 0;
+			status = 0;
+			goto done;
 		case OPT_LIST:
 			for (size_t i = 0; i < vs_ncommands; i++)
 				printf("%s\n", vs_commands[i]->name);
-			return 0;
+			status = 0;
+			goto done;
 		default:
 			usage(stderr);
-			return 2;
+			status = 2;
+			goto done;
 		}
 	}
 	int interactive = nactions == 0 && isatty(STDIN_FILENO);
@@ -102,8 +107,7 @@ int main(int argc, char **argv)
 		if (nactions) {
 			for (int i = 0; i < nactions && !s.quit && !(failed && bail); i++) {
 				if (kinds[i] == 'c') {
-					s.script = "-c";
-					s.line_no = (size_t)i + 1;
+					s.script = NULL; /* a single command: "vecsh: message" */
 					vs_interrupted = 0;
 					if (vs_run_line(&s, actions[i]) < 0)
 						failed = 1;
@@ -127,8 +131,10 @@ int main(int argc, char **argv)
 		}
 	}
 	failed |= s.failed;
+	status = failed ? 1 : 0;
+done:
 	vs_session_free(&s);
 	free(actions);
 	free(kinds);
-	return failed ? 1 : 0;
+	return status;
 }

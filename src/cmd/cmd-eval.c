@@ -42,9 +42,10 @@ static int eval_analogies(vs_session *s, vs_vecset *set, const char *path, size_
 	               100.0 * (double)rep.oov / (double)rep.questions, restrict_vocab);
 	if (rep.invalid_lines)
 		vs_result_note(r, "%zu lines that are not four words were skipped", rep.invalid_lines);
-	vs_result_note(r, "%.2f s", (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	vs_analogy_report_free(&rep);
 	vs_session_show(s, r);
+	vs_session_info(s, "evaluated in %.2f s",
+	                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return 0;
 }
 

@@ -19,7 +19,7 @@ void vs_unit_vector(const vs_vecset *set, long i, float *out)
  * float64 copy and casts the result back to float32. */
 void vs_unitvec(float *v, size_t n)
 {
-	double *x = malloc((n ? n : 1) * sizeof *x);
+	double *x = calloc(n ? n : 1, sizeof *x);
 	if (!x)
 		return;
 	for (size_t i = 0; i < n; i++)
@@ -209,32 +209,37 @@ int vs_rank_by_centrality(const vs_vecset *set, const long *idx, size_t n, vs_hi
 	return 0;
 }
 
-/* Levenshtein distance of a and b if it is at most max, else max + 1. */
+/* Edit distance with adjacent transpositions (optimal string alignment)
+ * if it is at most max, else max + 1. */
 static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb, size_t max)
 {
-	size_t row[128];
-	if (lb >= sizeof row / sizeof row[0])
+	size_t rows[3][64], *pp = rows[0], *prev = rows[1], *row = rows[2];
+	if (lb >= 64)
 		return max + 1;
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
+		prev[j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0], best = row[0] = i;
+		size_t best = row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t v = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < v)
-				v = row[j] + 1;
+			size_t v = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
 			if (row[j - 1] + 1 < v)
 				v = row[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;
 			row[j] = v;
-			prev = cur;
 			if (v < best)
 				best = v;
 		}
 		if (best > max)
 			return max + 1;
+		size_t *t = pp;
+		pp = prev;
+		prev = row;
+		row = t;
 	}
-	return row[lb];
+	return prev[lb];
 }
 
 size_t vs_suggest(const vs_vecset *set, const char *word, long *out, size_t max)

@@ -304,7 +304,7 @@ static void print_table(const vs_result *r, FILE *out)
 			const char *t = cell_text(&r->cols[c], cell, buf);
 			size_t w = vs_utf8_width(t);
 			int right = r->cols[c].type == VS_COL_INT || r->cols[c].type == VS_COL_FLOAT;
-			if (right)
+			if (right && !(last && w == 0))
 				pad(out, width[c] - w);
 			fputs(t, out);
 			if (!right && !last)

@@ -133,6 +133,18 @@ fail:
 }
 
 /* Read a gzip stream completely. */
+/* zlib prefixes its messages with the stream's name, "<fd:N>: " here */
+static const char *gz_message(gzFile gz, int *code)
+{
+	const char *m = gzerror(gz, code);
+	if (m && m[0] == '<') {
+		const char *c = strstr(m, ">: ");
+		if (c)
+			m = c + 3;
+	}
+	return m;
+}
+
 static char *gunzip_all(const char *path, int fd, size_t *out_len, vs_error *err)
 {
 	int dfd = dup(fd);
@@ -165,7 +177,7 @@ static char *gunzip_all(const char *path, int fd, size_t *out_len, vs_error *err
 		int r = gzread(gz, buf + len, (unsigned)(cap - len > (1u << 30) ? (1u << 30) : cap - len));
 		if (r < 0) {
 			int e;
-			const char *m = gzerror(gz, &e);
+			const char *m = gz_message(gz, &e);
 			vs_fail(err, "%s: corrupt gzip data near uncompressed byte offset %zu: %s", path, len, m);
 			free(buf);
 			gzclose(gz);
@@ -183,7 +195,7 @@ static char *gunzip_all(const char *path, int fd, size_t *out_len, vs_error *err
 	}
 	/* gzread returns 0 with Z_BUF_ERROR on a truncated stream */
 	int e;
-	const char *m = gzerror(gz, &e);
+	const char *m = gz_message(gz, &e);
 	if (e != Z_OK) {
 		vs_fail(err, "%s: truncated or corrupt gzip data after %zu uncompressed bytes: %s", path, len, m);
 		free(buf);

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Every test against one build directory (build or build/asan): unit tests,
+# transcripts, the examples, and the check that the man page documents every
+# command. Prints a closing "N passed, N failed" line.
+#   usage: run-all.sh BUILDDIR
+set -u
+b=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+pass=0 fail=0 skip=0
+note() { printf '%s\n' "$*"; }
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); note "FAIL: $*"; }
+
+note "== unit tests ($b)"
+for t in "$b"/unit/test_*; do
+	[ -x "$t" ] || continue
+	if "$t" > "$b/unit.log" 2>&1; then ok; else bad "$t"; cat "$b/unit.log"; fi
+	grep -E '^\[  (PASSED|FAILED)' "$b/unit.log" | sed "s#^#  $(basename "$t"): #"
+done
+
+note "== transcripts ($b)"
+if sh tests/run-transcripts.sh "$b/vecsh" tests/*.test > "$b/transcripts.log" 2>&1; then ok; else bad transcripts; fi
+cat "$b/transcripts.log"
+
+note "== examples ($b)"
+for ex in examples/*.vsh; do
+	if grep -q 'shared/data' "$ex" && [ ! -d ../shared/data ]; then
+		note "SKIP $ex (needs ../shared/data, absent)"
+		skip=$((skip + 1))
+		continue
+	fi
+	if (cd examples && "../$b/vecsh" -q --bail -f "$(basename "$ex")" > "../$b/example.out" 2> "../$b/example.err") &&
+	   [ ! -s "$b/example.err" ]; then
+		ok
+		note "ok   $ex ($(wc -l < "$b/example.out") lines of output)"
+	else
+		bad "$ex"
+		cat "$b/example.err"
+	fi
+done
+
+note "== man page ($b)"
+if sh tests/check-man.sh "$b/vecsh"; then ok; else bad "man page"; fi
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

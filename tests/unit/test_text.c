@@ -1,0 +1,169 @@
+/* Unit tests: number parsing, headers, UTF-8 repair, statistics, top-k. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../src/engine/vecio_internal.h"
+#include "vecsh/stats.h"
+#include "vecsh/topk.h"
+#include "vecsh/utf8.h"
+#include "vecsh/vecio.h"
+
+static void parse_float_equals_strtof(void **state)
+{
+	(void)state;
+	const char *cases[] = {"0", "-0", "1", "-0.038194", "0.72812", "1e-05", "0.00001", "3.4028235e38",
+	                       "1.17549435e-38", "123456789", "0.1234567890123", "-7.5E+3", "+2.5", "5.",
+	                       ".5", "16777217", "0.000000000001", "9999999999.5", "1e10", "1e-10", "1e-45"};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		float got = -1;
+		const char *s = cases[i], *end = s + strlen(s);
+		const char *e = vs_parse_float(s, end, &got);
+		assert_ptr_equal(e, end);
+		float want = strtof(s, NULL);
+		assert_memory_equal(&got, &want, sizeof got); /* bit for bit, sign of zero too */
+	}
+	/* many random decimals of the kind vector files hold */
+	srand(7);
+	char buf[64];
+	for (int i = 0; i < 200000; i++) {
+		int digits = 1 + rand() % 9, exp = rand() % 8;
+		snprintf(buf, sizeof buf, "%s0.%0*d%se-%d", rand() % 2 ? "-" : "", digits, rand() % 1000000000 % (int)pow(10, digits),
+		         "", exp);
+		float got, want = strtof(buf, NULL);
+		assert_non_null(vs_parse_float(buf, buf + strlen(buf), &got));
+		assert_memory_equal(&got, &want, sizeof got);
+	}
+}
+
+static void parse_float_rejects(void **state)
+{
+	(void)state;
+	const char *bad[] = {"nan", "NaN", "inf", "-inf", "infinity", "0x1p3", "1e39", "-1e39", "abc", "1.2.3",
+	                     "--1", "1e", "", "e5", "."};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		float f;
+		const char *s = bad[i];
+		const char *e = vs_parse_float(s, s + strlen(s), &f);
+		/* either rejected, or stopped before the end (then the caller rejects the field) */
+		assert_true(e == NULL || e != s + strlen(s));
+	}
+}
+
+static void header_parsing(void **state)
+{
+	(void)state;
+	size_t c, d, hl;
+	const char *h = "400000 300\nthe 0.1";
+	assert_int_equal(vs_parse_header(h, strlen(h), &c, &d, &hl), 1);
+	assert_int_equal(c, 400000);
+	assert_int_equal(d, 300);
+	assert_int_equal(hl, 11);
+	const char *crlf = "3 2 \r\nx 1 2";
+	assert_int_equal(vs_parse_header(crlf, strlen(crlf), &c, &d, &hl), 1);
+	assert_int_equal(d, 2);
+	const char *glove = "the 0.1 0.2\n";
+	assert_int_equal(vs_parse_header(glove, strlen(glove), &c, &d, &hl), 0);
+	const char *three = "1 2 3\n";
+	assert_int_equal(vs_parse_header(three, strlen(three), &c, &d, &hl), 0);
+}
+
+static void utf8_repair_like_python(void **state)
+{
+	(void)state;
+	/* expected from Python: bytes.decode('utf-8', 'replace') */
+	const char in[] = "caf\xc3 na\xc3\xafve \xff \xe2\x82 \xed\xa0\x80 \xf0\x9f\x98 \xc0\xaf";
+	const char want[] = "caf\xef\xbf\xbd na\xc3\xafve \xef\xbf\xbd \xef\xbf\xbd "
+	                    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd";
+	char out[256];
+	size_t n = vs_utf8_repair(in, sizeof in - 1, out);
+	assert_int_equal(n, sizeof want - 1);
+	assert_string_equal(out, want);
+	assert_int_equal(vs_utf8_invalid_count(in, sizeof in - 1), 9);
+	assert_int_equal(vs_utf8_invalid_count("na\xc3\xafve \xe4\xb8\xad", 10), 0);
+}
+
+static void utf8_upper_and_width(void **state)
+{
+	(void)state;
+	char *u = vs_utf8_upper("Athens na\xc3\xafve \xc3\xa9t\xc3\xa9");
+	assert_string_equal(u, "ATHENS NA\xc3\x8fVE \xc3\x89T\xc3\x89");
+	free(u);
+	assert_int_equal(vs_utf8_width("abc"), 3);
+	assert_int_equal(vs_utf8_width("\xe4\xb8\xad\xe6\x96\x87"), 4); /* two wide CJK characters */
+}
+
+static void spearman_with_ties_like_scipy(void **state)
+{
+	(void)state;
+	double x[] = {1, 2, 2, 3, 4, 4, 4, 7}, y[] = {2, 1, 3, 3, 5, 0.5, 5, 9}, r[8];
+	double want_ranks[] = {1, 2.5, 2.5, 4, 6, 6, 6, 8};
+	assert_int_equal(vs_rankdata(x, 8, r), 0);
+	for (int i = 0; i < 8; i++)
+		assert_true(r[i] == want_ranks[i]);
+	/* scipy.stats.spearmanr and pearsonr on the same data */
+	assert_true(fabs(vs_spearman(x, y, 8) - 0.5777400584843706) < 1e-12);
+	assert_true(fabs(vs_pearson(x, y, 8) - 0.7839453457384289) < 1e-12);
+	double c[] = {1, 1, 1};
+	assert_true(isnan(vs_pearson(c, x, 3)));
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	const vs_hit *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void topk_equals_full_sort(void **state)
+{
+	(void)state;
+	srand(11);
+	size_t n = 5000;
+	float *s = malloc(n * sizeof *s);
+	vs_hit *all = malloc(n * sizeof *all), out[50];
+	for (int round = 0; round < 20; round++) {
+		for (size_t i = 0; i < n; i++) {
+			s[i] = (float)(rand() % 200) / 7.0f; /* many ties */
+			all[i] = (vs_hit){(long)i, s[i]};
+		}
+		qsort(all, n, sizeof *all, cmp_desc);
+		long ex[2] = {all[0].index, all[3].index};
+		size_t got = vs_topk_select(s, n, 40, ex, 2, out);
+		assert_int_equal(got, 40);
+		size_t j = 0;
+		for (size_t i = 0; i < 40; i++) {
+			while (all[j].index == ex[0] || all[j].index == ex[1])
+				j++;
+			assert_int_equal(out[i].index, all[j].index);
+			assert_true(out[i].score == all[j].score);
+			j++;
+		}
+	}
+	/* fewer items than k */
+	assert_int_equal(vs_topk_select(s, 3, 10, NULL, 0, out), 3);
+	free(s);
+	free(all);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_float_equals_strtof),
+		cmocka_unit_test(parse_float_rejects),
+		cmocka_unit_test(header_parsing),
+		cmocka_unit_test(utf8_repair_like_python),
+		cmocka_unit_test(utf8_upper_and_width),
+		cmocka_unit_test(spearman_with_ties_like_scipy),
+		cmocka_unit_test(topk_equals_full_sort),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

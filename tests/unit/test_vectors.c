@@ -1,0 +1,269 @@
+/* Unit tests: loading, the word index, .vecs round trips and corruption,
+ * and the query maths against direct computation in double precision. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "vecsh/query.h"
+#include "vecsh/vecio.h"
+
+static char dir[] = "/tmp/vecsh-unit-XXXXXX";
+
+static const char *tmp(const char *name)
+{
+	static char path[4][256];
+	static int i;
+	i = (i + 1) % 4;
+	snprintf(path[i], sizeof path[i], "%s/%s", dir, name);
+	return path[i];
+}
+
+static void write_file(const char *path, const char *text, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, n, f), n);
+	fclose(f);
+}
+
+static const char small[] = "the 1 0 0\n"
+                            "The 0.9 0.1 0\n"
+                            "cat 0 1 0\n"
+                            "dog 0 0.9 0.1\n"
+                            "Cat 0.5 0.5 0\n"
+                            "car 0 0 1\n";
+
+static vs_vecset *load_small(void)
+{
+	write_file(tmp("small.txt"), small, sizeof small - 1);
+	vs_load_options o = {0};
+	vs_error err;
+	vs_vecset *s = vs_load(tmp("small.txt"), &o, NULL, &err);
+	assert_non_null(s);
+	return s;
+}
+
+static void lookup_and_case_folding(void **state)
+{
+	(void)state;
+	vs_vecset *s = load_small();
+	assert_int_equal(s->count, 6);
+	assert_int_equal(s->dims, 3);
+	assert_int_equal(vs_vecset_find(s, "cat"), 2);
+	assert_int_equal(vs_vecset_find(s, "Cat"), 4);
+	assert_int_equal(vs_vecset_find(s, "cow"), -1);
+	vs_error err;
+	/* the first (most frequent) case variant stands for all */
+	assert_int_equal(vs_vecset_find_upper(s, "CAT", 6, &err), 2);
+	assert_int_equal(vs_vecset_find_upper(s, "THE", 6, &err), 0);
+	/* restricted to the first 2 words, CAT is unknown */
+	assert_int_equal(vs_vecset_find_upper(s, "CAT", 2, &err), -1);
+	long sug[3];
+	size_t n = vs_suggest(s, "cta", sug, 3);
+	assert_true(n >= 1);
+	assert_string_equal(s->words[sug[0]], "cat");
+	vs_vecset_free(s);
+}
+
+static double dot64(const float *a, const float *b, size_t n)
+{
+	double d = 0;
+	for (size_t i = 0; i < n; i++)
+		d += (double)a[i] * b[i];
+	return d;
+}
+
+static void most_similar_matches_definition(void **state)
+{
+	(void)state;
+	vs_vecset *s = load_small();
+	size_t n = s->count, d = s->dims;
+	long pos[2] = {0, 3}, neg[1] = {2}; /* the + dog - cat */
+	vs_hit hits[6];
+	size_t got;
+	vs_error err;
+	assert_int_equal(vs_most_similar(s, pos, 2, neg, 1, 6, 0, hits, &got, &err), 0);
+	assert_int_equal(got, 3); /* the three query words are left out */
+	/* the definition, in double precision */
+	double mean[3] = {0}, len = 0;
+	for (int t = 0; t < 3; t++) {
+		long w = t < 2 ? pos[t] : neg[0];
+		const float *v = s->vectors + w * d;
+		double nv = sqrt(dot64(v, v, d));
+		for (size_t k = 0; k < d; k++)
+			mean[k] += (t < 2 ? 1 : -1) * v[k] / nv;
+	}
+	for (size_t k = 0; k < d; k++)
+		len += mean[k] * mean[k];
+	len = sqrt(len);
+	double best = -2;
+	long best_i = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || i == 2 || i == 3)
+			continue;
+		const float *v = s->vectors + i * d;
+		double c = 0;
+		for (size_t k = 0; k < d; k++)
+			c += v[k] * mean[k];
+		c /= len * sqrt(dot64(v, v, d));
+		if (c > best)
+			best = c, best_i = (long)i;
+	}
+	assert_int_equal(hits[0].index, best_i);
+	assert_true(fabs(hits[0].score - best) < 1e-6);
+	assert_true(hits[0].score >= hits[1].score && hits[1].score >= hits[2].score);
+
+	/* 3CosMul: ((1+cos(w,b))/2 * (1+cos(w,c))/2) / ((1+cos(w,a))/2 + 1e-6) */
+	long cp[2] = {3, 5}, cn[1] = {0};
+	assert_int_equal(vs_most_similar_cosmul(s, cp, 2, cn, 1, 3, hits, &got, &err), 0);
+	for (size_t h = 0; h < got; h++) {
+		const float *w = s->vectors + hits[h].index * d;
+		double nw = sqrt(dot64(w, w, d)), f[3];
+		long ids[3] = {3, 5, 0};
+		for (int t = 0; t < 3; t++) {
+			const float *v = s->vectors + ids[t] * d;
+			f[t] = (1 + dot64(w, v, d) / (nw * sqrt(dot64(v, v, d)))) / 2;
+		}
+		assert_true(fabs(hits[h].score - f[0] * f[1] / (f[2] + 1e-6)) < 1e-5);
+	}
+
+	assert_true(fabs(vs_similarity(s, 2, 3) - 0.9 / sqrt(0.82)) < 1e-6);
+	/* rank of dog among cat's neighbours: only Cat... no: dog (0.994) is nearest */
+	assert_int_equal(vs_rank(s, 2, 3, &err), 1);
+	long odd[4] = {2, 3, 4, 5};
+	assert_int_equal(vs_rank_by_centrality(s, odd, 4, hits, &err), 0);
+	assert_int_equal(hits[3].index, 5); /* car does not match */
+	vs_vecset_free(s);
+}
+
+static void formats_round_trip(void **state)
+{
+	(void)state;
+	vs_vecset *s = load_small();
+	vs_error err;
+	const vs_format fmts[] = {VS_FMT_VECS, VS_FMT_WORD2VEC, VS_FMT_WORD2VEC_BIN, VS_FMT_GLOVE};
+	const char *names[] = {"rt.vecs", "rt.w2v", "rt.bin", "rt.glove"};
+	const char *detected[] = {"vecs", "word2vec", "word2vec-bin", "glove"};
+	for (int f = 0; f < 4; f++) {
+		assert_int_equal(vs_save(s, tmp(names[f]), fmts[f], &err), 0);
+		vs_load_options o = {0};
+		vs_load_report rep;
+		vs_vecset *t = vs_load(tmp(names[f]), &o, &rep, &err);
+		assert_non_null(t);
+		assert_string_equal(rep.format, detected[f]);
+		assert_int_equal(t->count, s->count);
+		assert_int_equal(t->dims, s->dims);
+		for (size_t i = 0; i < s->count; i++) {
+			assert_string_equal(t->words[i], s->words[i]);
+			assert_int_equal(vs_vecset_find(t, s->words[i]), (long)i);
+		}
+		assert_memory_equal(t->vectors, s->vectors, s->count * s->dims * sizeof(float));
+		assert_memory_equal(t->norms, s->norms, s->count * sizeof(float));
+		vs_vecset_free(t);
+	}
+	/* no temporary files are left behind */
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "ls %s | grep -q tmp", dir);
+	assert_int_not_equal(system(cmd), 0);
+	vs_vecset_free(s);
+}
+
+static void corrupt_vecs_files_are_refused(void **state)
+{
+	(void)state;
+	vs_vecset *s = load_small();
+	vs_error err;
+	assert_int_equal(vs_save(s, tmp("c.vecs"), VS_FMT_VECS, &err), 0);
+	FILE *f = fopen(tmp("c.vecs"), "rb");
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	char *buf = malloc((size_t)size);
+	fseek(f, 0, SEEK_SET);
+	assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	/* every truncation is refused */
+	for (long cut = 0; cut < size; cut += 7) {
+		write_file(tmp("cut.vecs"), buf, (size_t)cut);
+		vs_load_options o = {.format = VS_FMT_VECS};
+		vs_vecset *t = vs_load(tmp("cut.vecs"), &o, NULL, &err);
+		assert_null(t);
+	}
+	/* flipping header bytes never crashes: either refused or a consistent set */
+	for (int at = 0; at < 128; at++) {
+		char *c = malloc((size_t)size);
+		memcpy(c, buf, (size_t)size);
+		c[at] ^= (char)0x5a;
+		write_file(tmp("flip.vecs"), c, (size_t)size);
+		vs_load_options o = {0};
+		vs_vecset *t = vs_load(tmp("flip.vecs"), &o, NULL, &err);
+		if (t) {
+			for (size_t i = 0; i < t->count; i++)
+				(void)vs_vecset_find(t, t->words[i]);
+			vs_vecset_free(t);
+		}
+		free(c);
+	}
+	free(buf);
+	vs_vecset_free(s);
+}
+
+static void fuzzed_text_never_crashes(void **state)
+{
+	(void)state;
+	srand(3);
+	const char alphabet[] = "0123456789.-+eE \n\t\rab\xc3\xff";
+	char buf[600];
+	for (int round = 0; round < 3000; round++) {
+		size_t n = (size_t)(rand() % (int)sizeof buf);
+		size_t p = 0;
+		if (round % 2) /* start from a valid header sometimes */
+			p = (size_t)snprintf(buf, sizeof buf, "%d %d\n", rand() % 5, rand() % 4);
+		for (; p < n; p++)
+			buf[p] = alphabet[rand() % (int)(sizeof alphabet - 1)];
+		write_file(tmp("fuzz.txt"), buf, n);
+		vs_load_options o = {0};
+		vs_error err;
+		vs_vecset *t = vs_load(tmp("fuzz.txt"), &o, NULL, &err);
+		if (t) {
+			for (size_t i = 0; i < t->count * t->dims; i++)
+				assert_true(isfinite(t->vectors[i]));
+			vs_vecset_free(t);
+		} else {
+			assert_true(strlen(err.msg) > 0);
+		}
+	}
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(lookup_and_case_folding),
+		cmocka_unit_test(most_similar_matches_definition),
+		cmocka_unit_test(formats_round_trip),
+		cmocka_unit_test(corrupt_vecs_files_are_refused),
+		cmocka_unit_test(fuzzed_text_never_crashes),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
