@@ -23,6 +23,9 @@ note "== transcripts ($b)"
 if sh tests/run-transcripts.sh "$b/vecsh" tests/*.test > "$b/transcripts.log" 2>&1; then ok; else bad transcripts; fi
 cat "$b/transcripts.log"
 
+note "== interactive ($b)"
+if sh tests/interactive.sh "$b/vecsh"; then ok; else bad interactive; fi
+
 note "== examples ($b)"
 for ex in examples/*.vsh; do
 	if grep -q 'shared/data' "$ex" && [ ! -d ../shared/data ]; then

@@ -130,7 +130,10 @@ int main(int argc, char **argv)
 			failed = 1;
 		}
 	}
-	failed |= s.failed;
+	/* a script's exit status says whether every command succeeded; an
+	 * interactive session's, as in sh or sqlite3, only whether vecsh ran */
+	if (!interactive)
+		failed |= s.failed;
 	status = failed ? 1 : 0;
 done:
 	vs_session_free(&s);

@@ -207,8 +207,8 @@ int vs_repl(vs_session *s)
 	sigaction(SIGINT, &sa, NULL);
 
 	char *hist = history_path();
-	if (hist)
-		read_history(hist);
+	if (hist && read_history(hist) != 0)
+		write_history(hist); /* append_history needs the file to exist */
 	stifle_history(2000);
 	if (!s->quiet)
 		printf("vecsh %s: word vectors at the terminal. 'help' lists the commands; Tab completes.\n",

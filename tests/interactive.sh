@@ -1,0 +1,82 @@
+#!/bin/sh
+# The interactive shell, for real: tmux runs vecsh in a pseudo-terminal, keys
+# are sent with send-keys, and the screen is read back with capture-pane.
+# Checks Tab completion (commands, words, options, set names), history kept
+# across sessions, Ctrl-C at the prompt and during a long command, and Ctrl-D.
+#   usage: interactive.sh VECSH
+set -u
+vecsh=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+top=$(cd "$(dirname "$0")/.." && pwd)
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "SKIP interactive (tmux is not installed)"
+	exit 0
+fi
+work=$(mktemp -d)
+sock="$work/tmux.sock"
+trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$work"' EXIT
+fail=0
+screen() { tmux -S "$sock" capture-pane -t t -p; }
+keys() { tmux -S "$sock" send-keys -t t "$@"; sleep 0.4; }
+expect() { # expect TEXT: the screen shows TEXT (waits up to 10 s)
+	i=0
+	while [ $i -lt 50 ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	echo "FAIL interactive: the screen does not show: $1"
+	screen | sed 's/^/    | /' | grep -v '^    | $'
+	fail=1
+}
+start() {
+	tmux -S "$sock" new-session -d -s t -x 120 -y 40 \
+		"cd '$top/tests/data' && VECSH_HISTORY='$work/history' ASAN_OPTIONS='${ASAN_OPTIONS:-}' '$vecsh' tiny.txt; echo vecsh-exited-\$?; sleep 30"
+	expect "vecsh:tiny>"
+}
+
+start
+keys "ana" Tab
+expect "vecsh:tiny> analogy"
+keys "man kin" Tab
+expect "analogy man king"
+keys "wom" Tab "--cos" Tab "-k 1" Enter
+expect "Paris  1.877021"
+keys "nn prin" Tab
+expect "vecsh:tiny> nn prince"
+keys Tab
+keys Tab
+expect "princess"
+keys "ss -k 1" Enter
+expect "1  queen  0.998886"
+keys "load tiny.txt as second" Enter
+keys "use fir" C-u "use ti" Tab Enter
+keys "sets" Enter
+expect "*       tiny"
+keys "some half-typed line" C-c
+keys "sim king queen" Enter
+expect "king  queen    0.886517"
+# a command that runs until interrupted: questions trickling from a FIFO
+mkfifo "$work/questions"
+(echo ': endless'; while :; do echo 'man king woman queen'; sleep 0.05; done) > "$work/questions" 2>/dev/null &
+writer=$!
+keys "eval analogies $work/questions" Enter
+sleep 1
+keys C-c
+expect "questions: interrupted"
+kill $writer 2>/dev/null
+keys "sim apple banana" Enter
+expect "apple  banana"
+keys C-d
+expect "vecsh-exited-0"
+tmux -S "$sock" kill-server 2>/dev/null
+grep -q '^sim king queen$' "$work/history" || { echo "FAIL interactive: history not saved"; fail=1; }
+
+# history comes back in the next session
+start
+keys Up Up
+expect "vecsh:tiny> eval analogies $work/questions"
+keys C-u "quit" Enter
+expect "vecsh-exited-0"
+
+[ $fail -eq 0 ] && echo "interactive: completion, history, Ctrl-C and Ctrl-D work"
+exit $fail
