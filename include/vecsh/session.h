@@ -7,12 +7,16 @@
 
 #include "vecsh/error.h"
 #include "vecsh/result.h"
+#include "vecsh/tfidf.h"
 #include "vecsh/vecset.h"
 
 typedef struct vs_session {
 	vs_vecset **sets;
 	size_t nsets;
 	long active;            /* index into sets, -1 if none */
+	vs_index **indexes;     /* TF-IDF indexes */
+	size_t nindexes;
+	long active_index;      /* index into indexes, -1 if none */
 	vs_output_format format;
 	int quiet;              /* no informational messages */
 	int interactive;        /* a person at a terminal: prompt, progress bars */
@@ -42,7 +46,15 @@ vs_vecset *vs_session_find(const vs_session *s, const char *name);
 vs_vecset *vs_session_active(vs_session *s);
 /* Add a set, making it active; the name is made unique by the caller. */
 int vs_session_add(vs_session *s, vs_vecset *set);
+/* Remove a vector set or an index by name. */
 int vs_session_remove(vs_session *s, const char *name);
+
+vs_index *vs_session_find_index(const vs_session *s, const char *name);
+/* The active index, or NULL after reporting "no index". */
+vs_index *vs_session_active_index(vs_session *s);
+int vs_session_add_index(vs_session *s, vs_index *ix);
+/* Is the name taken by a set or an index? */
+int vs_session_name_taken(const vs_session *s, const char *name);
 
 /* Look up a word in set, reporting an error that names it and suggests close
  * spellings when it is missing. Returns the index or -1. */

@@ -10,6 +10,7 @@ void vs_session_init(vs_session *s)
 {
 	memset(s, 0, sizeof *s);
 	s->active = -1;
+	s->active_index = -1;
 	s->out = stdout;
 	s->msg = stderr;
 }
@@ -19,6 +20,11 @@ void vs_session_free(vs_session *s)
 	for (size_t i = 0; i < s->nsets; i++)
 		vs_vecset_free(s->sets[i]);
 	free(s->sets);
+	for (size_t i = 0; i < s->nindexes; i++)
+		vs_index_free(s->indexes[i]);
+	free(s->indexes);
+	s->indexes = NULL;
+	s->nindexes = 0;
 	vs_result_free(s->last);
 	s->sets = NULL;
 	s->nsets = 0;
@@ -102,8 +108,53 @@ int vs_session_add(vs_session *s, vs_vecset *set)
 	return 0;
 }
 
+vs_index *vs_session_find_index(const vs_session *s, const char *name)
+{
+	for (size_t i = 0; i < s->nindexes; i++)
+		if (strcmp(s->indexes[i]->name, name) == 0)
+			return s->indexes[i];
+	return NULL;
+}
+
+vs_index *vs_session_active_index(vs_session *s)
+{
+	if (s->active_index < 0) {
+		vs_session_error(s, "no index: build one with 'index NAME PATH' or load one with 'load FILE'");
+		return NULL;
+	}
+	return s->indexes[s->active_index];
+}
+
+int vs_session_add_index(vs_session *s, vs_index *ix)
+{
+	vs_index **ni = realloc(s->indexes, (s->nindexes + 1) * sizeof *ni);
+	if (!ni)
+		return -1;
+	s->indexes = ni;
+	s->indexes[s->nindexes] = ix;
+	s->active_index = (long)s->nindexes++;
+	return 0;
+}
+
+int vs_session_name_taken(const vs_session *s, const char *name)
+{
+	return vs_session_find(s, name) || vs_session_find_index(s, name);
+}
+
 int vs_session_remove(vs_session *s, const char *name)
 {
+	for (size_t i = 0; i < s->nindexes; i++) {
+		if (strcmp(s->indexes[i]->name, name) != 0)
+			continue;
+		vs_index_free(s->indexes[i]);
+		memmove(s->indexes + i, s->indexes + i + 1, (s->nindexes - i - 1) * sizeof *s->indexes);
+		s->nindexes--;
+		if (s->active_index == (long)i)
+			s->active_index = s->nindexes ? (long)s->nindexes - 1 : -1;
+		else if (s->active_index > (long)i)
+			s->active_index--;
+		return 0;
+	}
 	for (size_t i = 0; i < s->nsets; i++) {
 		if (strcmp(s->sets[i]->name, name) != 0)
 			continue;

@@ -64,18 +64,33 @@ int vs_load_into_session(vs_session *s, const char *path, const char *name, int 
 	if (name) {
 		if (!*name || strpbrk(name, " \t"))
 			return vs_session_error(s, "load: '%s' is not a valid set name", name);
-		if (vs_session_find(s, name))
+		if (vs_session_name_taken(s, name))
 			return vs_session_error(s, "load: a set named '%s' is loaded already (unload it first)", name);
 		snprintf(nm, sizeof nm, "%s", name);
 	} else {
 		char base[200];
 		default_name(path, base, sizeof base);
 		snprintf(nm, sizeof nm, "%s", base);
-		for (int i = 2; vs_session_find(s, nm); i++)
+		for (int i = 2; vs_session_name_taken(s, nm); i++)
 			snprintf(nm, sizeof nm, "%s-%d", base, i);
 	}
 	progress p = {.out = s->msg};
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
+	if ((fmt == VS_FMT_AUTO) && vs_index_file_magic(path)) {
+		vs_error ierr;
+		vs_index *ix = vs_index_open(path, &ierr);
+		if (!ix)
+			return vs_session_error(s, "%s", ierr.msg);
+		ix->name = strdup(nm);
+		ix->source = strdup(path);
+		if (!ix->name || !ix->source || vs_session_add_index(s, ix) < 0) {
+			vs_index_free(ix);
+			return vs_session_error(s, "out of memory");
+		}
+		vs_session_info(s, "loaded index %s: %u documents, %u terms in %.3f s", nm, ix->ndocs, ix->nterms,
+		                since(&p.start));
+		return 0;
+	}
 	vs_load_options opt = {.format = (vs_format)fmt, .limit = limit, .strict = strict};
 	if (s->interactive && isatty(fileno(s->msg))) {
 		opt.progress = show_progress;
@@ -136,10 +151,11 @@ static const vs_option cmd_load_options[] = {
 const vs_cmd_entry cmd_load_entry = {
 	.name = "load",
 	.usage = "PATH [as NAME] [--format FORMAT] [--limit N] [--strict]",
-	.summary = "load word vectors (word2vec, GloVe, fastText, .vecs; .gz too)",
+	.summary = "load word vectors (word2vec, GloVe, fastText, .vecs; .gz too) or a saved index",
 	.help = "The format is detected from the content: a 'count dims' header means word2vec\n"
 	        "text or binary (fastText .vec is word2vec text), no header means GloVe, and\n"
 	        "vecsh's own .vecs files are mapped. Gzip-compressed files are read as they are.\n"
+	        "A TF-IDF index saved by 'save' is recognised by its magic bytes and mapped.\n"
 	        "The new set becomes the active one; its name is the file's, or NAME.",
 	.example = "load examples/data/glove-demo.txt.gz as demo\nload vectors.bin --limit 100000",
 	.min_args = 1,

@@ -1,4 +1,6 @@
 /* save: write a set as .vecs or export it. */
+#include <string.h>
+
 #include "cmd-common.h"
 #include "vecsh/vecio.h"
 
@@ -6,6 +8,17 @@ static const char *const save_formats[] = {"vecs", "word2vec", "word2vec-bin", "
 
 static int cmd_save_exec(vs_session *s, vs_args *a)
 {
+	vs_index *ix = vs_session_find_index(s, a->argv[0]);
+	if (ix) {
+		const char *f = vs_arg_opt(a, "--format");
+		if (f && strcmp(f, "vecs") != 0)
+			return vs_session_error(s, "save: %s is an index; it is saved in the index format only", ix->name);
+		vs_error err;
+		if (vs_index_save(ix, a->argv[1], &err) < 0)
+			return vs_session_error(s, "save: %s", err.msg);
+		vs_session_info(s, "saved index %s to %s", ix->name, a->argv[1]);
+		return 0;
+	}
 	vs_vecset *set = vs_session_find(s, a->argv[0]);
 	if (!set)
 		return vs_session_error(s, "save: no set named '%s' (see 'sets')", a->argv[0]);
@@ -29,9 +42,10 @@ static const vs_option cmd_save_options[] = {
 const vs_cmd_entry cmd_save_entry = {
 	.name = "save",
 	.usage = "NAME PATH [--format FORMAT]",
-	.summary = "write a set to a file (.vecs, or export)",
-	.help = "The native .vecs format opens near-instantly (it is mapped). The file is\n"
-	        "written to a temporary file beside PATH and renamed into place.",
+	.summary = "write a set (.vecs, or export) or an index to a file",
+	.help = "The native .vecs format opens near-instantly (it is mapped). An index is\n"
+	        "written in vecsh's checksummed index format. The file is written to a\n"
+	        "temporary file beside PATH and renamed into place.",
 	.example = "save demo /tmp/demo.vecs\nsave demo /tmp/demo.txt --format glove",
 	.min_args = 2,
 	.max_args = 2,
