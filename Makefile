@@ -18,8 +18,6 @@ MAIN_SRC = src/cli/main.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 HDRS = $(wildcard include/vecsh/*.h src/*/*.h)
 
-DEMO = examples/data/glove-demo.txt.gz
-
 .PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench install clean
 
 all: build/vecsh
@@ -62,7 +60,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 UNIT_BIN_ASAN = $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
 run: deps build/vecsh
-	./build/vecsh $(DEMO)
+	cd examples && ../build/vecsh --init demo.vsh
 
 # Every test: unit tests, transcripts, examples and the man page check,
 # first with the normal build, then under AddressSanitizer and UBSan.

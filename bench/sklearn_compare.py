@@ -51,7 +51,11 @@ if lines:
     text = open(path, encoding='utf-8', errors='replace').read().split('\n')
     corpus = [text[int(n.rsplit(':', 1)[1]) - 1] for n in names]
 else:
-    corpus = [open(os.path.join(path, n), encoding='utf-8', errors='replace').read() for n in names]
+    import gzip
+    def read(p):
+        with (gzip.open(p, 'rb') if p.endswith('.gz') else open(p, 'rb')) as f:
+            return f.read().decode('utf-8', errors='replace')
+    corpus = [read(os.path.join(path, n)) for n in names]
 vec = TfidfVectorizer(**kw)
 X = vec.fit_transform(corpus).tocsr()
 terms = vec.get_feature_names_out()

@@ -32,3 +32,13 @@ cp tiny.vecs badtable.vecs
 printf '\377\377\377\377' | dd of=badtable.vecs bs=1 seek=48 conv=notrunc 2>/dev/null
 cp tiny.vecs badmagic.vecs
 printf '\211VECX' | dd of=badmagic.vecs bs=1 seek=0 conv=notrunc 2>/dev/null
+# the corpus gains a compressed page, a binary file and one that is not UTF-8
+printf 'Jupiter is the largest planet, a gas giant with a great red storm and many moons.\n' |
+	gzip -9n > corpus/space/jupiter.txt.gz
+printf 'binary\000data\001\002' > corpus/binary.dat
+printf 'na\357ve caf\351 latin-1 text about cats\n' > corpus/latin1.txt
+mkdir -p emptydir
+# a saved index, cut short
+"$vecsh" -q -c "index c corpus" -c "save c full-index.vsix"
+head -c 2000 full-index.vsix > truncated-index.vsix
+rm -f full-index.vsix

@@ -33,6 +33,12 @@ for ex in examples/*.vsh; do
 		skip=$((skip + 1))
 		continue
 	fi
+	need=$(sed -n 's/^# needs: //p' "$ex")
+	if [ -n "$need" ] && [ ! -e "$need" ]; then
+		note "SKIP $ex (needs $need, absent)"
+		skip=$((skip + 1))
+		continue
+	fi
 	if (cd examples && "../$b/vecsh" -q --bail -f "$(basename "$ex")" > "../$b/example.out" 2> "../$b/example.err") &&
 	   [ ! -s "$b/example.err" ]; then
 		ok

@@ -15,7 +15,9 @@ typedef enum vs_complete {
 	VS_COMPLETE_SET,      /* names of loaded sets */
 	VS_COMPLETE_FILE,
 	VS_COMPLETE_COMMAND,
-	VS_COMPLETE_CHOICE    /* one of the option's or argument's choices */
+	VS_COMPLETE_CHOICE,   /* one of the option's or argument's choices */
+	VS_COMPLETE_DOC,      /* documents of the active index */
+	VS_COMPLETE_TERM      /* terms of the active index */
 } vs_complete;
 
 typedef struct vs_option {

@@ -18,6 +18,7 @@ static void usage(FILE *out)
 	        "  FILE...            load these vector files at start\n"
 	        "  -c CMD             run the command CMD (may be repeated), then exit\n"
 	        "  -f SCRIPT          run the commands in SCRIPT, then exit\n"
+	        "  --init SCRIPT      run the commands in SCRIPT first, then go on as usual\n"
 	        "  --bail             stop at the first command that fails\n"
 	        "  --format FMT       output format: table, tsv or json\n"
 	        "  -q, --quiet        no banner or informational messages\n"
@@ -39,17 +40,19 @@ int main(int argc, char **argv)
 {
 	vs_session s;
 	vs_session_init(&s);
-	enum { OPT_BAIL = 256, OPT_FORMAT, OPT_VERSION, OPT_LIST };
+	enum { OPT_BAIL = 256, OPT_FORMAT, OPT_VERSION, OPT_LIST, OPT_INIT };
 	static const struct option longopts[] = {
 		{"bail", no_argument, NULL, OPT_BAIL},       {"format", required_argument, NULL, OPT_FORMAT},
 		{"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, OPT_VERSION}, {"list-commands", no_argument, NULL, OPT_LIST},
+		{"init", required_argument, NULL, OPT_INIT},
 		{NULL, 0, NULL, 0},
 	};
 	/* -c and -f run in the order given */
 	char **actions = calloc((size_t)argc, sizeof *actions);
 	char *kinds = calloc((size_t)argc + 1, 1);
 	int nactions = 0, bail = 0, c, status = -1;
+	const char *init = NULL;
 	if (!actions || !kinds)
 		return 2;
 	while ((c = getopt_long(argc, argv, "c:f:qh", longopts, NULL)) != -1) {
@@ -64,6 +67,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_BAIL:
 			bail = 1;
+			break;
+		case OPT_INIT:
+			init = optarg;
 			break;
 		case OPT_FORMAT:
 			if (vs_output_format_parse(optarg, &s.format) < 0) {
@@ -103,6 +109,17 @@ int main(int argc, char **argv)
 	for (int i = optind; i < argc && !(failed && bail); i++)
 		if (vs_load_into_session(&s, argv[i], NULL, 0, 0, 0) < 0)
 			failed = 1;
+	if (init && !(failed && bail)) {
+		FILE *f = fopen(init, "r");
+		if (!f) {
+			fprintf(stderr, "vecsh: %s: cannot open the script\n", init);
+			failed = 1;
+		} else {
+			if (vs_run_script(&s, f, init, bail) < 0)
+				failed = 1;
+			fclose(f);
+		}
+	}
 	if (!(failed && bail)) {
 		if (nactions) {
 			for (int i = 0; i < nactions && !s.quit && !(failed && bail); i++) {

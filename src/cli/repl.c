@@ -95,6 +95,34 @@ static void complete_kind(vs_complete kind, const char *const *choices, const ch
 			if (strncmp(*c, text, tl) == 0)
 				add_match(*c);
 		break;
+	case VS_COMPLETE_DOC:
+		if (the_session->active_index >= 0) {
+			const vs_index *ix = the_session->indexes[the_session->active_index];
+			for (uint32_t d = 0; d < ix->ndocs && nmatches < 5000; d++)
+				if (strncmp(ix->doc_names[d], text, tl) == 0)
+					add_match(ix->doc_names[d]);
+		}
+		break;
+	case VS_COMPLETE_TERM:
+		if (the_session->active_index >= 0) {
+			/* terms are sorted: find the first with the prefix, then walk */
+			const vs_index *ix = the_session->indexes[the_session->active_index];
+			size_t lo = 0, hi = ix->nterms;
+			while (!ix->opt.hash_bits && lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (strcmp(ix->terms[mid], text) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (size_t t = ix->opt.hash_bits ? 0 : lo; t < ix->nterms && nmatches < 5000; t++) {
+				if (strncmp(ix->terms[t], text, tl) == 0)
+					add_match(ix->terms[t]);
+				else if (!ix->opt.hash_bits)
+					break;
+			}
+		}
+		break;
 	default:
 		break;
 	}

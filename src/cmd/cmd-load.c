@@ -42,7 +42,7 @@ static void default_name(const char *path, char *out, size_t size)
 	const char *b = strrchr(path, '/');
 	b = b ? b + 1 : path;
 	snprintf(out, size, "%s", b);
-	static const char *const ext[] = {".gz", ".txt", ".vec", ".bin", ".vecs", ".w2v", NULL};
+	static const char *const ext[] = {".gz", ".txt", ".vec", ".bin", ".vecs", ".w2v", ".vsix", NULL};
 	for (int again = 1; again;) {
 		again = 0;
 		for (int i = 0; ext[i]; i++) {

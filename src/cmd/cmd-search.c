@@ -81,6 +81,7 @@ static const vs_option cmd_keywords_options[] = {
 
 const vs_cmd_entry cmd_keywords_entry = {
 	.name = "keywords",
+	.args_complete = VS_COMPLETE_DOC,
 	.usage = "DOC [-k N] | --text TEXT [-k N]",
 	.summary = "the terms that characterise a document (or a text), by TF-IDF weight",
 	.help = "DOC is a document's name, a unique prefix of it, or its number (see 'docs').\n"
@@ -89,7 +90,6 @@ const vs_cmd_entry cmd_keywords_entry = {
 	.example = "keywords GPL-3 -k 5\nkeywords --text \"free software licence\"",
 	.min_args = 0,
 	.max_args = 1,
-	.args_complete = VS_COMPLETE_NONE,
 	.options = cmd_keywords_options,
 	.exec = cmd_keywords_exec,
 };
@@ -168,6 +168,7 @@ static const vs_option cmd_search_options[] = {
 
 const vs_cmd_entry cmd_search_entry = {
 	.name = "search",
+	.args_complete = VS_COMPLETE_TERM,
 	.usage = "QUERY... [-k N] [--bm25]",
 	.summary = "documents that answer a query, with snippets",
 	.help = "The query is analyzed as the documents were; by default documents are ranked\n"
@@ -216,6 +217,7 @@ static const vs_option cmd_similar_options[] = {
 
 const vs_cmd_entry cmd_similar_entry = {
 	.name = "similar",
+	.args_complete = VS_COMPLETE_DOC,
 	.usage = "DOC [-k N]",
 	.summary = "documents most similar to a document (cosine of tf-idf vectors)",
 	.example = "similar GPL-3 -k 3",

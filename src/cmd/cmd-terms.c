@@ -42,6 +42,7 @@ static const vs_option cmd_terms_options[] = {
 
 const vs_cmd_entry cmd_terms_entry = {
 	.name = "terms",
+	.args_complete = VS_COMPLETE_TERM,
 	.usage = "[PREFIX] [-k N]",
 	.summary = "the index's terms (starting with PREFIX), with df and idf",
 	.example = "terms licen",
@@ -89,6 +90,7 @@ static int cmd_df_exec(vs_session *s, vs_args *a) { return term_stat(s, a, 0); }
 
 const vs_cmd_entry cmd_idf_entry = {
 	.name = "idf",
+	.args_complete = VS_COMPLETE_TERM,
 	.usage = "TERM",
 	.summary = "the inverse document frequency of a term",
 	.help = "ln((1 + n) / (1 + df)) + 1, or ln(n / df) + 1 for an index built with\n"
@@ -101,6 +103,7 @@ const vs_cmd_entry cmd_idf_entry = {
 
 const vs_cmd_entry cmd_df_entry = {
 	.name = "df",
+	.args_complete = VS_COMPLETE_TERM,
 	.usage = "TERM",
 	.summary = "the number of documents that contain a term",
 	.example = "df patent",
@@ -140,6 +143,7 @@ static int cmd_docs_exec(vs_session *s, vs_args *a)
 
 const vs_cmd_entry cmd_docs_entry = {
 	.name = "docs",
+	.args_complete = VS_COMPLETE_DOC,
 	.usage = "[PATTERN]",
 	.summary = "the index's documents (whose names contain PATTERN, or match a glob)",
 	.example = "docs GPL*",

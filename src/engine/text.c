@@ -115,7 +115,8 @@ vs_stopwords *vs_stopwords_load(const char *path, char *err, size_t errlen)
 	}
 	free(line);
 	fclose(f);
-	qsort(s->words, s->n, sizeof *s->words, cmp_str);
+	if (s->n)
+		qsort(s->words, s->n, sizeof *s->words, cmp_str);
 	return s;
 oom:
 	free(line);

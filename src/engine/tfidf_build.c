@@ -519,7 +519,8 @@ vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index
 				vs_fail(err, "out of memory");
 				goto fail_files;
 			}
-			qsort(files.f + first, files.n - first, sizeof *files.f, cmp_name);
+			if (files.n > first)
+				qsort(files.f + first, files.n - first, sizeof *files.f, cmp_name);
 		} else if (add_file(&files, paths[i], paths[i]) < 0) {
 			vs_fail(err, "out of memory");
 			goto fail_files;

@@ -1,0 +1,21 @@
+# TF-IDF on the licence texts every Debian and Ubuntu system has: which words
+# characterise a licence, which licences answer a query, which resemble each
+# other. Run from this folder:  vecsh -f search.vsh
+# needs: /usr/share/common-licenses
+index licences /usr/share/common-licenses --stopwords english
+docs GPL*
+
+# the words that set a document apart: frequent in it, rare elsewhere
+keywords GPL-3 -k 8
+keywords Apache-2.0 -k 8
+
+# ranked by cosine of tf-idf vectors, then by BM25 as Lucene scores it
+search patent licence -k 3
+search patent licence -k 3 --bm25
+
+# an ad-hoc text against the index's idf; words it has never seen are marked
+keywords --text "free software that anyone may share and change" -k 5
+
+similar LGPL-2.1 -k 3
+idf software
+df software
