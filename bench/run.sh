@@ -21,6 +21,15 @@ trap 'rm -rf "$tmp"' EXIT
 echo "vecsh $(git describe --always --dirty 2>/dev/null || echo) on $(nproc) cores; targets in brackets"
 ./build/bench_vectors "$data/glove100.txt" "$data/glove100.bin" "$shared/questions-words.txt" \
 	"$shared/wordsim353.tsv" "$tmp"
+# TF-IDF: the rendered section-1 manual pages
+corpus=${MAN_CORPUS:-bench/data/man}
+[ -d "$corpus" ] && [ -n "$(ls "$corpus")" ] || sh bench/make-man-corpus.sh "$corpus"
+cc -std=c11 -O2 -Iinclude -o build/bench_tfidf bench/bench_tfidf.c build/libvecsh.a \
+	$(pkg-config --libs openblas zlib libutf8proc libcjson) -lm -pthread
+./build/bench_tfidf "$corpus" "$tmp"
+if [ "${BENCH_SKLEARN:-1}" != 0 ] && /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then
+	/usr/bin/python3 bench/sklearn_bench.py "$corpus"
+fi
 if [ "${BENCH_GENSIM:-1}" != 0 ] && /usr/bin/python3 -c 'import gensim' 2>/dev/null; then
 	full=""
 	[ "${BENCH_GENSIM:-1}" = full ] && full=--full

@@ -52,6 +52,16 @@ keys "load tiny.txt as second" Enter
 keys "use fir" C-u "use ti" Tab Enter
 keys "sets" Enter
 expect "*       tiny"
+# documents and terms of the active index complete too
+keys "index c corpus" Enter
+keys "keywords animals/c" Tab
+expect "keywords animals/cats.txt"
+keys " -k 1" Enter
+expect "1  cats"
+keys "search mar" Tab
+expect "search mars"
+keys Enter
+expect "space/mars.txt"
 keys "some half-typed line" C-c
 keys "sim king queen" Enter
 expect "king  queen    0.886517"

@@ -272,6 +272,17 @@ static int final_sigma_follows(const char *p, size_t n)
 	return 1;
 }
 
+/* ASCII characters: 1 word character, 0 not */
+static const unsigned char ascii_class[128] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+	['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+	['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['_'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+	['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+	['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 typedef struct tok {
 	size_t start, len;   /* in the lowercased buffer */
 	size_t offset;       /* in the original text */
@@ -325,6 +336,25 @@ size_t vs_analyze(const vs_analyzer *a, const char *text, size_t len, vs_term_fn
 		if (i < len) {
 			unsigned char c = (unsigned char)text[i];
 			if (c < 0x80) {
+				/* ASCII: a run of plain word characters goes straight into buf */
+				if (ascii_class[c] == 1 && (!run_chars || !run_cjk)) {
+					size_t j = i;
+					if (!run_chars) {
+						run_start = o;
+						run_off = src;
+						run_cjk = 0;
+					}
+					while (j < len && ascii_class[(unsigned char)text[j]] == 1) {
+						unsigned char d = (unsigned char)text[j++];
+						buf[o++] = (char)(d >= 'A' && d <= 'Z' ? d + 32 : d);
+						run_chars++;
+					}
+					unsigned char last = (unsigned char)text[j - 1];
+					prev_cased = (last >= 'A' && last <= 'Z') || (last >= 'a' && last <= 'z') ? 1
+					             : (last >= '0' && last <= '9') || last == '_' ? 0 : prev_cased;
+					i = j;
+					continue;
+				}
 				cps[0] = c >= 'A' && c <= 'Z' ? c + 32 : c;
 				clen = 1;
 				prev_cased = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ? 1

@@ -434,8 +434,11 @@ static void *build_worker(void *arg)
 			break;
 		j->out[f].worker = id;
 		process_file(j, w, &j->files->f[f], &j->out[f]);
-		atomic_fetch_add(&j->done_files, 1);
-		atomic_fetch_add(&j->done_bytes, j->out[f].bytes);
+		size_t done = atomic_fetch_add(&j->done_files, 1) + 1;
+		size_t bytes = atomic_fetch_add(&j->done_bytes, j->out[f].bytes) + j->out[f].bytes;
+		/* worker 0 is the calling thread: it reports the progress */
+		if (id == 0 && j->opt->progress && (done & 63) == 0)
+			j->opt->progress(j->opt->progress_ctx, done, bytes);
 	}
 	return NULL;
 }
@@ -769,7 +772,11 @@ vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index
 	uint32_t *dterm = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *dterm));
 	float *dweight = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *dweight));
 	float *dcount = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *dcount));
-	if (!nblob || !fblob || !names || !dfiles || !dline || !dlen || !dptr || !dterm || !dweight || !dcount) {
+	uint32_t *seen_in_doc = opt->hash_bits ? calloc(nkept ? nkept : 1, sizeof *seen_in_doc) : NULL;
+	uint32_t *slot_in_doc = opt->hash_bits ? malloc((nkept ? nkept : 1) * sizeof *slot_in_doc) : NULL;
+	if (!nblob || !fblob || !names || !dfiles || !dline || !dlen || !dptr || !dterm || !dweight || !dcount ||
+	    (opt->hash_bits && (!seen_in_doc || !slot_in_doc))) {
+		free(seen_in_doc), free(slot_in_doc);
 		free(order), free(final_id), free(bucket_rep);
 		vs_fail(err, "out of memory");
 		goto fail_index;
@@ -795,47 +802,33 @@ vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index
 				uint32_t id = final_id[dd->p[p].term];
 				if (id == UINT32_MAX)
 					continue;
-				/* in hash mode several terms can share a bucket: add their signed counts */
-				size_t e = first;
-				while (e < q && dterm[e] != id)
-					e++;
 				float c = dd->p[p].count;
-				if (opt->hash_bits && gt[dd->p[p].term].bucket < 0)
-					c = -c;
-				if (e < q) {
-					dcount[e] += c;
-				} else {
+				if (opt->hash_bits) {
+					/* several terms can share a bucket: add their signed counts */
+					if (gt[dd->p[p].term].bucket < 0)
+						c = -c;
+					if (seen_in_doc[id] != di + 1) {
+						seen_in_doc[id] = (uint32_t)di + 1;
+						slot_in_doc[id] = (uint32_t)(q - first);
+						dterm[q] = id;
+						dcount[q++] = c;
+					} else {
+						dcount[first + slot_in_doc[id]] += c;
+					}
+				} else { /* distinct terms of a document have distinct ids */
 					dterm[q] = id;
 					dcount[q++] = c;
 				}
 			}
-			/* sort the document's postings by term id (insertion into order) */
-			size_t np = q - first;
-			uint64_t *pairs = malloc((np ? np : 1) * sizeof *pairs);
-			if (!pairs) {
-				free(order), free(final_id), free(bucket_rep);
-				vs_fail(err, "out of memory");
-				goto fail_index;
-			}
-			for (size_t e = 0; e < np; e++) {
-				float c = dcount[first + e];
-				uint32_t bits;
-				memcpy(&bits, &c, 4);
-				pairs[e] = (uint64_t)dterm[first + e] << 32 | bits;
-			}
-			qsort(pairs, np, sizeof *pairs, cmp_u64);
-			for (size_t e = 0; e < np; e++) {
-				uint32_t bits = (uint32_t)pairs[e];
-				dterm[first + e] = (uint32_t)(pairs[e] >> 32);
-				memcpy(&dcount[first + e], &bits, 4);
-				df[dterm[first + e]]++;
-			}
-			free(pairs);
+			for (size_t e = first; e < q; e++)
+				df[dterm[e]]++;
 			dptr[di + 1] = q;
 		}
 		fo += pl;
 	}
 	nnz = q;
+	free(seen_in_doc);
+	free(slot_in_doc);
 	free(order);
 	free(final_id);
 	free(bucket_rep);
