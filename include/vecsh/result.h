@@ -31,6 +31,7 @@ typedef struct vs_cell {
 
 typedef struct vs_result {
 	char *title;              /* shown above a table */
+	char *query;              /* the command that made it (for browse and plot), or NULL */
 	size_t ncols;
 	vs_column cols[VS_RESULT_MAX_COLS];
 	size_t nrows, cap;

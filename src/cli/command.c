@@ -225,7 +225,20 @@ int vs_run_line(vs_session *s, const char *line)
 		vs_command_usage(e, s->msg);
 		goto out;
 	}
+	vs_result *before = s->last;
 	rc = e->exec(s, &a);
+	if (rc == 0 && s->last && s->last != before && !s->last->query) {
+		/* remember what made the result: browse shows it and drills from it */
+		const char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		s->last->query = strdup(p);
+		if (s->last->query) {
+			size_t ql = strlen(s->last->query);
+			while (ql && (s->last->query[ql - 1] == '\n' || s->last->query[ql - 1] == '\r'))
+				s->last->query[--ql] = '\0';
+		}
+	}
 out:
 	free(a.argv);
 	vs_free_words(words);

@@ -26,6 +26,7 @@ void vs_result_free(vs_result *r)
 		free(r->notes[i]);
 	free(r->notes);
 	free(r->title);
+	free(r->query);
 	free(r);
 }
 
