@@ -12,8 +12,9 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 ENGINE_SRC = $(wildcard src/engine/*.c)
 CMD_SRC = $(wildcard src/cmd/*.c)
+BROWSE_SRC = $(wildcard src/browse/*.c)
 CLI_SRC = src/cli/session.c src/cli/command.c src/cli/script.c src/cli/repl.c
-LIB_SRC = $(ENGINE_SRC) $(CMD_SRC) $(CLI_SRC)
+LIB_SRC = $(ENGINE_SRC) $(BROWSE_SRC) $(CMD_SRC) $(CLI_SRC)
 MAIN_SRC = src/cli/main.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 HDRS = $(wildcard include/vecsh/*.h src/*/*.h)

@@ -34,6 +34,7 @@ typedef struct vs_args {
 	int argc;
 	char **argv;                        /* positional arguments */
 	const char *opt[VS_MAX_OPTIONS];    /* value of each option of the entry (or "" for flags) */
+	const char *rest;                   /* the line after the command's name, as typed */
 	const struct vs_cmd_entry *entry;
 } vs_args;
 
@@ -49,6 +50,7 @@ typedef struct vs_cmd_entry {
 	vs_complete args_complete;/* what the others (or all, if first is NONE) complete to */
 	const char *const *choices;    /* for VS_COMPLETE_CHOICE arguments */
 	const vs_option *options; /* terminated by a zero entry */
+	int raw;                  /* no option parsing: the handler reads `rest` (browse CMD ...) */
 	int (*exec)(vs_session *s, vs_args *a);
 } vs_cmd_entry;
 

@@ -164,7 +164,17 @@ int vs_run_line(vs_session *s, const char *line)
 		vs_session_error(s, "out of memory");
 		goto out;
 	}
-	int only_args = 0;
+	int only_args = e->raw;
+	{
+		const char *r = line;
+		while (*r == ' ' || *r == '\t')
+			r++;
+		while (*r && *r != ' ' && *r != '\t')
+			r++;
+		while (*r == ' ' || *r == '\t')
+			r++;
+		a.rest = r;
+	}
 	for (int i = 1; i < n; i++) {
 		const char *w = words[i];
 		if (!only_args && strcmp(w, "--") == 0) {

@@ -1,5 +1,6 @@
 /* vecsh: a shell for exploring embeddings. */
 #include <getopt.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
 {
 	vs_session s;
 	vs_session_init(&s);
+	/* characters (for readline and the browser), never numbers: output keeps '.' */
+	setlocale(LC_CTYPE, "");
 	enum { OPT_BAIL = 256, OPT_FORMAT, OPT_VERSION, OPT_LIST, OPT_INIT };
 	static const struct option longopts[] = {
 		{"bail", no_argument, NULL, OPT_BAIL},       {"format", required_argument, NULL, OPT_FORMAT},

@@ -1,0 +1,101 @@
+#!/bin/sh
+# browse, for real: tmux runs vecsh in a pseudo-terminal, keys are sent with
+# send-keys and the screen read back with capture-pane. Checks the list,
+# drill-down and back, the help overlay, a resize, the projection, a CJK
+# result lined up, the ':' prompt, and the terminal restored after q and
+# after Ctrl-C.
+#   usage: browse.sh VECSH
+set -u
+vecsh=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+top=$(cd "$(dirname "$0")/.." && pwd)
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "SKIP browse (tmux is not installed)"
+	exit 0
+fi
+work=$(mktemp -d)
+sock="$work/tmux.sock"
+trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$work"' EXIT
+fail=0
+screen() { tmux -S "$sock" capture-pane -t t -p; }
+keys() { tmux -S "$sock" send-keys -t t "$@"; sleep 0.4; }
+expect() { # expect TEXT: the screen shows TEXT (waits up to 10 s)
+	i=0
+	while [ $i -lt 50 ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	echo "FAIL browse: the screen does not show: $1"
+	screen | sed 's/^/    | /' | grep -v '^    | *$'
+	fail=1
+}
+absent() { # absent TEXT: the screen does not show TEXT
+	if screen | grep -qF -- "$1"; then
+		echo "FAIL browse: the screen still shows: $1"
+		screen | sed 's/^/    | /' | grep -v '^    | *$'
+		fail=1
+	fi
+}
+# after vecsh, the shell reports the terminal's modes: a restored terminal echoes and is canonical
+tmux -S "$sock" new-session -d -s t -x 100 -y 30 \
+	"cd '$top/tests/data' && TERM=xterm-256color LANG=C.UTF-8 VECSH_HISTORY= ASAN_OPTIONS='${ASAN_OPTIONS:-}' '$vecsh' -q tiny.txt; stty -a | tr ' ' '\n' | grep -x -e '-*icanon' -e '-*echo' | tr '\n' ' '; echo vecsh-exited; sleep 30"
+expect "vecsh:tiny>"
+keys "browse nn king -k 6" Enter
+expect "nn king -k 6   [1/1]"
+expect "   1  prince"
+expect "frequency rank 5 of 12"
+keys j
+expect "frequency rank 4 of 12"
+keys Enter
+expect "[2/2]"
+expect "nn -- \"woman\""
+keys h
+expect "nn king -k 6   [1/2]"
+keys l
+expect "[2/2]"
+keys "?"
+expect "vecsh browse: keys"
+keys x
+absent "vecsh browse: keys"
+# a resize redraws at once; the detail pane gives way on a narrow terminal
+tmux -S "$sock" resize-window -t t -x 60 -y 16
+sleep 0.6
+expect "j/k move"
+absent "frequency rank"
+tmux -S "$sock" resize-window -t t -x 100 -y 30
+sleep 0.6
+expect "frequency rank"
+keys p
+expect "projection (PCA)"
+keys q
+expect "j/k move"
+keys ":" "load cjk.txt" Enter
+keys ":" "nn 北京" Enter
+expect "nn 北京"
+# wide characters are measured: the scores of CJK and Latin rows line up
+line_cjk=$(screen | grep -F "上海" | head -1)
+line_latin=$(screen | grep -F "paris" | head -1)
+col_cjk=$(printf '%s' "$line_cjk" | sed 's/0\.[0-9]\{4\}.*//' | awk '{ print length($0) }')
+col_latin=$(printf '%s' "$line_latin" | sed 's/0\.[0-9]\{4\}.*//' | awk '{ print length($0) }')
+w_cjk=$(printf '%s' "$line_cjk" | sed 's/0\.[0-9]\{4\}.*//' | wc -L)
+w_latin=$(printf '%s' "$line_latin" | sed 's/0\.[0-9]\{4\}.*//' | wc -L)
+if [ -z "$line_cjk" ] || [ -z "$line_latin" ] || [ "$w_cjk" != "$w_latin" ]; then
+	echo "FAIL browse: CJK and Latin rows do not line up ($w_cjk vs $w_latin columns; $col_cjk $col_latin chars)"
+	screen | sed 's/^/    | /' | grep -v '^    | *$'
+	fail=1
+fi
+expect "中华人民共和国首都"
+keys q
+expect "vecsh:cjk>"
+# Ctrl-C leaves the browser too, and the shell goes on
+keys "browse nn paris" Enter
+expect "nn paris"
+keys C-c
+expect "vecsh:cjk>"
+keys "sim paris naïve" Enter
+expect "paris  naïve"
+keys C-d
+expect "vecsh-exited"
+screen | grep -q -- "-icanon\|-echo " && { echo "FAIL browse: the terminal was not restored"; screen | tail -3; fail=1; }
+[ $fail -eq 0 ] && echo "browse: list, drill-down, history, help, resize, projection, CJK, q and Ctrl-C work"
+exit $fail

@@ -1,0 +1,31 @@
+#!/bin/sh
+# plot: the SVG parses as XML and holds one labelled point per word (and two
+# arrows for an analogy); the PNG is a PNG; a failed plot leaves no file.
+#   usage: plot.sh VECSH
+set -u
+vecsh=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+top=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+fail=0
+"$vecsh" -q "$top/tests/data/tiny.txt" -c "plot king queen man woman apple car --out words.svg" \
+	-c "plot --analogy man king woman queen --out analogy.svg" -c "plot --analogy man king woman queen --out a.png" \
+	-c "nn apple -k 3" -c "plot" || fail=1
+for f in words.svg analogy.svg vecsh-plot.svg; do
+	if command -v xmllint >/dev/null 2>&1; then
+		xmllint --noout "$f" || { echo "FAIL plot: $f does not parse as XML"; fail=1; }
+	fi
+done
+points=$(grep -c 'class="point"' words.svg)
+[ "$points" = 6 ] || { echo "FAIL plot: words.svg has $points points, not 6"; fail=1; }
+for w in king queen man woman apple car; do
+	grep -q ">$w</text>" words.svg || { echo "FAIL plot: no label $w in words.svg"; fail=1; }
+done
+[ "$(grep -c 'class="arrow"' analogy.svg)" = 2 ] || { echo "FAIL plot: analogy.svg has no two arrows"; fail=1; }
+[ "$(grep -c 'class="point"' vecsh-plot.svg)" = 4 ] || { echo "FAIL plot: the last result (apple and 3 neighbours) is not 4 points"; fail=1; }
+[ "$(head -c 8 a.png | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || { echo "FAIL plot: a.png is not a PNG"; fail=1; }
+"$vecsh" -q "$top/tests/data/tiny.txt" -c "plot king nosuch --out gone.svg" 2>/dev/null && fail=1
+[ ! -e gone.svg ] && [ -z "$(ls | grep tmp)" ] || { echo "FAIL plot: a failed plot left a file"; ls; fail=1; }
+[ $fail -eq 0 ] && echo "plot: SVG (parsed by xmllint) and PNG written whole"
+exit $fail
