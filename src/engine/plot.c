@@ -2,6 +2,7 @@
 #include "vecsh/project.h"
 
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -137,6 +138,9 @@ static int write_png(const vs_plot *p, FILE *f)
 	cairo_destroy(cr);
 	cairo_status_t st = cairo_surface_write_to_png_stream(s, to_file, f);
 	cairo_surface_destroy(s);
+	/* release the font caches cairo and fontconfig keep for the process */
+	cairo_debug_reset_static_data();
+	FcFini();
 	return st == CAIRO_STATUS_SUCCESS ? 0 : -1;
 }
 

@@ -73,8 +73,10 @@ int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const lo
 	            mean, 1, 0.0f, dists, 1);
 	for (size_t i = 0; i < n; i++)
 		dists[i] /= set->norms[i];
-	memcpy(ex, pos, npos * sizeof *ex);
-	memcpy(ex + npos, neg, nneg * sizeof *ex);
+	if (npos)
+		memcpy(ex, pos, npos * sizeof *ex);
+	if (nneg)
+		memcpy(ex + npos, neg, nneg * sizeof *ex);
 	*nout = vs_topk_select(dists, n, k, ex, npos + nneg, out);
 	free(mean);
 	free(dists);
@@ -116,7 +118,8 @@ int vs_most_similar_cosmul(const vs_vecset *set, const long *pos, size_t npos, c
 		num[i] = num[i] / den_i;
 	}
 	memcpy(ex, pos, npos * sizeof *ex);
-	memcpy(ex + npos, neg, nneg * sizeof *ex);
+	if (nneg)
+		memcpy(ex + npos, neg, nneg * sizeof *ex);
 	*nout = vs_topk_select(num, n, k, ex, npos + nneg, out);
 	free(term), free(d), free(num), free(den), free(ex);
 	return 0;

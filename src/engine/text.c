@@ -344,7 +344,7 @@ size_t vs_analyze(const vs_analyzer *a, const char *text, size_t len, vs_term_fn
 						run_off = src;
 						run_cjk = 0;
 					}
-					while (j < len && ascii_class[(unsigned char)text[j]] == 1) {
+					while (j < len && (unsigned char)text[j] < 0x80 && ascii_class[(unsigned char)text[j]] == 1) {
 						unsigned char d = (unsigned char)text[j++];
 						buf[o++] = (char)(d >= 'A' && d <= 'Z' ? d + 32 : d);
 						run_chars++;
