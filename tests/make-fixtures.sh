@@ -39,6 +39,6 @@ printf 'binary\000data\001\002' > corpus/binary.dat
 printf 'na\357ve caf\351 latin-1 text about cats\n' > corpus/latin1.txt
 mkdir -p emptydir
 # a saved index, cut short
-"$vecsh" -q -c "index c corpus" -c "save c full-index.vsix"
+"$vecsh" -q -c "index c corpus" -c "save c full-index.vsix" 2>/dev/null
 head -c 2000 full-index.vsix > truncated-index.vsix
 rm -f full-index.vsix

@@ -27,6 +27,8 @@ typedef struct vs_session {
 	int failed;             /* some command failed */
 	int quit;               /* quit was asked for */
 	vs_result *last;        /* the last result shown */
+	struct vs_clip_tokenizer *clip_tokenizer; /* loaded on first use */
+	char *clip_bpe;         /* the merges file it came from */
 } vs_session;
 
 void vs_session_init(vs_session *s);

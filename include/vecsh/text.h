@@ -45,6 +45,15 @@ int vs_is_word_char(int cp);
 /* Is it a Chinese, Japanese or Korean character (bigrammed)? */
 int vs_is_cjk(int cp);
 
+/* Python's str.lower: simple case mapping, U+0130 as i + U+0307, and the
+ * final sigma. Returns a malloc'd string (its length in *out_len). */
+char *vs_python_lower(const char *s, size_t len, size_t *out_len);
+/* Python's "cased" and "case-ignorable" characters, and whether no cased
+ * character follows (for the final sigma). */
+int vs_is_cased(int cp);
+int vs_case_ignorable(int cp);
+int vs_final_sigma_follows(const char *p, size_t n);
+
 /* MurmurHash3 x86 32-bit, as scikit-learn's murmurhash3_32. */
 unsigned vs_murmur3_32(const void *key, size_t len, unsigned seed);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vecsh/clip_tokenizer.h"
 #include "vecsh/query.h"
 
 void vs_session_init(vs_session *s)
@@ -26,6 +27,10 @@ void vs_session_free(vs_session *s)
 	s->indexes = NULL;
 	s->nindexes = 0;
 	vs_result_free(s->last);
+	vs_clip_tokenizer_free(s->clip_tokenizer);
+	free(s->clip_bpe);
+	s->clip_tokenizer = NULL;
+	s->clip_bpe = NULL;
 	s->sets = NULL;
 	s->nsets = 0;
 	s->last = NULL;

@@ -237,13 +237,13 @@ int vs_is_cjk(int cp)
  * and "case-ignorable" (marks, format characters, modifier letters and
  * symbols, and the word-internal punctuation of Word_Break), as used for the
  * final sigma; approximated from general categories. */
-static int is_cased(int cp)
+int vs_is_cased(int cp)
 {
 	utf8proc_category_t c = utf8proc_category(cp);
 	return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LT;
 }
 
-static int case_ignorable(int cp)
+int vs_case_ignorable(int cp)
 {
 	switch (cp) {
 	case '\'': case '.': case ':': case '^': case '`': case 0xB7: case 0x2018: case 0x2019: case 0x2024:
@@ -257,7 +257,7 @@ static int case_ignorable(int cp)
 }
 
 /* After a capital sigma: does no cased letter follow (case-ignorables skipped)? */
-static int final_sigma_follows(const char *p, size_t n)
+int vs_final_sigma_follows(const char *p, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
@@ -265,8 +265,8 @@ static int final_sigma_follows(const char *p, size_t n)
 		utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)p + i, (utf8proc_ssize_t)(n - i), &u);
 		if (l <= 0)
 			return 1;
-		if (!case_ignorable(u))
-			return !is_cased(u);
+		if (!vs_case_ignorable(u))
+			return !vs_is_cased(u);
 		i += (size_t)l;
 	}
 	return 1;
@@ -370,12 +370,12 @@ size_t vs_analyze(const vs_analyzer *a, const char *text, size_t len, vs_term_fn
 					cps[1] = 0x307;
 					ncp = 2;
 				} else if (u == 0x3A3) {
-					cps[0] = prev_cased && final_sigma_follows(text + i + clen, len - i - clen) ? 0x3C2 : 0x3C3;
+					cps[0] = prev_cased && vs_final_sigma_follows(text + i + clen, len - i - clen) ? 0x3C2 : 0x3C3;
 				} else {
 					cps[0] = utf8proc_tolower(u);
 				}
-				if (!case_ignorable(u))
-					prev_cased = is_cased(u);
+				if (!vs_case_ignorable(u))
+					prev_cased = vs_is_cased(u);
 			}
 			i += clen;
 		}
@@ -494,4 +494,36 @@ unsigned vs_murmur3_32(const void *key, size_t len, unsigned seed)
 	h1 *= 0xc2b2ae35;
 	h1 ^= h1 >> 16;
 	return h1;
+}
+
+char *vs_python_lower(const char *s, size_t len, size_t *out_len)
+{
+	char *out = malloc(len * 3 + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0, i = 0;
+	int prev_cased = 0;
+	while (i < len) {
+		utf8proc_int32_t u;
+		utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &u);
+		if (l <= 0) {
+			out[o++] = s[i++];
+			continue;
+		}
+		i += (size_t)l;
+		if (u == 0x130) {
+			out[o++] = 'i';
+			o += (size_t)utf8proc_encode_char(0x307, (utf8proc_uint8_t *)out + o);
+		} else if (u == 0x3A3) {
+			o += (size_t)utf8proc_encode_char(prev_cased && vs_final_sigma_follows(s + i, len - i) ? 0x3C2 : 0x3C3,
+			                                  (utf8proc_uint8_t *)out + o);
+		} else {
+			o += (size_t)utf8proc_encode_char(utf8proc_tolower(u), (utf8proc_uint8_t *)out + o);
+		}
+		if (!vs_case_ignorable(u))
+			prev_cased = vs_is_cased(u);
+	}
+	out[o] = '\0';
+	*out_len = o;
+	return out;
 }

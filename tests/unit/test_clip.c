@@ -1,0 +1,115 @@
+/* Unit tests: CLIP's text cleaning (expected values from Python's html,
+ * unicodedata and re, as OpenAI's tokenizer uses them), and the tokenizer on
+ * OpenAI's merges when ../shared/data/clip is there. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "vecsh/clip_tokenizer.h"
+
+static void check_clean(const char *in, const char *want)
+{
+	char *got = vs_clip_clean(in);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void cleaning_like_python(void **state)
+{
+	(void)state;
+	/* html.unescape twice: &amp;lt; gives < */
+	check_clean("&amp;lt;b&amp;gt;", "<b>");
+	/* longest known prefix without ';', numeric references with and without ';',
+	 * NUL and surrogates as U+FFFD, the Windows-1252 repairs, unknown names kept */
+	check_clean("&notit; &copy2024 &#x41;&#65 &#0; &#128; &#xD800; &bogus; AT&T &",
+	            "\xc2\xacit; \xc2\xa9" "2024 aa \xef\xbf\xbd \xe2\x82\xac \xef\xbf\xbd &bogus; at&t &");
+	check_clean("  Tab\t\tand\nNEWLINE  ", "tab and newline");
+	/* Python's lower: final sigma, and U+0130 as i + U+0307 */
+	check_clean("\xce\xa3\xce\x9f\xce\xa6\xce\x9f\xce\xa3 \xc4\xb0stanbul",
+	            "\xcf\x83\xce\xbf\xcf\x86\xce\xbf\xcf\x82 i\xcc\x87stanbul");
+	/* NFC: e + combining acute becomes one character */
+	check_clean("e\xcc\x81" "cole", "\xc3\xa9" "cole");
+}
+
+static void tokens_of_openai_merges(void **state)
+{
+	(void)state;
+	const char *bpe = "../shared/data/clip/bpe_simple_vocab_16e6.txt.gz";
+	if (access(bpe, R_OK) != 0)
+		bpe = "../../shared/data/clip/bpe_simple_vocab_16e6.txt.gz";
+	if (access(bpe, R_OK) != 0) {
+		printf("skipped: ../shared/data/clip is absent\n");
+		skip();
+	}
+	vs_error err;
+	vs_clip_tokenizer *t = vs_clip_tokenizer_load(bpe, &err);
+	assert_non_null(t);
+	int32_t ids[VS_CLIP_CONTEXT];
+	int n = vs_clip_tokenize(t, "a photo of a cat.", ids, VS_CLIP_CONTEXT);
+	const int32_t want[] = {49406, 320, 1125, 539, 320, 2368, 269, 49407};
+	assert_int_equal(n, 8);
+	assert_memory_equal(ids, want, sizeof want);
+	/* truncated to the context, the end token kept */
+	char longtext[4000] = "";
+	for (int i = 0; i < 200; i++)
+		strcat(longtext, "word ");
+	n = vs_clip_tokenize(t, longtext, ids, VS_CLIP_CONTEXT);
+	assert_int_equal(n, 77);
+	assert_int_equal(ids[76], VS_CLIP_EOT);
+	char *piece = vs_clip_token_text(t, 2368);
+	assert_string_equal(piece, "cat</w>");
+	free(piece);
+	/* every text of the reference table: the ids of OpenAI's tokenizer */
+	char table[512];
+	snprintf(table, sizeof table, "%.*sclip-tokens.tsv", (int)(strrchr(bpe, '/') - bpe + 1), bpe);
+	FILE *tf = fopen(table, "r");
+	assert_non_null(tf);
+	char line[65536];
+	int texts = 0;
+	while (fgets(line, sizeof line, tf)) {
+		if (line[0] == '#')
+			continue;
+		char *tab = strrchr(line, '\t');
+		assert_non_null(tab);
+		*tab = '\0';
+		cJSON *j = cJSON_Parse(line);
+		assert_non_null(j);
+		n = vs_clip_tokenize(t, j->valuestring, ids, VS_CLIP_CONTEXT);
+		char got[4096] = "", *o = got;
+		for (int k = 0; k < n; k++)
+			o += sprintf(o, "%s%d", k ? " " : "", ids[k]);
+		tab[1 + strcspn(tab + 1, "\n")] = '\0';
+		if (strcmp(got, tab + 1) != 0)
+			fail_msg("%s: got %s, OpenAI's tokenizer gives %s", line, got, tab + 1);
+		cJSON_Delete(j);
+		texts++;
+	}
+	fclose(tf);
+	assert_true(texts >= 40);
+	vs_clip_tokenizer_free(t);
+	/* a merges file that is too short is refused */
+	FILE *f = fopen("/tmp/vecsh-short-merges.txt", "w");
+	fputs("#version: 0.2\nt h\nth e</w>\n", f);
+	fclose(f);
+	assert_null(vs_clip_tokenizer_load("/tmp/vecsh-short-merges.txt", &err));
+	assert_non_null(strstr(err.msg, "needs 48894"));
+	remove("/tmp/vecsh-short-merges.txt");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cleaning_like_python),
+		cmocka_unit_test(tokens_of_openai_merges),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
