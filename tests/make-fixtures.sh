@@ -5,6 +5,7 @@
 set -eu
 d=$1
 vecsh=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$d"
 # the same small set in every format
 "$vecsh" -q -c "load tiny.txt as t" -c "save t tiny.w2v.txt --format word2vec" \
@@ -42,3 +43,25 @@ mkdir -p emptydir
 "$vecsh" -q -c "index c corpus" -c "save c full-index.vsix" 2>/dev/null
 head -c 2000 full-index.vsix > truncated-index.vsix
 rm -f full-index.vsix
+# CLIP checkpoints: broken ones made here, and a random one from the numpy reference
+mkdir -p clip-noconfig clip-badconfig clip-nomodel clip-badheader clip-missing clip-shape
+printf '{not json' > clip-badconfig/config.json
+cfg='{"projection_dim": 4, "text_config": {"hidden_size": 8, "intermediate_size": 16, "num_attention_heads": 2, "num_hidden_layers": 1, "max_position_embeddings": 77, "vocab_size": 49408}}'
+for d in clip-nomodel clip-badheader clip-missing clip-shape; do printf '%s' "$cfg" > $d/config.json; done
+printf '\377\377\377\377\000\000\000\000{}' > clip-badheader/model.safetensors
+st() { # st DIR JSON: a safetensors file whose data is 4096 zero bytes
+	len=$(printf '%s' "$2" | wc -c)
+	printf "$(printf '\\%03o\\%03o\\%03o\\000\\000\\000\\000\\000' $((len % 256)) $((len / 256 % 256)) $((len / 65536)))" > "$1/model.safetensors"
+	printf '%s' "$2" >> "$1/model.safetensors"
+	head -c 4096 /dev/zero >> "$1/model.safetensors"
+}
+st clip-missing '{"text_model.final_layer_norm.weight": {"dtype": "F32", "shape": [8], "data_offsets": [0, 32]}}'
+st clip-shape '{"text_model.embeddings.token_embedding.weight": {"dtype": "F32", "shape": [10, 8], "data_offsets": [0, 320]}}'
+py=python3
+/usr/bin/python3 -c 'import numpy' 2>/dev/null && py=/usr/bin/python3
+bpe="$top/../shared/data/clip/bpe_simple_vocab_16e6.txt.gz"
+if $py -c 'import numpy' 2>/dev/null && [ -f "$bpe" ]; then
+	mkdir -p clipmodel
+	$py "$top/tests/clip_reference.py" clipmodel quick_gelu
+	ln -sf "$bpe" clipmodel/
+fi

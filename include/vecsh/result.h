@@ -17,7 +17,7 @@ typedef enum vs_col_type { VS_COL_STR, VS_COL_INT, VS_COL_FLOAT, VS_COL_VEC } vs
 typedef struct vs_column {
 	const char *name;  /* static string */
 	vs_col_type type;
-	int decimals;      /* for floats and vectors */
+	int decimals;      /* for floats and vectors; for vectors, negative: significant digits */
 } vs_column;
 
 typedef struct vs_cell {

@@ -28,6 +28,7 @@ typedef struct vs_session {
 	int quit;               /* quit was asked for */
 	vs_result *last;        /* the last result shown */
 	struct vs_clip_tokenizer *clip_tokenizer; /* loaded on first use */
+	struct vs_clip_model *clip;                /* the loaded CLIP checkpoint */
 	char *clip_bpe;         /* the merges file it came from */
 } vs_session;
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vecsh/clip_model.h"
 #include "vecsh/clip_tokenizer.h"
 #include "vecsh/query.h"
 
@@ -28,6 +29,8 @@ void vs_session_free(vs_session *s)
 	s->nindexes = 0;
 	vs_result_free(s->last);
 	vs_clip_tokenizer_free(s->clip_tokenizer);
+	vs_clip_free(s->clip);
+	s->clip = NULL;
 	free(s->clip_bpe);
 	s->clip_tokenizer = NULL;
 	s->clip_bpe = NULL;

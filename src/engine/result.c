@@ -200,8 +200,11 @@ static void print_tsv(const vs_result *r, FILE *out)
 			if (c)
 				fputc('\t', out);
 			if (r->cols[c].type == VS_COL_VEC) {
-				for (size_t d = 0; d < cell->nvec; d++)
-					fprintf(out, d ? " %.*f" : "%.*f", r->cols[c].decimals, (double)cell->vec[d]);
+				for (size_t d = 0; d < cell->nvec; d++) {
+					int dec = r->cols[c].decimals; /* negative: significant digits */
+					fprintf(out, dec < 0 ? (d ? " %.*g" : "%.*g") : (d ? " %.*f" : "%.*f"), dec < 0 ? -dec : dec,
+					        (double)cell->vec[d]);
+				}
 			} else {
 				put_tsv_field(out, cell_text(&r->cols[c], cell, buf));
 			}
@@ -235,8 +238,12 @@ static void print_json(const vs_result *r, FILE *out)
 				v = isnan(cell->f) ? cJSON_CreateNull() : cJSON_CreateNumber(rounded(cell->f, col->decimals));
 			else {
 				v = cJSON_CreateArray();
-				for (size_t d = 0; v && d < cell->nvec; d++)
-					cJSON_AddItemToArray(v, cJSON_CreateNumber(rounded(cell->vec[d], col->decimals)));
+				for (size_t d = 0; v && d < cell->nvec; d++) {
+					char num[32];
+					snprintf(num, sizeof num, "%.*g", col->decimals < 0 ? -col->decimals : 9, (double)cell->vec[d]);
+					cJSON_AddItemToArray(v, cJSON_CreateNumber(col->decimals < 0 ? strtod(num, NULL)
+					                                                              : rounded(cell->vec[d], col->decimals)));
+				}
 			}
 			cJSON_AddItemToObject(o, col->name, v);
 		}
@@ -297,8 +304,11 @@ static void print_table(const vs_result *r, FILE *out)
 							indent += width[k] + 2;
 						pad(out, indent);
 					}
-					fprintf(out, "%s%*.*f", d % 8 ? " " : "", r->cols[c].decimals + 4, r->cols[c].decimals,
-					        (double)cell->vec[d]);
+					if (r->cols[c].decimals < 0)
+						fprintf(out, "%s%*.*g", d % 8 ? " " : "", 14, -r->cols[c].decimals, (double)cell->vec[d]);
+					else
+						fprintf(out, "%s%*.*f", d % 8 ? " " : "", r->cols[c].decimals + 4, r->cols[c].decimals,
+						        (double)cell->vec[d]);
 				}
 				continue;
 			}

@@ -1,6 +1,7 @@
 /* Unit tests: CLIP's text cleaning (expected values from Python's html,
  * unicodedata and re, as OpenAI's tokenizer uses them), and the tokenizer on
  * OpenAI's merges when ../shared/data/clip is there. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
+#include "vecsh/clip_model.h"
 #include "vecsh/clip_tokenizer.h"
 
 static void check_clean(const char *in, const char *want)
@@ -105,11 +107,72 @@ static void tokens_of_openai_merges(void **state)
 	remove("/tmp/vecsh-short-merges.txt");
 }
 
+/* The text encoder against tests/clip_reference.py (numpy, Hugging Face's
+ * CLIPTextModel step by step) on random checkpoints, to 1e-4. */
+static void text_encoder_like_reference(void **state)
+{
+	(void)state;
+	const char *bpe = "../shared/data/clip/bpe_simple_vocab_16e6.txt.gz";
+	char cwd[4096];
+	/* Debian's python3-numpy is /usr/bin/python3's, whatever python3 is first on PATH */
+	const char *py = system("/usr/bin/python3 -c 'import numpy' 2>/dev/null") == 0 ? "/usr/bin/python3" : "python3";
+	if (!getcwd(cwd, sizeof cwd) || access(bpe, R_OK) != 0 || access("tests/clip_reference.py", R_OK) != 0 ||
+	    (strcmp(py, "python3") == 0 && system("python3 -c 'import numpy' 2>/dev/null") != 0)) {
+		printf("skipped: needs python3 with numpy and ../shared/data/clip\n");
+		skip();
+	}
+	const char *acts[] = {"quick_gelu", "gelu"};
+	for (int a = 0; a < 2; a++) {
+		char dir[] = "/tmp/vecsh-clip-XXXXXX", cmd[8192];
+		assert_non_null(mkdtemp(dir));
+		snprintf(cmd, sizeof cmd, "%s tests/clip_reference.py %s %s && ln -s %s/%s %s/", py, dir, acts[a], cwd, bpe,
+		         dir);
+		assert_int_equal(system(cmd), 0);
+		vs_error err;
+		vs_clip_model *m = vs_clip_load(dir, &err);
+		if (!m)
+			fail_msg("%s", err.msg);
+		assert_int_equal(m->quick_gelu, a == 0);
+		char path[256];
+		snprintf(path, sizeof path, "%s/expected.tsv", dir);
+		FILE *f = fopen(path, "r");
+		assert_non_null(f);
+		char line[65536];
+		int seqs = 0;
+		double worst = 0;
+		while (fgets(line, sizeof line, f)) {
+			char *tab = strchr(line, '\t');
+			*tab = '\0';
+			int32_t ids[80];
+			int n = 0;
+			for (char *p = strtok(line, " "); p && n < 80; p = strtok(NULL, " "))
+				ids[n++] = atoi(p);
+			float out[64];
+			assert_int_equal(vs_clip_encode_tokens(m, ids, n, out, &err), 0);
+			int d = 0;
+			for (char *p = strtok(tab + 1, " \n"); p; p = strtok(NULL, " \n"), d++) {
+				double diff = fabs(out[d] - atof(p));
+				worst = diff > worst ? diff : worst;
+			}
+			assert_int_equal(d, m->proj);
+			seqs++;
+		}
+		fclose(f);
+		printf("%s: %d sequences, largest difference %.2e\n", acts[a], seqs, worst);
+		assert_true(worst < 1e-4);
+		/* a tensor of the wrong shape is named */
+		vs_clip_free(m);
+		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cleaning_like_python),
 		cmocka_unit_test(tokens_of_openai_merges),
+		cmocka_unit_test(text_encoder_like_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

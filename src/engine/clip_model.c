@@ -1,0 +1,291 @@
+/* CLIP's text encoder: token and position embeddings, pre-LayerNorm
+ * transformer blocks with the causal mask, QuickGELU (or GELU) MLPs, the
+ * final LayerNorm, the features at the end-of-text token, the projection. */
+#include "vecsh/clip_model.h"
+
+#include <cblas.h>
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void vs_clip_free(vs_clip_model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nowned; i++)
+		free(m->owned[i]);
+	free(m->owned);
+	free(m->layer);
+	vs_safetensors_close(m->st);
+	vs_clip_tokenizer_free(m->tokenizer);
+	free(m->name);
+	free(m->dir);
+	free(m);
+}
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+		free(s);
+		s = NULL;
+	}
+	if (s)
+		s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+/* An integer of the text config, or the default Hugging Face applies when absent. */
+static int cfg_int(const cJSON *c, const char *key, int def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, key);
+	return cJSON_IsNumber(v) ? v->valueint : def;
+}
+
+static const float *weight(vs_clip_model *m, const char *name, int64_t d0, int64_t d1, vs_error *err)
+{
+	int64_t dims[3] = {d0, d1, -1};
+	if (d1 < 0)
+		dims[1] = -1;
+	float *owned;
+	const float *w = vs_tensor_f32(m->st, name, dims, &owned, err);
+	if (owned) {
+		float **no = realloc(m->owned, (m->nowned + 1) * sizeof *no);
+		if (!no) {
+			free(owned);
+			vs_fail(err, "out of memory");
+			return NULL;
+		}
+		m->owned = no;
+		m->owned[m->nowned++] = owned;
+	}
+	return w;
+}
+
+vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/config.json", dir);
+	char *json = read_text(path);
+	if (!json) {
+		vs_fail(err, "%s: cannot read it (a CLIP checkpoint folder has config.json)", path);
+		return NULL;
+	}
+	cJSON *cfg = cJSON_Parse(json);
+	free(json);
+	if (!cfg) {
+		vs_fail(err, "%s: not valid JSON", path);
+		return NULL;
+	}
+	const cJSON *tc = cJSON_GetObjectItemCaseSensitive(cfg, "text_config");
+	if (!cJSON_IsObject(tc))
+		tc = cJSON_GetObjectItemCaseSensitive(cfg, "text_config_dict");
+	vs_clip_model *m = calloc(1, sizeof *m);
+	if (!m) {
+		cJSON_Delete(cfg);
+		vs_fail(err, "out of memory");
+		return NULL;
+	}
+	m->width = cfg_int(tc, "hidden_size", 512);
+	m->inter = cfg_int(tc, "intermediate_size", 2048);
+	m->heads = cfg_int(tc, "num_attention_heads", 8);
+	m->layers = cfg_int(tc, "num_hidden_layers", 12);
+	m->context = cfg_int(tc, "max_position_embeddings", 77);
+	m->vocab = cfg_int(tc, "vocab_size", 49408);
+	m->proj = cfg_int(cfg, "projection_dim", 512);
+	const cJSON *eps = cJSON_GetObjectItemCaseSensitive(tc, "layer_norm_eps");
+	m->eps = cJSON_IsNumber(eps) ? eps->valuedouble : 1e-5;
+	const cJSON *act = cJSON_GetObjectItemCaseSensitive(tc, "hidden_act");
+	m->quick_gelu = !cJSON_IsString(act) || strcmp(act->valuestring, "quick_gelu") == 0;
+	int act_ok = !cJSON_IsString(act) || m->quick_gelu || strcmp(act->valuestring, "gelu") == 0;
+	cJSON_Delete(cfg);
+	if (!act_ok || m->width <= 0 || m->heads <= 0 || m->width % m->heads || m->layers <= 0 || m->inter <= 0 ||
+	    m->context <= 0 || m->context > 4096 || m->vocab <= 0 || m->proj <= 0) {
+		vs_fail(err, "%s: unsupported text_config (sizes, heads or hidden_act)", path);
+		vs_clip_free(m);
+		return NULL;
+	}
+	m->dir = strdup(dir);
+	snprintf(path, sizeof path, "%s/model.safetensors", dir);
+	m->st = vs_safetensors_open(path, err);
+	m->layer = calloc((size_t)m->layers, sizeof *m->layer);
+	if (!m->dir || !m->st || !m->layer) {
+		if (m->st && !m->layer)
+			vs_fail(err, "out of memory");
+		vs_clip_free(m);
+		return NULL;
+	}
+	int D = m->width, F = m->inter;
+	int ok = (m->tok_emb = weight(m, "text_model.embeddings.token_embedding.weight", m->vocab, D, err)) &&
+	         (m->pos_emb = weight(m, "text_model.embeddings.position_embedding.weight", m->context, D, err)) &&
+	         (m->lnf_w = weight(m, "text_model.final_layer_norm.weight", D, -1, err)) &&
+	         (m->lnf_b = weight(m, "text_model.final_layer_norm.bias", D, -1, err)) &&
+	         (m->text_proj = weight(m, "text_projection.weight", m->proj, D, err));
+	char n[256];
+#define W(field, suffix, d0, d1)                                                                                 \
+	(snprintf(n, sizeof n, "text_model.encoder.layers.%d.%s", l, suffix),                                     \
+	 (L->field = weight(m, n, d0, d1, err)) != NULL)
+	for (int l = 0; ok && l < m->layers; l++) {
+		vs_clip_text_layer *L = &m->layer[l];
+		ok = W(ln1_w, "layer_norm1.weight", D, -1) && W(ln1_b, "layer_norm1.bias", D, -1) &&
+		     W(q_w, "self_attn.q_proj.weight", D, D) && W(q_b, "self_attn.q_proj.bias", D, -1) &&
+		     W(k_w, "self_attn.k_proj.weight", D, D) && W(k_b, "self_attn.k_proj.bias", D, -1) &&
+		     W(v_w, "self_attn.v_proj.weight", D, D) && W(v_b, "self_attn.v_proj.bias", D, -1) &&
+		     W(o_w, "self_attn.out_proj.weight", D, D) && W(o_b, "self_attn.out_proj.bias", D, -1) &&
+		     W(ln2_w, "layer_norm2.weight", D, -1) && W(ln2_b, "layer_norm2.bias", D, -1) &&
+		     W(fc1_w, "mlp.fc1.weight", F, D) && W(fc1_b, "mlp.fc1.bias", F, -1) &&
+		     W(fc2_w, "mlp.fc2.weight", D, F) && W(fc2_b, "mlp.fc2.bias", D, -1);
+	}
+#undef W
+	const vs_tensor *ls = ok ? vs_safetensors_find(m->st, "logit_scale") : NULL;
+	if (ok && ls) {
+		int64_t none[1] = {-1}, one[2] = {1, -1};
+		float *owned;
+		const float *v = vs_tensor_f32(m->st, "logit_scale", ls->ndim ? one : none, &owned, err);
+		if (!v)
+			ok = 0;
+		else
+			m->logit_scale = v[0];
+		free(owned);
+	} else if (ok) {
+		vs_fail(err, "%s: no tensor 'logit_scale'", path);
+		ok = 0;
+	}
+	if (ok) {
+		snprintf(path, sizeof path, "%s/merges.txt", dir);
+		if (access(path, R_OK) != 0)
+			snprintf(path, sizeof path, "%s/bpe_simple_vocab_16e6.txt.gz", dir);
+		m->tokenizer = vs_clip_tokenizer_load(path, err);
+		ok = m->tokenizer != NULL;
+	}
+	if (!ok) {
+		vs_clip_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void layer_norm(float *x, int n, int d, const float *w, const float *b, double eps)
+{
+	for (int i = 0; i < n; i++) {
+		float *r = x + (size_t)i * d;
+		double mean = 0, var = 0;
+		for (int j = 0; j < d; j++)
+			mean += r[j];
+		mean /= d;
+		for (int j = 0; j < d; j++)
+			var += (r[j] - mean) * (r[j] - mean);
+		var /= d;
+		double inv = 1.0 / sqrt(var + eps);
+		for (int j = 0; j < d; j++)
+			r[j] = (float)((r[j] - mean) * inv) * w[j] + b[j];
+	}
+}
+
+/* y[n x out] = x[n x in] W^T + b, with W as stored [out x in] */
+static void linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y)
+{
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0f, x, in, w, in, 0.0f, y, out);
+	if (b)
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < out; j++)
+				y[(size_t)i * out + j] += b[j];
+}
+
+int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, float *out, vs_error *err)
+{
+	if (n < 1 || n > m->context)
+		return vs_fail(err, "%d tokens (the model takes 1 to %d)", n, m->context);
+	int D = m->width, H = m->heads, hd = D / H, F = m->inter;
+	float *x = malloc((size_t)n * D * sizeof *x), *h = malloc((size_t)n * D * sizeof *h);
+	float *q = malloc((size_t)n * D * sizeof *q), *k = malloc((size_t)n * D * sizeof *k);
+	float *v = malloc((size_t)n * D * sizeof *v), *o = malloc((size_t)n * D * sizeof *o);
+	float *mlp = malloc((size_t)n * F * sizeof *mlp), *att = malloc((size_t)n * sizeof *att);
+	int rc = -1;
+	if (!x || !h || !q || !k || !v || !o || !mlp || !att) {
+		vs_fail(err, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		if (ids[i] < 0 || ids[i] >= m->vocab) {
+			vs_fail(err, "token id %d is outside the vocabulary of %d", ids[i], m->vocab);
+			goto out;
+		}
+		for (int j = 0; j < D; j++)
+			x[(size_t)i * D + j] = m->tok_emb[(size_t)ids[i] * D + j] + m->pos_emb[(size_t)i * D + j];
+	}
+	float scale = 1.0f / sqrtf((float)hd);
+	for (int l = 0; l < m->layers; l++) {
+		const vs_clip_text_layer *L = &m->layer[l];
+		memcpy(h, x, (size_t)n * D * sizeof *h);
+		layer_norm(h, n, D, L->ln1_w, L->ln1_b, m->eps);
+		linear(h, n, D, L->q_w, L->q_b, D, q);
+		linear(h, n, D, L->k_w, L->k_b, D, k);
+		linear(h, n, D, L->v_w, L->v_b, D, v);
+		for (int hh = 0; hh < H; hh++)
+			for (int i = 0; i < n; i++) {
+				/* causal: token i sees tokens 0..i */
+				float mx = -INFINITY;
+				for (int j = 0; j <= i; j++) {
+					float s = 0;
+					for (int c = 0; c < hd; c++)
+						s += q[(size_t)i * D + hh * hd + c] * k[(size_t)j * D + hh * hd + c];
+					att[j] = s * scale;
+					mx = fmaxf(mx, att[j]);
+				}
+				float sum = 0;
+				for (int j = 0; j <= i; j++)
+					sum += att[j] = expf(att[j] - mx);
+				for (int c = 0; c < hd; c++) {
+					float acc = 0;
+					for (int j = 0; j <= i; j++)
+						acc += att[j] * v[(size_t)j * D + hh * hd + c];
+					o[(size_t)i * D + hh * hd + c] = acc / sum;
+				}
+			}
+		linear(o, n, D, L->o_w, L->o_b, D, h);
+		for (size_t e = 0; e < (size_t)n * D; e++)
+			x[e] += h[e];
+		memcpy(h, x, (size_t)n * D * sizeof *h);
+		layer_norm(h, n, D, L->ln2_w, L->ln2_b, m->eps);
+		linear(h, n, D, L->fc1_w, L->fc1_b, F, mlp);
+		for (size_t e = 0; e < (size_t)n * F; e++) {
+			float a = mlp[e];
+			mlp[e] = m->quick_gelu ? a / (1.0f + expf(-1.702f * a)) : 0.5f * a * (1.0f + erff(a / sqrtf(2.0f)));
+		}
+		linear(mlp, n, F, L->fc2_w, L->fc2_b, D, h);
+		for (size_t e = 0; e < (size_t)n * D; e++)
+			x[e] += h[e];
+	}
+	layer_norm(x, n, D, m->lnf_w, m->lnf_b, m->eps);
+	/* the features at the end-of-text token: the first position of the highest id */
+	int eot = 0;
+	for (int i = 1; i < n; i++)
+		if (ids[i] > ids[eot])
+			eot = i;
+	linear(x + (size_t)eot * D, 1, D, m->text_proj, NULL, m->proj, out);
+	rc = 0;
+out:
+	free(x), free(h), free(q), free(k), free(v), free(o), free(mlp), free(att);
+	return rc;
+}
+
+int vs_clip_encode_text(const vs_clip_model *m, const char *text, float *out, vs_error *err)
+{
+	int32_t ids[4096];
+	size_t ctx = m->context < 4096 ? (size_t)m->context : 4096;
+	int n = vs_clip_tokenize(m->tokenizer, text, ids, ctx);
+	if (n < 0)
+		return vs_fail(err, "out of memory");
+	return vs_clip_encode_tokens(m, ids, n, out, err);
+}
