@@ -1,6 +1,6 @@
 /* clip_model.h: a CLIP checkpoint (Hugging Face layout: config.json,
  * model.safetensors, merges.txt) and its text encoder, in float32 through
- * OpenBLAS. The image encoder is not in this version. */
+ * OpenBLAS, and its image encoder. */
 #ifndef VECSH_CLIP_MODEL_H
 #define VECSH_CLIP_MODEL_H
 
@@ -16,19 +16,36 @@ typedef struct vs_clip_text_layer {
 	const float *ln2_w, *ln2_b, *fc1_w, *fc1_b, *fc2_w, *fc2_b;
 } vs_clip_text_layer;
 
+/* A transformer: pre-LayerNorm blocks of attention and MLP. */
+typedef struct vs_clip_tower {
+	int width, layers, heads, inter;
+	double eps;
+	int quick_gelu;        /* QuickGELU (OpenAI) or GELU (as LAION's configs say) */
+	vs_clip_text_layer *layer;
+} vs_clip_tower;
+
 typedef struct vs_clip_model {
 	char *name, *dir;
 	int width, layers, heads, inter, context, vocab, proj;
 	double eps;
-	int quick_gelu;        /* QuickGELU (OpenAI) or GELU (as LAION's configs say) */
+	int quick_gelu;
 	float logit_scale;     /* exp(logit_scale) multiplies cosines */
 	const float *tok_emb, *pos_emb, *lnf_w, *lnf_b, *text_proj;
 	vs_clip_text_layer *layer;
+	vs_clip_tower text;
+	/* the image encoder (a ViT) */
+	vs_clip_tower vision;
+	int image_size, patch_size;
+	const float *class_emb, *patch_w, *vpos_emb, *pre_ln_w, *pre_ln_b, *post_ln_w, *post_ln_b, *visual_proj;
 	vs_safetensors *st;
 	vs_clip_tokenizer *tokenizer;
 	float **owned;
 	size_t nowned;
 } vs_clip_model;
+
+/* The image embedding (proj values) of pixels already preprocessed: 3 x
+ * image_size x image_size floats, channel-major, normalised. */
+int vs_clip_encode_pixels(const vs_clip_model *m, const float *pixels, float *out, vs_error *err);
 
 /* Load DIR/config.json, DIR/model.safetensors and the tokenizer (DIR/merges.txt,
  * or OpenAI's bpe_simple_vocab_16e6.txt.gz in DIR). */

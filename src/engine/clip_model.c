@@ -19,6 +19,7 @@ void vs_clip_free(vs_clip_model *m)
 		free(m->owned[i]);
 	free(m->owned);
 	free(m->layer);
+	free(m->vision.layer);
 	vs_safetensors_close(m->st);
 	vs_clip_tokenizer_free(m->tokenizer);
 	free(m->name);
@@ -72,6 +73,73 @@ static const float *weight(vs_clip_model *m, const char *name, int64_t d0, int64
 	return w;
 }
 
+static int load_tower(vs_clip_model *m, const char *prefix, vs_clip_text_layer *layers, int nl, int D, int F,
+                      vs_error *err)
+{
+	char n[256];
+	int ok = 1;
+#define W(field, suffix, d0, d1)                                                                                 \
+	(snprintf(n, sizeof n, "%s.encoder.layers.%d.%s", prefix, l, suffix), (L->field = weight(m, n, d0, d1, err)) != NULL)
+	for (int l = 0; ok && l < nl; l++) {
+		vs_clip_text_layer *L = &layers[l];
+		ok = W(ln1_w, "layer_norm1.weight", D, -1) && W(ln1_b, "layer_norm1.bias", D, -1) &&
+		     W(q_w, "self_attn.q_proj.weight", D, D) && W(q_b, "self_attn.q_proj.bias", D, -1) &&
+		     W(k_w, "self_attn.k_proj.weight", D, D) && W(k_b, "self_attn.k_proj.bias", D, -1) &&
+		     W(v_w, "self_attn.v_proj.weight", D, D) && W(v_b, "self_attn.v_proj.bias", D, -1) &&
+		     W(o_w, "self_attn.out_proj.weight", D, D) && W(o_b, "self_attn.out_proj.bias", D, -1) &&
+		     W(ln2_w, "layer_norm2.weight", D, -1) && W(ln2_b, "layer_norm2.bias", D, -1) &&
+		     W(fc1_w, "mlp.fc1.weight", F, D) && W(fc1_b, "mlp.fc1.bias", F, -1) &&
+		     W(fc2_w, "mlp.fc2.weight", D, F) && W(fc2_b, "mlp.fc2.bias", D, -1);
+	}
+#undef W
+	return ok;
+}
+
+/* The vision tower: present in every CLIP checkpoint. */
+static int load_vision(vs_clip_model *m, const cJSON *vc, vs_error *err)
+{
+	vs_clip_tower *t = &m->vision;
+	t->width = cfg_int(vc, "hidden_size", 768);
+	t->inter = cfg_int(vc, "intermediate_size", 3072);
+	t->heads = cfg_int(vc, "num_attention_heads", 12);
+	t->layers = cfg_int(vc, "num_hidden_layers", 12);
+	m->image_size = cfg_int(vc, "image_size", 224);
+	m->patch_size = cfg_int(vc, "patch_size", 32);
+	const cJSON *eps = cJSON_GetObjectItemCaseSensitive(vc, "layer_norm_eps");
+	t->eps = cJSON_IsNumber(eps) ? eps->valuedouble : 1e-5;
+	const cJSON *act = cJSON_GetObjectItemCaseSensitive(vc, "hidden_act");
+	t->quick_gelu = !cJSON_IsString(act) || strcmp(act->valuestring, "quick_gelu") == 0;
+	if ((cJSON_IsString(act) && !t->quick_gelu && strcmp(act->valuestring, "gelu") != 0) || t->width <= 0 ||
+	    t->heads <= 0 || t->width % t->heads || t->layers <= 0 || t->inter <= 0 || m->patch_size <= 0 ||
+	    m->image_size < m->patch_size || m->image_size % m->patch_size || m->image_size > 4096)
+		return vs_fail(err, "%s/config.json: unsupported vision_config (sizes, heads or hidden_act)", m->dir);
+	t->layer = calloc((size_t)t->layers, sizeof *t->layer);
+	if (!t->layer)
+		return vs_fail(err, "out of memory");
+	int D = t->width, g = m->image_size / m->patch_size, p = m->patch_size;
+	int64_t patch_dims[5] = {D, 3, p, p, -1};
+	float *owned;
+	m->patch_w = vs_tensor_f32(m->st, "vision_model.embeddings.patch_embedding.weight", patch_dims, &owned, err);
+	if (owned) {
+		float **no = realloc(m->owned, (m->nowned + 1) * sizeof *no);
+		if (!no) {
+			free(owned);
+			return vs_fail(err, "out of memory");
+		}
+		m->owned = no;
+		m->owned[m->nowned++] = owned;
+	}
+	int ok = m->patch_w && (m->class_emb = weight(m, "vision_model.embeddings.class_embedding", D, -1, err)) &&
+	         (m->vpos_emb = weight(m, "vision_model.embeddings.position_embedding.weight", g * g + 1, D, err)) &&
+	         (m->pre_ln_w = weight(m, "vision_model.pre_layrnorm.weight", D, -1, err)) &&
+	         (m->pre_ln_b = weight(m, "vision_model.pre_layrnorm.bias", D, -1, err)) &&
+	         (m->post_ln_w = weight(m, "vision_model.post_layernorm.weight", D, -1, err)) &&
+	         (m->post_ln_b = weight(m, "vision_model.post_layernorm.bias", D, -1, err)) &&
+	         (m->visual_proj = weight(m, "visual_projection.weight", m->proj, D, err)) &&
+	         load_tower(m, "vision_model", t->layer, t->layers, D, t->inter, err);
+	return ok ? 0 : -1;
+}
+
 vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
 {
 	char path[4096];
@@ -108,10 +176,10 @@ vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
 	const cJSON *act = cJSON_GetObjectItemCaseSensitive(tc, "hidden_act");
 	m->quick_gelu = !cJSON_IsString(act) || strcmp(act->valuestring, "quick_gelu") == 0;
 	int act_ok = !cJSON_IsString(act) || m->quick_gelu || strcmp(act->valuestring, "gelu") == 0;
-	cJSON_Delete(cfg);
 	if (!act_ok || m->width <= 0 || m->heads <= 0 || m->width % m->heads || m->layers <= 0 || m->inter <= 0 ||
 	    m->context <= 0 || m->context > 4096 || m->vocab <= 0 || m->proj <= 0) {
 		vs_fail(err, "%s: unsupported text_config (sizes, heads or hidden_act)", path);
+		cJSON_Delete(cfg);
 		vs_clip_free(m);
 		return NULL;
 	}
@@ -122,6 +190,7 @@ vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
 	if (!m->dir || !m->st || !m->layer) {
 		if (m->st && !m->layer)
 			vs_fail(err, "out of memory");
+		cJSON_Delete(cfg);
 		vs_clip_free(m);
 		return NULL;
 	}
@@ -131,22 +200,13 @@ vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
 	         (m->lnf_w = weight(m, "text_model.final_layer_norm.weight", D, -1, err)) &&
 	         (m->lnf_b = weight(m, "text_model.final_layer_norm.bias", D, -1, err)) &&
 	         (m->text_proj = weight(m, "text_projection.weight", m->proj, D, err));
-	char n[256];
-#define W(field, suffix, d0, d1)                                                                                 \
-	(snprintf(n, sizeof n, "text_model.encoder.layers.%d.%s", l, suffix),                                     \
-	 (L->field = weight(m, n, d0, d1, err)) != NULL)
-	for (int l = 0; ok && l < m->layers; l++) {
-		vs_clip_text_layer *L = &m->layer[l];
-		ok = W(ln1_w, "layer_norm1.weight", D, -1) && W(ln1_b, "layer_norm1.bias", D, -1) &&
-		     W(q_w, "self_attn.q_proj.weight", D, D) && W(q_b, "self_attn.q_proj.bias", D, -1) &&
-		     W(k_w, "self_attn.k_proj.weight", D, D) && W(k_b, "self_attn.k_proj.bias", D, -1) &&
-		     W(v_w, "self_attn.v_proj.weight", D, D) && W(v_b, "self_attn.v_proj.bias", D, -1) &&
-		     W(o_w, "self_attn.out_proj.weight", D, D) && W(o_b, "self_attn.out_proj.bias", D, -1) &&
-		     W(ln2_w, "layer_norm2.weight", D, -1) && W(ln2_b, "layer_norm2.bias", D, -1) &&
-		     W(fc1_w, "mlp.fc1.weight", F, D) && W(fc1_b, "mlp.fc1.bias", F, -1) &&
-		     W(fc2_w, "mlp.fc2.weight", D, F) && W(fc2_b, "mlp.fc2.bias", D, -1);
-	}
-#undef W
+	ok = ok && load_tower(m, "text_model", m->layer, m->layers, D, F, err);
+	const cJSON *vc = cJSON_GetObjectItemCaseSensitive(cfg, "vision_config");
+	if (!cJSON_IsObject(vc))
+		vc = cJSON_GetObjectItemCaseSensitive(cfg, "vision_config_dict");
+	ok = ok && load_vision(m, vc, err) == 0;
+	cJSON_Delete(cfg);
+	m->text = (vs_clip_tower){m->width, m->layers, m->heads, m->inter, m->eps, m->quick_gelu, m->layer};
 	const vs_tensor *ls = ok ? vs_safetensors_find(m->st, "logit_scale") : NULL;
 	if (ok && ls) {
 		int64_t none[1] = {-1}, one[2] = {1, -1};
@@ -202,17 +262,74 @@ static void linear(const float *x, int n, int in, const float *w, const float *b
 				y[(size_t)i * out + j] += b[j];
 }
 
-int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, float *out, vs_error *err)
+/* The blocks of a tower over x (n x width), in place; causal for text. */
+static int run_tower(const vs_clip_tower *t, float *x, int n, int causal)
 {
-	if (n < 1 || n > m->context)
-		return vs_fail(err, "%d tokens (the model takes 1 to %d)", n, m->context);
-	int D = m->width, H = m->heads, hd = D / H, F = m->inter;
-	float *x = malloc((size_t)n * D * sizeof *x), *h = malloc((size_t)n * D * sizeof *h);
+	int D = t->width, H = t->heads, hd = D / H, F = t->inter;
+	float *h = malloc((size_t)n * D * sizeof *h);
 	float *q = malloc((size_t)n * D * sizeof *q), *k = malloc((size_t)n * D * sizeof *k);
 	float *v = malloc((size_t)n * D * sizeof *v), *o = malloc((size_t)n * D * sizeof *o);
 	float *mlp = malloc((size_t)n * F * sizeof *mlp), *att = malloc((size_t)n * sizeof *att);
 	int rc = -1;
-	if (!x || !h || !q || !k || !v || !o || !mlp || !att) {
+	if (!h || !q || !k || !v || !o || !mlp || !att)
+		goto out;
+	float scale = 1.0f / sqrtf((float)hd);
+	for (int l = 0; l < t->layers; l++) {
+		const vs_clip_text_layer *L = &t->layer[l];
+		memcpy(h, x, (size_t)n * D * sizeof *h);
+		layer_norm(h, n, D, L->ln1_w, L->ln1_b, t->eps);
+		linear(h, n, D, L->q_w, L->q_b, D, q);
+		linear(h, n, D, L->k_w, L->k_b, D, k);
+		linear(h, n, D, L->v_w, L->v_b, D, v);
+		for (int hh = 0; hh < H; hh++)
+			for (int i = 0; i < n; i++) {
+				int last = causal ? i : n - 1; /* causal: token i sees tokens 0..i */
+				float mx = -INFINITY;
+				for (int j = 0; j <= last; j++) {
+					float s = 0;
+					for (int c = 0; c < hd; c++)
+						s += q[(size_t)i * D + hh * hd + c] * k[(size_t)j * D + hh * hd + c];
+					att[j] = s * scale;
+					mx = fmaxf(mx, att[j]);
+				}
+				float sum = 0;
+				for (int j = 0; j <= last; j++)
+					sum += att[j] = expf(att[j] - mx);
+				for (int c = 0; c < hd; c++) {
+					float acc = 0;
+					for (int j = 0; j <= last; j++)
+						acc += att[j] * v[(size_t)j * D + hh * hd + c];
+					o[(size_t)i * D + hh * hd + c] = acc / sum;
+				}
+			}
+		linear(o, n, D, L->o_w, L->o_b, D, h);
+		for (size_t e = 0; e < (size_t)n * D; e++)
+			x[e] += h[e];
+		memcpy(h, x, (size_t)n * D * sizeof *h);
+		layer_norm(h, n, D, L->ln2_w, L->ln2_b, t->eps);
+		linear(h, n, D, L->fc1_w, L->fc1_b, F, mlp);
+		for (size_t e = 0; e < (size_t)n * F; e++) {
+			float a = mlp[e];
+			mlp[e] = t->quick_gelu ? a / (1.0f + expf(-1.702f * a)) : 0.5f * a * (1.0f + erff(a / sqrtf(2.0f)));
+		}
+		linear(mlp, n, F, L->fc2_w, L->fc2_b, D, h);
+		for (size_t e = 0; e < (size_t)n * D; e++)
+			x[e] += h[e];
+	}
+	rc = 0;
+out:
+	free(h), free(q), free(k), free(v), free(o), free(mlp), free(att);
+	return rc;
+}
+
+int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, float *out, vs_error *err)
+{
+	if (n < 1 || n > m->context)
+		return vs_fail(err, "%d tokens (the model takes 1 to %d)", n, m->context);
+	int D = m->width;
+	float *x = malloc((size_t)n * D * sizeof *x);
+	int rc = -1;
+	if (!x) {
 		vs_fail(err, "out of memory");
 		goto out;
 	}
@@ -224,48 +341,9 @@ int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, flo
 		for (int j = 0; j < D; j++)
 			x[(size_t)i * D + j] = m->tok_emb[(size_t)ids[i] * D + j] + m->pos_emb[(size_t)i * D + j];
 	}
-	float scale = 1.0f / sqrtf((float)hd);
-	for (int l = 0; l < m->layers; l++) {
-		const vs_clip_text_layer *L = &m->layer[l];
-		memcpy(h, x, (size_t)n * D * sizeof *h);
-		layer_norm(h, n, D, L->ln1_w, L->ln1_b, m->eps);
-		linear(h, n, D, L->q_w, L->q_b, D, q);
-		linear(h, n, D, L->k_w, L->k_b, D, k);
-		linear(h, n, D, L->v_w, L->v_b, D, v);
-		for (int hh = 0; hh < H; hh++)
-			for (int i = 0; i < n; i++) {
-				/* causal: token i sees tokens 0..i */
-				float mx = -INFINITY;
-				for (int j = 0; j <= i; j++) {
-					float s = 0;
-					for (int c = 0; c < hd; c++)
-						s += q[(size_t)i * D + hh * hd + c] * k[(size_t)j * D + hh * hd + c];
-					att[j] = s * scale;
-					mx = fmaxf(mx, att[j]);
-				}
-				float sum = 0;
-				for (int j = 0; j <= i; j++)
-					sum += att[j] = expf(att[j] - mx);
-				for (int c = 0; c < hd; c++) {
-					float acc = 0;
-					for (int j = 0; j <= i; j++)
-						acc += att[j] * v[(size_t)j * D + hh * hd + c];
-					o[(size_t)i * D + hh * hd + c] = acc / sum;
-				}
-			}
-		linear(o, n, D, L->o_w, L->o_b, D, h);
-		for (size_t e = 0; e < (size_t)n * D; e++)
-			x[e] += h[e];
-		memcpy(h, x, (size_t)n * D * sizeof *h);
-		layer_norm(h, n, D, L->ln2_w, L->ln2_b, m->eps);
-		linear(h, n, D, L->fc1_w, L->fc1_b, F, mlp);
-		for (size_t e = 0; e < (size_t)n * F; e++) {
-			float a = mlp[e];
-			mlp[e] = m->quick_gelu ? a / (1.0f + expf(-1.702f * a)) : 0.5f * a * (1.0f + erff(a / sqrtf(2.0f)));
-		}
-		linear(mlp, n, F, L->fc2_w, L->fc2_b, D, h);
-		for (size_t e = 0; e < (size_t)n * D; e++)
-			x[e] += h[e];
+	if (run_tower(&m->text, x, n, 1) < 0) {
+		vs_fail(err, "out of memory");
+		goto out;
 	}
 	layer_norm(x, n, D, m->lnf_w, m->lnf_b, m->eps);
 	/* the features at the end-of-text token: the first position of the highest id */
@@ -276,7 +354,44 @@ int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, flo
 	linear(x + (size_t)eot * D, 1, D, m->text_proj, NULL, m->proj, out);
 	rc = 0;
 out:
-	free(x), free(h), free(q), free(k), free(v), free(o), free(mlp), free(att);
+	free(x);
+	return rc;
+}
+
+int vs_clip_encode_pixels(const vs_clip_model *m, const float *pixels, float *out, vs_error *err)
+{
+	int D = m->vision.width, p = m->patch_size, S = m->image_size, g = S / p, np = g * g, pp = 3 * p * p;
+	float *patches = malloc((size_t)np * pp * sizeof *patches), *x = malloc((size_t)(np + 1) * D * sizeof *x);
+	int rc = -1;
+	if (!patches || !x) {
+		vs_fail(err, "out of memory");
+		goto out;
+	}
+	/* each patch as (channel, y, x), the layout of the convolution's weight */
+	for (int gy = 0; gy < g; gy++)
+		for (int gx = 0; gx < g; gx++) {
+			float *dst = patches + (size_t)(gy * g + gx) * pp;
+			for (int c = 0; c < 3; c++)
+				for (int y = 0; y < p; y++)
+					memcpy(dst + (c * p + y) * p, pixels + ((size_t)c * S + (size_t)(gy * p + y)) * S + (size_t)gx * p,
+					       (size_t)p * sizeof *dst);
+		}
+	/* the class token, then the patch embeddings (the convolution as one sgemm) */
+	memcpy(x, m->class_emb, (size_t)D * sizeof *x);
+	linear(patches, np, pp, m->patch_w, NULL, D, x + D);
+	for (size_t e = 0; e < (size_t)(np + 1) * D; e++)
+		x[e] += m->vpos_emb[e];
+	layer_norm(x, np + 1, D, m->pre_ln_w, m->pre_ln_b, m->vision.eps);
+	if (run_tower(&m->vision, x, np + 1, 0) < 0) {
+		vs_fail(err, "out of memory");
+		goto out;
+	}
+	layer_norm(x, 1, D, m->post_ln_w, m->post_ln_b, m->vision.eps);
+	linear(x, 1, D, m->visual_proj, NULL, m->proj, out);
+	rc = 0;
+out:
+	free(patches);
+	free(x);
 	return rc;
 }
 

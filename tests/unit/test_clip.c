@@ -160,7 +160,36 @@ static void text_encoder_like_reference(void **state)
 		fclose(f);
 		printf("%s: %d sequences, largest difference %.2e\n", acts[a], seqs, worst);
 		assert_true(worst < 1e-4);
-		/* a tensor of the wrong shape is named */
+		/* the image encoder, on preprocessed pixels */
+		snprintf(path, sizeof path, "%s/expected-images.tsv", dir);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		int images = 0;
+		worst = 0;
+		size_t npx = 3 * (size_t)m->image_size * (size_t)m->image_size;
+		float *px = malloc(npx * sizeof *px);
+		while (fgets(line, sizeof line, f)) {
+			char *tab = strchr(line, '\t');
+			*tab = '\0';
+			snprintf(path, sizeof path, "%s/pixels-%.8s.f32", dir, line);
+			FILE *pf = fopen(path, "rb");
+			assert_non_null(pf);
+			assert_int_equal(fread(px, sizeof *px, npx, pf), npx);
+			fclose(pf);
+			float out[64];
+			assert_int_equal(vs_clip_encode_pixels(m, px, out, &err), 0);
+			int d = 0;
+			for (char *p = strtok(tab + 1, " \n"); p; p = strtok(NULL, " \n"), d++) {
+				double diff = fabs(out[d] - atof(p));
+				worst = diff > worst ? diff : worst;
+			}
+			assert_int_equal(d, m->proj);
+			images++;
+		}
+		fclose(f);
+		free(px);
+		printf("%s: %d images, largest difference %.2e\n", acts[a], images, worst);
+		assert_true(images == 3 && worst < 1e-4);
 		vs_clip_free(m);
 		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 		assert_int_equal(system(cmd), 0);
