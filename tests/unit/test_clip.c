@@ -16,6 +16,7 @@
 
 #include "vecsh/clip_model.h"
 #include "vecsh/clip_tokenizer.h"
+#include "vecsh/image.h"
 
 static void check_clean(const char *in, const char *want)
 {
@@ -196,12 +197,67 @@ static void text_encoder_like_reference(void **state)
 	}
 }
 
+/* Preprocessing against PIL (tests/image_reference.py): every value equal. */
+static void preprocessing_like_pil(void **state)
+{
+	(void)state;
+	const char *py = system("/usr/bin/python3 -c 'import numpy, PIL' 2>/dev/null") == 0 ? "/usr/bin/python3" : "python3";
+	if (access("tests/image_reference.py", R_OK) != 0 ||
+	    system(strcmp(py, "python3") == 0 ? "python3 -c 'import numpy, PIL' 2>/dev/null" : "true") != 0) {
+		printf("skipped: needs python3 with numpy and PIL\n");
+		skip();
+	}
+	char dir[] = "/tmp/vecsh-img-XXXXXX", cmd[512];
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd, "%s tests/image_reference.py %s 224", py, dir);
+	assert_int_equal(system(cmd), 0);
+	const char *names[] = {"noise.png", "smooth.jpg", "grey.png", "alpha.png", "small.bmp", "palette.gif", "palette.png",
+	                       "exact.png"};
+	static float out[3 * 224 * 224], want[3 * 224 * 224];
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char path[256];
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		vs_image img;
+		vs_error err;
+		if (vs_image_load(path, &img, &err) < 0)
+			fail_msg("%s", err.msg);
+		assert_int_equal(vs_clip_preprocess(&img, 224, out, &err), 0);
+		vs_image_free(&img);
+		snprintf(path, sizeof path, "%s/%s.f32", dir, names[i]);
+		FILE *f = fopen(path, "rb");
+		assert_non_null(f);
+		assert_int_equal(fread(want, sizeof *want, 3 * 224 * 224, f), 3 * 224 * 224);
+		fclose(f);
+		size_t differ = 0;
+		for (size_t k = 0; k < 3 * 224 * 224; k++)
+			differ += out[k] != want[k];
+		if (differ)
+			fail_msg("%s: %zu values differ from PIL's", names[i], differ);
+	}
+	/* truncated and corrupt files are errors that name them */
+	snprintf(cmd, sizeof cmd, "head -c 3000 %s/smooth.jpg > %s/cut.jpg && head -c 200 %s/noise.png > %s/cut.png && "
+	         "printf 'not an image' > %s/text.png", dir, dir, dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	const char *bad[] = {"cut.jpg", "cut.png", "text.png", "nosuch.png"};
+	for (size_t i = 0; i < 4; i++) {
+		char path[256];
+		snprintf(path, sizeof path, "%s/%s", dir, bad[i]);
+		vs_image img;
+		vs_error err;
+		assert_int_equal(vs_image_load(path, &img, &err), -1);
+		assert_non_null(strstr(err.msg, bad[i]));
+	}
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cleaning_like_python),
 		cmocka_unit_test(tokens_of_openai_merges),
 		cmocka_unit_test(text_encoder_like_reference),
+		cmocka_unit_test(preprocessing_like_pil),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
