@@ -64,4 +64,9 @@ if $py -c 'import numpy' 2>/dev/null && [ -f "$bpe" ]; then
 	mkdir -p clipmodel
 	$py "$top/tests/clip_reference.py" clipmodel quick_gelu
 	ln -sf "$bpe" clipmodel/
+	if $py -c 'import PIL' 2>/dev/null; then
+		mkdir -p images
+		$py "$top/tests/image_reference.py" images 32
+		rm -f images/*.f32
+	fi
 fi

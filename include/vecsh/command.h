@@ -35,6 +35,8 @@ typedef struct vs_args {
 	char **argv;                        /* positional arguments */
 	const char *opt[VS_MAX_OPTIONS];    /* value of each option of the entry (or "" for flags) */
 	const char *rest;                   /* the line after the command's name, as typed */
+	const char *all[VS_MAX_OPTIONS][16]; /* every value of each option, for repeated options */
+	int nall[VS_MAX_OPTIONS];
 	const struct vs_cmd_entry *entry;
 } vs_args;
 
@@ -71,6 +73,8 @@ int vs_run_line(vs_session *s, const char *line);
 /* Options, read by the handlers. */
 const char *vs_arg_opt(const vs_args *a, const char *name);
 int vs_arg_flag(const vs_args *a, const char *name);
+/* Every value given to an option (repeated options), in order; *n gets the count. */
+const char *const *vs_arg_all(const vs_args *a, const char *name, int *n);
 /* A positive whole number option (or def); reports and returns -1 if bad. */
 int vs_arg_size(vs_session *s, const vs_args *a, const char *name, size_t def, size_t *out);
 

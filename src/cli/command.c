@@ -105,6 +105,13 @@ const char *vs_arg_opt(const vs_args *a, const char *name)
 	return i >= 0 ? a->opt[i] : NULL;
 }
 
+const char *const *vs_arg_all(const vs_args *a, const char *name, int *n)
+{
+	int i = option_index(a->entry, name);
+	*n = i >= 0 ? a->nall[i] : 0;
+	return i >= 0 ? a->all[i] : NULL;
+}
+
 int vs_arg_flag(const vs_args *a, const char *name)
 {
 	return vs_arg_opt(a, name) != NULL;
@@ -219,6 +226,8 @@ int vs_run_line(vs_session *s, const char *line)
 					}
 				}
 				a.opt[oi] = v;
+				if (a.nall[oi] < 16)
+					a.all[oi][a.nall[oi]++] = v;
 			} else {
 				if (eq && w[1] == '-') {
 					vs_session_error(s, "%s: %s takes no value", e->name, name);

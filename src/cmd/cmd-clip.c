@@ -8,8 +8,9 @@
 
 #include "vecsh/clip_model.h"
 #include "vecsh/clip_tokenizer.h"
+#include "vecsh/image.h"
 
-static const char *const subcommands[] = {"load", "tokens", "text", NULL};
+static const char *const subcommands[] = {"load", "tokens", "text", "image", "sim", "classify", NULL};
 
 /* The tokenizer of --bpe FILE, or of $VECSH_CLIP_BPE; kept for the session. */
 static vs_clip_tokenizer *tokenizer(vs_session *s, const vs_args *a)
@@ -150,8 +151,186 @@ static int clip_text(vs_session *s, vs_args *a)
 	return 0;
 }
 
+static void normalise(float *v, int n)
+{
+	double s = 0;
+	for (int i = 0; i < n; i++)
+		s += (double)v[i] * v[i];
+	s = sqrt(s);
+	if (s > 0)
+		for (int i = 0; i < n; i++)
+			v[i] = (float)(v[i] / s);
+}
+
+/* The embedding of an image file (not normalised). */
+static int embed_image(vs_session *s, const char *path, float *out)
+{
+	vs_image img;
+	vs_error err;
+	if (vs_image_load(path, &img, &err) < 0)
+		return vs_session_error(s, "clip: %s", err.msg);
+	size_t n = 3 * (size_t)s->clip->image_size * (size_t)s->clip->image_size;
+	float *px = malloc(n * sizeof *px);
+	int rc = -1;
+	if (!px)
+		vs_session_error(s, "out of memory");
+	else if (vs_clip_preprocess(&img, s->clip->image_size, px, &err) < 0 || vs_clip_encode_pixels(s->clip, px, out, &err) < 0)
+		vs_session_error(s, "clip: %s: %s", path, err.msg);
+	else
+		rc = 0;
+	free(px);
+	vs_image_free(&img);
+	return rc;
+}
+
+static int clip_image(vs_session *s, vs_args *a)
+{
+	if (!s->clip)
+		return vs_session_error(s, "clip image: no CLIP model: 'clip load DIR' first");
+	if (a->argc < 2)
+		return vs_session_error(s, "clip image: give an image file");
+	int vec = vs_arg_flag(a, "--vec"), P = s->clip->proj;
+	float *e = malloc((size_t)P * sizeof *e);
+	vs_result *r = vs_result_new();
+	if (!e || !r) {
+		free(e);
+		vs_result_free(r);
+		return vs_session_error(s, "out of memory");
+	}
+	vs_result_col(r, "image", VS_COL_STR, 0);
+	vs_result_col(r, vec ? "vector" : "norm", vec ? VS_COL_VEC : VS_COL_FLOAT, vec ? -7 : 6);
+	for (int i = 1; i < a->argc; i++) {
+		if (embed_image(s, a->argv[i], e) < 0) {
+			free(e);
+			vs_result_free(r);
+			return -1;
+		}
+		if (vs_result_row(r) < 0)
+			break;
+		vs_result_str(r, 0, a->argv[i]);
+		if (vec) {
+			vs_result_vec(r, 1, e, (size_t)P);
+		} else {
+			double n2 = 0;
+			for (int d = 0; d < P; d++)
+				n2 += (double)e[d] * e[d];
+			vs_result_float(r, 1, sqrt(n2));
+		}
+	}
+	free(e);
+	vs_session_show(s, r);
+	return 0;
+}
+
+/* Cosines of the image with each class embedding (normalised, n x P), and the
+ * softmax of exp(logit_scale) x cosine over them, as CLIP's logits_per_image. */
+static void softmax_scores(const vs_clip_model *m, const float *img, const float *cls, int n, double *cos, double *prob)
+{
+	double scale = exp((double)m->logit_scale), mx = -INFINITY, sum = 0;
+	for (int i = 0; i < n; i++) {
+		double c = 0;
+		for (int d = 0; d < m->proj; d++)
+			c += (double)img[d] * cls[(size_t)i * m->proj + d];
+		cos[i] = c;
+		mx = fmax(mx, scale * c);
+	}
+	for (int i = 0; i < n; i++)
+		sum += prob[i] = exp(scale * cos[i] - mx);
+	for (int i = 0; i < n; i++)
+		prob[i] /= sum;
+}
+
+/* clip sim IMAGE TEXT...  and  clip classify IMAGE LABEL... [--template T]... */
+static int clip_compare(vs_session *s, vs_args *a, int classify)
+{
+	const char *what = classify ? "classify" : "sim";
+	if (!s->clip)
+		return vs_session_error(s, "clip %s: no CLIP model: 'clip load DIR' first", what);
+	if (a->argc < 3)
+		return vs_session_error(s, "clip %s: give an image and at least one %s", what, classify ? "label" : "text");
+	int n = a->argc - 2, P = s->clip->proj, nt;
+	const char *const *templates = vs_arg_all(a, "--template", &nt);
+	static const char *const default_template[] = {"a photo of a {}."};
+	if (!classify || nt == 0) {
+		templates = classify ? default_template : NULL;
+		nt = classify ? 1 : 0;
+	}
+	float *img = malloc((size_t)P * sizeof *img), *cls = calloc((size_t)n * P, sizeof *cls), *t = malloc((size_t)P * sizeof *t);
+	double *cos = malloc((size_t)n * sizeof *cos), *prob = malloc((size_t)n * sizeof *prob);
+	int rc = -1;
+	if (!img || !cls || !t || !cos || !prob) {
+		vs_session_error(s, "out of memory");
+		goto out;
+	}
+	if (embed_image(s, a->argv[1], img) < 0)
+		goto out;
+	normalise(img, P);
+	for (int i = 0; i < n; i++) {
+		const char *label = a->argv[2 + i];
+		float *c = cls + (size_t)i * P;
+		for (int k = 0; k < (classify ? nt : 1); k++) {
+			/* the template with {} replaced by the label */
+			char text[4096];
+			const char *tpl = classify ? templates[k] : "{}", *hole = strstr(tpl, "{}");
+			if (hole)
+				snprintf(text, sizeof text, "%.*s%s%s", (int)(hole - tpl), tpl, label, hole + 2);
+			else
+				snprintf(text, sizeof text, "%s", tpl);
+			vs_error err;
+			if (vs_clip_encode_text(s->clip, text, t, &err) < 0) {
+				vs_session_error(s, "clip %s: %s", what, err.msg);
+				goto out;
+			}
+			normalise(t, P);
+			for (int d = 0; d < P; d++)
+				c[d] += t[d];
+		}
+		normalise(c, P); /* the templates' mean, renormalised (the CLIP paper's ensemble) */
+	}
+	softmax_scores(s->clip, img, cls, n, cos, prob);
+	vs_result *r = vs_result_new();
+	if (!r) {
+		vs_session_error(s, "out of memory");
+		goto out;
+	}
+	int *order = malloc((size_t)n * sizeof *order);
+	for (int i = 0; order && i < n; i++)
+		order[i] = i;
+	for (int i = 1; classify && order && i < n; i++) /* classify ranks the labels */
+		for (int j = i; j > 0 && prob[order[j]] > prob[order[j - 1]]; j--) {
+			int tmp = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+	vs_result_col(r, "rank", VS_COL_INT, 0);
+	vs_result_col(r, classify ? "label" : "text", VS_COL_STR, 0);
+	vs_result_col(r, "probability", VS_COL_FLOAT, 6);
+	vs_result_col(r, "cosine", VS_COL_FLOAT, 6);
+	for (int i = 0; order && i < n; i++) {
+		if (vs_result_row(r) < 0)
+			break;
+		vs_result_int(r, 0, i + 1);
+		vs_result_str(r, 1, a->argv[2 + order[i]]);
+		vs_result_float(r, 2, prob[order[i]]);
+		vs_result_float(r, 3, cos[order[i]]);
+	}
+	free(order);
+	vs_result_title(r, "%s", a->argv[1]);
+	vs_session_show(s, r);
+	rc = 0;
+out:
+	free(img), free(cls), free(t), free(cos), free(prob);
+	return rc;
+}
+
 static int cmd_clip_exec(vs_session *s, vs_args *a)
 {
+	if (strcmp(a->argv[0], "image") == 0)
+		return clip_image(s, a);
+	if (strcmp(a->argv[0], "sim") == 0)
+		return clip_compare(s, a, 0);
+	if (strcmp(a->argv[0], "classify") == 0)
+		return clip_compare(s, a, 1);
 	if (strcmp(a->argv[0], "load") == 0)
 		return clip_load(s, a);
 	if (strcmp(a->argv[0], "text") == 0)
@@ -161,19 +340,21 @@ static int cmd_clip_exec(vs_session *s, vs_args *a)
 			return vs_session_error(s, "clip tokens: give a text (quote it: clip tokens \"a photo of a cat\")");
 		return clip_tokens(s, a);
 	}
-	return vs_session_error(s, "clip: unknown subcommand '%s' (this vecsh has: load, tokens, text)", a->argv[0]);
+	return vs_session_error(s, "clip: unknown subcommand '%s' (this vecsh has: load, tokens, text, image, sim, classify)", a->argv[0]);
 }
 
 static const vs_option cmd_clip_options[] = {
 	{"--bpe", "FILE", "the BPE merges (bpe_simple_vocab_16e6.txt.gz or merges.txt)", VS_COMPLETE_FILE, NULL},
-	{"--vec", NULL, "clip text: print the embeddings (7 significant digits)", VS_COMPLETE_NONE, NULL},
+	{"--vec", NULL, "text, image: print the embeddings (7 significant digits)", VS_COMPLETE_NONE, NULL},
+	{"--template", "T", "classify: a prompt with {} for the label (repeat to ensemble)", VS_COMPLETE_NONE, NULL},
 	{0},
 };
 
 const vs_cmd_entry cmd_clip_entry = {
 	.name = "clip",
-	.usage = "load DIR [as NAME] | tokens TEXT... [--bpe FILE] | text TEXT... [--vec]",
-	.summary = "CLIP: load a checkpoint, tokenize and embed texts",
+	.usage = "load DIR [as NAME] | tokens TEXT... [--bpe FILE] | text TEXT... [--vec] | image FILE... [--vec]\n"
+	         "       | sim IMAGE TEXT... | classify IMAGE LABEL... [--template T]...",
+	.summary = "CLIP: tokens, text and image embeddings, similarity, zero-shot labels",
 	.help = "CLIP's tokenizer exactly as OpenAI's: Unicode NFC, HTML entities unescaped\n"
 	        "twice, white space collapsed, lowercased, split by CLIP's pattern, byte-level\n"
 	        "BPE with </w> word ends, <|startoftext|> and <|endoftext|> around, at most 77\n"
@@ -183,13 +364,21 @@ const vs_cmd_entry cmd_clip_entry = {
 	        "load: a Hugging Face CLIP checkpoint folder (config.json, model.safetensors\n"
 	        "mapped, F32 or F16, merges.txt); sizes come from the files and every tensor's\n"
 	        "shape is checked. text: the text encoder's embedding of each text, with its\n"
-	        "norm, or the values with --vec. The image encoder is not in this version.",
+	        "norm, or the values with --vec. image: the same for image files (PNG, JPEG,\n"
+	        "BMP, GIF, TGA), preprocessed as OpenAI's _transform through PIL.\n"
+	        "sim: the cosine of the image with each text, and the softmax over the texts\n"
+	        "of exp(logit_scale) x cosine (CLIP's logits_per_image). classify: labels\n"
+	        "ranked by that probability, each label put in the template ('a photo of a\n"
+	        "{}.' by default); several --template options are averaged (normalised\n"
+	        "embeddings, renormalised), as the CLIP paper ensembles prompts.",
 	.example = "clip tokens \"a photo of a cat.\" --bpe bpe_simple_vocab_16e6.txt.gz\n"
-	           "clip load clip-vit-base-patch32\nclip text \"a photo of a cat\" \"a diagram\" --vec",
+	           "clip load clip-vit-base-patch32\nclip text \"a photo of a cat\" \"a diagram\" --vec\n"
+	           "clip sim cat.jpg \"a cat\" \"a dog\"\n"
+	           "clip classify cat.jpg cat dog bird --template \"a photo of a {}.\" --template \"a drawing of a {}.\"",
 	.min_args = 1,
 	.max_args = -1,
 	.first_complete = VS_COMPLETE_CHOICE,
-	.args_complete = VS_COMPLETE_NONE,
+	.args_complete = VS_COMPLETE_FILE,
 	.choices = subcommands,
 	.options = cmd_clip_options,
 	.exec = cmd_clip_exec,
