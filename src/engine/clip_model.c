@@ -269,7 +269,7 @@ static int run_tower(const vs_clip_tower *t, float *x, int n, int causal)
 	float *h = malloc((size_t)n * D * sizeof *h);
 	float *q = malloc((size_t)n * D * sizeof *q), *k = malloc((size_t)n * D * sizeof *k);
 	float *v = malloc((size_t)n * D * sizeof *v), *o = malloc((size_t)n * D * sizeof *o);
-	float *mlp = malloc((size_t)n * F * sizeof *mlp), *att = malloc((size_t)n * sizeof *att);
+	float *mlp = malloc((size_t)n * F * sizeof *mlp), *att = malloc((size_t)n * n * sizeof *att);
 	int rc = -1;
 	if (!h || !q || !k || !v || !o || !mlp || !att)
 		goto out;
@@ -281,27 +281,25 @@ static int run_tower(const vs_clip_tower *t, float *x, int n, int causal)
 		linear(h, n, D, L->q_w, L->q_b, D, q);
 		linear(h, n, D, L->k_w, L->k_b, D, k);
 		linear(h, n, D, L->v_w, L->v_b, D, v);
-		for (int hh = 0; hh < H; hh++)
+		for (int hh = 0; hh < H; hh++) {
+			/* scores = q_h k_h^T (n x n) scaled, masked and softmaxed per row; o_h = scores v_h */
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, hd, scale, q + hh * hd, D, k + hh * hd, D, 0.0f,
+			            att, n);
 			for (int i = 0; i < n; i++) {
+				float *row = att + (size_t)i * n, mx = -INFINITY, sum = 0;
 				int last = causal ? i : n - 1; /* causal: token i sees tokens 0..i */
-				float mx = -INFINITY;
-				for (int j = 0; j <= last; j++) {
-					float s = 0;
-					for (int c = 0; c < hd; c++)
-						s += q[(size_t)i * D + hh * hd + c] * k[(size_t)j * D + hh * hd + c];
-					att[j] = s * scale;
-					mx = fmaxf(mx, att[j]);
-				}
-				float sum = 0;
 				for (int j = 0; j <= last; j++)
-					sum += att[j] = expf(att[j] - mx);
-				for (int c = 0; c < hd; c++) {
-					float acc = 0;
-					for (int j = 0; j <= last; j++)
-						acc += att[j] * v[(size_t)j * D + hh * hd + c];
-					o[(size_t)i * D + hh * hd + c] = acc / sum;
-				}
+					mx = fmaxf(mx, row[j]);
+				for (int j = 0; j <= last; j++)
+					sum += row[j] = expf(row[j] - mx);
+				for (int j = 0; j <= last; j++)
+					row[j] /= sum;
+				for (int j = last + 1; j < n; j++)
+					row[j] = 0.0f;
 			}
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hd, n, 1.0f, att, n, v + hh * hd, D, 0.0f,
+			            o + hh * hd, D);
+		}
 		linear(o, n, D, L->o_w, L->o_b, D, h);
 		for (size_t e = 0; e < (size_t)n * D; e++)
 			x[e] += h[e];
