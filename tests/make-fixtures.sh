@@ -70,3 +70,10 @@ if $py -c 'import numpy' 2>/dev/null && [ -f "$bpe" ]; then
 		rm -f images/*.f32
 	fi
 fi
+# a numpy .npy matrix (float16) with labels, written by hand: header, then 4 x 3 halves
+{
+	printf '\223NUMPY\001\000v\000'
+	printf "%-117s\n" "{'descr': '<f2', 'fortran_order': False, 'shape': (4, 3), }"
+	printf '\000\074\000\000\000\000\000\000\000\074\000\000\000\074\000\074\000\000\000\300\000\000\000\000'
+} > vectors.npy
+printf 'cat.jpg\ndog.jpg\nsun set.png\ntree.jpg\n' > labels.txt

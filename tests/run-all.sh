@@ -27,6 +27,7 @@ note "== interactive ($b)"
 if sh tests/interactive.sh "$b/vecsh"; then ok; else bad interactive; fi
 if sh tests/browse.sh "$b/vecsh"; then ok; else bad browse; fi
 if sh tests/plot.sh "$b/vecsh"; then ok; else bad plot; fi
+if sh tests/images.sh "$b/vecsh"; then ok; else bad images; fi
 
 note "== examples ($b)"
 for ex in examples/*.vsh; do

@@ -21,6 +21,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r "$top/tests/data/." "$work/"
+export VECSH_CACHE="$work/cache" # images add keeps its caches there, not in the user's
 sh "$top/tests/make-fixtures.sh" "$work" "$vecsh" || { echo "fixtures failed"; exit 1; }
 shared="$top/../shared/data"
 pass=0 fail=0 skip=0

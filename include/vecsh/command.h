@@ -81,6 +81,8 @@ int vs_arg_size(vs_session *s, const vs_args *a, const char *name, size_t def, s
 /* Load a vector file as a new active set named name (or after the file);
  * fmt is a vs_format. Reports errors and warnings. Used by load and at start. */
 int vs_load_into_session(vs_session *s, const char *path, const char *name, int fmt, size_t limit, int strict);
+int vs_load_into_session_labels(vs_session *s, const char *path, const char *name, int fmt, size_t limit, int strict,
+                                const char *labels);
 
 /* Print the usage and summary of a command. */
 void vs_command_usage(const vs_cmd_entry *e, FILE *out);

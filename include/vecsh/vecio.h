@@ -21,6 +21,7 @@ typedef struct vs_load_options {
 	size_t limit;   /* keep only the first limit words; 0 keeps all */
 	int strict;     /* invalid UTF-8 in a word is an error, not replaced */
 	int threads;    /* parser threads for text; 0 = number of cores */
+	const char *labels; /* .npy: a text file with one name per row */
 	/* called now and then from the loading thread with done in [0, 1] */
 	void (*progress)(void *ctx, double done);
 	void *progress_ctx;
@@ -46,6 +47,16 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt,
  * VS_FMT_WORD2VEC_BIN, VS_FMT_GLOVE, VS_FMT_FASTTEXT), through a temporary
  * file in the same directory renamed into place. */
 int vs_save(const vs_vecset *set, const char *path, vs_format fmt, vs_error *err);
+
+/* A numpy .npy matrix (float32 or float16, C order, 2-D) with a file of one
+ * label per line, as embeddings computed elsewhere (CLIP's) come. */
+vs_vecset *vs_npy_load(const char *path, const char *labels, vs_error *err);
+
+/* Writing any file through a temporary file beside path, renamed into place
+ * by commit (which removes the temporary when failed is set or writing failed). */
+#include <stdio.h>
+FILE *vs_tmpfile_open_public(const char *path, char **tmp_path, vs_error *err);
+int vs_tmpfile_commit_public(FILE *f, char *tmp_path, const char *path, int failed, vs_error *err);
 
 /* Native format, exposed for tests. */
 vs_vecset *vs_vecs_open(const char *path, vs_error *err);

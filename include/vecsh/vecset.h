@@ -63,6 +63,11 @@ int vs_vecset_finish(vs_vecset *set, vs_error *err);
 int vs_vecset_prefix(vs_vecset *set, const char *prefix,
                      int (*fn)(const char *word, void *ctx), void *ctx);
 
+/* A set made from n names and n x dims values (both copied). Names must be
+ * distinct. */
+vs_vecset *vs_vecset_from_arrays(const char *const *names, size_t n, const float *values, size_t dims,
+                                 vs_error *err);
+
 /* Bytes of memory the set holds (heap and mapping). */
 size_t vs_vecset_memory(const vs_vecset *set);
 

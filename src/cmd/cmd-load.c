@@ -60,6 +60,12 @@ static void default_name(const char *path, char *out, size_t size)
 
 int vs_load_into_session(vs_session *s, const char *path, const char *name, int fmt, size_t limit, int strict)
 {
+	return vs_load_into_session_labels(s, path, name, fmt, limit, strict, NULL);
+}
+
+int vs_load_into_session_labels(vs_session *s, const char *path, const char *name, int fmt, size_t limit, int strict,
+                                const char *labels)
+{
 	char nm[256];
 	if (name) {
 		if (!*name || strpbrk(name, " \t"))
@@ -91,7 +97,7 @@ int vs_load_into_session(vs_session *s, const char *path, const char *name, int 
 		                since(&p.start));
 		return 0;
 	}
-	vs_load_options opt = {.format = (vs_format)fmt, .limit = limit, .strict = strict};
+	vs_load_options opt = {.format = (vs_format)fmt, .limit = limit, .strict = strict, .labels = labels};
 	if (s->interactive && isatty(fileno(s->msg))) {
 		opt.progress = show_progress;
 		opt.progress_ctx = &p;
@@ -137,7 +143,8 @@ static int cmd_load_exec(vs_session *s, vs_args *a)
 	size_t limit;
 	if (vs_arg_size(s, a, "--limit", 0, &limit) < 0)
 		return -1;
-	return vs_load_into_session(s, a->argv[0], name, (int)fmt, limit, vs_arg_flag(a, "--strict"));
+	return vs_load_into_session_labels(s, a->argv[0], name, (int)fmt, limit, vs_arg_flag(a, "--strict"),
+	                                   vs_arg_opt(a, "--labels"));
 }
 
 static const vs_option cmd_load_options[] = {
@@ -145,17 +152,20 @@ static const vs_option cmd_load_options[] = {
 	 vs_vector_format_choices},
 	{"--limit", "N", "keep only the first N words", VS_COMPLETE_NONE, NULL},
 	{"--strict", NULL, "refuse words that are not valid UTF-8", VS_COMPLETE_NONE, NULL},
+	{"--labels", "FILE", "for a numpy .npy matrix: its row names, one a line", VS_COMPLETE_FILE, NULL},
 	{0},
 };
 
 const vs_cmd_entry cmd_load_entry = {
 	.name = "load",
-	.usage = "PATH [as NAME] [--format FORMAT] [--limit N] [--strict]",
+	.usage = "PATH [as NAME] [--format FORMAT] [--limit N] [--strict] [--labels FILE]",
 	.summary = "load word vectors (word2vec, GloVe, fastText, .vecs; .gz too) or a saved index",
 	.help = "The format is detected from the content: a 'count dims' header means word2vec\n"
 	        "text or binary (fastText .vec is word2vec text), no header means GloVe, and\n"
 	        "vecsh's own .vecs files are mapped. Gzip-compressed files are read as they are.\n"
 	        "A TF-IDF index saved by 'save' is recognised by its magic bytes and mapped.\n"
+	        "A numpy .npy matrix (float32 or float16, e.g. CLIP embeddings computed\n"
+	        "elsewhere) loads with --labels FILE naming its rows.\n"
 	        "The new set becomes the active one; its name is the file's, or NAME.",
 	.example = "load examples/data/glove-demo.txt.gz as demo\nload vectors.bin --limit 100000",
 	.min_args = 1,

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +275,17 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report 
 			rep->format = "vecs";
 		return set;
 	}
+	if (got >= 6 && memcmp(magic, "\x93NUMPY", 6) == 0) {
+		close(fd);
+		if (!opt->labels) {
+			vs_fail(err, "%s: a numpy .npy file: give its labels with --labels FILE (one per row)", path);
+			return NULL;
+		}
+		vs_vecset *set = vs_npy_load(path, opt->labels, err);
+		if (set)
+			rep->format = set->format = "npy";
+		return set;
+	}
 	if (opt->format == VS_FMT_VECS) {
 		close(fd);
 		vs_fail(err, "%s: not a .vecs file (bad magic bytes)", path);
@@ -437,4 +449,157 @@ int vs_save(const vs_vecset *set, const char *path, vs_format fmt, vs_error *err
 	if (r < 0)
 		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
 	return vs_tmpfile_commit(f, tmp, path, r < 0, err);
+}
+
+/* ---- numpy .npy ---- */
+
+static float half_float(uint16_t h)
+{
+	uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
+	if (exp == 0) {
+		if (man == 0) {
+			bits = sign;
+		} else {
+			int e = -1;
+			do {
+				e++;
+				man <<= 1;
+			} while (!(man & 0x400));
+			bits = sign | (uint32_t)(127 - 15 - e) << 23 | (man & 0x3ff) << 13;
+		}
+	} else if (exp == 31) {
+		bits = sign | 0x7f800000u | man << 13;
+	} else {
+		bits = sign | (exp + 127 - 15) << 23 | man << 13;
+	}
+	float f;
+	memcpy(&f, &bits, 4);
+	return f;
+}
+
+vs_vecset *vs_npy_load(const char *path, const char *labels, vs_error *err)
+{
+	size_t len;
+	char *buf = NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		vs_fail(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	long sz = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	len = sz > 0 ? (size_t)sz : 0;
+	buf = malloc(len ? len : 1);
+	if (!buf || fread(buf, 1, len, f) != len) {
+		fclose(f);
+		free(buf);
+		vs_fail(err, "%s: cannot read the file", path);
+		return NULL;
+	}
+	fclose(f);
+	vs_vecset *set = NULL;
+	char **names = NULL;
+	size_t nnames = 0;
+	float *vals = NULL;
+	/* magic, version, header length, a Python dict literal */
+	unsigned major = len > 7 ? (unsigned char)buf[6] : 0;
+	size_t hl = 0, hstart = major == 1 ? 10 : 12;
+	if (len < 10 || (major != 1 && major != 2 && major != 3)) {
+		vs_fail(err, "%s: not a .npy file this vecsh reads", path);
+		goto out;
+	}
+	hl = major == 1 ? (size_t)(unsigned char)buf[8] | (size_t)(unsigned char)buf[9] << 8
+	                : (size_t)(unsigned char)buf[8] | (size_t)(unsigned char)buf[9] << 8 |
+	                      (size_t)(unsigned char)buf[10] << 16 | (size_t)(unsigned char)buf[11] << 24;
+	if (hstart + hl > len) {
+		vs_fail(err, "%s: truncated .npy header", path);
+		goto out;
+	}
+	char header[1024];
+	snprintf(header, sizeof header, "%.*s", (int)(hl < sizeof header - 1 ? hl : sizeof header - 1), buf + hstart);
+	int f16 = strstr(header, "'<f2'") != NULL, f32 = strstr(header, "'<f4'") != NULL;
+	const char *fo = strstr(header, "'fortran_order':");
+	const char *shape = strstr(header, "'shape':");
+	unsigned long long rows = 0, cols = 0;
+	if ((!f16 && !f32) || !fo || strstr(fo, "True") == fo + 17 || !shape ||
+	    sscanf(shape, "'shape': (%llu, %llu)", &rows, &cols) != 2) {
+		vs_fail(err, "%s: expected a 2-D float32 or float16 array in C order (header %s)", path, header);
+		goto out;
+	}
+	size_t el = f16 ? 2 : 4, data = hstart + hl;
+	if (cols == 0 || cols > VS_MAX_DIMS || rows == 0 || rows > (len - data) / (cols * el) ||
+	    rows * cols * el != len - data) {
+		vs_fail(err, "%s: the data does not hold %llu x %llu values (truncated?)", path, rows, cols);
+		goto out;
+	}
+	vals = malloc(rows * cols * sizeof *vals);
+	if (!vals) {
+		vs_fail(err, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < rows * cols; i++) {
+		if (f16) {
+			uint16_t h;
+			memcpy(&h, buf + data + 2 * i, 2);
+			vals[i] = half_float(h);
+		} else {
+			memcpy(&vals[i], buf + data + 4 * i, 4);
+		}
+		if (!isfinite(vals[i])) {
+			vs_fail(err, "%s: value %zu of row %zu is not a finite number", path, (size_t)(i % cols + 1), (size_t)(i / cols + 1));
+			goto out;
+		}
+	}
+	/* the labels: one a line, as many as rows */
+	FILE *lf = fopen(labels, "r");
+	if (!lf) {
+		vs_fail(err, "%s: %s", labels, strerror(errno));
+		goto out;
+	}
+	names = calloc(rows, sizeof *names);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while (names && (n = getline(&line, &cap, lf)) >= 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (nnames == rows) {
+			nnames++;
+			break;
+		}
+		names[nnames++] = strdup(line);
+	}
+	free(line);
+	fclose(lf);
+	if (!names || nnames != rows) {
+		if (nnames > rows)
+			vs_fail(err, "%s: more labels than the %llu rows of %s", labels, rows, path);
+		else
+			vs_fail(err, "%s: %zu labels for the %llu rows of %s", labels, nnames, rows, path);
+		goto out;
+	}
+	set = vs_vecset_from_arrays((const char *const *)names, rows, vals, cols, err);
+	if (set && (set->source = strdup(path)) == NULL) {
+		vs_vecset_free(set);
+		set = NULL;
+		vs_fail(err, "out of memory");
+	}
+out:
+	for (size_t i = 0; names && i < nnames && i < rows; i++)
+		free(names[i]);
+	free(names);
+	free(vals);
+	free(buf);
+	return set;
+}
+
+FILE *vs_tmpfile_open_public(const char *path, char **tmp_path, vs_error *err)
+{
+	return vs_tmpfile_open(path, tmp_path, err);
+}
+
+int vs_tmpfile_commit_public(FILE *f, char *tmp_path, const char *path, int failed, vs_error *err)
+{
+	return vs_tmpfile_commit(f, tmp_path, path, failed, err);
 }

@@ -281,3 +281,38 @@ void vs_vecset_free(vs_vecset *set)
 		munmap(set->map, set->map_len);
 	free(set);
 }
+
+vs_vecset *vs_vecset_from_arrays(const char *const *names, size_t n, const float *values, size_t dims,
+                                 vs_error *err)
+{
+	vs_vecset *set = calloc(1, sizeof *set);
+	size_t bytes = 1;
+	for (size_t i = 0; i < n; i++)
+		bytes += strlen(names[i]) + 1;
+	char *blob = malloc(bytes);
+	const char **words = malloc((n ? n : 1) * sizeof *words);
+	float *v = malloc((n && dims ? n * dims : 1) * sizeof *v);
+	if (!set || !blob || !words || !v) {
+		free(set), free(blob), free(words), free(v);
+		vs_fail(err, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0, o = 0; i < n; i++) {
+		size_t l = strlen(names[i]) + 1;
+		memcpy(blob + o, names[i], l);
+		words[i] = blob + o;
+		o += l;
+	}
+	memcpy(v, values, n * dims * sizeof *v);
+	set->count = n;
+	set->dims = dims;
+	set->words = words;
+	set->word_blob = blob;
+	set->own_vectors = v;
+	set->vectors = v;
+	if (vs_vecset_finish(set, err) < 0) {
+		vs_vecset_free(set);
+		return NULL;
+	}
+	return set;
+}
