@@ -46,6 +46,9 @@ typedef struct vs_clip_model {
 /* The image embedding (proj values) of pixels already preprocessed: 3 x
  * image_size x image_size floats, channel-major, normalised. */
 int vs_clip_encode_pixels(const vs_clip_model *m, const float *pixels, float *out, vs_error *err);
+/* batch images at once (pixels one after another, out batch x proj): the
+ * weights are read once for the batch. */
+int vs_clip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int batch, float *out, vs_error *err);
 
 /* Load DIR/config.json, DIR/model.safetensors and the tokenizer (DIR/merges.txt,
  * or OpenAI's bpe_simple_vocab_16e6.txt.gz in DIR). */

@@ -5,6 +5,7 @@
 #include "cmd-common.h"
 #include <math.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "vecsh/clip_model.h"
 #include "vecsh/clip_tokenizer.h"
@@ -162,11 +163,17 @@ static void normalise(float *v, int n)
 			v[i] = (float)(v[i] / s);
 }
 
-/* The embedding of an image file (not normalised). */
+/* The embedding of an image file (not normalised); a name of the active set
+ * (embeddings computed elsewhere, or by images add) when no such file exists. */
 static int embed_image(vs_session *s, const char *path, float *out)
 {
 	vs_image img;
 	vs_error err;
+	vs_vecset *set = s->active >= 0 ? s->sets[s->active] : NULL;
+	if (access(path, F_OK) != 0 && set && set->dims == (size_t)s->clip->proj && vs_vecset_find(set, path) >= 0) {
+		memcpy(out, set->vectors + (size_t)vs_vecset_find(set, path) * set->dims, set->dims * sizeof *out);
+		return 0;
+	}
 	if (vs_image_load(path, &img, &err) < 0)
 		return vs_session_error(s, "clip: %s", err.msg);
 	size_t n = 3 * (size_t)s->clip->image_size * (size_t)s->clip->image_size;
@@ -367,7 +374,9 @@ const vs_cmd_entry cmd_clip_entry = {
 	        "norm, or the values with --vec. image: the same for image files (PNG, JPEG,\n"
 	        "BMP, GIF, TGA), preprocessed as OpenAI's _transform through PIL.\n"
 	        "sim: the cosine of the image with each text, and the softmax over the texts\n"
-	        "of exp(logit_scale) x cosine (CLIP's logits_per_image). classify: labels\n"
+	        "of exp(logit_scale) x cosine (CLIP's logits_per_image); IMAGE may also name an\n"
+	        "embedding of the active set (images add, or load FILE.npy --labels).\n"
+	        "classify: labels\n"
 	        "ranked by that probability, each label put in the template ('a photo of a\n"
 	        "{}.' by default); several --template options are averaged (normalised\n"
 	        "embeddings, renormalised), as the CLIP paper ensembles prompts.",

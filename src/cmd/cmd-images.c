@@ -167,14 +167,18 @@ static int images_add(vs_session *s, vs_args *a)
 			fclose(mf);
 	}
 	float *vals = malloc(l.n * (size_t)P * sizeof *vals);
-	float *px = malloc(3 * (size_t)m->image_size * m->image_size * sizeof *px);
+	enum { BATCH = 8 }; /* images per encoder pass: the weights are read once a batch */
+	size_t npx = 3 * (size_t)m->image_size * m->image_size;
+	float *px = malloc(BATCH * npx * sizeof *px), *bout = malloc(BATCH * (size_t)P * sizeof *bout);
+	size_t pending[BATCH];
+	int npending = 0;
 	char **names = malloc(l.n * sizeof *names);
 	long long *sizes = malloc(l.n * sizeof *sizes), *mtimes = malloc(l.n * sizeof *mtimes);
 	size_t kept = 0, cached = 0, skipped = 0;
 	char *skipped_list = NULL;
 	size_t sl_len = 0;
 	FILE *sl = open_memstream(&skipped_list, &sl_len);
-	if (!vals || !px || !names || !sizes || !mtimes || !sl) {
+	if (!vals || !px || !bout || !names || !sizes || !mtimes || !sl) {
 		vs_session_error(s, "out of memory");
 		goto out;
 	}
@@ -195,16 +199,28 @@ static int images_add(vs_session *s, vs_args *a)
 			cached++;
 		} else {
 			vs_image img;
-			if (vs_image_load(path, &img, &err) < 0 || vs_clip_preprocess(&img, m->image_size, px, &err) < 0) {
+			if (vs_image_load(path, &img, &err) < 0) {
 				fprintf(sl, "%s%s", skipped++ ? ", " : "", l.rel[i]);
 				continue;
 			}
+			int bad = vs_clip_preprocess(&img, m->image_size, px + (size_t)npending * npx, &err) < 0;
 			vs_image_free(&img);
-			if (vs_clip_encode_pixels(m, px, dst, &err) < 0) {
-				vs_session_error(s, "images add: %s: %s", path, err.msg);
-				goto out;
+			if (bad) {
+				fprintf(sl, "%s%s", skipped++ ? ", " : "", l.rel[i]);
+				continue;
 			}
-			embedded++;
+			pending[npending++] = kept;
+			(void)dst;
+			if (npending == BATCH || i + 1 == l.n) {
+				if (vs_clip_encode_pixels_batch(m, px, npending, bout, &err) < 0) {
+					vs_session_error(s, "images add: %s", err.msg);
+					goto out;
+				}
+				for (int b = 0; b < npending; b++)
+					memcpy(vals + pending[b] * (size_t)P, bout + (size_t)b * P, (size_t)P * sizeof *vals);
+				embedded += (size_t)npending;
+				npending = 0;
+			}
 			if (show) {
 				double el = since(&t0), left = el / (double)(i + 1) * (double)(l.n - i - 1);
 				fprintf(s->msg, "\rembedding %zu/%zu images, %.0f s left   ", i + 1, l.n, left);
@@ -215,6 +231,15 @@ static int images_add(vs_session *s, vs_args *a)
 		sizes[kept] = (long long)fs.st_size;
 		mtimes[kept] = (long long)fs.st_mtime;
 		kept++;
+	}
+	if (npending) { /* the last images, when the last file was skipped or cached */
+		if (vs_clip_encode_pixels_batch(m, px, npending, bout, &err) < 0) {
+			vs_session_error(s, "images add: %s", err.msg);
+			goto out;
+		}
+		for (int b = 0; b < npending; b++)
+			memcpy(vals + pending[b] * (size_t)P, bout + (size_t)b * P, (size_t)P * sizeof *vals);
+		embedded += (size_t)npending;
 	}
 	if (show)
 		fprintf(s->msg, "\r\033[K");
@@ -257,7 +282,7 @@ out:
 	for (size_t i = 0; i < l.n; i++)
 		free(l.rel[i]);
 	free(l.rel);
-	free(vals), free(px), free(names), free(sizes), free(mtimes), free(csize), free(cmtime);
+	free(vals), free(px), free(bout), free(names), free(sizes), free(mtimes), free(csize), free(cmtime);
 	vs_vecset_free(cache);
 	return rc;
 }

@@ -262,14 +262,16 @@ static void linear(const float *x, int n, int in, const float *w, const float *b
 				y[(size_t)i * out + j] += b[j];
 }
 
-/* The blocks of a tower over x (n x width), in place; causal for text. */
-static int run_tower(const vs_clip_tower *t, float *x, int n, int causal)
+/* The blocks of a tower over x: n rows, sequences of seq rows each (attention
+ * stays within a sequence; the linear layers see all rows in one sgemm, so a
+ * batch reads the weights once). In place; causal for text. */
+static int run_tower(const vs_clip_tower *t, float *x, int n, int seq, int causal)
 {
 	int D = t->width, H = t->heads, hd = D / H, F = t->inter;
 	float *h = malloc((size_t)n * D * sizeof *h);
 	float *q = malloc((size_t)n * D * sizeof *q), *k = malloc((size_t)n * D * sizeof *k);
 	float *v = malloc((size_t)n * D * sizeof *v), *o = malloc((size_t)n * D * sizeof *o);
-	float *mlp = malloc((size_t)n * F * sizeof *mlp), *att = malloc((size_t)n * n * sizeof *att);
+	float *mlp = malloc((size_t)n * F * sizeof *mlp), *att = malloc((size_t)seq * seq * sizeof *att);
 	int rc = -1;
 	if (!h || !q || !k || !v || !o || !mlp || !att)
 		goto out;
@@ -281,25 +283,26 @@ static int run_tower(const vs_clip_tower *t, float *x, int n, int causal)
 		linear(h, n, D, L->q_w, L->q_b, D, q);
 		linear(h, n, D, L->k_w, L->k_b, D, k);
 		linear(h, n, D, L->v_w, L->v_b, D, v);
-		for (int hh = 0; hh < H; hh++) {
-			/* scores = q_h k_h^T (n x n) scaled, masked and softmaxed per row; o_h = scores v_h */
-			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, hd, scale, q + hh * hd, D, k + hh * hd, D, 0.0f,
-			            att, n);
-			for (int i = 0; i < n; i++) {
-				float *row = att + (size_t)i * n, mx = -INFINITY, sum = 0;
-				int last = causal ? i : n - 1; /* causal: token i sees tokens 0..i */
-				for (int j = 0; j <= last; j++)
-					mx = fmaxf(mx, row[j]);
-				for (int j = 0; j <= last; j++)
-					sum += row[j] = expf(row[j] - mx);
-				for (int j = 0; j <= last; j++)
-					row[j] /= sum;
-				for (int j = last + 1; j < n; j++)
-					row[j] = 0.0f;
+		for (int b0 = 0; b0 < n; b0 += seq)
+			for (int hh = 0; hh < H; hh++) {
+				/* scores = q_h k_h^T (seq x seq) scaled, masked and softmaxed per row; o_h = scores v_h */
+				const float *qb = q + (size_t)b0 * D + hh * hd, *kb = k + (size_t)b0 * D + hh * hd;
+				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, seq, seq, hd, scale, qb, D, kb, D, 0.0f, att, seq);
+				for (int i = 0; i < seq; i++) {
+					float *row = att + (size_t)i * seq, mx = -INFINITY, sum = 0;
+					int last = causal ? i : seq - 1; /* causal: token i sees tokens 0..i */
+					for (int j = 0; j <= last; j++)
+						mx = fmaxf(mx, row[j]);
+					for (int j = 0; j <= last; j++)
+						sum += row[j] = expf(row[j] - mx);
+					for (int j = 0; j <= last; j++)
+						row[j] /= sum;
+					for (int j = last + 1; j < seq; j++)
+						row[j] = 0.0f;
+				}
+				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, seq, hd, seq, 1.0f, att, seq,
+				            v + (size_t)b0 * D + hh * hd, D, 0.0f, o + (size_t)b0 * D + hh * hd, D);
 			}
-			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hd, n, 1.0f, att, n, v + hh * hd, D, 0.0f,
-			            o + hh * hd, D);
-		}
 		linear(o, n, D, L->o_w, L->o_b, D, h);
 		for (size_t e = 0; e < (size_t)n * D; e++)
 			x[e] += h[e];
@@ -339,7 +342,7 @@ int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, flo
 		for (int j = 0; j < D; j++)
 			x[(size_t)i * D + j] = m->tok_emb[(size_t)ids[i] * D + j] + m->pos_emb[(size_t)i * D + j];
 	}
-	if (run_tower(&m->text, x, n, 1) < 0) {
+	if (run_tower(&m->text, x, n, n, 1) < 0) {
 		vs_fail(err, "out of memory");
 		goto out;
 	}
@@ -358,38 +361,61 @@ out:
 
 int vs_clip_encode_pixels(const vs_clip_model *m, const float *pixels, float *out, vs_error *err)
 {
-	int D = m->vision.width, p = m->patch_size, S = m->image_size, g = S / p, np = g * g, pp = 3 * p * p;
-	float *patches = malloc((size_t)np * pp * sizeof *patches), *x = malloc((size_t)(np + 1) * D * sizeof *x);
+	return vs_clip_encode_pixels_batch(m, pixels, 1, out, err);
+}
+
+int vs_clip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int batch, float *out, vs_error *err)
+{
+	int D = m->vision.width, p = m->patch_size, S = m->image_size, g = S / p, np = g * g, pp = 3 * p * p, T = np + 1;
+	float *patches = calloc((size_t)batch * np * pp, sizeof *patches), *x = malloc((size_t)batch * T * D * sizeof *x);
+	float *pooled = malloc((size_t)batch * D * sizeof *pooled);
 	int rc = -1;
-	if (!patches || !x) {
+	if (!patches || !x || !pooled) {
 		vs_fail(err, "out of memory");
 		goto out;
 	}
 	/* each patch as (channel, y, x), the layout of the convolution's weight */
-	for (int gy = 0; gy < g; gy++)
-		for (int gx = 0; gx < g; gx++) {
-			float *dst = patches + (size_t)(gy * g + gx) * pp;
-			for (int c = 0; c < 3; c++)
-				for (int y = 0; y < p; y++)
-					memcpy(dst + (c * p + y) * p, pixels + ((size_t)c * S + (size_t)(gy * p + y)) * S + (size_t)gx * p,
-					       (size_t)p * sizeof *dst);
-		}
-	/* the class token, then the patch embeddings (the convolution as one sgemm) */
-	memcpy(x, m->class_emb, (size_t)D * sizeof *x);
-	linear(patches, np, pp, m->patch_w, NULL, D, x + D);
-	for (size_t e = 0; e < (size_t)(np + 1) * D; e++)
-		x[e] += m->vpos_emb[e];
-	layer_norm(x, np + 1, D, m->pre_ln_w, m->pre_ln_b, m->vision.eps);
-	if (run_tower(&m->vision, x, np + 1, 0) < 0) {
+	for (int b = 0; b < batch; b++) {
+		const float *img = pixels + (size_t)b * 3 * S * S;
+		for (int gy = 0; gy < g; gy++)
+			for (int gx = 0; gx < g; gx++) {
+				float *dst = patches + ((size_t)b * np + (size_t)(gy * g + gx)) * pp;
+				for (int c = 0; c < 3; c++)
+					for (int y = 0; y < p; y++)
+						memcpy(dst + (c * p + y) * p, img + ((size_t)c * S + (size_t)(gy * p + y)) * S + (size_t)gx * p,
+						       (size_t)p * sizeof *dst);
+			}
+	}
+	/* the patch embeddings of the whole batch (the convolution as one sgemm), then per
+	 * image the class token first and the position embeddings */
+	float *emb = malloc((size_t)batch * np * D * sizeof *emb);
+	if (!emb) {
 		vs_fail(err, "out of memory");
 		goto out;
 	}
-	layer_norm(x, 1, D, m->post_ln_w, m->post_ln_b, m->vision.eps);
-	linear(x, 1, D, m->visual_proj, NULL, m->proj, out);
+	linear(patches, batch * np, pp, m->patch_w, NULL, D, emb);
+	for (int b = 0; b < batch; b++) {
+		float *xb = x + (size_t)b * T * D;
+		memcpy(xb, m->class_emb, (size_t)D * sizeof *xb);
+		memcpy(xb + D, emb + (size_t)b * np * D, (size_t)np * D * sizeof *xb);
+		for (size_t e = 0; e < (size_t)T * D; e++)
+			xb[e] += m->vpos_emb[e];
+	}
+	free(emb);
+	layer_norm(x, batch * T, D, m->pre_ln_w, m->pre_ln_b, m->vision.eps);
+	if (run_tower(&m->vision, x, batch * T, T, 0) < 0) {
+		vs_fail(err, "out of memory");
+		goto out;
+	}
+	for (int b = 0; b < batch; b++)
+		memcpy(pooled + (size_t)b * D, x + (size_t)b * T * D, (size_t)D * sizeof *pooled);
+	layer_norm(pooled, batch, D, m->post_ln_w, m->post_ln_b, m->vision.eps);
+	linear(pooled, batch, D, m->visual_proj, NULL, m->proj, out);
 	rc = 0;
 out:
 	free(patches);
 	free(x);
+	free(pooled);
 	return rc;
 }
 

@@ -188,6 +188,21 @@ static void text_encoder_like_reference(void **state)
 			images++;
 		}
 		fclose(f);
+		/* the three images as one batch give the same embeddings */
+		float *all = malloc(3 * npx * sizeof *all), batch[3 * 64], one[64];
+		for (int b = 0; b < 3; b++) {
+			snprintf(path, sizeof path, "%s/pixels-%d.f32", dir, b);
+			FILE *pf = fopen(path, "rb");
+			assert_int_equal(fread(all + (size_t)b * npx, sizeof *all, npx, pf), npx);
+			fclose(pf);
+		}
+		assert_int_equal(vs_clip_encode_pixels_batch(m, all, 3, batch, &err), 0);
+		for (int b = 0; b < 3; b++) {
+			assert_int_equal(vs_clip_encode_pixels(m, all + (size_t)b * npx, one, &err), 0);
+			for (int d = 0; d < m->proj; d++)
+				assert_true(fabs(batch[b * m->proj + d] - one[d]) < 1e-5);
+		}
+		free(all);
 		free(px);
 		printf("%s: %d images, largest difference %.2e\n", acts[a], images, worst);
 		assert_true(images == 3 && worst < 1e-4);
