@@ -23,37 +23,87 @@ void vs_image_free(vs_image *img)
 
 /* ---- PNG ---- */
 
+static void png_fail(png_structp png, png_const_charp msg)
+{
+	char *buf = png_get_error_ptr(png);
+	snprintf(buf, 256, "%s", msg);
+	png_longjmp(png, 1);
+}
+
+static void png_quiet(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg;
+}
+
+/* libpng's low-level reader, set up to give the pixels PIL gives: 16-bit
+ * samples by their high byte, no gamma correction, palettes expanded (PIL
+ * keeps mode P, resized by nearest), transparency chunks ignored (convert
+ * to RGB drops them), grey + alpha as RGBA. */
 static int load_png(const char *path, FILE *f, vs_image *img, vs_error *err)
 {
-	png_image im;
-	memset(&im, 0, sizeof im);
-	im.version = PNG_IMAGE_VERSION;
-	if (!png_image_begin_read_from_stdio(&im, f))
-		return vs_fail(err, "%s: not a readable PNG: %s", path, im.message);
-	/* as PIL opens it: grey stays L, colour RGB, alpha RGBA (palettes expanded) */
-	int alpha = (im.format & PNG_FORMAT_FLAG_ALPHA) != 0, colour = (im.format & PNG_FORMAT_FLAG_COLOR) != 0;
-	img->palette = (im.format & PNG_FORMAT_FLAG_COLORMAP) != 0;
-	if (!colour && alpha)
-		colour = 1; /* LA: kept as RGBA */
-	im.format = colour ? (alpha ? PNG_FORMAT_RGBA : PNG_FORMAT_RGB) : PNG_FORMAT_GRAY;
-	int ch = PNG_IMAGE_PIXEL_CHANNELS(im.format);
-	if (im.width > 20000 || im.height > 20000) {
-		png_image_free(&im);
-		return vs_fail(err, "%s: %ux%u pixels is too large", path, im.width, im.height);
-	}
-	uint8_t *px = malloc((size_t)im.width * im.height * (size_t)ch);
-	if (!px) {
-		png_image_free(&im);
+	char msg[256] = "";
+	png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, msg, png_fail, png_quiet);
+	png_infop info = png ? png_create_info_struct(png) : NULL;
+	uint8_t *volatile px = NULL;
+	png_bytep *volatile rows = NULL;
+	if (!png || !info) {
+		png_destroy_read_struct(png ? &png : NULL, NULL, NULL);
 		return vs_fail(err, "out of memory");
 	}
-	/* 16-bit samples become their high byte, and no gamma is applied, as PIL does:
-	 * read linear values and let libpng convert without gamma correction */
-	if (!png_image_finish_read(&im, NULL, px, 0, NULL)) {
+	if (setjmp(png_jmpbuf(png))) {
+		png_destroy_read_struct(&png, &info, NULL);
 		free(px);
-		return vs_fail(err, "%s: truncated or corrupt PNG: %s", path, im.message);
+		free(rows);
+		return vs_fail(err, "%s: truncated or corrupt PNG: %s", path, msg);
 	}
-	img->width = (int)im.width;
-	img->height = (int)im.height;
+	png_init_io(png, f);
+	png_read_info(png, info);
+	png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
+	int depth = png_get_bit_depth(png, info), type = png_get_color_type(png, info);
+	if (w > 20000 || h > 20000) {
+		png_destroy_read_struct(&png, &info, NULL);
+		return vs_fail(err, "%s: %ux%u pixels is too large", path, w, h);
+	}
+	int ch;
+	img->palette = type == PNG_COLOR_TYPE_PALETTE || (type == PNG_COLOR_TYPE_GRAY && depth == 1);
+	if (depth == 16)
+		png_set_strip_16(png);
+	if (type == PNG_COLOR_TYPE_PALETTE) {
+		png_set_palette_to_rgb(png);
+		ch = 3;
+	} else if (type == PNG_COLOR_TYPE_GRAY) {
+		if (depth < 8)
+			png_set_expand_gray_1_2_4_to_8(png);
+		ch = 1;
+	} else if (type == PNG_COLOR_TYPE_GRAY_ALPHA) {
+		png_set_gray_to_rgb(png);
+		ch = 4;
+	} else {
+		ch = type == PNG_COLOR_TYPE_RGB_ALPHA ? 4 : 3;
+	}
+	png_set_interlace_handling(png);
+	png_read_update_info(png, info);
+	if ((int)png_get_channels(png, info) != ch || png_get_bit_depth(png, info) != 8) {
+		png_destroy_read_struct(&png, &info, NULL);
+		return vs_fail(err, "%s: an unusual PNG layout", path);
+	}
+	px = malloc((size_t)w * h * (size_t)ch);
+	rows = malloc(h * sizeof *rows);
+	if (!px || !rows) {
+		png_destroy_read_struct(&png, &info, NULL);
+		free(px);
+		free(rows);
+		return vs_fail(err, "out of memory");
+	}
+	for (png_uint_32 y = 0; y < h; y++)
+		rows[y] = px + (size_t)y * w * (size_t)ch;
+	png_read_image(png, rows);
+	png_read_end(png, NULL);
+	png_destroy_read_struct(&png, &info, NULL);
+	free(rows);
+	img->width = (int)w;
+	img->height = (int)h;
 	img->channels = ch;
 	img->pixels = px;
 	return 0;

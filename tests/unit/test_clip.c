@@ -227,7 +227,7 @@ static void preprocessing_like_pil(void **state)
 	snprintf(cmd, sizeof cmd, "%s tests/image_reference.py %s 224", py, dir);
 	assert_int_equal(system(cmd), 0);
 	const char *names[] = {"noise.png", "smooth.jpg", "grey.png", "alpha.png", "small.bmp", "palette.gif", "palette.png",
-	                       "exact.png"};
+	                       "exact.png", "rgb16.png", "gamma.png"};
 	static float out[3 * 224 * 224], want[3 * 224 * 224];
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char path[256];
