@@ -6,28 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
+
 #include "vecsh/evaluate.h"
 #include "vecsh/query.h"
 #include "vecsh/vecio.h"
-
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static vs_vecset *load_timed(const char *path, double *secs)
 {

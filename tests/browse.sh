@@ -5,37 +5,8 @@
 # result lined up, the ':' prompt, and the terminal restored after q and
 # after Ctrl-C.
 #   usage: browse.sh VECSH
-set -u
-vecsh=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-top=$(cd "$(dirname "$0")/.." && pwd)
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "SKIP browse (tmux is not installed)"
-	exit 0
-fi
-work=$(mktemp -d)
-sock="$work/tmux.sock"
-trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$work"' EXIT
-fail=0
-screen() { tmux -S "$sock" capture-pane -t t -p; }
-keys() { tmux -S "$sock" send-keys -t t "$@"; sleep 0.4; }
-expect() { # expect TEXT: the screen shows TEXT (waits up to 10 s)
-	i=0
-	while [ $i -lt 50 ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.2
-		i=$((i + 1))
-	done
-	echo "FAIL browse: the screen does not show: $1"
-	screen | sed 's/^/    | /' | grep -v '^    | *$'
-	fail=1
-}
-absent() { # absent TEXT: the screen does not show TEXT
-	if screen | grep -qF -- "$1"; then
-		echo "FAIL browse: the screen still shows: $1"
-		screen | sed 's/^/    | /' | grep -v '^    | *$'
-		fail=1
-	fi
-}
+name=browse
+. "$(dirname "$0")/tmux-lib.sh"
 # after vecsh, the shell reports the terminal's modes: a restored terminal echoes and is canonical
 tmux -S "$sock" new-session -d -s t -x 100 -y 30 \
 	"cd '$top/tests/data' && TERM=xterm-256color LANG=C.UTF-8 VECSH_HISTORY= ASAN_OPTIONS='${ASAN_OPTIONS:-}' '$vecsh' -q tiny.txt; stty -a | tr ' ' '\n' | grep -x -e '-*icanon' -e '-*echo' | tr '\n' ' '; echo vecsh-exited; sleep 30"

@@ -4,30 +4,8 @@
 # Checks Tab completion (commands, words, options, set names), history kept
 # across sessions, Ctrl-C at the prompt and during a long command, and Ctrl-D.
 #   usage: interactive.sh VECSH
-set -u
-vecsh=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-top=$(cd "$(dirname "$0")/.." && pwd)
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "SKIP interactive (tmux is not installed)"
-	exit 0
-fi
-work=$(mktemp -d)
-sock="$work/tmux.sock"
-trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$work"' EXIT
-fail=0
-screen() { tmux -S "$sock" capture-pane -t t -p; }
-keys() { tmux -S "$sock" send-keys -t t "$@"; sleep 0.4; }
-expect() { # expect TEXT: the screen shows TEXT (waits up to 10 s)
-	i=0
-	while [ $i -lt 50 ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.2
-		i=$((i + 1))
-	done
-	echo "FAIL interactive: the screen does not show: $1"
-	screen | sed 's/^/    | /' | grep -v '^    | $'
-	fail=1
-}
+name=interactive
+. "$(dirname "$0")/tmux-lib.sh"
 start() {
 	tmux -S "$sock" new-session -d -s t -x 120 -y 40 \
 		"cd '$top/tests/data' && VECSH_HISTORY='$work/history' ASAN_OPTIONS='${ASAN_OPTIONS:-}' '$vecsh' tiny.txt; echo vecsh-exited-\$?; sleep 30"

@@ -26,6 +26,9 @@ typedef struct vs_safetensors {
 	size_t n;
 } vs_safetensors;
 
+/* An IEEE half-precision value as float (exact). */
+float vs_half_to_float(uint16_t h);
+
 /* Map and index the file; every tensor's offsets and sizes are checked. */
 vs_safetensors *vs_safetensors_open(const char *path, vs_error *err);
 void vs_safetensors_close(vs_safetensors *st);

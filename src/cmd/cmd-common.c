@@ -8,11 +8,16 @@ const char *const vs_output_format_choices[] = {"table", "tsv", "json", NULL};
 
 vs_result *vs_words_result(const vs_vecset *set, const vs_hit *hits, size_t n)
 {
+	return vs_ranked_result(set, hits, n, "word");
+}
+
+vs_result *vs_ranked_result(const vs_vecset *set, const vs_hit *hits, size_t n, const char *item)
+{
 	vs_result *r = vs_result_new();
 	if (!r)
 		return NULL;
 	vs_result_col(r, "rank", VS_COL_INT, 0);
-	vs_result_col(r, "word", VS_COL_STR, 0);
+	vs_result_col(r, item, VS_COL_STR, 0);
 	vs_result_col(r, "score", VS_COL_FLOAT, 6);
 	for (size_t i = 0; i < n; i++) {
 		if (vs_result_row(r) < 0)

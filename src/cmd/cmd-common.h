@@ -7,6 +7,8 @@
 
 /* A ranked word list: columns rank, word, score. */
 vs_result *vs_words_result(const vs_vecset *set, const vs_hit *hits, size_t n);
+/* The same with another name for the item column (a static string: "image"). */
+vs_result *vs_ranked_result(const vs_vecset *set, const vs_hit *hits, size_t n, const char *item);
 
 /* Parse "w1 [+|-] w2 ..." into positive and negative word indices (arrays
  * of argc entries). Reports unknown words. */

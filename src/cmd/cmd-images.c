@@ -311,20 +311,9 @@ static int rank_images(vs_session *s, const char *what, const float *q, size_t k
 	for (size_t i = 0; i < set->count; i++)
 		d[i] = set->norms[i] > 0 && qn > 0 ? (float)(d[i] / (set->norms[i] * qn)) : 0.0f;
 	size_t n = vs_topk_select(d, set->count, k, NULL, 0, hits);
-	vs_result *r = vs_result_new();
-	if (r) {
-		vs_result_col(r, "rank", VS_COL_INT, 0);
-		vs_result_col(r, "image", VS_COL_STR, 0);
-		vs_result_col(r, "score", VS_COL_FLOAT, 6);
-		for (size_t i = 0; i < n; i++) {
-			if (vs_result_row(r) < 0)
-				break;
-			vs_result_int(r, 0, (long long)i + 1);
-			vs_result_str(r, 1, set->words[hits[i].index]);
-			vs_result_float(r, 2, hits[i].score);
-		}
+	vs_result *r = vs_ranked_result(set, hits, n, "image");
+	if (r)
 		vs_session_show(s, r);
-	}
 	free(d), free(hits);
 	return r ? 0 : vs_session_error(s, "out of memory");
 }

@@ -137,7 +137,7 @@ const vs_tensor *vs_safetensors_find(const vs_safetensors *st, const char *name)
 	return NULL;
 }
 
-static float half_to_float(uint16_t h)
+float vs_half_to_float(uint16_t h)
 {
 	uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
 	if (exp == 0) {
@@ -205,7 +205,7 @@ const float *vs_tensor_f32(const vs_safetensors *st, const char *name, const int
 			uint16_t h;
 			memcpy(&h, p + 2 * i, 2);
 			if (t->dtype == VS_DT_F16) {
-				f[i] = half_to_float(h);
+				f[i] = vs_half_to_float(h);
 			} else {
 				uint32_t bits = (uint32_t)h << 16;
 				memcpy(&f[i], &bits, 4);

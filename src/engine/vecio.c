@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "vecsh/safetensors.h"
 #include "vecsh/utf8.h"
 
 static const struct {
@@ -453,30 +454,6 @@ int vs_save(const vs_vecset *set, const char *path, vs_format fmt, vs_error *err
 
 /* ---- numpy .npy ---- */
 
-static float half_float(uint16_t h)
-{
-	uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
-	if (exp == 0) {
-		if (man == 0) {
-			bits = sign;
-		} else {
-			int e = -1;
-			do {
-				e++;
-				man <<= 1;
-			} while (!(man & 0x400));
-			bits = sign | (uint32_t)(127 - 15 - e) << 23 | (man & 0x3ff) << 13;
-		}
-	} else if (exp == 31) {
-		bits = sign | 0x7f800000u | man << 13;
-	} else {
-		bits = sign | (exp + 127 - 15) << 23 | man << 13;
-	}
-	float f;
-	memcpy(&f, &bits, 4);
-	return f;
-}
-
 vs_vecset *vs_npy_load(const char *path, const char *labels, vs_error *err)
 {
 	size_t len;
@@ -542,7 +519,7 @@ vs_vecset *vs_npy_load(const char *path, const char *labels, vs_error *err)
 		if (f16) {
 			uint16_t h;
 			memcpy(&h, buf + data + 2 * i, 2);
-			vals[i] = half_float(h);
+			vals[i] = vs_half_to_float(h);
 		} else {
 			memcpy(&vals[i], buf + data + 4 * i, 4);
 		}

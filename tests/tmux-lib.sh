@@ -1,0 +1,34 @@
+# Shared by the tests that drive vecsh in a terminal through tmux. Set
+# `name` (the test's name) and call with the vecsh binary as $1; defines
+# vecsh, top, work, sock, fail and screen, keys, expect, absent.
+set -u
+vecsh=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+top=$(cd "$(dirname "$0")/.." && pwd)
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "SKIP $name (tmux is not installed)"
+	exit 0
+fi
+work=$(mktemp -d)
+sock="$work/tmux.sock"
+trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$work"' EXIT
+fail=0
+screen() { tmux -S "$sock" capture-pane -t t -p; }
+keys() { tmux -S "$sock" send-keys -t t "$@"; sleep 0.4; }
+expect() { # expect TEXT: the screen shows TEXT (waits up to 10 s)
+	i=0
+	while [ $i -lt 50 ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	echo "FAIL $name: the screen does not show: $1"
+	screen | sed 's/^/    | /' | grep -v '^    | *$'
+	fail=1
+}
+absent() { # absent TEXT: the screen does not show TEXT
+	if screen | grep -qF -- "$1"; then
+		echo "FAIL $name: the screen still shows: $1"
+		screen | sed 's/^/    | /' | grep -v '^    | *$'
+		fail=1
+	fi
+}
