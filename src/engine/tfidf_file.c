@@ -197,31 +197,12 @@ static const char *check_ptrs(const uint64_t *p, size_t n, uint64_t max)
 
 vs_index *vs_index_open(const char *path, vs_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		vs_fail(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		vs_fail(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	uint64_t size = (uint64_t)st.st_size;
 	struct ix_header h;
-	if (size < sizeof h) {
-		close(fd);
-		vs_fail(err, "%s: truncated index file (%llu bytes, smaller than its header)", path,
-		        (unsigned long long)size);
+	size_t len;
+	void *map = vs_map_file(path, sizeof h, "index file", &len, err);
+	if (!map)
 		return NULL;
-	}
-	void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		vs_fail(err, "%s: cannot map the file: %s", path, strerror(errno));
-		return NULL;
-	}
+	uint64_t size = len;
 	const char *base = map;
 	memcpy(&h, base, sizeof h);
 	const char *why = NULL;

@@ -580,3 +580,32 @@ int vs_tmpfile_commit_public(FILE *f, char *tmp_path, const char *path, int fail
 {
 	return vs_tmpfile_commit(f, tmp_path, path, failed, err);
 }
+
+void *vs_map_file(const char *path, size_t min, const char *what, size_t *len, vs_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		vs_fail(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		vs_fail(err, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	size_t size = (size_t)st.st_size;
+	if (size < min) {
+		close(fd);
+		vs_fail(err, "%s: truncated %s: %zu bytes, smaller than its header", path, what, size);
+		return NULL;
+	}
+	void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		vs_fail(err, "%s: cannot map the file: %s", path, strerror(errno));
+		return NULL;
+	}
+	*len = size;
+	return map;
+}

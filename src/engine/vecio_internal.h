@@ -28,4 +28,8 @@ int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_
 
 extern const char VS_VECS_MAGIC[8];
 
+/* Map a whole file read-only; it must hold at least min bytes (what names
+ * the kind of file in the message: ".vecs file", "index file"). */
+void *vs_map_file(const char *path, size_t min, const char *what, size_t *len, vs_error *err);
+
 #endif

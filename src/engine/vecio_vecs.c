@@ -120,30 +120,11 @@ static int in_file(uint64_t off, uint64_t len, uint64_t size)
 
 vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		vs_fail(err, "%s: %s", path, strerror(errno));
+	size_t len;
+	void *map = vs_map_file(path, HDR_SIZE, ".vecs file", &len, err);
+	if (!map)
 		return NULL;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		vs_fail(err, "%s: %s", path, strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	uint64_t size = (uint64_t)st.st_size;
-	if (size < HDR_SIZE) {
-		close(fd);
-		vs_fail(err, "%s: truncated .vecs file: %llu bytes, smaller than its header", path,
-		        (unsigned long long)size);
-		return NULL;
-	}
-	void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		vs_fail(err, "%s: cannot map the file: %s", path, strerror(errno));
-		return NULL;
-	}
+	uint64_t size = len;
 	const char *base = map;
 	struct vecs_header h;
 	memcpy(&h, base, sizeof h);
