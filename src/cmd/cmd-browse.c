@@ -96,10 +96,16 @@ static char *command_for(const char *verb, const char *word)
 
 static char *host_drill(void *ctx, const vs_result *r, size_t row)
 {
-	(void)ctx;
+	vs_session *s = ctx;
 	const char *kind = item_kind(r), *t = item_text(r, row);
 	if (!t)
 		return NULL;
+	if (strcmp(kind, "image") == 0 && s->active >= 0 && s->sets[s->active]->source && s->clip) {
+		/* an image opens the images most like it: its file is under the set's folder */
+		char path[8192];
+		snprintf(path, sizeof path, "%s/%s", s->sets[s->active]->source, t);
+		return command_for("images like", path);
+	}
 	if (strcmp(kind, "word") == 0)
 		return command_for("nn", t);
 	if (strcmp(kind, "doc") == 0)
