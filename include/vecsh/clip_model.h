@@ -26,13 +26,11 @@ typedef struct vs_clip_tower {
 
 typedef struct vs_clip_model {
 	char *name, *dir;
-	int width, layers, heads, inter, context, vocab, proj;
-	double eps;
-	int quick_gelu;
+	int context, vocab, proj;
 	float logit_scale;     /* exp(logit_scale) multiplies cosines */
-	const float *tok_emb, *pos_emb, *lnf_w, *lnf_b, *text_proj;
-	vs_clip_text_layer *layer;
+	/* the text encoder */
 	vs_clip_tower text;
+	const float *tok_emb, *pos_emb, *lnf_w, *lnf_b, *text_proj;
 	/* the image encoder (a ViT) */
 	vs_clip_tower vision;
 	int image_size, patch_size;

@@ -104,7 +104,7 @@ static int clip_load(vs_session *s, vs_args *a)
 	s->clip = m;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	vs_session_info(s, "loaded CLIP %s: text encoder %d layers x %d, %d heads, projection %d, %s (%.2f s)", m->name,
-	                m->layers, m->width, m->heads, m->proj, m->quick_gelu ? "QuickGELU" : "GELU",
+	                m->text.layers, m->text.width, m->text.heads, m->proj, m->text.quick_gelu ? "QuickGELU" : "GELU",
 	                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return 0;
 }

@@ -18,7 +18,7 @@ void vs_clip_free(vs_clip_model *m)
 	for (size_t i = 0; i < m->nowned; i++)
 		free(m->owned[i]);
 	free(m->owned);
-	free(m->layer);
+	free(m->text.layer);
 	free(m->vision.layer);
 	vs_safetensors_close(m->st);
 	vs_clip_tokenizer_free(m->tokenizer);
@@ -53,11 +53,10 @@ static int cfg_int(const cJSON *c, const char *key, int def)
 	return cJSON_IsNumber(v) ? v->valueint : def;
 }
 
-static const float *weight(vs_clip_model *m, const char *name, int64_t d0, int64_t d1, vs_error *err)
+/* A tensor of the given shape (dims end with -1) as float32; a converted copy
+ * is kept to be freed with the model. */
+static const float *weight_of(vs_clip_model *m, const char *name, const int64_t *dims, vs_error *err)
 {
-	int64_t dims[3] = {d0, d1, -1};
-	if (d1 < 0)
-		dims[1] = -1;
 	float *owned;
 	const float *w = vs_tensor_f32(m->st, name, dims, &owned, err);
 	if (owned) {
@@ -71,6 +70,31 @@ static const float *weight(vs_clip_model *m, const char *name, int64_t d0, int64
 		m->owned[m->nowned++] = owned;
 	}
 	return w;
+}
+
+static const float *weight(vs_clip_model *m, const char *name, int64_t d0, int64_t d1, vs_error *err)
+{
+	int64_t dims[3] = {d0, d1, -1};
+	return weight_of(m, name, dims, err);
+}
+
+/* The keys both towers' configs share (Hugging Face's defaults when absent),
+ * and the blocks' tensors; 0, or -1 with a message naming the config. */
+static int parse_tower(vs_clip_model *m, const cJSON *c, vs_clip_tower *t, const char *which, int width, int heads,
+                       vs_error *err)
+{
+	t->width = cfg_int(c, "hidden_size", width);
+	t->inter = cfg_int(c, "intermediate_size", 4 * width);
+	t->heads = cfg_int(c, "num_attention_heads", heads);
+	t->layers = cfg_int(c, "num_hidden_layers", 12);
+	const cJSON *eps = cJSON_GetObjectItemCaseSensitive(c, "layer_norm_eps");
+	t->eps = cJSON_IsNumber(eps) ? eps->valuedouble : 1e-5;
+	const cJSON *act = cJSON_GetObjectItemCaseSensitive(c, "hidden_act");
+	t->quick_gelu = !cJSON_IsString(act) || strcmp(act->valuestring, "quick_gelu") == 0;
+	if ((cJSON_IsString(act) && !t->quick_gelu && strcmp(act->valuestring, "gelu") != 0) || t->width <= 0 ||
+	    t->heads <= 0 || t->width % t->heads || t->layers <= 0 || t->layers > 1000 || t->inter <= 0)
+		return vs_fail(err, "%s/config.json: unsupported %s (sizes, heads or hidden_act)", m->dir, which);
+	return 0;
 }
 
 static int load_tower(vs_clip_model *m, const char *prefix, vs_clip_text_layer *layers, int nl, int D, int F,
@@ -99,36 +123,18 @@ static int load_tower(vs_clip_model *m, const char *prefix, vs_clip_text_layer *
 static int load_vision(vs_clip_model *m, const cJSON *vc, vs_error *err)
 {
 	vs_clip_tower *t = &m->vision;
-	t->width = cfg_int(vc, "hidden_size", 768);
-	t->inter = cfg_int(vc, "intermediate_size", 3072);
-	t->heads = cfg_int(vc, "num_attention_heads", 12);
-	t->layers = cfg_int(vc, "num_hidden_layers", 12);
+	if (parse_tower(m, vc, t, "vision_config", 768, 12, err) < 0)
+		return -1;
 	m->image_size = cfg_int(vc, "image_size", 224);
 	m->patch_size = cfg_int(vc, "patch_size", 32);
-	const cJSON *eps = cJSON_GetObjectItemCaseSensitive(vc, "layer_norm_eps");
-	t->eps = cJSON_IsNumber(eps) ? eps->valuedouble : 1e-5;
-	const cJSON *act = cJSON_GetObjectItemCaseSensitive(vc, "hidden_act");
-	t->quick_gelu = !cJSON_IsString(act) || strcmp(act->valuestring, "quick_gelu") == 0;
-	if ((cJSON_IsString(act) && !t->quick_gelu && strcmp(act->valuestring, "gelu") != 0) || t->width <= 0 ||
-	    t->heads <= 0 || t->width % t->heads || t->layers <= 0 || t->inter <= 0 || m->patch_size <= 0 ||
-	    m->image_size < m->patch_size || m->image_size % m->patch_size || m->image_size > 4096)
-		return vs_fail(err, "%s/config.json: unsupported vision_config (sizes, heads or hidden_act)", m->dir);
+	if (m->patch_size <= 0 || m->image_size < m->patch_size || m->image_size % m->patch_size || m->image_size > 4096)
+		return vs_fail(err, "%s/config.json: unsupported vision_config (image and patch sizes)", m->dir);
 	t->layer = calloc((size_t)t->layers, sizeof *t->layer);
 	if (!t->layer)
 		return vs_fail(err, "out of memory");
 	int D = t->width, g = m->image_size / m->patch_size, p = m->patch_size;
 	int64_t patch_dims[5] = {D, 3, p, p, -1};
-	float *owned;
-	m->patch_w = vs_tensor_f32(m->st, "vision_model.embeddings.patch_embedding.weight", patch_dims, &owned, err);
-	if (owned) {
-		float **no = realloc(m->owned, (m->nowned + 1) * sizeof *no);
-		if (!no) {
-			free(owned);
-			return vs_fail(err, "out of memory");
-		}
-		m->owned = no;
-		m->owned[m->nowned++] = owned;
-	}
+	m->patch_w = weight_of(m, "vision_model.embeddings.patch_embedding.weight", patch_dims, err);
 	int ok = m->patch_w && (m->class_emb = weight(m, "vision_model.embeddings.class_embedding", D, -1, err)) &&
 	         (m->vpos_emb = weight(m, "vision_model.embeddings.position_embedding.weight", g * g + 1, D, err)) &&
 	         (m->pre_ln_w = weight(m, "vision_model.pre_layrnorm.weight", D, -1, err)) &&
@@ -164,49 +170,42 @@ vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
 		vs_fail(err, "out of memory");
 		return NULL;
 	}
-	m->width = cfg_int(tc, "hidden_size", 512);
-	m->inter = cfg_int(tc, "intermediate_size", 2048);
-	m->heads = cfg_int(tc, "num_attention_heads", 8);
-	m->layers = cfg_int(tc, "num_hidden_layers", 12);
+	m->dir = strdup(dir);
 	m->context = cfg_int(tc, "max_position_embeddings", 77);
 	m->vocab = cfg_int(tc, "vocab_size", 49408);
 	m->proj = cfg_int(cfg, "projection_dim", 512);
-	const cJSON *eps = cJSON_GetObjectItemCaseSensitive(tc, "layer_norm_eps");
-	m->eps = cJSON_IsNumber(eps) ? eps->valuedouble : 1e-5;
-	const cJSON *act = cJSON_GetObjectItemCaseSensitive(tc, "hidden_act");
-	m->quick_gelu = !cJSON_IsString(act) || strcmp(act->valuestring, "quick_gelu") == 0;
-	int act_ok = !cJSON_IsString(act) || m->quick_gelu || strcmp(act->valuestring, "gelu") == 0;
-	if (!act_ok || m->width <= 0 || m->heads <= 0 || m->width % m->heads || m->layers <= 0 || m->inter <= 0 ||
-	    m->context <= 0 || m->context > 4096 || m->vocab <= 0 || m->proj <= 0) {
-		vs_fail(err, "%s: unsupported text_config (sizes, heads or hidden_act)", path);
+	int bad = !m->dir ? vs_fail(err, "out of memory")
+	          : parse_tower(m, tc, &m->text, "text_config", 512, 8, err) < 0 ? -1
+	          : m->context <= 0 || m->context > 4096 || m->vocab <= 0 || m->proj <= 0
+	              ? vs_fail(err, "%s: unsupported text_config (context, vocabulary or projection)", path)
+	              : 0;
+	if (bad) {
 		cJSON_Delete(cfg);
 		vs_clip_free(m);
 		return NULL;
 	}
-	m->dir = strdup(dir);
 	snprintf(path, sizeof path, "%s/model.safetensors", dir);
 	m->st = vs_safetensors_open(path, err);
-	m->layer = calloc((size_t)m->layers, sizeof *m->layer);
-	if (!m->dir || !m->st || !m->layer) {
-		if (m->st && !m->layer)
+	m->text.layer = calloc((size_t)m->text.layers, sizeof *m->text.layer);
+	if (!m->st || !m->text.layer) {
+		if (m->st)
 			vs_fail(err, "out of memory");
 		cJSON_Delete(cfg);
 		vs_clip_free(m);
 		return NULL;
 	}
-	int D = m->width, F = m->inter;
+	int D = m->text.width, F = m->text.inter;
 	int ok = (m->tok_emb = weight(m, "text_model.embeddings.token_embedding.weight", m->vocab, D, err)) &&
 	         (m->pos_emb = weight(m, "text_model.embeddings.position_embedding.weight", m->context, D, err)) &&
 	         (m->lnf_w = weight(m, "text_model.final_layer_norm.weight", D, -1, err)) &&
 	         (m->lnf_b = weight(m, "text_model.final_layer_norm.bias", D, -1, err)) &&
 	         (m->text_proj = weight(m, "text_projection.weight", m->proj, D, err));
-	ok = ok && load_tower(m, "text_model", m->layer, m->layers, D, F, err);
+	ok = ok && load_tower(m, "text_model", m->text.layer, m->text.layers, D, F, err);
 	const cJSON *vc = cJSON_GetObjectItemCaseSensitive(cfg, "vision_config");
 	if (!cJSON_IsObject(vc))
 		vc = cJSON_GetObjectItemCaseSensitive(cfg, "vision_config_dict");
 	ok = ok && load_vision(m, vc, err) == 0;
 	cJSON_Delete(cfg);
-	m->text = (vs_clip_tower){m->width, m->layers, m->heads, m->inter, m->eps, m->quick_gelu, m->layer};
 	const vs_tensor *ls = ok ? vs_safetensors_find(m->st, "logit_scale") : NULL;
 	if (ok && ls) {
 		int64_t none[1] = {-1}, one[2] = {1, -1};
@@ -327,7 +326,7 @@ int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, flo
 {
 	if (n < 1 || n > m->context)
 		return vs_fail(err, "%d tokens (the model takes 1 to %d)", n, m->context);
-	int D = m->width;
+	int D = m->text.width;
 	float *x = malloc((size_t)n * D * sizeof *x);
 	int rc = -1;
 	if (!x) {
@@ -346,7 +345,7 @@ int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, flo
 		vs_fail(err, "out of memory");
 		goto out;
 	}
-	layer_norm(x, n, D, m->lnf_w, m->lnf_b, m->eps);
+	layer_norm(x, n, D, m->lnf_w, m->lnf_b, m->text.eps);
 	/* the features at the end-of-text token: the first position of the highest id */
 	int eot = 0;
 	for (int i = 1; i < n; i++)

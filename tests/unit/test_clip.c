@@ -133,7 +133,7 @@ static void text_encoder_like_reference(void **state)
 		vs_clip_model *m = vs_clip_load(dir, &err);
 		if (!m)
 			fail_msg("%s", err.msg);
-		assert_int_equal(m->quick_gelu, a == 0);
+		assert_int_equal(m->text.quick_gelu, a == 0);
 		char path[256];
 		snprintf(path, sizeof path, "%s/expected.tsv", dir);
 		FILE *f = fopen(path, "r");
