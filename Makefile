@@ -6,18 +6,19 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 PKGS = readline ncursesw zlib libutf8proc libcjson openblas cairo fontconfig libpng libjpeg stb
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -pthread $(CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -pthread $(CFLAGS)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lreadline -lncursesw -lz -lutf8proc -lcjson -lopenblas -lcairo -lfontconfig -lpng16 -ljpeg -lstb) -lm -pthread
 SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-ENGINE_SRC = $(wildcard src/engine/*.c)
-CMD_SRC = $(wildcard src/cmd/*.c)
-BROWSE_SRC = $(wildcard src/browse/*.c)
-CLI_SRC = src/cli/session.c src/cli/command.c src/cli/script.c src/cli/repl.c
-LIB_SRC = $(ENGINE_SRC) $(BROWSE_SRC) $(CMD_SRC) $(CLI_SRC)
-MAIN_SRC = src/cli/main.c
+# Engines, lowest first (each depends only on the ones before it), then the
+# terminal layer on top. tests/check-layers.sh keeps it that way.
+DOMAINS = core output vectors text image clip viz
+ENGINE_SRC = $(foreach d,$(DOMAINS),$(wildcard src/$(d)/*.c))
+UI_SRC = $(filter-out src/ui/cli/main.c,$(wildcard src/ui/*/*.c))
+LIB_SRC = $(ENGINE_SRC) $(UI_SRC)
+MAIN_SRC = src/ui/cli/main.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
-HDRS = $(wildcard include/vecsh/*.h src/*/*.h)
+HDRS = $(wildcard src/*/*.h src/*/*.inc)
 
 .PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench install clean
 
@@ -43,10 +44,10 @@ build/libvecsh.a: $(LIB_OBJ)
 build/asan/libvecsh.a: $(LIB_OBJ_ASAN)
 	rm -f $@ && ar rcs $@ $^
 
-build/vecsh: build/cli/main.o build/libvecsh.a
+build/vecsh: build/ui/cli/main.o build/libvecsh.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
-build/asan/vecsh: build/asan/cli/main.o build/asan/libvecsh.a
+build/asan/vecsh: build/asan/ui/cli/main.o build/asan/libvecsh.a
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LIBS)
 
 build/unit/%: tests/unit/%.c build/libvecsh.a $(HDRS)

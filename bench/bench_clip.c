@@ -7,8 +7,8 @@
 
 #include "bench_util.h"
 
-#include "vecsh/clip_model.h"
-#include "vecsh/image.h"
+#include "clip/clip.h"
+#include "image/image.h"
 
 int main(int argc, char **argv)
 {

@@ -7,7 +7,7 @@
 
 #include "bench_util.h"
 
-#include "vecsh/tfidf.h"
+#include "text/text.h"
 
 int main(int argc, char **argv)
 {

@@ -8,9 +8,7 @@
 
 #include "bench_util.h"
 
-#include "vecsh/evaluate.h"
-#include "vecsh/query.h"
-#include "vecsh/vecio.h"
+#include "vectors/vectors.h"
 
 static vs_vecset *load_timed(const char *path, double *secs)
 {

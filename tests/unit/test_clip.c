@@ -14,9 +14,8 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "vecsh/clip_model.h"
-#include "vecsh/clip_tokenizer.h"
-#include "vecsh/image.h"
+#include "clip/clip.h"
+#include "image/image.h"
 
 static void check_clean(const char *in, const char *want)
 {

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "vecsh/project.h"
+#include "viz/viz.h"
 
 static void pca_known_answer(void **state)
 {

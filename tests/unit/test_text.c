@@ -10,11 +10,9 @@
 
 #include <cmocka.h>
 
-#include "../../src/engine/vecio_internal.h"
-#include "vecsh/stats.h"
-#include "vecsh/topk.h"
-#include "vecsh/utf8.h"
-#include "vecsh/vecio.h"
+#include "vectors/internal.h"
+#include "core/core.h"
+#include "vectors/vectors.h"
 
 static void parse_float_equals_strtof(void **state)
 {

@@ -13,9 +13,8 @@
 
 #include <cmocka.h>
 
-#include "../../src/engine/npsort.h"
-#include "vecsh/text.h"
-#include "vecsh/tfidf.h"
+#include "core/core.h"
+#include "text/text.h"
 
 typedef struct terms {
 	char out[2048];

@@ -12,8 +12,7 @@
 
 #include <cmocka.h>
 
-#include "vecsh/query.h"
-#include "vecsh/vecio.h"
+#include "vectors/vectors.h"
 
 static char dir[] = "/tmp/vecsh-unit-XXXXXX";
 

@@ -1,0 +1,137 @@
+/* clip.h: CLIP: the tokenizer, safetensors checkpoints, the model, preprocessing and image folders. */
+#ifndef VECSH_CLIP_H
+#define VECSH_CLIP_H
+
+#include "core/core.h"
+#include "text/text.h"
+#include "image/image.h"
+#include "vectors/vectors.h"
+
+/* clip_tokenizer.h: CLIP's tokenizer, exactly as OpenAI's simple_tokenizer:
+ * Unicode NFC, HTML entities unescaped twice, white space collapsed and
+ * trimmed, lowercased, split by CLIP's pattern, byte-level BPE with </w>
+ * word ends, <|startoftext|> and <|endoftext|> around, at most 77 tokens. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+#define VS_CLIP_SOT 49406
+#define VS_CLIP_EOT 49407
+#define VS_CLIP_CONTEXT 77
+
+typedef struct vs_clip_tokenizer vs_clip_tokenizer;
+
+/* From OpenAI's bpe_simple_vocab_16e6.txt(.gz) or a Hugging Face merges.txt:
+ * a header line, then the merges; CLIP uses the first 48894. */
+vs_clip_tokenizer *vs_clip_tokenizer_load(const char *merges_path, vs_error *err);
+void vs_clip_tokenizer_free(vs_clip_tokenizer *t);
+
+/* Token ids of text: SOT, the BPE tokens, EOT, truncated to context tokens
+ * with EOT kept last. Returns the count (<= context), or -1 when out of memory. */
+int vs_clip_tokenize(const vs_clip_tokenizer *t, const char *text, int32_t *ids, size_t context);
+
+/* The text of a token: its bytes, with "</w>" where a word ends (malloc'd). */
+char *vs_clip_token_text(const vs_clip_tokenizer *t, int32_t id);
+
+/* The cleaning steps, exposed for tests: NFC, html.unescape twice, white
+ * space collapsed and trimmed, lowercased. malloc'd, or NULL. */
+char *vs_clip_clean(const char *text);
+/* Python's html.unescape (malloc'd). */
+char *vs_html_unescape(const char *s);
+
+/* safetensors.h: reading a .safetensors file by mapping it. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+typedef enum vs_dtype { VS_DT_F32, VS_DT_F16, VS_DT_BF16, VS_DT_OTHER } vs_dtype;
+
+typedef struct vs_tensor {
+	char *name;
+	vs_dtype dtype;
+	int ndim;
+	int64_t shape[8];
+	const void *data;   /* into the mapping */
+	size_t nbytes;
+} vs_tensor;
+
+typedef struct vs_safetensors {
+	char *path;
+	void *map;
+	size_t map_len;
+	vs_tensor *t;
+	size_t n;
+} vs_safetensors;
+
+/* An IEEE half-precision value as float (exact). */
+float vs_half_to_float(uint16_t h);
+
+/* Map and index the file; every tensor's offsets and sizes are checked. */
+vs_safetensors *vs_safetensors_open(const char *path, vs_error *err);
+void vs_safetensors_close(vs_safetensors *st);
+const vs_tensor *vs_safetensors_find(const vs_safetensors *st, const char *name);
+
+/* A tensor of the expected shape (dims terminated by -1) as float32: the
+ * mapped data itself when it is F32 and aligned, else a converted copy that
+ * *owned receives (free it). Errors name the tensor. */
+const float *vs_tensor_f32(const vs_safetensors *st, const char *name, const int64_t *dims, float **owned,
+                           vs_error *err);
+
+/* clip_model.h: a CLIP checkpoint (Hugging Face layout: config.json,
+ * model.safetensors, merges.txt) and its text encoder, in float32 through
+ * OpenBLAS, and its image encoder. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+typedef struct vs_clip_text_layer {
+	const float *ln1_w, *ln1_b, *q_w, *q_b, *k_w, *k_b, *v_w, *v_b, *o_w, *o_b;
+	const float *ln2_w, *ln2_b, *fc1_w, *fc1_b, *fc2_w, *fc2_b;
+} vs_clip_text_layer;
+
+/* A transformer: pre-LayerNorm blocks of attention and MLP. */
+typedef struct vs_clip_tower {
+	int width, layers, heads, inter;
+	double eps;
+	int quick_gelu;        /* QuickGELU (OpenAI) or GELU (as LAION's configs say) */
+	vs_clip_text_layer *layer;
+} vs_clip_tower;
+
+typedef struct vs_clip_model {
+	char *name, *dir;
+	int context, vocab, proj;
+	float logit_scale;     /* exp(logit_scale) multiplies cosines */
+	/* the text encoder */
+	vs_clip_tower text;
+	const float *tok_emb, *pos_emb, *lnf_w, *lnf_b, *text_proj;
+	/* the image encoder (a ViT) */
+	vs_clip_tower vision;
+	int image_size, patch_size;
+	const float *class_emb, *patch_w, *vpos_emb, *pre_ln_w, *pre_ln_b, *post_ln_w, *post_ln_b, *visual_proj;
+	vs_safetensors *st;
+	vs_clip_tokenizer *tokenizer;
+	float **owned;
+	size_t nowned;
+} vs_clip_model;
+
+/* The image embedding (proj values) of pixels already preprocessed: 3 x
+ * image_size x image_size floats, channel-major, normalised. */
+int vs_clip_encode_pixels(const vs_clip_model *m, const float *pixels, float *out, vs_error *err);
+/* batch images at once (pixels one after another, out batch x proj): the
+ * weights are read once for the batch. */
+int vs_clip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int batch, float *out, vs_error *err);
+
+/* Load DIR/config.json, DIR/model.safetensors and the tokenizer (DIR/merges.txt,
+ * or OpenAI's bpe_simple_vocab_16e6.txt.gz in DIR). */
+vs_clip_model *vs_clip_load(const char *dir, vs_error *err);
+void vs_clip_free(vs_clip_model *m);
+
+/* The text embedding (proj values, not normalised) of token ids (SOT ... EOT).
+ * Only the real tokens run: exact under the causal mask. */
+int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, float *out, vs_error *err);
+int vs_clip_encode_text(const vs_clip_model *m, const char *text, float *out, vs_error *err);
+
+#endif

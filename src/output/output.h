@@ -1,0 +1,65 @@
+/* output.h: the result type (a table of typed columns) and its table, TSV and JSON renderers. */
+#ifndef VECSH_OUTPUT_H
+#define VECSH_OUTPUT_H
+
+#include "core/core.h"
+
+/* result.h: the one result type every command produces, and its three
+ * renderings: an aligned table, tab-separated values, or JSON. */
+
+#include <stdio.h>
+#include <stddef.h>
+
+
+typedef enum vs_output_format { VS_OUT_TABLE, VS_OUT_TSV, VS_OUT_JSON } vs_output_format;
+
+typedef enum vs_col_type { VS_COL_STR, VS_COL_INT, VS_COL_FLOAT, VS_COL_VEC } vs_col_type;
+
+#define VS_RESULT_MAX_COLS 16
+
+typedef struct vs_column {
+	const char *name;  /* static string */
+	vs_col_type type;
+	int decimals;      /* for floats and vectors; for vectors, negative: significant digits */
+} vs_column;
+
+typedef struct vs_cell {
+	int set;           /* 0: empty (null in JSON) */
+	char *s;
+	long long i;
+	double f;
+	float *vec;
+	size_t nvec;
+} vs_cell;
+
+typedef struct vs_result {
+	char *title;              /* shown above a table */
+	char *query;              /* the command that made it (for browse and plot), or NULL */
+	size_t ncols;
+	vs_column cols[VS_RESULT_MAX_COLS];
+	size_t nrows, cap;
+	vs_cell *cells;           /* nrows x ncols */
+	char **notes;             /* lines for people: under a table, on stderr otherwise */
+	size_t nnotes;
+} vs_result;
+
+vs_result *vs_result_new(void);
+void vs_result_free(vs_result *r);
+void vs_result_title(vs_result *r, const char *fmt, ...) VS_PRINTF(2, 3);
+void vs_result_col(vs_result *r, const char *name, vs_col_type type, int decimals);
+/* Start a new row; the cells of the columns are then set by index. */
+int vs_result_row(vs_result *r);
+void vs_result_str(vs_result *r, size_t col, const char *s);
+void vs_result_int(vs_result *r, size_t col, long long v);
+void vs_result_float(vs_result *r, size_t col, double v);
+void vs_result_vec(vs_result *r, size_t col, const float *v, size_t n);
+void vs_result_note(vs_result *r, const char *fmt, ...) VS_PRINTF(2, 3);
+
+/* Render to out; notes go to out under a table, to notes_out (if not NULL)
+ * in the machine formats. */
+void vs_result_print(const vs_result *r, vs_output_format fmt, FILE *out, FILE *notes_out);
+
+int vs_output_format_parse(const char *name, vs_output_format *out);
+const char *vs_output_format_name(vs_output_format f);
+
+#endif

@@ -1,0 +1,178 @@
+/* text.h: the analyzer (scikit-learn's tokens, n-grams, stop words, hashing) and TF-IDF indexes. */
+#ifndef VECSH_TEXT_H
+#define VECSH_TEXT_H
+
+#include "core/core.h"
+
+/* text.h: turning text into terms, as scikit-learn's TfidfVectorizer does
+ * with its defaults: lowercase, then the tokens of the pattern
+ * (?u)\b\w\w+\b with Python's Unicode \w (letters, numbers, underscore),
+ * stop words removed, word n-grams joined by spaces. Runs of Chinese,
+ * Japanese and Korean characters become overlapping bigrams instead (a lone
+ * CJK character stays a unigram), as Lucene's CJK analyzer does. */
+
+#include <stddef.h>
+
+typedef struct vs_stopwords vs_stopwords;
+
+/* scikit-learn's ENGLISH_STOP_WORDS (318 words). */
+const vs_stopwords *vs_stopwords_english(void);
+/* One word per line (blank lines and '#' comments skipped); lowercased. */
+vs_stopwords *vs_stopwords_load(const char *path, char *err, size_t errlen);
+void vs_stopwords_free(vs_stopwords *s);
+int vs_stopwords_has(const vs_stopwords *s, const char *word, size_t len);
+size_t vs_stopwords_count(const vs_stopwords *s);
+/* The words, sorted. */
+const char *const *vs_stopwords_words(const vs_stopwords *s);
+/* From NUL-terminated words laid end to end (as an index file keeps them). */
+vs_stopwords *vs_stopwords_from_blob(const char *blob, size_t len);
+
+typedef struct vs_analyzer {
+	int ngram_min, ngram_max;      /* word n-grams, default 1-1 */
+	const vs_stopwords *stop;      /* or NULL */
+} vs_analyzer;
+
+/* Receives each term: its bytes, its length, and (for unigrams) the byte
+ * offset of the token in the text given to vs_analyze. */
+typedef void (*vs_term_fn)(const char *term, size_t len, size_t offset, void *ctx);
+
+/* Analyze UTF-8 text: repair invalid UTF-8 (returning the number of
+ * ill-formed sequences in *invalid), lowercase, tokenize, drop stop words,
+ * form n-grams and call fn for each term. Returns the number of unigram
+ * tokens kept (the document length used by BM25), or (size_t)-1 when out of
+ * memory. */
+size_t vs_analyze(const vs_analyzer *a, const char *text, size_t len, vs_term_fn fn, void *ctx,
+                  size_t *invalid);
+
+/* Is the code point a word character of Python's re (\w)? */
+int vs_is_word_char(int cp);
+/* Is it a Chinese, Japanese or Korean character (bigrammed)? */
+int vs_is_cjk(int cp);
+
+/* Python's str.lower: simple case mapping, U+0130 as i + U+0307, and the
+ * final sigma. Returns a malloc'd string (its length in *out_len). */
+char *vs_python_lower(const char *s, size_t len, size_t *out_len);
+/* Python's "cased" and "case-ignorable" characters, and whether no cased
+ * character follows (for the final sigma). */
+int vs_is_cased(int cp);
+int vs_case_ignorable(int cp);
+int vs_final_sigma_follows(const char *p, size_t n);
+
+/* MurmurHash3 x86 32-bit, as scikit-learn's murmurhash3_32. */
+unsigned vs_murmur3_32(const void *key, size_t len, unsigned seed);
+
+/* tfidf.h: TF-IDF indexes over document collections, with scikit-learn's
+ * TfidfVectorizer weights, cosine and BM25 search through an inverted index,
+ * and a checksummed, mapped file format. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+typedef enum vs_norm { VS_NORM_L2, VS_NORM_L1, VS_NORM_NONE } vs_norm;
+
+typedef struct vs_index_options {
+	int lines;             /* one document per line */
+	int ngram_min, ngram_max;
+	double min_df, max_df; /* counts, or proportions when *_df_is_prop */
+	int min_df_is_prop, max_df_is_prop;
+	size_t max_features;   /* 0: no limit */
+	int stopwords;         /* 0 none, 1 english, 2 file */
+	const char *stopwords_file;
+	int sublinear, no_smooth;
+	vs_norm norm;
+	int hash_bits;         /* 0: a vocabulary; else 2^bits hashed buckets */
+	int threads;           /* 0: number of cores */
+	void (*progress)(void *ctx, size_t docs, size_t bytes);
+	void *progress_ctx;
+} vs_index_options;
+
+void vs_index_options_default(vs_index_options *o);
+
+typedef struct vs_index_report {
+	size_t skipped_binary, skipped_unreadable, invalid_utf8_docs;
+	size_t bytes;
+} vs_index_report;
+
+/* The index; its arrays either live in memory or point into a mapped file. */
+typedef struct vs_index {
+	char *name;
+	char *source;              /* PATHs as given, or the index file */
+	vs_index_options opt;      /* how it was built (pointers cleared) */
+	char *stopwords_blob;      /* the stop words used, NUL-separated, for queries */
+	vs_stopwords *stop;
+	size_t nstop_blob;
+
+	uint32_t ndocs, nterms;
+	uint64_t nnz;
+	const char **doc_names;    /* "rel/path" or "file:line" */
+	const char **doc_files;    /* file each document comes from (for snippets) */
+	const uint32_t *doc_line;  /* line number with --lines, else 0 */
+	const uint32_t *doc_len;   /* tokens */
+	double avgdl;
+
+	const char **terms;        /* sorted (byte order = code point order) */
+	const uint32_t *df;
+	const double *idf;
+	const uint32_t *buckets;   /* hash mode: each term's bucket (terms in bucket order) */
+	const uint32_t *slots;     /* term hash table: index + 1, 0 empty */
+	size_t nslots;
+
+	const uint64_t *doc_ptr;   /* ndocs + 1: the document's terms, by term id */
+	const uint32_t *doc_term;
+	const float *doc_weight;   /* normalised tf-idf */
+	const float *doc_count;    /* raw term counts (signed sums in hash mode) */
+	const uint64_t *term_ptr;  /* nterms + 1: the term's documents, by doc id */
+	const uint32_t *term_doc;
+	const float *term_weight;
+	const float *term_count;
+
+	void *mem[24];             /* owned allocations */
+	size_t nmem;
+	void *map;
+	size_t map_len;
+	uint32_t *sorted_docs;     /* document ids by name, for prefix lookup (built on demand) */
+} vs_index;
+
+/* Build from files and folders (walked recursively in name order; .gz read
+ * through zlib; binary and unreadable files skipped and counted). */
+vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index_options *opt,
+                         vs_index_report *rep, vs_error *err);
+void vs_index_free(vs_index *ix);
+
+long vs_index_term(const vs_index *ix, const char *term);
+/* A document by exact name, unique prefix, or number (1-based). -1 none, -2 ambiguous. */
+long vs_index_doc(vs_index *ix, const char *ref);
+
+typedef struct vs_term_weight {
+	long term;        /* -1: a term the index has never seen */
+	char *text;       /* the term (owned) */
+	double weight;
+} vs_term_weight;
+
+/* Terms of a document, heaviest first, ties by term. */
+size_t vs_index_keywords(const vs_index *ix, long doc, size_t k, vs_term_weight *out);
+/* Terms of ad-hoc text against the index's idf; unseen terms get the idf of
+ * df = 0. Returns the count, or (size_t)-1 on failure; free texts with
+ * vs_term_weights_free. */
+size_t vs_index_text_keywords(const vs_index *ix, const char *text, size_t k, vs_term_weight *out);
+void vs_term_weights_free(vs_term_weight *tw, size_t n);
+
+/* Documents for a query: cosine over tf-idf, or BM25 (k1 1.2, b 0.75). */
+int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, vs_hit *out, size_t *nout,
+                    vs_error *err);
+/* Documents most similar to doc (cosine), doc itself left out. */
+int vs_index_similar(const vs_index *ix, long doc, size_t k, vs_hit *out, size_t *nout, vs_error *err);
+/* A short piece of the document around the query's rarest terms, or NULL. */
+char *vs_index_snippet(const vs_index *ix, long doc, const char *query, size_t width);
+/* The first lines of a document (for browse), or NULL. */
+char *vs_index_doc_text(const vs_index *ix, long doc, size_t max_bytes);
+
+/* Index files: versioned, checksummed (CRC-32), mapped on load. */
+int vs_index_save(const vs_index *ix, const char *path, vs_error *err);
+vs_index *vs_index_open(const char *path, vs_error *err);
+int vs_index_file_magic(const char *path); /* 1 if the file starts with the index magic */
+
+size_t vs_index_memory(const vs_index *ix);
+
+#endif

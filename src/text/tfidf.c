@@ -1,0 +1,627 @@
+/* TF-IDF index: lookups, keywords, search (cosine and BM25), similar
+ * documents, snippets. A query costs the postings of its terms. */
+#include "text/internal.h"
+
+#include <fnmatch.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "vectors/vectors.h"
+
+uint64_t vs_hash_bytes(const char *s, size_t n)
+{
+	return vs_hash_word(s, n);
+}
+
+int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+vs_index *vs_index_alloc(size_t ndocs, size_t nterms, const vs_index_options *opt, const vs_stopwords *stop)
+{
+	vs_index *ix = calloc(1, sizeof *ix);
+	if (!ix)
+		return NULL;
+	ix->ndocs = (uint32_t)ndocs;
+	ix->nterms = (uint32_t)nterms;
+	ix->opt = *opt;
+	ix->opt.stopwords_file = NULL;
+	ix->opt.progress = NULL;
+	ix->opt.progress_ctx = NULL;
+	if (stop) {
+		/* keep the stop words with the index: queries are analyzed the same way */
+		size_t n = vs_stopwords_count(stop), bytes = 0;
+		const char *const *w = vs_stopwords_words(stop);
+		for (size_t i = 0; i < n; i++)
+			bytes += strlen(w[i]) + 1;
+		char *blob = vs_index_own(ix, malloc(bytes ? bytes : 1));
+		if (!blob) {
+			vs_index_free(ix);
+			return NULL;
+		}
+		for (size_t i = 0, o = 0; i < n; i++) {
+			size_t l = strlen(w[i]) + 1;
+			memcpy(blob + o, w[i], l);
+			o += l;
+		}
+		ix->stopwords_blob = blob;
+		ix->nstop_blob = bytes;
+		ix->stop = vs_stopwords_from_blob(blob, bytes);
+		if (!ix->stop) {
+			vs_index_free(ix);
+			return NULL;
+		}
+	}
+	return ix;
+}
+
+void *vs_index_own(vs_index *ix, void *p)
+{
+	if (!p)
+		return NULL;
+	if (ix->nmem == sizeof ix->mem / sizeof ix->mem[0]) {
+		free(p);
+		return NULL;
+	}
+	ix->mem[ix->nmem++] = p;
+	return p;
+}
+
+void vs_index_free(vs_index *ix)
+{
+	if (!ix)
+		return;
+	for (size_t i = 0; i < ix->nmem; i++)
+		free(ix->mem[i]);
+	vs_stopwords_free(ix->stop);
+	free(ix->sorted_docs);
+	free(ix->name);
+	free(ix->source);
+	if (ix->map)
+		munmap(ix->map, ix->map_len);
+	free(ix);
+}
+
+int vs_index_invert(vs_index *ix)
+{
+	uint64_t *tptr = vs_index_own(ix, calloc((size_t)ix->nterms + 1, sizeof *tptr));
+	uint32_t *tdoc = vs_index_own(ix, malloc((ix->nnz ? ix->nnz : 1) * sizeof *tdoc));
+	float *tw = vs_index_own(ix, malloc((ix->nnz ? ix->nnz : 1) * sizeof *tw));
+	float *tc = vs_index_own(ix, malloc((ix->nnz ? ix->nnz : 1) * sizeof *tc));
+	uint64_t *fill = malloc(((size_t)ix->nterms + 1) * sizeof *fill);
+	if (!tptr || !tdoc || !tw || !tc || !fill) {
+		free(fill);
+		return -1;
+	}
+	for (uint64_t e = 0; e < ix->nnz; e++)
+		tptr[ix->doc_term[e] + 1]++;
+	for (uint32_t t = 0; t < ix->nterms; t++)
+		tptr[t + 1] += tptr[t];
+	memcpy(fill, tptr, ((size_t)ix->nterms + 1) * sizeof *fill);
+	for (uint32_t d = 0; d < ix->ndocs; d++)
+		for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
+			uint64_t at = fill[ix->doc_term[e]]++;
+			tdoc[at] = d;
+			tw[at] = ix->doc_weight[e];
+			tc[at] = ix->doc_count[e];
+		}
+	free(fill);
+	ix->term_ptr = tptr;
+	ix->term_doc = tdoc;
+	ix->term_weight = tw;
+	ix->term_count = tc;
+	return 0;
+}
+
+int vs_index_hash_terms(vs_index *ix)
+{
+	size_t n = 16;
+	while (n < (size_t)ix->nterms * 2)
+		n <<= 1;
+	uint32_t *slots = vs_index_own(ix, calloc(n, sizeof *slots));
+	if (!slots)
+		return -1;
+	for (uint32_t t = 0; t < ix->nterms; t++) {
+		size_t i = (size_t)vs_hash_bytes(ix->terms[t], strlen(ix->terms[t])) & (n - 1);
+		while (slots[i])
+			i = (i + 1) & (n - 1);
+		slots[i] = t + 1;
+	}
+	ix->slots = slots;
+	ix->nslots = n;
+	return 0;
+}
+
+void vs_index_analyzer(const vs_index *ix, vs_analyzer *an)
+{
+	an->ngram_min = ix->opt.ngram_min;
+	an->ngram_max = ix->opt.ngram_max;
+	an->stop = ix->stop;
+}
+
+static long find_text(const vs_index *ix, const char *term, size_t len)
+{
+	if (!ix->nslots)
+		return -1;
+	size_t mask = ix->nslots - 1, i = (size_t)vs_hash_bytes(term, len) & mask;
+	for (size_t probes = 0; probes < ix->nslots; probes++, i = (i + 1) & mask) {
+		uint32_t s = ix->slots[i];
+		if (!s)
+			return -1;
+		if (s - 1 < ix->nterms && strncmp(ix->terms[s - 1], term, len) == 0 && ix->terms[s - 1][len] == '\0')
+			return (long)(s - 1);
+	}
+	return -1;
+}
+
+/* The id of an analyzed term: by text, or in hash mode by its bucket. */
+static long term_id(const vs_index *ix, const char *term, size_t len)
+{
+	if (!ix->opt.hash_bits)
+		return find_text(ix, term, len);
+	int32_t h = (int32_t)vs_murmur3_32(term, len, 0);
+	uint32_t nb = 1u << ix->opt.hash_bits;
+	uint32_t b = h == INT32_MIN ? (2147483647u - (nb - 1)) % nb : (uint32_t)(h < 0 ? -h : h) % nb;
+	size_t lo = 0, hi = ix->nterms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ix->buckets[mid] < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->nterms && ix->buckets[lo] == b ? (long)lo : -1;
+}
+
+long vs_index_term(const vs_index *ix, const char *term)
+{
+	return term_id(ix, term, strlen(term));
+}
+
+static const vs_index *sort_ix;
+static int cmp_docname(const void *a, const void *b)
+{
+	return strcmp(sort_ix->doc_names[*(const uint32_t *)a], sort_ix->doc_names[*(const uint32_t *)b]);
+}
+
+long vs_index_doc(vs_index *ix, const char *ref)
+{
+	char *end;
+	unsigned long n = strtoul(ref, &end, 10);
+	if (*ref >= '0' && *ref <= '9' && !*end && n >= 1 && n <= ix->ndocs) {
+		/* a number, unless a document is named exactly that */
+		int named = 0;
+		for (uint32_t d = 0; d < ix->ndocs && !named; d++)
+			named = strcmp(ix->doc_names[d], ref) == 0;
+		if (!named)
+			return (long)n - 1;
+	}
+	if (!ix->sorted_docs) {
+		uint32_t *p = malloc((ix->ndocs ? ix->ndocs : 1) * sizeof *p);
+		if (!p)
+			return -1;
+		for (uint32_t d = 0; d < ix->ndocs; d++)
+			p[d] = d;
+		sort_ix = ix;
+		qsort(p, ix->ndocs, sizeof *p, cmp_docname);
+		ix->sorted_docs = p;
+	}
+	size_t len = strlen(ref), lo = 0, hi = ix->ndocs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ix->doc_names[ix->sorted_docs[mid]], ref) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ix->ndocs && strcmp(ix->doc_names[ix->sorted_docs[lo]], ref) == 0)
+		return ix->sorted_docs[lo];
+	if (lo < ix->ndocs && strncmp(ix->doc_names[ix->sorted_docs[lo]], ref, len) == 0) {
+		if (lo + 1 < ix->ndocs && strncmp(ix->doc_names[ix->sorted_docs[lo + 1]], ref, len) == 0)
+			return -2;
+		return ix->sorted_docs[lo];
+	}
+	return -1;
+}
+
+/* ---- keywords ---- */
+
+static int cmp_tw(const void *a, const void *b)
+{
+	const vs_term_weight *x = a, *y = b;
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	return strcmp(x->text, y->text);
+}
+
+void vs_term_weights_free(vs_term_weight *tw, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(tw[i].text);
+}
+
+size_t vs_index_keywords(const vs_index *ix, long doc, size_t k, vs_term_weight *out)
+{
+	uint64_t a = ix->doc_ptr[doc], b = ix->doc_ptr[doc + 1];
+	size_t n = (size_t)(b - a);
+	vs_term_weight *all = malloc((n ? n : 1) * sizeof *all);
+	if (!all)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		all[i].term = ix->doc_term[a + i];
+		all[i].text = (char *)ix->terms[all[i].term];
+		all[i].weight = ix->doc_weight[a + i];
+	}
+	qsort(all, n, sizeof *all, cmp_tw);
+	if (k > n)
+		k = n;
+	for (size_t i = 0; i < k; i++) {
+		out[i] = all[i];
+		out[i].text = strdup(all[i].text);
+	}
+	free(all);
+	return k;
+}
+
+typedef struct qterm {
+	char *text;
+	long id;
+	double count;
+	size_t offset;  /* first occurrence in the text */
+} qterm;
+
+typedef struct qcollect {
+	const vs_index *ix;
+	qterm *t;
+	size_t n, cap;
+	int oom;
+} qcollect;
+
+static void collect_term(const char *term, size_t len, size_t offset, void *ctx)
+{
+	qcollect *c = ctx;
+	if (c->oom)
+		return;
+	long id = term_id(c->ix, term, len);
+	for (size_t i = 0; i < c->n; i++)
+		/* in hash mode terms of one bucket add up, as the vectorizer does */
+		if ((id >= 0 && c->t[i].id == id) || (id < 0 && c->t[i].id < 0 && strlen(c->t[i].text) == len &&
+		                                      memcmp(c->t[i].text, term, len) == 0)) {
+			c->t[i].count += 1;
+			return;
+		}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		qterm *nt = realloc(c->t, cap * sizeof *nt);
+		if (!nt) {
+			c->oom = 1;
+			return;
+		}
+		c->t = nt;
+		c->cap = cap;
+	}
+	char *s = strndup(term, len);
+	if (!s) {
+		c->oom = 1;
+		return;
+	}
+	c->t[c->n++] = (qterm){s, id, 1, offset};
+}
+
+static int analyze_query(const vs_index *ix, const char *text, qcollect *c)
+{
+	vs_analyzer an;
+	vs_index_analyzer(ix, &an);
+	memset(c, 0, sizeof *c);
+	c->ix = ix;
+	size_t r = vs_analyze(&an, text, strlen(text), collect_term, c, NULL);
+	return r == (size_t)-1 || c->oom ? -1 : 0;
+}
+
+static void free_query(qcollect *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->t[i].text);
+	free(c->t);
+}
+
+/* idf of a term the index has never seen: df = 0 */
+static double unseen_idf(const vs_index *ix)
+{
+	return ix->opt.no_smooth ? log((double)ix->ndocs) + 1.0 : log((double)ix->ndocs + 1.0) + 1.0;
+}
+
+static double tf_of(const vs_index *ix, double c)
+{
+	if (ix->opt.sublinear && c != 0)
+		return c > 0 ? 1.0 + log(c) : -(1.0 + log(-c));
+	return c;
+}
+
+size_t vs_index_text_keywords(const vs_index *ix, const char *text, size_t k, vs_term_weight *out)
+{
+	qcollect c;
+	if (analyze_query(ix, text, &c) < 0) {
+		free_query(&c);
+		return (size_t)-1;
+	}
+	vs_term_weight *all = malloc((c.n ? c.n : 1) * sizeof *all);
+	if (!all) {
+		free_query(&c);
+		return (size_t)-1;
+	}
+	double norm = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		double idf = c.t[i].id >= 0 ? ix->idf[c.t[i].id] : unseen_idf(ix);
+		all[i].term = c.t[i].id;
+		all[i].text = c.t[i].text;
+		all[i].weight = tf_of(ix, c.t[i].count) * idf;
+		norm += ix->opt.norm == VS_NORM_L1 ? fabs(all[i].weight) : all[i].weight * all[i].weight;
+	}
+	if (ix->opt.norm == VS_NORM_L2)
+		norm = sqrt(norm);
+	if (ix->opt.norm != VS_NORM_NONE && norm > 0)
+		for (size_t i = 0; i < c.n; i++)
+			all[i].weight /= norm;
+	qsort(all, c.n, sizeof *all, cmp_tw);
+	if (k > c.n)
+		k = c.n;
+	for (size_t i = 0; i < c.n; i++) {
+		if (i < k) {
+			out[i] = all[i];
+			if (ix->opt.hash_bits && all[i].term >= 0) {
+				/* show the bucket's representative term */
+				out[i].text = strdup(ix->terms[all[i].term]);
+				free(all[i].text);
+			}
+		} else {
+			free(all[i].text);
+		}
+	}
+	free(all);
+	free(c.t);
+	return k;
+}
+
+/* ---- search ---- */
+
+static int top_docs(const vs_index *ix, const float *acc, const uint32_t *touched, size_t nt, long skip, size_t k,
+                    vs_hit *out, size_t *nout)
+{
+	vs_topk t;
+	if (vs_topk_init(&t, k) < 0)
+		return -1;
+	for (size_t i = 0; i < nt; i++)
+		if ((long)touched[i] != skip && acc[touched[i]] >= vs_topk_threshold(&t))
+			vs_topk_push(&t, touched[i], acc[touched[i]]);
+	*nout = vs_topk_sorted(&t, out);
+	vs_topk_free(&t);
+	(void)ix;
+	return 0;
+}
+
+int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, vs_hit *out, size_t *nout,
+                    vs_error *err)
+{
+	*nout = 0;
+	qcollect c;
+	if (analyze_query(ix, query, &c) < 0) {
+		free_query(&c);
+		return vs_fail(err, "out of memory");
+	}
+	float *acc = calloc(ix->ndocs ? ix->ndocs : 1, sizeof *acc);
+	uint32_t *touched = malloc((ix->ndocs ? ix->ndocs : 1) * sizeof *touched);
+	unsigned char *seen = calloc(ix->ndocs ? ix->ndocs : 1, 1);
+	if (!acc || !touched || !seen) {
+		free(acc), free(touched), free(seen);
+		free_query(&c);
+		return vs_fail(err, "out of memory");
+	}
+	size_t nt = 0;
+	/* the query's own tf-idf vector, normalised as the documents are */
+	double qnorm = 0;
+	for (size_t i = 0; i < c.n; i++)
+		if (c.t[i].id >= 0) {
+			double w = tf_of(ix, c.t[i].count) * ix->idf[c.t[i].id];
+			qnorm += ix->opt.norm == VS_NORM_L1 ? fabs(w) : w * w;
+		}
+	if (ix->opt.norm == VS_NORM_L2)
+		qnorm = sqrt(qnorm);
+	if (ix->opt.norm == VS_NORM_NONE || qnorm == 0)
+		qnorm = 1;
+	const double k1 = 1.2, b = 0.75;
+	for (size_t i = 0; i < c.n; i++) {
+		long t = c.t[i].id;
+		if (t < 0)
+			continue;
+		double qw = tf_of(ix, c.t[i].count) * ix->idf[t] / qnorm;
+		double n = ix->ndocs, df = ix->df[t];
+		double bidf = log(1.0 + (n - df + 0.5) / (df + 0.5));
+		for (uint64_t e = ix->term_ptr[t]; e < ix->term_ptr[t + 1]; e++) {
+			uint32_t d = ix->term_doc[e];
+			if (!seen[d]) {
+				seen[d] = 1;
+				touched[nt++] = d;
+			}
+			if (bm25) {
+				double tf = ix->term_count[e];
+				double part = tf / (tf + k1 * (1.0 - b + b * ix->doc_len[d] / ix->avgdl));
+				acc[d] += (float)(c.t[i].count * bidf * part); /* a repeated query term counts again */
+			} else {
+				acc[d] += (float)(qw * ix->term_weight[e]);
+			}
+		}
+	}
+	int rc = top_docs(ix, acc, touched, nt, -1, k, out, nout);
+	free(acc), free(touched), free(seen);
+	free_query(&c);
+	return rc < 0 ? vs_fail(err, "out of memory") : 0;
+}
+
+int vs_index_similar(const vs_index *ix, long doc, size_t k, vs_hit *out, size_t *nout, vs_error *err)
+{
+	*nout = 0;
+	float *acc = calloc(ix->ndocs ? ix->ndocs : 1, sizeof *acc);
+	uint32_t *touched = malloc((ix->ndocs ? ix->ndocs : 1) * sizeof *touched);
+	unsigned char *seen = calloc(ix->ndocs ? ix->ndocs : 1, 1);
+	if (!acc || !touched || !seen) {
+		free(acc), free(touched), free(seen);
+		return vs_fail(err, "out of memory");
+	}
+	size_t nt = 0;
+	for (uint64_t e = ix->doc_ptr[doc]; e < ix->doc_ptr[doc + 1]; e++) {
+		uint32_t t = ix->doc_term[e];
+		double w = ix->doc_weight[e];
+		for (uint64_t f = ix->term_ptr[t]; f < ix->term_ptr[t + 1]; f++) {
+			uint32_t d = ix->term_doc[f];
+			if (!seen[d]) {
+				seen[d] = 1;
+				touched[nt++] = d;
+			}
+			acc[d] += (float)(w * ix->term_weight[f]);
+		}
+	}
+	int rc = top_docs(ix, acc, touched, nt, doc, k, out, nout);
+	free(acc), free(touched), free(seen);
+	return rc < 0 ? vs_fail(err, "out of memory") : 0;
+}
+
+/* ---- document text ---- */
+
+static char *document_text(const vs_index *ix, long doc, size_t *len)
+{
+	size_t n;
+	char *all = vs_read_document_file(ix->doc_files[doc], &n);
+	if (!all)
+		return NULL;
+	if (!ix->doc_line[doc]) {
+		*len = n;
+		return all;
+	}
+	size_t line = 1, pos = 0;
+	while (pos < n && line < ix->doc_line[doc]) {
+		char *nl = memchr(all + pos, '\n', n - pos);
+		if (!nl)
+			break;
+		pos = (size_t)(nl - all) + 1;
+		line++;
+	}
+	char *nl = memchr(all + pos, '\n', n - pos);
+	size_t e = nl ? (size_t)(nl - all) : n;
+	memmove(all, all + pos, e - pos);
+	all[e - pos] = '\0';
+	*len = e - pos;
+	return all;
+}
+
+/* Copy text[a, b) with runs of white space folded to one space, cut to
+ * whole UTF-8 characters. */
+static char *fold(const char *text, size_t a, size_t b, int lead, int trail)
+{
+	while (a > 0 && (text[a] & 0xC0) == 0x80)
+		a--;
+	while (b > a && (text[b] & 0xC0) == 0x80)
+		b--;
+	char *out = malloc(b - a + 8);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	if (lead)
+		memcpy(out, "\xe2\x80\xa6", 3), o = 3;
+	int space = 0;
+	for (size_t i = a; i < b; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c < 0x20) {
+			space = o > 0;
+			continue;
+		}
+		if (space)
+			out[o++] = ' ';
+		space = 0;
+		out[o++] = (char)c;
+	}
+	if (trail)
+		memcpy(out + o, "\xe2\x80\xa6", 3), o += 3;
+	out[o] = '\0';
+	return out;
+}
+
+typedef struct finder {
+	const char *want;
+	size_t at;
+	int found;
+} finder;
+
+static void find_fn(const char *term, size_t l, size_t off, void *ctx)
+{
+	finder *f = ctx;
+	if (!f->found && strlen(f->want) == l && memcmp(f->want, term, l) == 0) {
+		f->found = 1;
+		f->at = off;
+	}
+}
+
+char *vs_index_snippet(const vs_index *ix, long doc, const char *query, size_t width)
+{
+	size_t len;
+	char *text = document_text(ix, doc, &len);
+	if (!text)
+		return NULL;
+	qcollect c;
+	size_t at = 0;
+	if (analyze_query(ix, query, &c) == 0) {
+		/* the rarest query term that the document has: find its first occurrence */
+		double best = -1;
+		const char *want = NULL;
+		for (size_t i = 0; i < c.n; i++)
+			if (c.t[i].id >= 0 && ix->idf[c.t[i].id] > best && !strchr(c.t[i].text, ' ')) {
+				int has = 0;
+				for (uint64_t e = ix->doc_ptr[doc]; e < ix->doc_ptr[doc + 1] && !has; e++)
+					has = ix->doc_term[e] == (uint32_t)c.t[i].id;
+				if (has)
+					best = ix->idf[c.t[i].id], want = c.t[i].text;
+			}
+		if (want) {
+			/* the document's own tokens, with their offsets */
+			vs_analyzer an = {1, 1, NULL};
+			finder f = {want, 0, 0};
+			vs_analyze(&an, text, len, find_fn, &f, NULL);
+			if (f.found)
+				at = f.at;
+		}
+	}
+	free_query(&c);
+	size_t a = at > width / 3 ? at - width / 3 : 0, b = a + width < len ? a + width : len;
+	char *s = fold(text, a, b, a > 0, b < len);
+	free(text);
+	return s;
+}
+
+char *vs_index_doc_text(const vs_index *ix, long doc, size_t max_bytes)
+{
+	size_t len;
+	char *text = document_text(ix, doc, &len);
+	if (!text)
+		return NULL;
+	if (len > max_bytes) {
+		size_t b = max_bytes;
+		while (b > 0 && (text[b] & 0xC0) == 0x80)
+			b--;
+		text[b] = '\0';
+	}
+	return text;
+}
+
+size_t vs_index_memory(const vs_index *ix)
+{
+	if (ix->map)
+		return ix->map_len;
+	size_t m = ix->nnz * (4 + 4 + 4) * 2 + ((size_t)ix->ndocs + ix->nterms) * 24;
+	for (uint32_t t = 0; t < ix->nterms; t++)
+		m += strlen(ix->terms[t]) + 1;
+	return m;
+}

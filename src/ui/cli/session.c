@@ -1,0 +1,300 @@
+#include "ui/ui.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clip/clip.h"
+#include "vectors/vectors.h"
+
+void vs_session_init(vs_session *s)
+{
+	memset(s, 0, sizeof *s);
+	s->active = -1;
+	s->active_index = -1;
+	s->exit_status = -1;
+	s->out = stdout;
+	s->msg = stderr;
+}
+
+void vs_session_free(vs_session *s)
+{
+	for (size_t i = 0; i < s->nsets; i++)
+		vs_vecset_free(s->sets[i]);
+	free(s->sets);
+	for (size_t i = 0; i < s->nindexes; i++)
+		vs_index_free(s->indexes[i]);
+	free(s->indexes);
+	s->indexes = NULL;
+	s->nindexes = 0;
+	vs_result_free(s->last);
+	vs_clip_tokenizer_free(s->clip_tokenizer);
+	vs_clip_free(s->clip);
+	s->clip = NULL;
+	free(s->clip_bpe);
+	s->clip_tokenizer = NULL;
+	s->clip_bpe = NULL;
+	s->sets = NULL;
+	s->nsets = 0;
+	s->last = NULL;
+}
+
+static void vmessage(vs_session *s, const char *kind, const char *fmt, va_list ap)
+{
+	fflush(s->out);
+	if (s->script)
+		fprintf(s->msg, "vecsh: %zu: %s", s->line_no, kind);
+	else
+		fprintf(s->msg, "vecsh: %s", kind);
+	vfprintf(s->msg, fmt, ap);
+	fputc('\n', s->msg);
+	fflush(s->msg);
+}
+
+int vs_session_error(vs_session *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(s, "", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void vs_session_warn(vs_session *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(s, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void vs_session_info(vs_session *s, const char *fmt, ...)
+{
+	if (s->quiet)
+		return;
+	fflush(s->out);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(s->msg, fmt, ap);
+	va_end(ap);
+	fputc('\n', s->msg);
+	fflush(s->msg);
+}
+
+void vs_session_show(vs_session *s, vs_result *r)
+{
+	vs_result_print(r, s->format, s->out, s->quiet ? NULL : s->msg);
+	vs_result_free(s->last);
+	s->last = r;
+}
+
+vs_vecset *vs_session_find(const vs_session *s, const char *name)
+{
+	for (size_t i = 0; i < s->nsets; i++)
+		if (strcmp(s->sets[i]->name, name) == 0)
+			return s->sets[i];
+	return NULL;
+}
+
+vs_vecset *vs_session_active(vs_session *s)
+{
+	if (s->active < 0) {
+		vs_session_error(s, "no vectors loaded: use 'load FILE' first");
+		return NULL;
+	}
+	return s->sets[s->active];
+}
+
+int vs_session_add(vs_session *s, vs_vecset *set)
+{
+	vs_vecset **ns = realloc(s->sets, (s->nsets + 1) * sizeof *ns);
+	if (!ns)
+		return -1;
+	s->sets = ns;
+	s->sets[s->nsets] = set;
+	s->active = (long)s->nsets++;
+	return 0;
+}
+
+vs_index *vs_session_find_index(const vs_session *s, const char *name)
+{
+	for (size_t i = 0; i < s->nindexes; i++)
+		if (strcmp(s->indexes[i]->name, name) == 0)
+			return s->indexes[i];
+	return NULL;
+}
+
+vs_index *vs_session_active_index(vs_session *s)
+{
+	if (s->active_index < 0) {
+		vs_session_error(s, "no index: build one with 'index NAME PATH' or load one with 'load FILE'");
+		return NULL;
+	}
+	return s->indexes[s->active_index];
+}
+
+int vs_session_add_index(vs_session *s, vs_index *ix)
+{
+	vs_index **ni = realloc(s->indexes, (s->nindexes + 1) * sizeof *ni);
+	if (!ni)
+		return -1;
+	s->indexes = ni;
+	s->indexes[s->nindexes] = ix;
+	s->active_index = (long)s->nindexes++;
+	return 0;
+}
+
+int vs_session_name_taken(const vs_session *s, const char *name)
+{
+	return vs_session_find(s, name) || vs_session_find_index(s, name);
+}
+
+int vs_session_remove(vs_session *s, const char *name)
+{
+	for (size_t i = 0; i < s->nindexes; i++) {
+		if (strcmp(s->indexes[i]->name, name) != 0)
+			continue;
+		vs_index_free(s->indexes[i]);
+		memmove(s->indexes + i, s->indexes + i + 1, (s->nindexes - i - 1) * sizeof *s->indexes);
+		s->nindexes--;
+		if (s->active_index == (long)i)
+			s->active_index = s->nindexes ? (long)s->nindexes - 1 : -1;
+		else if (s->active_index > (long)i)
+			s->active_index--;
+		return 0;
+	}
+	for (size_t i = 0; i < s->nsets; i++) {
+		if (strcmp(s->sets[i]->name, name) != 0)
+			continue;
+		vs_vecset_free(s->sets[i]);
+		memmove(s->sets + i, s->sets + i + 1, (s->nsets - i - 1) * sizeof *s->sets);
+		s->nsets--;
+		if (s->active == (long)i)
+			s->active = s->nsets ? (long)s->nsets - 1 : -1;
+		else if (s->active > (long)i)
+			s->active--;
+		return 0;
+	}
+	return -1;
+}
+
+long vs_session_word(vs_session *s, const vs_vecset *set, const char *word)
+{
+	long i = vs_vecset_find(set, word);
+	if (i >= 0)
+		return i;
+	long sug[5];
+	size_t n = vs_suggest(set, word, sug, 5);
+	if (n == 0)
+		return vs_session_error(s, "'%s' is not in the vocabulary of %s", word, set->name);
+	char buf[512];
+	size_t o = 0;
+	for (size_t k = 0; k < n && o < sizeof buf; k++)
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", k ? ", " : "", set->words[sug[k]]);
+	return vs_session_error(s, "'%s' is not in the vocabulary of %s; did you mean: %s?", word, set->name, buf);
+}
+
+/* "glove.6B.100d.txt.gz" -> "glove.6B.100d" */
+static void default_name(const char *path, char *out, size_t size)
+{
+	const char *b = strrchr(path, '/');
+	b = b ? b + 1 : path;
+	snprintf(out, size, "%s", b);
+	static const char *const ext[] = {".gz", ".txt", ".vec", ".bin", ".vecs", ".w2v", ".vsix", ".npy", NULL};
+	for (int again = 1; again;) {
+		again = 0;
+		for (int i = 0; ext[i]; i++) {
+			size_t n = strlen(out), e = strlen(ext[i]);
+			if (n > e && strcmp(out + n - e, ext[i]) == 0) {
+				out[n - e] = '\0';
+				again = 1;
+			}
+		}
+	}
+	for (char *p = out; *p; p++)
+		if (*p == ' ' || *p == '\t')
+			*p = '_';
+}
+
+/* The name a new set or index gets: the one asked for, or the file's made unique. */
+static int choose_name(vs_session *s, const char *path, const char *name, char *nm, size_t size)
+{
+	if (name) {
+		if (!*name || strpbrk(name, " \t"))
+			return vs_session_error(s, "load: '%s' is not a valid set name", name);
+		if (vs_session_name_taken(s, name))
+			return vs_session_error(s, "load: a set named '%s' is loaded already (unload it first)", name);
+		snprintf(nm, size, "%s", name);
+		return 0;
+	}
+	char base[200];
+	default_name(path, base, sizeof base);
+	snprintf(nm, size, "%s", base);
+	for (int i = 2; vs_session_name_taken(s, nm); i++)
+		snprintf(nm, size, "%s-%d", base, i);
+	return 0;
+}
+
+static int load_index(vs_session *s, const char *path, const char *nm, const vs_progress *p)
+{
+	vs_error err;
+	vs_index *ix = vs_index_open(path, &err);
+	if (!ix)
+		return vs_session_error(s, "%s", err.msg);
+	ix->name = strdup(nm);
+	ix->source = strdup(path);
+	if (!ix->name || !ix->source || vs_session_add_index(s, ix) < 0) {
+		vs_index_free(ix);
+		return vs_session_oom(s);
+	}
+	vs_session_info(s, "loaded index %s: %u document%s, %u terms in %.3f s", nm, ix->ndocs,
+	                ix->ndocs == 1 ? "" : "s", ix->nterms, vs_seconds_since(&p->start));
+	return 0;
+}
+
+static void report_load(vs_session *s, const char *path, const vs_vecset *set, const vs_load_report *rep,
+                        const vs_progress *p)
+{
+	if (rep->invalid_utf8)
+		vs_session_warn(s, "%s: %zu words had invalid UTF-8, replaced with U+FFFD (--strict refuses them)",
+		                path, rep->invalid_utf8);
+	if (rep->duplicates)
+		vs_session_warn(s, "%s: %zu duplicate words ignored (the first occurrence is kept)", path,
+		                rep->duplicates);
+	vs_session_info(s, "loaded %s: %zu words x %zu dims (%s%s) in %.2f s", set->name, set->count, set->dims,
+	                rep->format, rep->compressed ? ", gzip" : "", vs_seconds_since(&p->start));
+}
+
+int vs_session_load(vs_session *s, const char *path, const char *name, const vs_load_options *options)
+{
+	vs_load_options opt = {0};
+	if (options)
+		opt = *options;
+	char nm[256];
+	if (choose_name(s, path, name, nm, sizeof nm) < 0)
+		return -1;
+	vs_progress p;
+	vs_progress_start(&p, s, "loading");
+	if (opt.format == VS_FMT_AUTO && vs_index_file_magic(path))
+		return load_index(s, path, nm, &p);
+	opt.progress = vs_progress_update;
+	opt.progress_ctx = &p;
+	vs_load_report rep;
+	vs_error err;
+	vs_vecset *set = vs_load(path, &opt, &rep, &err);
+	vs_progress_end(&p);
+	if (!set)
+		return vs_session_error(s, "%s", err.msg);
+	set->name = strdup(nm);
+	if (!set->name || vs_session_add(s, set) < 0) {
+		vs_vecset_free(set);
+		return vs_session_oom(s);
+	}
+	report_load(s, path, set, &rep, &p);
+	return 0;
+}
+
+int vs_session_oom(vs_session *s)
+{
+	return vs_session_error(s, "out of memory");
+}

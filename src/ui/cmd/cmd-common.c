@@ -1,0 +1,76 @@
+#include "ui/ui.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *const vs_vector_format_choices[] = {"auto", "word2vec", "word2vec-bin", "glove", "fasttext", "vecs", NULL};
+const char *const vs_output_format_choices[] = {"table", "tsv", "json", NULL};
+
+vs_result *vs_words_result(const vs_vecset *set, const vs_hit *hits, size_t n)
+{
+	return vs_ranked_result(set, hits, n, "word");
+}
+
+vs_result *vs_ranked_result(const vs_vecset *set, const vs_hit *hits, size_t n, const char *item)
+{
+	vs_result *r = vs_result_new();
+	if (!r)
+		return NULL;
+	vs_result_col(r, "rank", VS_COL_INT, 0);
+	vs_result_col(r, item, VS_COL_STR, 0);
+	vs_result_col(r, "score", VS_COL_FLOAT, 6);
+	for (size_t i = 0; i < n; i++) {
+		if (vs_result_row(r) < 0)
+			break;
+		vs_result_int(r, 0, (long long)i + 1);
+		vs_result_str(r, 1, set->words[hits[i].index]);
+		vs_result_float(r, 2, hits[i].score);
+	}
+	return r;
+}
+
+int vs_parse_expression(vs_session *s, const vs_vecset *set, int argc, char **argv, long *pos, size_t *npos,
+                        long *neg, size_t *nneg)
+{
+	int sign = 1, expect_word = 1;
+	*npos = *nneg = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i];
+		if (strcmp(w, "+") == 0 || strcmp(w, "-") == 0) {
+			if (expect_word && i > 0)
+				return vs_session_error(s, "expected a word after '%s'", argv[i - 1]);
+			sign = w[0] == '-' ? -1 : 1;
+			expect_word = 1;
+			continue;
+		}
+		if (!expect_word)
+			return vs_session_error(s, "expected '+' or '-' between '%s' and '%s'", argv[i - 1], w);
+		long ix = vs_session_word(s, set, w);
+		if (ix < 0)
+			return -1;
+		if (sign > 0)
+			pos[(*npos)++] = ix;
+		else
+			neg[(*nneg)++] = ix;
+		sign = 1;
+		expect_word = 0;
+	}
+	if (expect_word)
+		return vs_session_error(s, "the expression ends with an operator");
+	return 0;
+}
+
+void vs_human_bytes(size_t n, char *buf, size_t size)
+{
+	const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)n;
+	int u = 0;
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, size, "%zu B", n);
+	else
+		snprintf(buf, size, "%.1f %s", v, unit[u]);
+}

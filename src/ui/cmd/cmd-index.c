@@ -1,0 +1,166 @@
+/* index: build a TF-IDF index over files and folders. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ui/ui.h"
+#include "text/text.h"
+
+static const char *const norms[] = {"l2", "l1", "none", NULL};
+
+/* "5" is a count, "0.5" or "1.0" a proportion, as scikit-learn reads them */
+static int parse_df(vs_session *s, const char *opt, const char *v, double *out, int *is_prop)
+{
+	char *end;
+	double x = strtod(v, &end);
+	if (!*v || *end || x < 0) {
+		return vs_session_error(s, "index: %s takes a count (5) or a proportion (0.5), not '%s'", opt, v);
+	}
+	*is_prop = strchr(v, '.') != NULL || strchr(v, 'e') != NULL;
+	if (*is_prop && x > 1)
+		return vs_session_error(s, "index: %s as a proportion must be at most 1.0, not '%s'", opt, v);
+	if (!*is_prop && x != (double)(long long)x)
+		return vs_session_error(s, "index: %s must be a whole count or a proportion, not '%s'", opt, v);
+	*out = x;
+	return 0;
+}
+
+typedef struct progress {
+	vs_session *s;
+	struct timespec start;
+	int shown;
+} progress;
+
+static void show_progress(void *ctx, size_t docs, size_t bytes)
+{
+	progress *p = ctx;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	double el = (double)(t.tv_sec - p->start.tv_sec) + (double)(t.tv_nsec - p->start.tv_nsec) / 1e9;
+	if (el < 1.0 && !p->shown)
+		return;
+	fprintf(p->s->msg, "\rindexing: %zu files, %.1f MB, %.1f s", docs, (double)bytes / 1e6, el);
+	fflush(p->s->msg);
+	p->shown = 1;
+}
+
+static int cmd_index_exec(vs_session *s, vs_args *a)
+{
+	const char *name = a->argv[0];
+	if (strpbrk(name, " \t") || !*name)
+		return vs_session_error(s, "index: '%s' is not a valid name", name);
+	if (vs_session_name_taken(s, name))
+		return vs_session_error(s, "index: the name '%s' is taken (unload it first)", name);
+	vs_index_options o;
+	vs_index_options_default(&o);
+	o.lines = vs_arg_flag(a, "--lines");
+	o.sublinear = vs_arg_flag(a, "--sublinear");
+	o.no_smooth = vs_arg_flag(a, "--no-smooth");
+	const char *v;
+	if ((v = vs_arg_opt(a, "--ngram"))) {
+		int lo, hi;
+		char extra;
+		if (sscanf(v, "%d-%d%c", &lo, &hi, &extra) != 2 || lo < 1 || hi < lo || hi > 8)
+			return vs_session_error(s, "index: --ngram takes MIN-MAX with 1 <= MIN <= MAX <= 8, not '%s'", v);
+		o.ngram_min = lo;
+		o.ngram_max = hi;
+	}
+	if ((v = vs_arg_opt(a, "--min-df")) && parse_df(s, "--min-df", v, &o.min_df, &o.min_df_is_prop) < 0)
+		return -1;
+	if ((v = vs_arg_opt(a, "--max-df")) && parse_df(s, "--max-df", v, &o.max_df, &o.max_df_is_prop) < 0)
+		return -1;
+	if (vs_arg_size(s, a, "--max-features", 0, &o.max_features) < 0)
+		return -1;
+	if ((v = vs_arg_opt(a, "--stopwords"))) {
+		if (strcmp(v, "english") == 0)
+			o.stopwords = 1;
+		else if (strcmp(v, "none") != 0) {
+			o.stopwords = 2;
+			o.stopwords_file = v;
+		}
+	}
+	if ((v = vs_arg_opt(a, "--norm")))
+		o.norm = strcmp(v, "l1") == 0 ? VS_NORM_L1 : strcmp(v, "none") == 0 ? VS_NORM_NONE : VS_NORM_L2;
+	if ((v = vs_arg_opt(a, "--hash"))) {
+		char *end;
+		long bits = strtol(v, &end, 10);
+		if (*end || bits < 1 || bits > 28)
+			return vs_session_error(s, "index: --hash takes a number of bits from 1 to 28, not '%s'", v);
+		o.hash_bits = (int)bits;
+	}
+	progress p = {.s = s};
+	clock_gettime(CLOCK_MONOTONIC, &p.start);
+	if (s->interactive && isatty(fileno(s->msg))) {
+		o.progress = show_progress;
+		o.progress_ctx = &p;
+	}
+	vs_index_report rep;
+	vs_error err;
+	vs_index *ix = vs_index_build((const char *const *)a->argv + 1, (size_t)a->argc - 1, &o, &rep, &err);
+	if (p.shown)
+		fprintf(s->msg, "\r\033[K");
+	if (!ix)
+		return vs_session_error(s, "index: %s", err.msg);
+	size_t srclen = 1;
+	for (int i = 1; i < a->argc; i++)
+		srclen += strlen(a->argv[i]) + 1;
+	ix->name = strdup(name);
+	ix->source = malloc(srclen);
+	if (!ix->name || !ix->source || vs_session_add_index(s, ix) < 0) {
+		vs_index_free(ix);
+		return vs_session_error(s, "out of memory");
+	}
+	ix->source[0] = '\0';
+	for (int i = 1; i < a->argc; i++) {
+		if (i > 1)
+			strcat(ix->source, " ");
+		strcat(ix->source, a->argv[i]);
+	}
+	if (rep.skipped_binary || rep.skipped_unreadable)
+		vs_session_warn(s, "index: skipped %zu binary and %zu unreadable files", rep.skipped_binary,
+		                rep.skipped_unreadable);
+	if (rep.invalid_utf8_docs)
+		vs_session_warn(s, "index: %zu documents had invalid UTF-8, replaced with U+FFFD", rep.invalid_utf8_docs);
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	vs_session_info(s, "indexed %s: %u documents, %u terms, %.1f MB in %.2f s", name, ix->ndocs, ix->nterms,
+	                (double)rep.bytes / 1e6,
+	                (double)(t.tv_sec - p.start.tv_sec) + (double)(t.tv_nsec - p.start.tv_nsec) / 1e9);
+	return 0;
+}
+
+static const vs_option cmd_index_options[] = {
+	{"--lines", NULL, "one document per line of each file (named file:line)", VS_COMPLETE_NONE, NULL},
+	{"--ngram", "MIN-MAX", "word n-grams, e.g. 1-2 (default 1-1)", VS_COMPLETE_NONE, NULL},
+	{"--min-df", "N|F", "drop terms in fewer documents (count, or proportion with a decimal point)",
+	 VS_COMPLETE_NONE, NULL},
+	{"--max-df", "N|F", "drop terms in more documents (default 1.0)", VS_COMPLETE_NONE, NULL},
+	{"--max-features", "N", "keep the N most frequent terms", VS_COMPLETE_NONE, NULL},
+	{"--stopwords", "english|FILE|none", "remove stop words (default none)", VS_COMPLETE_FILE, NULL},
+	{"--sublinear", NULL, "tf = 1 + ln(tf)", VS_COMPLETE_NONE, NULL},
+	{"--no-smooth", NULL, "idf = ln(n / df) + 1 instead of ln((1 + n) / (1 + df)) + 1", VS_COMPLETE_NONE, NULL},
+	{"--norm", "l2|l1|none", "document normalisation (default l2)", VS_COMPLETE_CHOICE, norms},
+	{"--hash", "BITS", "the hashing trick: 2^BITS buckets instead of a vocabulary", VS_COMPLETE_NONE, NULL},
+	{0},
+};
+
+const vs_cmd_entry cmd_index_entry = {
+	.name = "index",
+	.usage = "NAME PATH... [--lines] [--ngram MIN-MAX] [--min-df N|F] [--max-df N|F] [--max-features N]\n"
+	         "       [--stopwords english|FILE|none] [--sublinear] [--no-smooth] [--norm l2|l1|none] [--hash BITS]",
+	.summary = "build a TF-IDF index over files and folders",
+	.help = "Each file is a document (folders are walked, documents named by their path\n"
+	        "relative to the folder), or with --lines each non-blank line. Terms are\n"
+	        "scikit-learn's: lowercased runs of two or more letters, digits or underscores\n"
+	        "(Unicode), with runs of Chinese, Japanese and Korean characters as bigrams.\n"
+	        "Weights are TfidfVectorizer's: tf x idf, idf = ln((1 + n) / (1 + df)) + 1,\n"
+	        "each document normalised. .gz files are read through zlib; binary and\n"
+	        "unreadable files are skipped and counted.",
+	.example = "index licences /usr/share/common-licenses\nindex lines notes.txt --lines --stopwords english",
+	.min_args = 2,
+	.max_args = -1,
+	.args_complete = VS_COMPLETE_FILE,
+	.options = cmd_index_options,
+	.exec = cmd_index_exec,
+};

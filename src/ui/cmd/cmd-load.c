@@ -1,0 +1,59 @@
+/* load: read a vector file into a new set. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/ui.h"
+#include "vectors/vectors.h"
+
+static int cmd_load_exec(vs_session *s, vs_args *a)
+{
+	const char *name = NULL;
+	if (a->argc == 3) {
+		if (strcmp(a->argv[1], "as") != 0)
+			return vs_session_error(s, "load: expected 'as NAME' after the path, not '%s'", a->argv[1]);
+		name = a->argv[2];
+	} else if (a->argc != 1) {
+		vs_session_error(s, "load: expected PATH [as NAME]");
+		vs_command_usage(a->entry, s->msg);
+		return -1;
+	}
+	vs_format fmt = VS_FMT_AUTO;
+	const char *f = vs_arg_opt(a, "--format");
+	if (f)
+		vs_format_parse(f, &fmt); /* the choices were checked by the parser */
+	size_t limit;
+	if (vs_arg_size(s, a, "--limit", 0, &limit) < 0)
+		return -1;
+	vs_load_options opt = {.format = fmt, .limit = limit, .strict = vs_arg_flag(a, "--strict"),
+	                       .labels = vs_arg_opt(a, "--labels")};
+	return vs_session_load(s, a->argv[0], name, &opt);
+}
+
+static const vs_option cmd_load_options[] = {
+	{"--format", "FORMAT", "auto (default), word2vec, word2vec-bin, glove, fasttext or vecs", VS_COMPLETE_CHOICE,
+	 vs_vector_format_choices},
+	{"--limit", "N", "keep only the first N words", VS_COMPLETE_NONE, NULL},
+	{"--strict", NULL, "refuse words that are not valid UTF-8", VS_COMPLETE_NONE, NULL},
+	{"--labels", "FILE", "for a numpy .npy matrix: its row names, one a line", VS_COMPLETE_FILE, NULL},
+	{0},
+};
+
+const vs_cmd_entry cmd_load_entry = {
+	.name = "load",
+	.usage = "PATH [as NAME] [--format FORMAT] [--limit N] [--strict] [--labels FILE]",
+	.summary = "load word vectors (word2vec, GloVe, fastText, .vecs; .gz too) or a saved index",
+	.help = "The format is detected from the content: a 'count dims' header means word2vec\n"
+	        "text or binary (fastText .vec is word2vec text), no header means GloVe, and\n"
+	        "vecsh's own .vecs files are mapped. Gzip-compressed files are read as they are.\n"
+	        "A TF-IDF index saved by 'save' is recognised by its magic bytes and mapped.\n"
+	        "A numpy .npy matrix (float32 or float16, e.g. CLIP embeddings computed\n"
+	        "elsewhere) loads with --labels FILE naming its rows.\n"
+	        "The new set becomes the active one; its name is the file's, or NAME.",
+	.example = "load examples/data/glove-demo.txt.gz as demo\nload vectors.bin --limit 100000",
+	.min_args = 1,
+	.max_args = 3,
+	.args_complete = VS_COMPLETE_FILE,
+	.options = cmd_load_options,
+	.exec = cmd_load_exec,
+};

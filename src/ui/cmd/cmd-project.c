@@ -1,0 +1,223 @@
+/* project and plot: principal components of words, as numbers or a picture. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/ui.h"
+#include "viz/viz.h"
+
+static const char *const methods[] = {"pca", NULL};
+static const char *const dims_choices[] = {"2", "3", NULL};
+
+/* The words to show: the arguments, the first N words with --top, or the
+ * words of the last result (with its query's words first, highlighted). */
+static int gather(vs_session *s, vs_args *a, const vs_vecset *set, long **out, size_t *n, size_t *nhigh)
+{
+	size_t top = 0;
+	if (vs_arg_size(s, a, "--top", 0, &top) < 0)
+		return -1;
+	*nhigh = 0;
+	if (top) {
+		if (top > set->count)
+			top = set->count;
+		*out = malloc(top * sizeof **out);
+		if (!*out)
+			return vs_session_error(s, "out of memory");
+		for (size_t i = 0; i < top; i++)
+			(*out)[i] = (long)i;
+		*n = top;
+		return 0;
+	}
+	if (a->argc) {
+		*out = malloc((size_t)a->argc * sizeof **out);
+		if (!*out)
+			return vs_session_error(s, "out of memory");
+		for (int i = 0; i < a->argc; i++)
+			if (((*out)[i] = vs_session_word(s, set, a->argv[i])) < 0) {
+				free(*out);
+				return -1;
+			}
+		*n = (size_t)a->argc;
+		*nhigh = 1;
+		return 0;
+	}
+	const vs_result *r = s->last;
+	size_t col = r ? r->ncols : 0;
+	for (size_t c = 0; r && c < r->ncols; c++)
+		if (strcmp(r->cols[c].name, "word") == 0)
+			col = c;
+	if (!r || col == r->ncols)
+		return vs_session_error(s, "%s: name the words, give --top N, or run a word query (nn, analogy) first",
+		                        a->entry->name);
+	/* the query's words that are in the vocabulary come first */
+	size_t cap = r->nrows + 8, k = 0;
+	long *idx = malloc(cap * sizeof *idx);
+	if (!idx)
+		return vs_session_error(s, "out of memory");
+	char **qw = NULL;
+	vs_error err;
+	int nq = r->query ? vs_split_line(r->query, &qw, &err) : 0;
+	for (int i = 1; i < nq && k < 8; i++) {
+		long w = vs_vecset_find(set, qw[i]);
+		if (w >= 0 && qw[i][0] != '-')
+			idx[k++] = w;
+	}
+	if (nq >= 0)
+		vs_free_words(qw);
+	*nhigh = k;
+	for (size_t i = 0; i < r->nrows; i++) {
+		const vs_cell *cell = &r->cells[i * r->ncols + col];
+		long w = cell->set ? vs_vecset_find(set, cell->s) : -1;
+		if (w >= 0)
+			idx[k++] = w;
+	}
+	*out = idx;
+	*n = k;
+	return 0;
+}
+
+static float *rows_of(const vs_vecset *set, const long *idx, size_t n)
+{
+	float *rows = malloc(n * set->dims * sizeof *rows);
+	if (rows)
+		for (size_t i = 0; i < n; i++)
+			memcpy(rows + i * set->dims, set->vectors + (size_t)idx[i] * set->dims, set->dims * sizeof *rows);
+	return rows;
+}
+
+static int cmd_project_exec(vs_session *s, vs_args *a)
+{
+	vs_vecset *set = vs_session_active(s);
+	if (!set)
+		return -1;
+	const char *d = vs_arg_opt(a, "--dims");
+	size_t k = d && strcmp(d, "3") == 0 ? 3 : 2, n, nhigh;
+	long *idx;
+	if (gather(s, a, set, &idx, &n, &nhigh) < 0)
+		return -1;
+	float *rows = rows_of(set, idx, n);
+	double *coords = malloc(n * k * sizeof *coords), ratio[3];
+	vs_error err;
+	int rc = -1;
+	if (!rows || !coords)
+		vs_session_error(s, "out of memory");
+	else if (vs_pca(rows, n, set->dims, k, coords, ratio, &err) < 0)
+		vs_session_error(s, "project: %s", err.msg);
+	else {
+		vs_result *r = vs_result_new();
+		if (r) {
+			static const char *const axis[] = {"x", "y", "z"};
+			vs_result_col(r, "word", VS_COL_STR, 0);
+			for (size_t c = 0; c < k; c++)
+				vs_result_col(r, axis[c], VS_COL_FLOAT, 6);
+			for (size_t i = 0; i < n; i++) {
+				if (vs_result_row(r) < 0)
+					break;
+				vs_result_str(r, 0, set->words[idx[i]]);
+				for (size_t c = 0; c < k; c++)
+					vs_result_float(r, 1 + c, coords[i * k + c]);
+			}
+			if (k == 2)
+				vs_result_note(r, "explained variance ratio: %.6f %.6f", ratio[0], ratio[1]);
+			else
+				vs_result_note(r, "explained variance ratio: %.6f %.6f %.6f", ratio[0], ratio[1], ratio[2]);
+			vs_session_show(s, r);
+			rc = 0;
+		}
+	}
+	free(idx), free(rows), free(coords);
+	return rc;
+}
+
+static const vs_option cmd_project_options[] = {
+	{"--method", "pca", "the projection (principal components)", VS_COMPLETE_CHOICE, methods},
+	{"--dims", "2|3", "how many components (default 2)", VS_COMPLETE_CHOICE, dims_choices},
+	{"--top", "N", "the first (most frequent) N words of the set", VS_COMPLETE_NONE, NULL},
+	{0},
+};
+
+const vs_cmd_entry cmd_project_entry = {
+	.name = "project",
+	.usage = "[WORD...] [--method pca] [--dims 2|3] [--top N]",
+	.summary = "principal-component coordinates of words",
+	.help = "Centres the vectors and projects them on the leading eigenvectors of their\n"
+	        "covariance (LAPACK through OpenBLAS). Without words, the words of the last\n"
+	        "result (nn, analogy) are projected. The explained-variance ratio of each\n"
+	        "component is reported; signs follow scikit-learn's PCA.",
+	.example = "project king queen man woman prince princess\nnn frog -k 20\nproject --dims 3",
+	.min_args = 0,
+	.max_args = -1,
+	.args_complete = VS_COMPLETE_WORD,
+	.options = cmd_project_options,
+	.exec = cmd_project_exec,
+};
+
+static int cmd_plot_exec(vs_session *s, vs_args *a)
+{
+	vs_vecset *set = vs_session_active(s);
+	if (!set)
+		return -1;
+	const char *out = vs_arg_opt(a, "--out");
+	if (!out)
+		out = "vecsh-plot.svg";
+	int analogy = vs_arg_flag(a, "--analogy");
+	if (analogy && a->argc != 4)
+		return vs_session_error(s, "plot: --analogy takes four words: A B C D (A is to B as C is to D)");
+	size_t n, nhigh;
+	long *idx;
+	if (gather(s, a, set, &idx, &n, &nhigh) < 0)
+		return -1;
+	float *rows = rows_of(set, idx, n);
+	double *coords = malloc(n * 2 * sizeof *coords), ratio[2];
+	vs_plot_point *pts = malloc(n * sizeof *pts);
+	vs_error err;
+	int rc = -1;
+	if (!rows || !coords || !pts) {
+		vs_session_error(s, "out of memory");
+	} else if (vs_pca(rows, n, set->dims, 2, coords, ratio, &err) < 0) {
+		vs_session_error(s, "plot: %s", err.msg);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			pts[i] = (vs_plot_point){set->words[idx[i]], coords[2 * i], coords[2 * i + 1],
+			                         analogy ? i == 3 : i < nhigh};
+		vs_plot_arrow arrows[2] = {{0, 1}, {2, 3}};
+		char title[512];
+		if (analogy)
+			snprintf(title, sizeof title, "%s is to %s as %s is to %s (PCA, %.0f%% of the variance)",
+			         set->words[idx[0]], set->words[idx[1]], set->words[idx[2]], set->words[idx[3]],
+			         100 * (ratio[0] + ratio[1]));
+		else
+			snprintf(title, sizeof title, "%zu words of %s (PCA, %.0f%% of the variance)", n, set->name,
+			         100 * (ratio[0] + ratio[1]));
+		vs_plot p = {title, pts, n, analogy ? arrows : NULL, analogy ? 2 : 0, 900, 650};
+		if (vs_plot_write(&p, out, &err) < 0)
+			vs_session_error(s, "plot: %s", err.msg);
+		else {
+			vs_session_info(s, "wrote %s (%zu points)", out, n);
+			rc = 0;
+		}
+	}
+	free(idx), free(rows), free(coords), free(pts);
+	return rc;
+}
+
+static const vs_option cmd_plot_options[] = {
+	{"--out", "FILE", "FILE.svg (the default is vecsh-plot.svg) or FILE.png", VS_COMPLETE_FILE, NULL},
+	{"--analogy", NULL, "four words A B C D: draw the offsets A->B and C->D", VS_COMPLETE_NONE, NULL},
+	{"--top", "N", "the first (most frequent) N words of the set", VS_COMPLETE_NONE, NULL},
+	{0},
+};
+
+const vs_cmd_entry cmd_plot_entry = {
+	.name = "plot",
+	.usage = "[WORD...] [--out FILE.svg|FILE.png] [--analogy] [--top N]",
+	.summary = "draw words in the plane of their first two principal components",
+	.help = "Writes labelled points, the first word (or the last query's words)\n"
+	        "highlighted. With --analogy A B C D, arrows show the two offsets, the picture\n"
+	        "every word2vec lecture shows. SVG is written directly, PNG through cairo.",
+	.example = "plot --analogy man king woman queen --out analogy.svg\nnn frog -k 15\nplot --out frog.png",
+	.min_args = 0,
+	.max_args = -1,
+	.args_complete = VS_COMPLETE_WORD,
+	.options = cmd_plot_options,
+	.exec = cmd_plot_exec,
+};

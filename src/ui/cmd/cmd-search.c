@@ -1,0 +1,228 @@
+/* keywords, search, similar: querying the active index. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/ui.h"
+#include "text/text.h"
+
+/* A document named by name, unique prefix or number; reports errors. */
+static long vs_session_doc(vs_session *s, vs_index *ix, const char *ref)
+{
+	long d = vs_index_doc(ix, ref);
+	if (d == -2)
+		return vs_session_error(s, "'%s' names several documents of %s; give more of the name", ref, ix->name);
+	if (d < 0)
+		return vs_session_error(s, "no document '%s' in %s (see 'docs')", ref, ix->name);
+	return d;
+}
+
+static int cmd_keywords_exec(vs_session *s, vs_args *a)
+{
+	vs_index *ix = vs_session_active_index(s);
+	size_t k;
+	if (!ix || vs_arg_size(s, a, "-k", 10, &k) < 0)
+		return -1;
+	const char *text = vs_arg_opt(a, "--text");
+	if ((text != NULL) == (a->argc == 1))
+		return vs_session_error(s, "keywords: give a document or --text \"...\", not both");
+	vs_term_weight *tw;
+	size_t n;
+	long doc = -1;
+	if (text) {
+		size_t cap = k < 100000 ? k : 100000;
+		tw = malloc((cap ? cap : 1) * sizeof *tw);
+		n = tw ? vs_index_text_keywords(ix, text, cap, tw) : (size_t)-1;
+		if (n == (size_t)-1) {
+			free(tw);
+			return vs_session_error(s, "out of memory");
+		}
+	} else {
+		if ((doc = vs_session_doc(s, ix, a->argv[0])) < 0)
+			return -1;
+		size_t have = (size_t)(ix->doc_ptr[doc + 1] - ix->doc_ptr[doc]);
+		tw = malloc(((k < have ? k : have) + 1) * sizeof *tw);
+		if (!tw)
+			return vs_session_error(s, "out of memory");
+		n = vs_index_keywords(ix, doc, k, tw);
+	}
+	vs_result *r = vs_result_new();
+	if (!r) {
+		vs_term_weights_free(tw, n);
+		free(tw);
+		return vs_session_error(s, "out of memory");
+	}
+	vs_result_col(r, "rank", VS_COL_INT, 0);
+	vs_result_col(r, "term", VS_COL_STR, 0);
+	vs_result_col(r, "weight", VS_COL_FLOAT, 6);
+	if (text)
+		vs_result_col(r, "seen", VS_COL_STR, 0);
+	for (size_t i = 0; i < n; i++) {
+		if (vs_result_row(r) < 0)
+			break;
+		vs_result_int(r, 0, (long long)i + 1);
+		vs_result_str(r, 1, tw[i].text);
+		vs_result_float(r, 2, tw[i].weight);
+		if (text)
+			vs_result_str(r, 3, tw[i].term >= 0 ? "yes" : "unseen");
+	}
+	if (!text)
+		vs_result_title(r, "%s", ix->doc_names[doc]);
+	vs_term_weights_free(tw, n);
+	free(tw);
+	vs_session_show(s, r);
+	return 0;
+}
+
+static const vs_option cmd_keywords_options[] = {
+	{"-k", "N", "how many terms (default 10)", VS_COMPLETE_NONE, NULL},
+	{"--text", "TEXT", "score this text against the index's idf instead of a document", VS_COMPLETE_NONE, NULL},
+	{0},
+};
+
+const vs_cmd_entry cmd_keywords_entry = {
+	.name = "keywords",
+	.args_complete = VS_COMPLETE_DOC,
+	.usage = "DOC [-k N] | --text TEXT [-k N]",
+	.summary = "the terms that characterise a document (or a text), by TF-IDF weight",
+	.help = "DOC is a document's name, a unique prefix of it, or its number (see 'docs').\n"
+	        "Ties are broken by term. With --text the text is weighted against the index's\n"
+	        "idf; a term the index has never seen gets the idf of df = 0 and is marked.",
+	.example = "keywords GPL-3 -k 5\nkeywords --text \"free software licence\"",
+	.min_args = 0,
+	.max_args = 1,
+	.options = cmd_keywords_options,
+	.exec = cmd_keywords_exec,
+};
+
+/* Ranked documents: rank, doc, score, and with a query a snippet. */
+static vs_result *docs_result(const vs_index *ix, const vs_hit *hits, size_t n, const char *query)
+{
+	vs_result *r = vs_result_new();
+	if (!r)
+		return NULL;
+	vs_result_col(r, "rank", VS_COL_INT, 0);
+	vs_result_col(r, "doc", VS_COL_STR, 0);
+	vs_result_col(r, "score", VS_COL_FLOAT, 6);
+	if (query)
+		vs_result_col(r, "snippet", VS_COL_STR, 0);
+	for (size_t i = 0; i < n; i++) {
+		if (vs_result_row(r) < 0)
+			break;
+		vs_result_int(r, 0, (long long)i + 1);
+		vs_result_str(r, 1, ix->doc_names[hits[i].index]);
+		vs_result_float(r, 2, hits[i].score);
+		if (query) {
+			char *snip = vs_index_snippet(ix, hits[i].index, query, 100);
+			vs_result_str(r, 3, snip ? snip : "");
+			free(snip);
+		}
+	}
+	return r;
+}
+
+static int cmd_search_exec(vs_session *s, vs_args *a)
+{
+	vs_index *ix = vs_session_active_index(s);
+	size_t k;
+	if (!ix || vs_arg_size(s, a, "-k", 10, &k) < 0)
+		return -1;
+	if (k > ix->ndocs)
+		k = ix->ndocs;
+	size_t qlen = 1;
+	for (int i = 0; i < a->argc; i++)
+		qlen += strlen(a->argv[i]) + 1;
+	char *q = malloc(qlen);
+	vs_hit *hits = malloc((k ? k : 1) * sizeof *hits);
+	if (!q || !hits) {
+		free(q), free(hits);
+		return vs_session_error(s, "out of memory");
+	}
+	q[0] = '\0';
+	for (int i = 0; i < a->argc; i++) {
+		if (i)
+			strcat(q, " ");
+		strcat(q, a->argv[i]);
+	}
+	size_t n;
+	vs_error err;
+	int bm25 = vs_arg_flag(a, "--bm25");
+	if (vs_index_search(ix, q, bm25, k, hits, &n, &err) < 0) {
+		free(q), free(hits);
+		return vs_session_error(s, "search: %s", err.msg);
+	}
+	vs_result *r = docs_result(ix, hits, n, q);
+	free(q), free(hits);
+	if (!r)
+		return vs_session_error(s, "out of memory");
+	if (n == 0)
+		vs_result_note(r, "no document matches");
+	vs_session_show(s, r);
+	return 0;
+}
+
+static const vs_option cmd_search_options[] = {
+	{"-k", "N", "how many documents (default 10)", VS_COMPLETE_NONE, NULL},
+	{"--bm25", NULL, "rank by BM25 (k1 1.2, b 0.75, as Lucene) instead of cosine", VS_COMPLETE_NONE, NULL},
+	{0},
+};
+
+const vs_cmd_entry cmd_search_entry = {
+	.name = "search",
+	.args_complete = VS_COMPLETE_TERM,
+	.usage = "QUERY... [-k N] [--bm25]",
+	.summary = "documents that answer a query, with snippets",
+	.help = "The query is analyzed as the documents were; by default documents are ranked\n"
+	        "by the cosine of their tf-idf vectors with the query's, with --bm25 by BM25 as\n"
+	        "Lucene 8+ scores it, with exact document lengths. Only the postings of the\n"
+	        "query's terms are read.",
+	.example = "search patent\nsearch free software --bm25 -k 3",
+	.min_args = 1,
+	.max_args = -1,
+	.options = cmd_search_options,
+	.exec = cmd_search_exec,
+};
+
+static int cmd_similar_exec(vs_session *s, vs_args *a)
+{
+	vs_index *ix = vs_session_active_index(s);
+	size_t k;
+	if (!ix || vs_arg_size(s, a, "-k", 10, &k) < 0)
+		return -1;
+	long doc = vs_session_doc(s, ix, a->argv[0]);
+	if (doc < 0)
+		return -1;
+	if (k > ix->ndocs)
+		k = ix->ndocs;
+	vs_hit *hits = malloc((k ? k : 1) * sizeof *hits);
+	size_t n;
+	vs_error err;
+	if (!hits)
+		return vs_session_error(s, "out of memory");
+	if (vs_index_similar(ix, doc, k, hits, &n, &err) < 0) {
+		free(hits);
+		return vs_session_error(s, "similar: %s", err.msg);
+	}
+	vs_result *r = docs_result(ix, hits, n, NULL);
+	free(hits);
+	if (!r)
+		return vs_session_error(s, "out of memory");
+	vs_session_show(s, r);
+	return 0;
+}
+
+static const vs_option cmd_similar_options[] = {
+	{"-k", "N", "how many documents (default 10)", VS_COMPLETE_NONE, NULL},
+	{0},
+};
+
+const vs_cmd_entry cmd_similar_entry = {
+	.name = "similar",
+	.args_complete = VS_COMPLETE_DOC,
+	.usage = "DOC [-k N]",
+	.summary = "documents most similar to a document (cosine of tf-idf vectors)",
+	.example = "similar GPL-3 -k 3",
+	.min_args = 1,
+	.max_args = 1,
+	.options = cmd_similar_options,
+	.exec = cmd_similar_exec,
+};

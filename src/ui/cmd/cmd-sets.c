@@ -1,0 +1,203 @@
+/* sets, use, unload, info: the loaded sets. */
+#include <string.h>
+
+#include "ui/ui.h"
+#include "vectors/vectors.h"
+
+static int cmd_sets_exec(vs_session *s, vs_args *a)
+{
+	(void)a;
+	vs_result *r = vs_result_new();
+	if (!r)
+		return vs_session_error(s, "out of memory");
+	vs_result_col(r, "active", VS_COL_STR, 0);
+	vs_result_col(r, "name", VS_COL_STR, 0);
+	vs_result_col(r, "kind", VS_COL_STR, 0);
+	vs_result_col(r, "words", VS_COL_INT, 0);
+	vs_result_col(r, "dims", VS_COL_INT, 0);
+	vs_result_col(r, "docs", VS_COL_INT, 0);
+	vs_result_col(r, "memory", VS_COL_STR, 0);
+	vs_result_col(r, "source", VS_COL_STR, 0);
+	char mem[32];
+	for (size_t i = 0; i < s->nsets; i++) {
+		const vs_vecset *set = s->sets[i];
+		vs_human_bytes(vs_vecset_memory(set), mem, sizeof mem);
+		if (vs_result_row(r) < 0)
+			break;
+		vs_result_str(r, 0, (long)i == s->active ? "*" : "");
+		vs_result_str(r, 1, set->name);
+		vs_result_str(r, 2, "vectors");
+		vs_result_int(r, 3, (long long)set->count);
+		vs_result_int(r, 4, (long long)set->dims);
+		vs_result_str(r, 6, mem);
+		vs_result_str(r, 7, set->source);
+	}
+	for (size_t i = 0; i < s->nindexes; i++) {
+		const vs_index *ix = s->indexes[i];
+		vs_human_bytes(vs_index_memory(ix), mem, sizeof mem);
+		if (vs_result_row(r) < 0)
+			break;
+		vs_result_str(r, 0, (long)i == s->active_index ? "*" : "");
+		vs_result_str(r, 1, ix->name);
+		vs_result_str(r, 2, "index");
+		vs_result_int(r, 3, (long long)ix->nterms);
+		vs_result_int(r, 5, (long long)ix->ndocs);
+		vs_result_str(r, 6, mem);
+		vs_result_str(r, 7, ix->source);
+	}
+	vs_session_show(s, r);
+	return 0;
+}
+
+const vs_cmd_entry cmd_sets_entry = {
+	.name = "sets",
+	.usage = "",
+	.summary = "list the loaded vector sets and indexes",
+	.example = "sets",
+	.min_args = 0,
+	.max_args = 0,
+	.exec = cmd_sets_exec,
+};
+
+static int cmd_use_exec(vs_session *s, vs_args *a)
+{
+	for (size_t i = 0; i < s->nsets; i++)
+		if (strcmp(s->sets[i]->name, a->argv[0]) == 0) {
+			s->active = (long)i;
+			return 0;
+		}
+	for (size_t i = 0; i < s->nindexes; i++)
+		if (strcmp(s->indexes[i]->name, a->argv[0]) == 0) {
+			s->active_index = (long)i;
+			return 0;
+		}
+	return vs_session_error(s, "use: no set named '%s' (see 'sets')", a->argv[0]);
+}
+
+const vs_cmd_entry cmd_use_entry = {
+	.name = "use",
+	.usage = "NAME",
+	.summary = "make a loaded set (or index) the active one",
+	.example = "use demo",
+	.min_args = 1,
+	.max_args = 1,
+	.args_complete = VS_COMPLETE_SET,
+	.exec = cmd_use_exec,
+};
+
+static int cmd_unload_exec(vs_session *s, vs_args *a)
+{
+	if (vs_session_remove(s, a->argv[0]) < 0)
+		return vs_session_error(s, "unload: no set named '%s' (see 'sets')", a->argv[0]);
+	return 0;
+}
+
+const vs_cmd_entry cmd_unload_entry = {
+	.name = "unload",
+	.usage = "NAME",
+	.summary = "free a loaded set or index",
+	.example = "unload demo",
+	.min_args = 1,
+	.max_args = 1,
+	.args_complete = VS_COMPLETE_SET,
+	.exec = cmd_unload_exec,
+};
+
+static void field(vs_result *r, const char *k, const char *v)
+{
+	if (vs_result_row(r) == 0) {
+		vs_result_str(r, 0, k);
+		vs_result_str(r, 1, v);
+	}
+}
+
+static int index_info(vs_session *s, const vs_index *ix)
+{
+	vs_result *r = vs_result_new();
+	if (!r)
+		return vs_session_error(s, "out of memory");
+	vs_result_col(r, "field", VS_COL_STR, 0);
+	vs_result_col(r, "value", VS_COL_STR, 0);
+	char buf[256];
+	field(r, "name", ix->name);
+	field(r, "kind", "index");
+	field(r, "source", ix->source);
+	snprintf(buf, sizeof buf, "%u", ix->ndocs);
+	field(r, "documents", buf);
+	snprintf(buf, sizeof buf, "%u%s", ix->nterms, ix->opt.hash_bits ? " buckets used" : "");
+	field(r, "terms", buf);
+	snprintf(buf, sizeof buf, "%llu", (unsigned long long)ix->nnz);
+	field(r, "postings", buf);
+	snprintf(buf, sizeof buf, "%.1f tokens", ix->avgdl);
+	field(r, "average length", buf);
+	const char *norms[] = {"l2", "l1", "none"};
+	char df[128], mf[48] = "";
+	snprintf(df, sizeof df, "min-df %g%s max-df %g%s", ix->opt.min_df, ix->opt.min_df_is_prop ? " (proportion)" : "",
+	         ix->opt.max_df, ix->opt.max_df_is_prop ? " (proportion)" : "");
+	if (ix->opt.max_features)
+		snprintf(mf, sizeof mf, " max-features %zu", ix->opt.max_features);
+	snprintf(buf, sizeof buf, "%sngram %d-%d, %s%s, stopwords %s, %s%s, norm %s", ix->opt.lines ? "lines, " : "",
+	         ix->opt.ngram_min, ix->opt.ngram_max, ix->opt.hash_bits ? "hash" : df, mf,
+	         ix->opt.stopwords == 1 ? "english" : ix->opt.stopwords == 2 ? "file" : "none",
+	         ix->opt.sublinear ? "sublinear tf" : "raw tf", ix->opt.no_smooth ? ", no smoothing" : "",
+	         norms[ix->opt.norm]);
+	if (ix->opt.hash_bits) {
+		char hb[300];
+		snprintf(hb, sizeof hb, "%s, 2^%d buckets", buf, ix->opt.hash_bits);
+		field(r, "options", hb);
+	} else {
+		field(r, "options", buf);
+	}
+	vs_human_bytes(vs_index_memory(ix), buf, sizeof buf);
+	field(r, "memory", buf);
+	field(r, "mapped", ix->map ? "yes" : "no");
+	vs_session_show(s, r);
+	return 0;
+}
+
+static int cmd_info_exec(vs_session *s, vs_args *a)
+{
+	if (a->argc && vs_session_find_index(s, a->argv[0]))
+		return index_info(s, vs_session_find_index(s, a->argv[0]));
+	if (!a->argc && s->active < 0 && s->active_index >= 0)
+		return index_info(s, s->indexes[s->active_index]);
+	vs_vecset *set = a->argc ? vs_session_find(s, a->argv[0]) : vs_session_active(s);
+	if (!set)
+		return a->argc ? vs_session_error(s, "info: no set named '%s' (see 'sets')", a->argv[0]) : -1;
+	vs_result *r = vs_result_new();
+	if (!r)
+		return vs_session_error(s, "out of memory");
+	vs_result_col(r, "field", VS_COL_STR, 0);
+	vs_result_col(r, "value", VS_COL_STR, 0);
+	char buf[64];
+	field(r, "name", set->name);
+	field(r, "kind", "vectors");
+	field(r, "source", set->source);
+	field(r, "format", set->format ? set->format : "?");
+	snprintf(buf, sizeof buf, "%zu", set->count);
+	field(r, "words", buf);
+	snprintf(buf, sizeof buf, "%zu", set->dims);
+	field(r, "dims", buf);
+	vs_human_bytes(vs_vecset_memory(set), buf, sizeof buf);
+	field(r, "memory", buf);
+	field(r, "mapped", set->map ? "yes" : "no");
+	field(r, "first words", "");
+	size_t show = set->count < 8 ? set->count : 8, o = 0;
+	char words[256] = "";
+	for (size_t i = 0; i < show && o < sizeof words; i++)
+		o += (size_t)snprintf(words + o, sizeof words - o, "%s%s", i ? " " : "", set->words[i]);
+	vs_result_str(r, 1, words);
+	vs_session_show(s, r);
+	return 0;
+}
+
+const vs_cmd_entry cmd_info_entry = {
+	.name = "info",
+	.usage = "[NAME]",
+	.summary = "describe a set or index (the active one by default)",
+	.example = "info demo",
+	.min_args = 0,
+	.max_args = 1,
+	.args_complete = VS_COMPLETE_SET,
+	.exec = cmd_info_exec,
+};

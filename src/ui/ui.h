@@ -1,0 +1,247 @@
+/* ui.h: the terminal layer: the session, the command table, the REPL and scripts, the browser. */
+#ifndef VECSH_UI_H
+#define VECSH_UI_H
+
+#include "core/core.h"
+#include "output/output.h"
+#include "vectors/vectors.h"
+#include "text/text.h"
+#include "clip/clip.h"
+#include "viz/viz.h"
+
+/* session.h: what a vecsh session holds: the loaded sets, the active one,
+ * the output format, and where messages go. */
+
+#include <stdio.h>
+#include <time.h>
+
+
+typedef struct vs_session {
+	vs_vecset **sets;
+	size_t nsets;
+	long active;            /* index into sets, -1 if none */
+	vs_index **indexes;     /* TF-IDF indexes */
+	size_t nindexes;
+	long active_index;      /* index into indexes, -1 if none */
+	vs_output_format format;
+	int quiet;              /* no informational messages */
+	int interactive;        /* a person at a terminal: prompt, progress bars */
+	FILE *out;              /* results */
+	FILE *msg;              /* errors, warnings, information */
+	const char *script;     /* name of the script being run, or NULL */
+	size_t line_no;         /* line of the command being run (scripts) */
+	int failed;             /* some command failed */
+	int quit;               /* quit was asked for */
+	int exit_status;        /* quit N: the exit status asked for, or -1 */
+	int echo;               /* print each command before its output (--echo) */
+	vs_result *last;        /* the last result shown */
+	struct vs_clip_tokenizer *clip_tokenizer; /* loaded on first use */
+	struct vs_clip_model *clip;                /* the loaded CLIP checkpoint */
+	char *clip_bpe;         /* the merges file it came from */
+} vs_session;
+
+void vs_session_init(vs_session *s);
+void vs_session_free(vs_session *s);
+
+/* Report an error of the current command ("vecsh: LINE: message" in scripts). */
+int vs_session_error(vs_session *s, const char *fmt, ...) VS_PRINTF(2, 3);
+void vs_session_warn(vs_session *s, const char *fmt, ...) VS_PRINTF(2, 3);
+/* Informational message; silent with -q. */
+void vs_session_info(vs_session *s, const char *fmt, ...) VS_PRINTF(2, 3);
+
+/* Print a result in the session's format and keep it as the last result. */
+void vs_session_show(vs_session *s, vs_result *r);
+
+/* Report running out of memory; returns -1. */
+int vs_session_oom(vs_session *s);
+
+/* Load a vector file (or a saved index) as a new active set named name, or
+ * after the file; reports errors, warnings and progress. opt may be NULL. */
+int vs_session_load(vs_session *s, const char *path, const char *name, const vs_load_options *opt);
+
+vs_vecset *vs_session_find(const vs_session *s, const char *name);
+/* The active set, or NULL after reporting "no vectors loaded". */
+vs_vecset *vs_session_active(vs_session *s);
+/* Add a set, making it active; the name is made unique by the caller. */
+int vs_session_add(vs_session *s, vs_vecset *set);
+/* Remove a vector set or an index by name. */
+int vs_session_remove(vs_session *s, const char *name);
+
+vs_index *vs_session_find_index(const vs_session *s, const char *name);
+/* The active index, or NULL after reporting "no index". */
+vs_index *vs_session_active_index(vs_session *s);
+int vs_session_add_index(vs_session *s, vs_index *ix);
+/* Is the name taken by a set or an index? */
+int vs_session_name_taken(const vs_session *s, const char *name);
+
+/* Look up a word in set, reporting an error that names it and suggests close
+ * spellings when it is missing. Returns the index or -1. */
+long vs_session_word(vs_session *s, const vs_vecset *set, const char *word);
+
+/* command.h: the command table. Each command is one declarative entry in
+ * its own file under src/cmd/; the same table drives dispatch, help, tab
+ * completion and the check that the man page documents every command. */
+
+#include <stddef.h>
+
+
+/* What a positional argument or an option's value completes to. */
+typedef enum vs_complete {
+	VS_COMPLETE_NONE,
+	VS_COMPLETE_WORD,     /* words of the active set */
+	VS_COMPLETE_SET,      /* names of loaded sets */
+	VS_COMPLETE_FILE,
+	VS_COMPLETE_COMMAND,
+	VS_COMPLETE_CHOICE,   /* one of the option's or argument's choices */
+	VS_COMPLETE_DOC,      /* documents of the active index */
+	VS_COMPLETE_TERM      /* terms of the active index */
+} vs_complete;
+
+typedef struct vs_option {
+	const char *name;      /* "-k", "--format" */
+	const char *value;     /* name of its value ("N"), or NULL for a flag */
+	const char *help;
+	vs_complete complete;
+	const char *const *choices; /* NULL-terminated, for VS_COMPLETE_CHOICE */
+} vs_option;
+
+#define VS_MAX_OPTIONS 12
+
+typedef struct vs_args {
+	int argc;
+	char **argv;                        /* positional arguments */
+	const char *opt[VS_MAX_OPTIONS];    /* value of each option of the entry (or "" for flags) */
+	const char *rest;                   /* the line after the command's name, as typed */
+	const char *all[VS_MAX_OPTIONS][16]; /* every value of each option, for repeated options */
+	int nall[VS_MAX_OPTIONS];
+	const struct vs_cmd_entry *entry;
+} vs_args;
+
+typedef struct vs_cmd_entry {
+	const char *name;
+	const char *alias;        /* or NULL */
+	const char *usage;        /* arguments, as shown by help */
+	const char *summary;      /* one line */
+	const char *help;         /* a paragraph, or NULL */
+	const char *example;      /* one or more example lines */
+	int min_args, max_args;   /* positional arguments; max -1 = any number */
+	vs_complete first_complete;/* what the first positional argument completes to */
+	vs_complete args_complete;/* what the others (or all, if first is NONE) complete to */
+	const char *const *choices;    /* for VS_COMPLETE_CHOICE arguments */
+	const vs_option *options; /* terminated by a zero entry */
+	int raw;                  /* no option parsing: the handler reads `rest` (browse CMD ...) */
+	int (*exec)(vs_session *s, vs_args *a);
+} vs_cmd_entry;
+
+extern const vs_cmd_entry *const vs_commands[];
+extern const size_t vs_ncommands;
+
+const vs_cmd_entry *vs_command_find(const char *name);
+
+/* Split a command line into words: blanks separate, '...' and "..." quote,
+ * backslash escapes. Returns the number of words (argv malloc'd, NULL-ended),
+ * or -1 with a message (unbalanced quotes). */
+int vs_split_line(const char *line, char ***argv, vs_error *err);
+void vs_free_words(char **argv);
+
+/* Run one command line in the session. Returns 0, or -1 if it failed. */
+int vs_run_line(vs_session *s, const char *line);
+
+/* Options, read by the handlers. */
+const char *vs_arg_opt(const vs_args *a, const char *name);
+int vs_arg_flag(const vs_args *a, const char *name);
+/* Every value given to an option (repeated options), in order; *n gets the count. */
+const char *const *vs_arg_all(const vs_args *a, const char *name, int *n);
+/* A positive whole number option (or def); reports and returns -1 if bad. */
+int vs_arg_size(vs_session *s, const vs_args *a, const char *name, size_t def, size_t *out);
+
+/* Print the usage and summary of a command. */
+void vs_command_usage(const vs_cmd_entry *e, FILE *out);
+
+/* repl.h: the interactive front end (readline) and the script runner. */
+
+#include <stdio.h>
+
+
+#define VECSH_VERSION "0.1.0"
+
+/* Run commands read from f, one a line ('#' comments, blank lines skipped).
+ * name is used in messages. Stops at the first failure when bail is set.
+ * Returns 0 if every command succeeded. */
+int vs_run_script(vs_session *s, FILE *f, const char *name, int bail);
+
+/* Run one command of a script or of -c: echoed first when s->echo is set. */
+int vs_run_command(vs_session *s, const char *line);
+
+/* A progress line on the terminal (only for a person at one). */
+typedef struct vs_progress {
+	const char *what;
+	struct timespec start;
+	int shown;
+	FILE *out;  /* NULL: show nothing */
+} vs_progress;
+void vs_progress_start(vs_progress *p, vs_session *s, const char *what);
+/* done in [0, 1]; the signature of the engines' progress callbacks */
+void vs_progress_update(void *p, double done);
+void vs_progress_count(vs_progress *p, size_t done, size_t total);
+void vs_progress_end(vs_progress *p);
+double vs_seconds_since(const struct timespec *t0);
+
+/* The interactive loop: prompt, history, completion, Ctrl-C. */
+int vs_repl(vs_session *s);
+
+/* browser.h: the full-screen ncurses explorer over results. It knows
+ * nothing of sessions: a host runs commands and describes items for it. */
+
+#include <stddef.h>
+
+
+typedef struct vs_browse_host {
+	void *ctx;
+	/* Run a command line; a new result (the browser frees it), or NULL with
+	 * *error set to a malloc'd message (NULL: the command printed nothing). */
+	vs_result *(*run)(void *ctx, const char *cmd, char **error);
+	/* Lines about row `row` of r for the detail pane (malloc'd), or NULL. */
+	char *(*detail)(void *ctx, const vs_result *r, size_t row);
+	/* The command that drills into row `row` (malloc'd), or NULL. */
+	char *(*drill)(void *ctx, const vs_result *r, size_t row);
+	/* The command a '/' query runs on a result like r ("nn %s", "search %s"). */
+	const char *(*query_command)(void *ctx, const vs_result *r);
+	/* 2-D coordinates (xy[2i], xy[2i+1]) of r's rows; 0, or -1 with *error. */
+	int (*project)(void *ctx, const vs_result *r, double *xy, char **error);
+	/* Completion of a word being typed at the '/' prompt: malloc'd, or NULL. */
+	char *(*complete)(void *ctx, const vs_result *r, const char *prefix);
+	const char *title;    /* what is browsed, e.g. the active set's name */
+} vs_browse_host;
+
+/* Why browse cannot open here (no terminal, TERM=dumb), or NULL if it can. */
+const char *vs_browse_unavailable(void);
+
+/* Explore starting from first (the browser takes it). Returns when the
+ * user quits (q or Ctrl-C), with the terminal as it was. */
+int vs_browse(const vs_browse_host *host, vs_result *first);
+
+/* The column that holds a result's items (word, doc, term), and its score. */
+size_t vs_result_item_column(const vs_result *r);
+long vs_result_score_column(const vs_result *r);
+
+/* Helpers shared by the command handlers (glue only, no engine logic). */
+
+
+/* A ranked word list: columns rank, word, score. */
+vs_result *vs_words_result(const vs_vecset *set, const vs_hit *hits, size_t n);
+/* The same with another name for the item column (a static string: "image"). */
+vs_result *vs_ranked_result(const vs_vecset *set, const vs_hit *hits, size_t n, const char *item);
+
+/* Parse "w1 [+|-] w2 ..." into positive and negative word indices (arrays
+ * of argc entries). Reports unknown words. */
+int vs_parse_expression(vs_session *s, const vs_vecset *set, int argc, char **argv, long *pos, size_t *npos,
+                        long *neg, size_t *nneg);
+
+/* Format a byte count for people: "12.3 MiB". */
+void vs_human_bytes(size_t n, char *buf, size_t size);
+
+extern const char *const vs_vector_format_choices[];
+extern const char *const vs_output_format_choices[];
+
+#endif

@@ -1,0 +1,496 @@
+/* Text formats (word2vec text, GloVe, fastText .vec) and the word2vec binary
+ * format: parsing a file that is already in memory. */
+#include "vectors/internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const float pow10f_tab[] = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f,
+                                   1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
+
+static int is_sep(char c) { return c == ' ' || c == '\t'; }
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+
+const char *vs_parse_float(const char *p, const char *end, float *out)
+{
+	const char *s = p;
+	int neg = 0;
+	if (p < end && (*p == '-' || *p == '+')) {
+		neg = *p == '-';
+		p++;
+	}
+	uint64_t m = 0;
+	int digits = 0, exp10 = 0, any = 0;
+	while (p < end && (unsigned)(*p - '0') < 10) {
+		if (digits < 19) {
+			m = m * 10 + (unsigned)(*p - '0');
+			if (m)
+				digits++;
+		} else {
+			exp10++;
+		}
+		p++;
+		any = 1;
+	}
+	if (p < end && *p == '.') {
+		p++;
+		while (p < end && (unsigned)(*p - '0') < 10) {
+			if (digits < 19) {
+				m = m * 10 + (unsigned)(*p - '0');
+				if (m)
+					digits++;
+				exp10--;
+			}
+			p++;
+			any = 1;
+		}
+	}
+	if (!any)
+		goto slow;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		const char *q = p + 1;
+		int eneg = 0, e = 0, edig = 0;
+		if (q < end && (*q == '-' || *q == '+')) {
+			eneg = *q == '-';
+			q++;
+		}
+		while (q < end && (unsigned)(*q - '0') < 10) {
+			if (e < 100000)
+				e = e * 10 + (*q - '0');
+			q++;
+			edig = 1;
+		}
+		if (!edig)
+			goto slow;
+		exp10 += eneg ? -e : e;
+		p = q;
+	}
+	if (p < end && !is_space(*p) && *p != '\n')
+		goto slow;
+	if (m <= (1u << 24) && exp10 >= -10 && exp10 <= 10) {
+		/* both operands exact in float: one correctly rounded operation */
+		float f = (float)m;
+		f = exp10 < 0 ? f / pow10f_tab[-exp10] : f * pow10f_tab[exp10];
+		*out = neg ? -f : f;
+		return p;
+	}
+slow:;
+	const char *t = s;
+	while (t < end && !is_space(*t) && *t != '\n')
+		t++;
+	size_t n = (size_t)(t - s);
+	char buf[80];
+	if (n == 0 || n >= sizeof buf)
+		return NULL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	/* strtof accepts nan, inf and hex floats; a vector file must not */
+	for (size_t i = 0; i < n; i++) {
+		char c = buf[i];
+		if (!(isdigit((unsigned char)c) || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+'))
+			return NULL;
+	}
+	char *e;
+	errno = 0;
+	float f = strtof(buf, &e);
+	if (e != buf + n || !isfinite(f))
+		return NULL;
+	*out = f;
+	return t;
+}
+
+/* ---- text ------------------------------------------------------------ */
+
+typedef struct line_ref {
+	size_t off;  /* start of the line in the buffer */
+	size_t len;  /* without the newline */
+} line_ref;
+
+typedef struct text_job {
+	const char *buf;
+	const line_ref *lines;
+	size_t first, last;       /* lines [first, last) */
+	size_t line_base;         /* physical line number of lines[0], 1-based */
+	size_t dims;
+	float *vectors;
+	size_t *word_len;         /* per line */
+	atomic_size_t *done;
+	size_t err_line;          /* index into lines, or SIZE_MAX */
+	char err_msg[256];
+} text_job;
+
+static void *parse_text_lines(void *arg)
+{
+	text_job *j = arg;
+	j->err_line = SIZE_MAX;
+	for (size_t i = j->first; i < j->last; i++) {
+		const char *p = j->buf + j->lines[i].off, *end = p + j->lines[i].len;
+		while (end > p && is_space(end[-1]))
+			end--;
+		const char *w = p;
+		while (p < end && !is_sep(*p))
+			p++;
+		j->word_len[i] = (size_t)(p - w);
+		if (p == w) {
+			j->err_line = i;
+			snprintf(j->err_msg, sizeof j->err_msg, "%s",
+			         end == w ? "empty line" : "line starts with a space: no word");
+			return NULL;
+		}
+		float *v = j->vectors + i * j->dims;
+		size_t k = 0;
+		for (;;) {
+			while (p < end && is_sep(*p))
+				p++;
+			if (p >= end)
+				break;
+			if (k == j->dims) {
+				size_t extra = 0;
+				while (p < end) {
+					extra++;
+					while (p < end && !is_sep(*p))
+						p++;
+					while (p < end && is_sep(*p))
+						p++;
+				}
+				j->err_line = i;
+				snprintf(j->err_msg, sizeof j->err_msg,
+				         "expected %zu values after the word, found %zu", j->dims, j->dims + extra);
+				return NULL;
+			}
+			const char *q = vs_parse_float(p, end, &v[k]);
+			if (!q || (q < end && !is_sep(*q))) {
+				const char *t = p;
+				while (t < end && !is_sep(*t))
+					t++;
+				j->err_line = i;
+				snprintf(j->err_msg, sizeof j->err_msg, "value %zu is not a finite number: '%.*s'",
+				         k + 1, (int)((t - p) > 40 ? 40 : (t - p)), p);
+				return NULL;
+			}
+			p = q;
+			k++;
+		}
+		if (k != j->dims) {
+			j->err_line = i;
+			snprintf(j->err_msg, sizeof j->err_msg, "expected %zu values after the word, found %zu",
+			         j->dims, k);
+			return NULL;
+		}
+		if (((i - j->first) & 4095) == 4095) {
+			atomic_fetch_add(j->done, 4096);
+			if (vs_interrupted) {
+				j->err_line = i;
+				snprintf(j->err_msg, sizeof j->err_msg, "interrupted");
+				return NULL;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Count the fields of a line (word + values) for GloVe's dims. */
+static size_t count_fields(const char *p, const char *end)
+{
+	size_t n = 0;
+	while (end > p && is_space(end[-1]))
+		end--;
+	while (p < end) {
+		while (p < end && is_sep(*p))
+			p++;
+		if (p >= end)
+			break;
+		n++;
+		while (p < end && !is_sep(*p))
+			p++;
+	}
+	return n;
+}
+
+int vs_parse_header(const char *buf, size_t len, size_t *count, size_t *dims, size_t *header_len)
+{
+	const char *p = buf, *end = buf + len;
+	const char *nl = memchr(p, '\n', len);
+	const char *le = nl ? nl : end;
+	while (p < le && is_space(*p))
+		p++;
+	unsigned long long a = 0, b = 0;
+	int da = 0, db = 0;
+	while (p < le && isdigit((unsigned char)*p) && da < 19) {
+		a = a * 10 + (unsigned)(*p++ - '0');
+		da++;
+	}
+	if (!da || p >= le || !is_sep(*p))
+		return 0;
+	while (p < le && is_sep(*p))
+		p++;
+	while (p < le && isdigit((unsigned char)*p) && db < 19) {
+		b = b * 10 + (unsigned)(*p++ - '0');
+		db++;
+	}
+	if (!db)
+		return 0;
+	while (p < le && is_space(*p))
+		p++;
+	if (p != le)
+		return 0;
+	*count = a;
+	*dims = b;
+	*header_len = nl ? (size_t)(nl - buf) + 1 : len;
+	return 1;
+}
+
+vs_vecset *vs_parse_text(const char *path, const char *buf, size_t len, int has_header,
+                         const vs_load_options *opt, vs_load_report *rep, vs_error *err)
+{
+	size_t count = 0, dims = 0, pos = 0, line_no = 1;
+	if (has_header) {
+		if (!vs_parse_header(buf, len, &count, &dims, &pos)) {
+			vs_fail(err, "%s: line 1: expected a header 'count dims'", path);
+			return NULL;
+		}
+		line_no = 2;
+		if (dims == 0 || dims > VS_MAX_DIMS) {
+			vs_fail(err, "%s: line 1: header claims %zu dimensions (must be 1 to %d)", path, dims, VS_MAX_DIMS);
+			return NULL;
+		}
+		/* each row needs at least a word, and dims values of 2 bytes */
+		if (count > (len - pos) / (2 * dims + 1) + 1) {
+			vs_fail(err, "%s: line 1: header claims %zu words, more than the file's %zu bytes can hold",
+			        path, count, len);
+			return NULL;
+		}
+	} else {
+		const char *nl = memchr(buf, '\n', len);
+		size_t f = count_fields(buf, nl ? nl : buf + len);
+		if (f < 2) {
+			vs_fail(err, "%s: line 1: expected a word followed by its values", path);
+			return NULL;
+		}
+		dims = f - 1;
+		if (dims > VS_MAX_DIMS) {
+			vs_fail(err, "%s: line 1: %zu values on a line (at most %d)", path, dims, VS_MAX_DIMS);
+			return NULL;
+		}
+	}
+	/* find the lines */
+	size_t want = SIZE_MAX;
+	if (has_header)
+		want = count;
+	if (opt->limit && opt->limit < want)
+		want = opt->limit;
+	size_t cap = 1024, n = 0;
+	line_ref *lines = malloc(cap * sizeof *lines);
+	if (!lines) {
+		vs_fail(err, "out of memory");
+		return NULL;
+	}
+	while (pos < len && n < want) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t e = nl ? (size_t)(nl - buf) : len;
+		if (n == cap) {
+			cap *= 2;
+			line_ref *nlines = realloc(lines, cap * sizeof *lines);
+			if (!nlines) {
+				free(lines);
+				vs_fail(err, "out of memory");
+				return NULL;
+			}
+			lines = nlines;
+		}
+		lines[n].off = pos;
+		lines[n].len = e - pos;
+		n++;
+		pos = nl ? e + 1 : len;
+	}
+	if (has_header && n < want) {
+		free(lines);
+		vs_fail(err, "%s: line %zu: file ends after %zu rows but the header says %zu words",
+		        path, line_no + n, n, count);
+		return NULL;
+	}
+	if (has_header && !opt->limit) {
+		/* anything but blank space after the last row disagrees with the header */
+		size_t q = pos;
+		while (q < len && (is_space(buf[q]) || buf[q] == '\n'))
+			q++;
+		if (q < len) {
+			size_t extra_line = line_no + n;
+			for (size_t r = pos; r < q; r++)
+				extra_line += buf[r] == '\n';
+			free(lines);
+			vs_fail(err, "%s: line %zu: more rows than the %zu words the header says", path, extra_line, count);
+			return NULL;
+		}
+	}
+	if (n == 0) {
+		free(lines);
+		vs_fail(err, "%s: no vectors in the file", path);
+		return NULL;
+	}
+	float *vectors = malloc(n * dims * sizeof *vectors);
+	size_t *word_len = malloc(n * sizeof *word_len);
+	if (!vectors || !word_len) {
+		free(lines);
+		free(vectors);
+		free(word_len);
+		vs_fail(err, "out of memory for %zu x %zu vectors", n, dims);
+		return NULL;
+	}
+	int nthreads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (nthreads < 1)
+		nthreads = 1;
+	if (nthreads > 16)
+		nthreads = 16;
+	if ((size_t)nthreads > n / 1024 + 1)
+		nthreads = (int)(n / 1024 + 1);
+	text_job jobs[16];
+	pthread_t tids[16];
+	atomic_size_t done = 0;
+	int started[16] = {0};
+	for (int t = 0; t < nthreads; t++) {
+		jobs[t] = (text_job){.buf = buf, .lines = lines, .first = n * (size_t)t / (size_t)nthreads,
+		                     .last = n * (size_t)(t + 1) / (size_t)nthreads, .dims = dims,
+		                     .vectors = vectors, .word_len = word_len, .done = &done};
+		started[t] = nthreads > 1 && pthread_create(&tids[t], NULL, parse_text_lines, &jobs[t]) == 0;
+		if (!started[t] && nthreads > 1)
+			parse_text_lines(&jobs[t]);
+	}
+	if (nthreads == 1) {
+		parse_text_lines(&jobs[0]);
+	} else {
+		int running = 1;
+		while (running) {
+			running = 0;
+			for (int t = 0; t < nthreads; t++)
+				if (started[t] && pthread_tryjoin_np(tids[t], NULL) == EBUSY)
+					running = 1;
+				else
+					started[t] = 0;
+			if (running) {
+				if (opt->progress)
+					opt->progress(opt->progress_ctx, (double)atomic_load(&done) / (double)n);
+				struct timespec ts = {0, 20 * 1000 * 1000};
+				nanosleep(&ts, NULL);
+			}
+		}
+	}
+	size_t bad = SIZE_MAX;
+	const char *msg = NULL;
+	for (int t = 0; t < nthreads; t++)
+		if (jobs[t].err_line < bad) {
+			bad = jobs[t].err_line;
+			msg = jobs[t].err_msg;
+		}
+	if (msg) {
+		if (strcmp(msg, "interrupted") == 0)
+			vs_fail(err, "%s: interrupted", path);
+		else
+			vs_fail(err, "%s: line %zu: %s", path, line_no + bad, msg);
+		free(lines);
+		free(vectors);
+		free(word_len);
+		return NULL;
+	}
+	/* a row's word starts where its line does */
+	size_t *word_off = (size_t *)lines; /* reuse: a line_ref is larger than a size_t */
+	for (size_t i = 0; i < n; i++)
+		word_off[i] = lines[i].off;
+	vs_vecset *set = vs_build_set(path, buf, n, dims, vectors, word_off, word_len, line_no,
+	                              opt, rep, err);
+	free(lines);
+	free(word_len);
+	return set;
+}
+
+/* ---- binary ---------------------------------------------------------- */
+
+vs_vecset *vs_parse_binary(const char *path, const char *buf, size_t len,
+                           const vs_load_options *opt, vs_load_report *rep, vs_error *err)
+{
+	size_t count, dims, pos;
+	if (!vs_parse_header(buf, len, &count, &dims, &pos)) {
+		vs_fail(err, "%s: byte offset 0: expected a header 'count dims'", path);
+		return NULL;
+	}
+	if (dims == 0 || dims > VS_MAX_DIMS) {
+		vs_fail(err, "%s: line 1: header claims %zu dimensions (must be 1 to %d)", path, dims, VS_MAX_DIMS);
+		return NULL;
+	}
+	size_t rec = dims * sizeof(float) + 2; /* at least a 1-byte word and a space */
+	if (count > (len - pos) / rec + 1) {
+		vs_fail(err, "%s: truncated: header claims %zu words of %zu dimensions, more than the file's %zu bytes hold",
+		        path, count, dims, len);
+		return NULL;
+	}
+	size_t n = count;
+	if (opt->limit && opt->limit < n)
+		n = opt->limit;
+	if (n == 0) {
+		vs_fail(err, "%s: no vectors in the file", path);
+		return NULL;
+	}
+	float *vectors = malloc(n * dims * sizeof *vectors);
+	size_t *word_len = malloc(n * sizeof *word_len);
+	size_t *word_off = malloc(n * sizeof *word_off);
+	if (!vectors || !word_len || !word_off) {
+		free(vectors);
+		free(word_len);
+		free(word_off);
+		vs_fail(err, "out of memory for %zu x %zu vectors", n, dims);
+		return NULL;
+	}
+	size_t vbytes = dims * sizeof(float);
+	for (size_t i = 0; i < n; i++) {
+		while (pos < len && buf[pos] == '\n')
+			pos++;
+		const char *sp = pos < len ? memchr(buf + pos, ' ', len - pos) : NULL;
+		if (!sp || (size_t)(sp - buf) + 1 + vbytes > len) {
+			vs_fail(err, "%s: truncated at byte offset %zu: word %zu of %zu is incomplete", path, pos, i + 1, count);
+			goto fail;
+		}
+		word_off[i] = pos;
+		word_len[i] = (size_t)(sp - (buf + pos));
+		const char *vp = sp + 1;
+		float *v = vectors + i * dims;
+		memcpy(v, vp, vbytes);
+		for (size_t d = 0; d < dims; d++)
+			if (!isfinite(v[d])) {
+				vs_fail(err, "%s: byte offset %zu: value %zu of word %zu is not a finite number", path,
+				        (size_t)(vp - buf) + d * sizeof(float), d + 1, i + 1);
+				goto fail;
+			}
+		pos = (size_t)(vp - buf) + vbytes;
+		if (opt->progress && (i & 65535) == 65535)
+			opt->progress(opt->progress_ctx, (double)i / (double)n);
+		if ((i & 4095) == 4095 && vs_interrupted) {
+			vs_fail(err, "%s: interrupted", path);
+			goto fail;
+		}
+	}
+	if (!opt->limit || opt->limit >= count) {
+		size_t q = pos;
+		while (q < len && (buf[q] == '\n' || buf[q] == '\r' || buf[q] == ' '))
+			q++;
+		if (q < len) {
+			vs_fail(err, "%s: byte offset %zu: more data after the %zu words the header says", path, q, count);
+			goto fail;
+		}
+	}
+	vs_vecset *set = vs_build_set(path, buf, n, dims, vectors, word_off, word_len, 0, opt, rep, err);
+	free(word_len);
+	free(word_off);
+	return set;
+fail:
+	free(vectors);
+	free(word_len);
+	free(word_off);
+	return NULL;
+}

@@ -1,0 +1,282 @@
+/* Word-vector queries. Each follows the float32 arithmetic of gensim 4's
+ * KeyedVectors step by step, so scores agree to the last digits shown. */
+#include "vectors/vectors.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void vs_unit_vector(const vs_vecset *set, long i, float *out)
+{
+	const float *v = set->vectors + (size_t)i * set->dims;
+	float n = set->norms[i];
+	for (size_t d = 0; d < set->dims; d++)
+		out[d] = v[d] / n;
+}
+
+/* gensim's matutils.unitvec takes the float64 BLAS (dnrm2, dscal) on a
+ * float64 copy and casts the result back to float32. */
+void vs_unitvec(float *v, size_t n)
+{
+	double *x = calloc(n ? n : 1, sizeof *x);
+	if (!x)
+		return;
+	for (size_t i = 0; i < n; i++)
+		x[i] = v[i];
+	double len = cblas_dnrm2((int)n, x, 1);
+	if (len > 0.0) {
+		double alpha = 1.0 / len;
+		for (size_t i = 0; i < n; i++)
+			v[i] = (float)(x[i] * alpha);
+	}
+	free(x);
+}
+
+/* The normalised weighted mean of unit vectors (get_mean_vector with
+ * pre_normalize and post_normalize), accumulated in key order. */
+static void mean_vector(const vs_vecset *set, const long *pos, size_t npos, const long *neg, size_t nneg,
+                        float *mean, float *tmp)
+{
+	size_t dims = set->dims;
+	memset(mean, 0, dims * sizeof *mean);
+	for (size_t i = 0; i < npos + nneg; i++) {
+		int positive = i < npos;
+		vs_unit_vector(set, positive ? pos[i] : neg[i - npos], tmp);
+		for (size_t d = 0; d < dims; d++)
+			mean[d] += positive ? tmp[d] : -tmp[d];
+	}
+	float total = (float)(npos + nneg);
+	for (size_t d = 0; d < dims; d++)
+		mean[d] /= total;
+	vs_unitvec(mean, dims);
+}
+
+int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const long *neg, size_t nneg,
+                    size_t k, size_t restrict_vocab, vs_hit *out, size_t *nout, vs_error *err)
+{
+	size_t n = restrict_vocab && restrict_vocab < set->count ? restrict_vocab : set->count;
+	*nout = 0;
+	if (npos + nneg == 0)
+		return vs_fail(err, "cannot compute similarity with no input");
+	float *mean = malloc(set->dims * 2 * sizeof *mean);
+	float *dists = malloc(n * sizeof *dists);
+	long *ex = malloc((npos + nneg) * sizeof *ex);
+	if (!mean || !dists || !ex) {
+		free(mean);
+		free(dists);
+		free(ex);
+		return vs_fail(err, "out of memory");
+	}
+	mean_vector(set, pos, npos, neg, nneg, mean, mean + set->dims);
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)set->dims, 1.0f, set->vectors, (int)set->dims,
+	            mean, 1, 0.0f, dists, 1);
+	for (size_t i = 0; i < n; i++)
+		dists[i] /= set->norms[i];
+	if (npos)
+		memcpy(ex, pos, npos * sizeof *ex);
+	if (nneg)
+		memcpy(ex + npos, neg, nneg * sizeof *ex);
+	*nout = vs_topk_select(dists, n, k, ex, npos + nneg, out);
+	free(mean);
+	free(dists);
+	free(ex);
+	return 0;
+}
+
+int vs_most_similar_cosmul(const vs_vecset *set, const long *pos, size_t npos, const long *neg,
+                           size_t nneg, size_t k, vs_hit *out, size_t *nout, vs_error *err)
+{
+	size_t n = set->count, dims = set->dims;
+	*nout = 0;
+	if (npos == 0)
+		return vs_fail(err, "cannot compute similarity with no positive word");
+	float *term = malloc(dims * sizeof *term);
+	float *d = malloc(n * sizeof *d);
+	float *num = malloc(n * sizeof *num);
+	float *den = malloc(n * sizeof *den);
+	long *ex = malloc((npos + nneg) * sizeof *ex);
+	if (!term || !d || !num || !den || !ex) {
+		free(term), free(d), free(num), free(den), free(ex);
+		return vs_fail(err, "out of memory");
+	}
+	for (size_t t = 0; t < npos + nneg; t++) {
+		int positive = t < npos;
+		vs_unit_vector(set, positive ? pos[t] : neg[t - npos], term);
+		cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)dims, 1.0f, set->vectors, (int)dims, term, 1,
+		            0.0f, d, 1);
+		float *acc = positive ? num : den;
+		int first = positive ? t == 0 : t == npos;
+		for (size_t i = 0; i < n; i++) {
+			float s = (1.0f + d[i] / set->norms[i]) / 2.0f;
+			acc[i] = first ? s : acc[i] * s;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* numpy: prod of no arrays is the scalar 1.0, and 1.0 + 1e-6 becomes a float32 */
+		float den_i = nneg ? den[i] + 0.000001f : (float)1.000001;
+		num[i] = num[i] / den_i;
+	}
+	memcpy(ex, pos, npos * sizeof *ex);
+	if (nneg)
+		memcpy(ex + npos, neg, nneg * sizeof *ex);
+	*nout = vs_topk_select(num, n, k, ex, npos + nneg, out);
+	free(term), free(d), free(num), free(den), free(ex);
+	return 0;
+}
+
+float vs_similarity(const vs_vecset *set, long a, long b)
+{
+	size_t dims = set->dims;
+	float *u = malloc(2 * dims * sizeof *u);
+	if (!u)
+		return NAN;
+	memcpy(u, set->vectors + (size_t)a * dims, dims * sizeof *u);
+	memcpy(u + dims, set->vectors + (size_t)b * dims, dims * sizeof *u);
+	vs_unitvec(u, dims);
+	vs_unitvec(u + dims, dims);
+	float s = cblas_sdot((int)dims, u, 1, u + dims, 1);
+	free(u);
+	return s;
+}
+
+size_t vs_rank(const vs_vecset *set, long a, long b, vs_error *err)
+{
+	size_t n = set->count, dims = set->dims;
+	float *d = malloc(n * sizeof *d);
+	if (!d) {
+		vs_fail(err, "out of memory");
+		return 0;
+	}
+	const float *va = set->vectors + (size_t)a * dims;
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)dims, 1.0f, set->vectors, (int)dims, va, 1, 0.0f,
+	            d, 1);
+	/* cosine_similarities: the 1-D np.linalg.norm of a is sqrt(dot(a, a)) */
+	float na = sqrtf(cblas_sdot((int)dims, va, 1, va, 1));
+	for (size_t i = 0; i < n; i++)
+		d[i] = 1.0f - d[i] / (na * set->norms[i]);
+	size_t closer = 0;
+	float db = d[b];
+	for (size_t i = 0; i < n; i++)
+		closer += d[i] < db && (long)i != a;
+	free(d);
+	return closer + 1;
+}
+
+int vs_rank_by_centrality(const vs_vecset *set, const long *idx, size_t n, vs_hit *out, vs_error *err)
+{
+	size_t dims = set->dims;
+	if (n == 0)
+		return vs_fail(err, "cannot select a word from an empty list");
+	float *vecs = malloc(n * dims * sizeof *vecs);
+	float *mean = calloc(dims, sizeof *mean);
+	if (!vecs || !mean) {
+		free(vecs);
+		free(mean);
+		return vs_fail(err, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		vs_unit_vector(set, idx[i], vecs + i * dims);
+		for (size_t d = 0; d < dims; d++)
+			mean[d] += vecs[i * dims + d];
+	}
+	for (size_t d = 0; d < dims; d++)
+		mean[d] /= (float)n;
+	vs_unitvec(mean, dims);
+	float *dists = malloc(n * sizeof *dists);
+	if (!dists) {
+		free(vecs);
+		free(mean);
+		return vs_fail(err, "out of memory");
+	}
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)dims, 1.0f, vecs, (int)dims, mean, 1, 0.0f, dists, 1);
+	for (size_t i = 0; i < n; i++) {
+		out[i].index = idx[i];
+		out[i].score = dists[i];
+	}
+	free(dists);
+	/* sorted((dist, word), reverse=True): by score, ties by word, descending */
+	for (size_t i = 1; i < n; i++) {
+		vs_hit x = out[i];
+		size_t j = i;
+		while (j > 0 && (out[j - 1].score < x.score ||
+		                 (out[j - 1].score == x.score &&
+		                  strcmp(set->words[out[j - 1].index], set->words[x.index]) < 0))) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = x;
+	}
+	free(vecs);
+	free(mean);
+	return 0;
+}
+
+/* Edit distance with adjacent transpositions (optimal string alignment)
+ * if it is at most max, else max + 1. */
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb, size_t max)
+{
+	size_t rows[3][64], *pp = rows[0], *prev = rows[1], *row = rows[2];
+	if (lb >= 64)
+		return max + 1;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t best = row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t v = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;
+			row[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > max)
+			return max + 1;
+		size_t *t = pp;
+		pp = prev;
+		prev = row;
+		row = t;
+	}
+	return prev[lb];
+}
+
+size_t vs_suggest(const vs_vecset *set, const char *word, long *out, size_t max)
+{
+	size_t lw = strlen(word), limit = lw <= 4 ? 1 : 2, found = 0;
+	size_t *dist = malloc(max * sizeof *dist);
+	if (!dist || max == 0) {
+		free(dist);
+		return 0;
+	}
+	for (size_t i = 0; i < set->count; i++) {
+		const char *w = set->words[i];
+		size_t l = strlen(w);
+		if (l + limit < lw || l > lw + limit)
+			continue;
+		size_t d = edit_distance(word, lw, w, l, limit);
+		if (d > limit || d == 0)
+			continue;
+		/* keep the best by (distance, frequency rank): insertion into a short list */
+		size_t pos = found;
+		while (pos > 0 && dist[pos - 1] > d)
+			pos--;
+		if (pos >= max)
+			continue;
+		size_t last = found < max ? found : max - 1;
+		for (size_t j = last; j > pos; j--) {
+			out[j] = out[j - 1];
+			dist[j] = dist[j - 1];
+		}
+		out[pos] = (long)i;
+		dist[pos] = d;
+		if (found < max)
+			found++;
+	}
+	free(dist);
+	return found;
+}

@@ -1,0 +1,318 @@
+#include "vectors/vectors.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "core/core.h"
+
+uint64_t vs_hash_word(const char *w, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)w[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* numpy's pairwise summation of float32 (8 accumulators in blocks of up to
+ * 128, halves above), so that norms equal np.linalg.norm(vectors, axis=1). */
+float vs_pairwise_sum(const float *a, size_t n)
+{
+	if (n < 8) {
+		float res = 0.0f;
+		for (size_t i = 0; i < n; i++)
+			res += a[i];
+		return res;
+	}
+	if (n <= 128) {
+		float r[8];
+		size_t i;
+		for (int j = 0; j < 8; j++)
+			r[j] = a[j];
+		for (i = 8; i < n - (n % 8); i += 8)
+			for (int j = 0; j < 8; j++)
+				r[j] += a[i + j];
+		float res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+		for (; i < n; i++)
+			res += a[i];
+		return res;
+	}
+	size_t n2 = n / 2;
+	n2 -= n2 % 8;
+	return vs_pairwise_sum(a, n2) + vs_pairwise_sum(a + n2, n - n2);
+}
+
+static size_t slots_for(size_t count)
+{
+	size_t n = 16;
+	while (n < count * 2)
+		n <<= 1;
+	return n;
+}
+
+long vs_vecset_find(const vs_vecset *set, const char *word)
+{
+	if (!set->slots || !set->nslots)
+		return -1;
+	size_t len = strlen(word), mask = set->nslots - 1;
+	size_t i = (size_t)vs_hash_word(word, len) & mask;
+	for (size_t probes = 0; probes < set->nslots; probes++, i = (i + 1) & mask) {
+		uint32_t s = set->slots[i];
+		if (s == 0)
+			return -1;
+		if (s - 1 < set->count && strcmp(set->words[s - 1], word) == 0)
+			return (long)(s - 1);
+	}
+	return -1;
+}
+
+static void free_upper(vs_vecset *set)
+{
+	if (set->upper_words)
+		free(set->upper_words[0]); /* one block holds every upper-cased word */
+	free(set->upper_words);
+	free(set->upper_slots);
+	set->upper_words = NULL;
+	set->upper_slots = NULL;
+	set->upper_limit = 0;
+}
+
+static int build_upper(vs_vecset *set, size_t limit, vs_error *err)
+{
+	if (set->upper_slots && set->upper_limit == limit)
+		return 0;
+	free_upper(set);
+	size_t n = slots_for(limit), mask = n - 1, total = 1;
+	for (size_t w = 0; w < limit; w++)
+		total += 4 * strlen(set->words[w]) + 1; /* an upper-cased character takes at most 4 bytes */
+	uint32_t *slots = calloc(n, sizeof *slots);
+	char **uw = malloc((limit ? limit : 1) * sizeof *uw);
+	char *blob = malloc(total);
+	if (!slots || !uw || !blob) {
+		free(slots);
+		free(uw);
+		free(blob);
+		return vs_fail(err, "out of memory building the case-folded index");
+	}
+	uint64_t *hash = malloc((limit ? limit : 1) * sizeof *hash);
+	if (!hash) {
+		free(slots);
+		free(uw);
+		free(blob);
+		return vs_fail(err, "out of memory building the case-folded index");
+	}
+	/* pass 1, sequential: upper-case and hash every word */
+	char *o = blob;
+	uw[0] = blob; /* free_upper frees the block through the first word */
+	for (size_t w = 0; w < limit; w++) {
+		const unsigned char *p = (const unsigned char *)set->words[w];
+		uw[w] = o;
+		int ascii = 1;
+		for (const unsigned char *q = p; *q; q++)
+			ascii &= *q < 0x80;
+		if (ascii) {
+			for (; *p; p++)
+				*o++ = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+		} else {
+			char *u = vs_utf8_upper((const char *)p);
+			if (!u) {
+				free(slots), free(uw), free(blob), free(hash);
+				return vs_fail(err, "out of memory building the case-folded index");
+			}
+			size_t len = strlen(u);
+			memcpy(o, u, len);
+			o += len;
+			free(u);
+		}
+		hash[w] = vs_hash_word(uw[w], (size_t)(o - uw[w]));
+		*o++ = '\0';
+	}
+	/* pass 2: insert, prefetching the slots a few words ahead (the table is
+	 * larger than the caches, so this is bound by memory latency) */
+	for (size_t w = 0; w < limit; w++) {
+		if (w + 16 < limit)
+			__builtin_prefetch(&slots[hash[w + 16] & mask], 1);
+		size_t i = (size_t)hash[w] & mask;
+		for (;; i = (i + 1) & mask) {
+			uint32_t s = slots[i];
+			if (s == 0) {
+				slots[i] = (uint32_t)w + 1;
+				break;
+			}
+			if (hash[s - 1] == hash[w] && strcmp(uw[s - 1], uw[w]) == 0)
+				break; /* keep the first (most frequent) variant */
+		}
+	}
+	free(hash);
+	set->upper_words = uw;
+	set->upper_slots = slots;
+	set->upper_nslots = n;
+	set->upper_limit = limit;
+	return 0;
+}
+
+long vs_vecset_find_upper(vs_vecset *set, const char *upper, size_t limit, vs_error *err)
+{
+	if (limit > set->count)
+		limit = set->count;
+	if (build_upper(set, limit, err) < 0)
+		return -2;
+	size_t mask = set->upper_nslots - 1;
+	size_t i = (size_t)vs_hash_word(upper, strlen(upper)) & mask;
+	for (;; i = (i + 1) & mask) {
+		uint32_t s = set->upper_slots[i];
+		if (s == 0)
+			return -1;
+		if (strcmp(set->upper_words[s - 1], upper) == 0)
+			return (long)(s - 1);
+	}
+}
+
+int vs_vecset_finish(vs_vecset *set, vs_error *err)
+{
+	if (!set->norms) {
+		float *norms = malloc((set->count ? set->count : 1) * sizeof *norms);
+		if (!norms)
+			return vs_fail(err, "out of memory for the norms of %zu vectors", set->count);
+		float *sq = malloc((set->dims ? set->dims : 1) * sizeof *sq);
+		if (!sq) {
+			free(norms);
+			return vs_fail(err, "out of memory for the norms of %zu vectors", set->count);
+		}
+		for (size_t i = 0; i < set->count; i++) {
+			const float *v = set->vectors + i * set->dims;
+			for (size_t d = 0; d < set->dims; d++)
+				sq[d] = v[d] * v[d];
+			norms[i] = sqrtf(vs_pairwise_sum(sq, set->dims));
+		}
+		free(sq);
+		set->own_norms = norms;
+		set->norms = norms;
+	}
+	if (!set->slots) {
+		size_t n = slots_for(set->count), mask = n - 1;
+		uint32_t *slots = calloc(n, sizeof *slots);
+		if (!slots)
+			return vs_fail(err, "out of memory for the index of %zu words", set->count);
+		for (size_t w = 0; w < set->count; w++) {
+			size_t i = (size_t)vs_hash_word(set->words[w], strlen(set->words[w])) & mask;
+			while (slots[i])
+				i = (i + 1) & mask;
+			slots[i] = (uint32_t)w + 1;
+		}
+		set->own_slots = slots;
+		set->slots = slots;
+		set->nslots = n;
+	}
+	return 0;
+}
+
+static const vs_vecset *sort_set;
+static int cmp_word(const void *a, const void *b)
+{
+	return strcmp(sort_set->words[*(const uint32_t *)a], sort_set->words[*(const uint32_t *)b]);
+}
+
+int vs_vecset_prefix(vs_vecset *set, const char *prefix,
+                     int (*fn)(const char *word, void *ctx), void *ctx)
+{
+	if (!set->sorted) {
+		uint32_t *perm = malloc((set->count ? set->count : 1) * sizeof *perm);
+		if (!perm)
+			return -1;
+		for (size_t i = 0; i < set->count; i++)
+			perm[i] = (uint32_t)i;
+		sort_set = set;
+		qsort(perm, set->count, sizeof *perm, cmp_word);
+		set->sorted = perm;
+	}
+	size_t plen = strlen(prefix), lo = 0, hi = set->count;
+	while (lo < hi) { /* first word >= prefix */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(set->words[set->sorted[mid]], prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < set->count; i++) {
+		const char *w = set->words[set->sorted[i]];
+		if (strncmp(w, prefix, plen) != 0)
+			break;
+		if (fn(w, ctx))
+			break;
+	}
+	return 0;
+}
+
+size_t vs_vecset_memory(const vs_vecset *set)
+{
+	size_t m = set->map_len;
+	if (set->own_vectors)
+		m += set->count * set->dims * sizeof(float);
+	if (set->own_norms)
+		m += set->count * sizeof(float);
+	if (set->own_slots)
+		m += set->nslots * sizeof(uint32_t);
+	if (set->word_blob) {
+		for (size_t i = 0; i < set->count; i++)
+			m += strlen(set->words[i]) + 1;
+	}
+	m += set->count * sizeof(char *);
+	return m;
+}
+
+void vs_vecset_free(vs_vecset *set)
+{
+	if (!set)
+		return;
+	free(set->name);
+	free(set->source);
+	free(set->words);
+	free(set->word_blob);
+	free(set->own_vectors);
+	free(set->own_norms);
+	free(set->own_slots);
+	free_upper(set);
+	free(set->sorted);
+	if (set->map)
+		munmap(set->map, set->map_len);
+	free(set);
+}
+
+vs_vecset *vs_vecset_from_arrays(const char *const *names, size_t n, const float *values, size_t dims,
+                                 vs_error *err)
+{
+	vs_vecset *set = calloc(1, sizeof *set);
+	size_t bytes = 1;
+	for (size_t i = 0; i < n; i++)
+		bytes += strlen(names[i]) + 1;
+	char *blob = malloc(bytes);
+	const char **words = malloc((n ? n : 1) * sizeof *words);
+	float *v = malloc((n && dims ? n * dims : 1) * sizeof *v);
+	if (!set || !blob || !words || !v) {
+		free(set), free(blob), free(words), free(v);
+		vs_fail(err, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0, o = 0; i < n; i++) {
+		size_t l = strlen(names[i]) + 1;
+		memcpy(blob + o, names[i], l);
+		words[i] = blob + o;
+		o += l;
+	}
+	memcpy(v, values, n * dims * sizeof *v);
+	set->count = n;
+	set->dims = dims;
+	set->words = words;
+	set->word_blob = blob;
+	set->own_vectors = v;
+	set->vectors = v;
+	if (vs_vecset_finish(set, err) < 0) {
+		vs_vecset_free(set);
+		return NULL;
+	}
+	return set;
+}

@@ -1,0 +1,217 @@
+/* vectors.h: word-vector sets, gensim-exact queries, evaluation, and the file formats. */
+#ifndef VECSH_VECTORS_H
+#define VECSH_VECTORS_H
+
+#include "core/core.h"
+
+/* vecset.h: a set of word vectors held in memory (or mapped from a .vecs file). */
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+/* Hard limits that keep malformed headers from asking for absurd memory. */
+#define VS_MAX_DIMS 100000
+
+typedef struct vs_vecset {
+	char *name;          /* the set's name in the session */
+	char *source;        /* path it was loaded from */
+	const char *format;  /* format it was read in (static string) */
+	size_t count;        /* number of words */
+	size_t dims;         /* dimensions of each vector */
+	const char **words;  /* count words, in file order */
+	const float *vectors;/* count x dims, row-major */
+	const float *norms;  /* count L2 norms */
+
+	/* word -> index hash table: open addressing, slot = index + 1, 0 = empty */
+	const uint32_t *slots;
+	size_t nslots;       /* power of two */
+
+	/* case-folded lookup built on demand (evaluations) */
+	uint32_t *upper_slots;
+	char **upper_words;  /* upper-cased word i (only for i < upper_limit) */
+	size_t upper_limit, upper_nslots;
+
+	/* sorted permutation for prefix completion, built on demand */
+	uint32_t *sorted;
+
+	/* ownership */
+	char *word_blob;     /* malloc'd storage of the words, or NULL */
+	float *own_vectors, *own_norms;
+	uint32_t *own_slots;
+	void *map;           /* mmap'd .vecs file, or NULL */
+	size_t map_len;
+} vs_vecset;
+
+/* 64-bit FNV-1a: the hash of the word index, also stored in .vecs files. */
+uint64_t vs_hash_word(const char *w, size_t len);
+
+/* Sum of n floats in numpy's pairwise order (for norms equal to numpy's). */
+float vs_pairwise_sum(const float *a, size_t n);
+
+/* Index of word, or -1. */
+long vs_vecset_find(const vs_vecset *set, const char *word);
+
+/* Index of the first (most frequent) word among the first `limit` words whose
+ * upper-cased form equals upper (itself upper-cased), or -1; builds the
+ * case-folded table for that limit on first use. */
+long vs_vecset_find_upper(vs_vecset *set, const char *upper, size_t limit, vs_error *err);
+
+/* Compute norms (if not present) and build the hash index: call after filling
+ * words/vectors. Fails on allocation failure. */
+int vs_vecset_finish(vs_vecset *set, vs_error *err);
+
+/* Words starting with prefix, in byte order: calls fn for each until it
+ * returns nonzero. Builds the sorted permutation on first use. */
+int vs_vecset_prefix(vs_vecset *set, const char *prefix,
+                     int (*fn)(const char *word, void *ctx), void *ctx);
+
+/* A set made from n names and n x dims values (both copied). Names must be
+ * distinct. */
+vs_vecset *vs_vecset_from_arrays(const char *const *names, size_t n, const float *values, size_t dims,
+                                 vs_error *err);
+
+/* Bytes of memory the set holds (heap and mapping). */
+size_t vs_vecset_memory(const vs_vecset *set);
+
+void vs_vecset_free(vs_vecset *set);
+
+/* query.h: word-vector queries, with gensim's KeyedVectors definitions. */
+
+#include <stddef.h>
+
+
+/* most_similar: cosine between every word of the first restrict words
+ * (0 = all) and the normalised mean of the unit vectors of pos minus those of
+ * neg; the query words themselves are left out. Writes up to k hits. */
+int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const long *neg, size_t nneg,
+                    size_t k, size_t restrict_vocab, vs_hit *out, size_t *nout, vs_error *err);
+
+/* most_similar_cosmul: Levy and Goldberg's 3CosMul, gensim's formula. */
+int vs_most_similar_cosmul(const vs_vecset *set, const long *pos, size_t npos, const long *neg,
+                           size_t nneg, size_t k, vs_hit *out, size_t *nout, vs_error *err);
+
+/* Cosine similarity of two words (gensim's similarity). */
+float vs_similarity(const vs_vecset *set, long a, long b);
+
+/* gensim's rank(a, b): 1 + the number of words (other than a) closer to a than b is. */
+size_t vs_rank(const vs_vecset *set, long a, long b, vs_error *err);
+
+/* gensim's rank_by_centrality: order idx[0..n) by cosine with the mean of
+ * their unit vectors, most central first; out gets the order and scores.
+ * The last one is the word that does not match (doesnt_match). */
+int vs_rank_by_centrality(const vs_vecset *set, const long *idx, size_t n, vs_hit *out, vs_error *err);
+
+/* Words within a small edit distance of word, most frequent first (at most max). */
+size_t vs_suggest(const vs_vecset *set, const char *word, long *out, size_t max);
+
+/* Unit vector of word i as gensim computes it (vectors[i] / norms[i]). */
+void vs_unit_vector(const vs_vecset *set, long i, float *out);
+
+/* gensim's matutils.unitvec on a float32 vector, in place. */
+void vs_unitvec(float *v, size_t n);
+
+/* evaluate.h: the standard word-vector benchmarks, with gensim's rules
+ * (evaluate_word_analogies, evaluate_word_pairs). */
+
+#include <stddef.h>
+
+
+typedef struct vs_analogy_section {
+	char *name;
+	size_t correct, incorrect;
+} vs_analogy_section;
+
+typedef struct vs_analogy_report {
+	vs_analogy_section *sections;
+	size_t nsections;
+	size_t correct, incorrect;  /* over all sections */
+	size_t questions;           /* well-formed question lines */
+	size_t oov;                 /* questions skipped for a word outside the restricted vocabulary */
+	size_t invalid_lines;       /* lines that are not 4 words, skipped */
+} vs_analogy_report;
+
+/* The Google analogy format: ": section" lines, then "a b c d" lines. Each
+ * question is answered with 3CosAdd over the first restrict_vocab words,
+ * case-insensitively; batched into sgemm over threads. */
+int vs_eval_analogies(vs_vecset *set, const char *path, size_t restrict_vocab, vs_analogy_report *rep,
+                      vs_error *err);
+void vs_analogy_report_free(vs_analogy_report *rep);
+
+typedef struct vs_pairs_report {
+	double pearson, spearman;
+	size_t pairs;          /* pairs used */
+	size_t oov;            /* pairs skipped for an unknown word */
+	size_t invalid_lines;  /* lines not of the form word TAB word TAB score */
+	double oov_ratio;      /* percent, as gensim reports it */
+} vs_pairs_report;
+
+/* Word-pair similarity files (wordsim353, SimLex): word TAB word TAB score. */
+int vs_eval_pairs(vs_vecset *set, const char *path, size_t restrict_vocab, vs_pairs_report *rep,
+                  vs_error *err);
+
+/* vecio.h: reading and writing word-vector files. */
+
+#include <stddef.h>
+
+
+typedef enum vs_format {
+	VS_FMT_AUTO,
+	VS_FMT_WORD2VEC,     /* text with a "count dims" header */
+	VS_FMT_WORD2VEC_BIN, /* the original word2vec tool's binary format */
+	VS_FMT_GLOVE,        /* text without a header */
+	VS_FMT_FASTTEXT,     /* fastText .vec: word2vec text */
+	VS_FMT_VECS          /* vecsh's native, mapped format */
+} vs_format;
+
+typedef struct vs_load_options {
+	vs_format format;
+	size_t limit;   /* keep only the first limit words; 0 keeps all */
+	int strict;     /* invalid UTF-8 in a word is an error, not replaced */
+	int threads;    /* parser threads for text; 0 = number of cores */
+	const char *labels; /* .npy: a text file with one name per row */
+	/* called now and then from the loading thread with done in [0, 1] */
+	void (*progress)(void *ctx, double done);
+	void *progress_ctx;
+} vs_load_options;
+
+typedef struct vs_load_report {
+	const char *format;   /* the format that was read */
+	size_t invalid_utf8;  /* words whose invalid UTF-8 was replaced by U+FFFD */
+	size_t duplicates;    /* later occurrences of a word, dropped */
+	int compressed;       /* the file was gzip-compressed */
+} vs_load_report;
+
+/* Parse a format name ("auto", "word2vec", ...). Returns -1 if unknown. */
+int vs_format_parse(const char *name, vs_format *out);
+const char *vs_format_name(vs_format f);
+
+/* Load a file. On failure returns NULL with a message naming the file and
+ * the line or byte offset; nothing is kept. */
+vs_vecset *vs_load(const char *path, const vs_load_options *opt,
+                   vs_load_report *report, vs_error *err);
+
+/* Write a set to path in the given format (VS_FMT_VECS, VS_FMT_WORD2VEC,
+ * VS_FMT_WORD2VEC_BIN, VS_FMT_GLOVE, VS_FMT_FASTTEXT), through a temporary
+ * file in the same directory renamed into place. */
+int vs_save(const vs_vecset *set, const char *path, vs_format fmt, vs_error *err);
+
+/* A numpy .npy matrix (float32 or float16, C order, 2-D) with a file of one
+ * label per line, as embeddings computed elsewhere (CLIP's) come. */
+vs_vecset *vs_npy_load(const char *path, const char *labels, vs_error *err);
+
+/* Writing any file through a temporary file beside path, renamed into place
+ * by commit (which removes the temporary when failed is set or writing failed). */
+#include <stdio.h>
+FILE *vs_tmpfile_open_public(const char *path, char **tmp_path, vs_error *err);
+int vs_tmpfile_commit_public(FILE *f, char *tmp_path, const char *path, int failed, vs_error *err);
+
+/* Native format, exposed for tests. */
+vs_vecset *vs_vecs_open(const char *path, vs_error *err);
+int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err);
+
+/* Parse one decimal number of a text vector file exactly as strtof would,
+ * rejecting NaN and infinities. Returns the end of the number or NULL. */
+const char *vs_parse_float(const char *p, const char *end, float *out);
+
+#endif

@@ -1,0 +1,162 @@
+/* Plots of projected points: SVG written directly, PNG through cairo. */
+#include "viz/viz.h"
+
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vectors/internal.h"
+
+typedef struct layout {
+	double sx, sy, ox, oy; /* pixel = (x * sx + ox, y * sy + oy) */
+} layout;
+
+static layout fit(const vs_plot *p)
+{
+	double minx = INFINITY, maxx = -INFINITY, miny = INFINITY, maxy = -INFINITY;
+	for (size_t i = 0; i < p->npoints; i++) {
+		minx = fmin(minx, p->points[i].x), maxx = fmax(maxx, p->points[i].x);
+		miny = fmin(miny, p->points[i].y), maxy = fmax(maxy, p->points[i].y);
+	}
+	double m = 60, top = p->title ? 70 : 40;
+	double w = p->width - 2 * m, h = p->height - top - m;
+	double dx = maxx - minx > 0 ? maxx - minx : 1, dy = maxy - miny > 0 ? maxy - miny : 1;
+	double s = fmin(w / dx, h / dy); /* one scale for both axes: distances stay true */
+	layout l;
+	l.sx = s;
+	l.sy = -s; /* y grows upwards */
+	l.ox = m + (w - dx * s) / 2 - minx * s;
+	l.oy = top + (h - dy * s) / 2 + maxy * s;
+	return l;
+}
+
+static void xml_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default:
+			if ((unsigned char)*s >= 0x20 || *s == '\t')
+				fputc(*s, f);
+		}
+	}
+}
+
+static int write_svg(const vs_plot *p, FILE *f)
+{
+	layout l = fit(p);
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
+	        p->width, p->height, p->width, p->height);
+	fputs("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" "
+	      "markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#c0392b\"/>"
+	      "</marker></defs>\n",
+	      f);
+	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+	if (p->title) {
+		fputs("<text x=\"20\" y=\"34\" font-family=\"sans-serif\" font-size=\"20\" fill=\"#222\">", f);
+		xml_text(f, p->title);
+		fputs("</text>\n", f);
+	}
+	for (size_t a = 0; a < p->narrows; a++) {
+		const vs_plot_point *s = &p->points[p->arrows[a].from], *e = &p->points[p->arrows[a].to];
+		fprintf(f,
+		        "<line class=\"arrow\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#c0392b\" "
+		        "stroke-width=\"2\" marker-end=\"url(#arrow)\"/>\n",
+		        s->x * l.sx + l.ox, s->y * l.sy + l.oy, e->x * l.sx + l.ox, e->y * l.sy + l.oy);
+	}
+	for (size_t i = 0; i < p->npoints; i++) {
+		const vs_plot_point *pt = &p->points[i];
+		double x = pt->x * l.sx + l.ox, y = pt->y * l.sy + l.oy;
+		const char *col = pt->highlight ? "#c0392b" : "#2c3e50";
+		fprintf(f, "<g class=\"point\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\"/>", x, y,
+		        pt->highlight ? 6 : 4, col);
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-family=\"sans-serif\" font-size=\"14\" fill=\"%s\"%s>",
+		        x + 8, y - 6, col, pt->highlight ? " font-weight=\"bold\"" : "");
+		xml_text(f, pt->label);
+		fputs("</text></g>\n", f);
+	}
+	fputs("</svg>\n", f);
+	return ferror(f) ? -1 : 0;
+}
+
+static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
+{
+	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static int write_png(const vs_plot *p, FILE *f)
+{
+	layout l = fit(p);
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, p->width, p->height);
+	cairo_t *cr = cairo_create(s);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+	if (p->title) {
+		cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
+		cairo_set_font_size(cr, 20);
+		cairo_move_to(cr, 20, 34);
+		cairo_show_text(cr, p->title);
+	}
+	cairo_set_line_width(cr, 2);
+	for (size_t a = 0; a < p->narrows; a++) {
+		const vs_plot_point *st = &p->points[p->arrows[a].from], *e = &p->points[p->arrows[a].to];
+		double x1 = st->x * l.sx + l.ox, y1 = st->y * l.sy + l.oy, x2 = e->x * l.sx + l.ox, y2 = e->y * l.sy + l.oy;
+		cairo_set_source_rgb(cr, 0.75, 0.22, 0.17);
+		cairo_move_to(cr, x1, y1);
+		cairo_line_to(cr, x2, y2);
+		cairo_stroke(cr);
+		double ang = atan2(y2 - y1, x2 - x1);
+		cairo_move_to(cr, x2, y2);
+		cairo_line_to(cr, x2 - 12 * cos(ang - 0.4), y2 - 12 * sin(ang - 0.4));
+		cairo_line_to(cr, x2 - 12 * cos(ang + 0.4), y2 - 12 * sin(ang + 0.4));
+		cairo_close_path(cr);
+		cairo_fill(cr);
+	}
+	cairo_set_font_size(cr, 14);
+	for (size_t i = 0; i < p->npoints; i++) {
+		const vs_plot_point *pt = &p->points[i];
+		double x = pt->x * l.sx + l.ox, y = pt->y * l.sy + l.oy;
+		if (pt->highlight)
+			cairo_set_source_rgb(cr, 0.75, 0.22, 0.17);
+		else
+			cairo_set_source_rgb(cr, 0.17, 0.24, 0.31);
+		cairo_arc(cr, x, y, pt->highlight ? 6 : 4, 0, 2 * M_PI);
+		cairo_fill(cr);
+		cairo_move_to(cr, x + 8, y - 6);
+		cairo_show_text(cr, pt->label);
+	}
+	cairo_destroy(cr);
+	cairo_status_t st = cairo_surface_write_to_png_stream(s, to_file, f);
+	cairo_surface_destroy(s);
+	/* release the font caches cairo and fontconfig keep for the process */
+	cairo_debug_reset_static_data();
+	FcFini();
+	return st == CAIRO_STATUS_SUCCESS ? 0 : -1;
+}
+
+int vs_plot_write(const vs_plot *p, const char *path, vs_error *err)
+{
+	size_t n = strlen(path);
+	int png = n > 4 && strcasecmp(path + n - 4, ".png") == 0;
+	int svg = n > 4 && strcasecmp(path + n - 4, ".svg") == 0;
+	if (!png && !svg)
+		return vs_fail(err, "%s: the plot file must end in .svg or .png", path);
+	char *tmp;
+	FILE *f = vs_tmpfile_open(path, &tmp, err);
+	if (!f)
+		return -1;
+	int r = png ? write_png(p, f) : write_svg(p, f);
+	if (r < 0)
+		vs_fail(err, "%s: cannot write: %s", path, strerror(errno ? errno : EIO));
+	return vs_tmpfile_commit(f, tmp, path, r < 0, err);
+}
