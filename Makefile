@@ -29,20 +29,22 @@ deps:
 
 build/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 build/asan/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
+	@echo "  CC      $< (ASan, UBSan)"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
 
 LIB_OBJ = $(LIB_SRC:src/%.c=build/%.o)
 LIB_OBJ_ASAN = $(LIB_SRC:src/%.c=build/asan/%.o)
 
 build/libvecsh.a: $(LIB_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 build/asan/libvecsh.a: $(LIB_OBJ_ASAN)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 build/vecsh: build/ui/cli/main.o build/libvecsh.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)

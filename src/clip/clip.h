@@ -65,8 +65,6 @@ typedef struct vs_safetensors {
 	size_t n;
 } vs_safetensors;
 
-/* An IEEE half-precision value as float (exact). */
-float vs_half_to_float(uint16_t h);
 
 /* Map and index the file; every tensor's offsets and sizes are checked. */
 vs_safetensors *vs_safetensors_open(const char *path, vs_error *err);
@@ -133,5 +131,34 @@ void vs_clip_free(vs_clip_model *m);
  * Only the real tokens run: exact under the causal mask. */
 int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, float *out, vs_error *err);
 int vs_clip_encode_text(const vs_clip_model *m, const char *text, float *out, vs_error *err);
+
+/* OpenAI CLIP's preprocessing to 3 x size x size floats (channel-major). */
+int vs_clip_preprocess(const vs_image *img, int size, float *out, vs_error *err);
+
+/* ---- images through the model (image_folder.c) ---- */
+
+/* Does the name end as an image file vecsh decodes (.png, .jpg, ...)? */
+int vs_is_image_name(const char *name);
+
+/* The embedding of an image file (not normalised): decode, preprocess, encode. */
+int vs_clip_encode_image_file(const vs_clip_model *m, const char *path, float *out, vs_error *err);
+
+typedef struct vs_image_folder_options {
+	const char *cache_dir;  /* where the embeddings are cached, or NULL for none */
+	/* called after each file with done/total */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
+} vs_image_folder_options;
+
+typedef struct vs_image_folder_report {
+	size_t images, embedded, cached, skipped;
+	char *skipped_list;     /* the names of unreadable images (malloc'd; free it) */
+} vs_image_folder_report;
+
+/* Every image below folder (sorted by name, hidden files left out) embedded
+ * by m, as a set whose words are the paths relative to folder; unreadable
+ * images are skipped and reported. */
+vs_vecset *vs_clip_embed_folder(const vs_clip_model *m, const char *folder, const vs_image_folder_options *opt,
+                                vs_image_folder_report *rep, vs_error *err);
 
 #endif

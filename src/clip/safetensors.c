@@ -137,30 +137,6 @@ const vs_tensor *vs_safetensors_find(const vs_safetensors *st, const char *name)
 	return NULL;
 }
 
-float vs_half_to_float(uint16_t h)
-{
-	uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
-	if (exp == 0) {
-		if (man == 0) {
-			bits = sign;
-		} else { /* subnormal */
-			int e = -1;
-			do {
-				e++;
-				man <<= 1;
-			} while (!(man & 0x400));
-			bits = sign | (uint32_t)(127 - 15 - e) << 23 | (man & 0x3ff) << 13;
-		}
-	} else if (exp == 31) {
-		bits = sign | 0x7f800000u | man << 13;
-	} else {
-		bits = sign | (exp + 127 - 15) << 23 | man << 13;
-	}
-	float f;
-	memcpy(&f, &bits, 4);
-	return f;
-}
-
 const float *vs_tensor_f32(const vs_safetensors *st, const char *name, const int64_t *dims, float **owned,
                            vs_error *err)
 {

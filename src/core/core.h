@@ -4,7 +4,10 @@
 
 /* error.h: error messages passed from engines to their callers. */
 
+#include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #define VS_ERR_MAX 1024
 
@@ -18,14 +21,68 @@ typedef struct vs_error {
 #define VS_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define VS_PRINTF(a, b)
+/* ---- files (file.c) ---- */
+
+/* A whole regular file, NUL-terminated; NULL with a message naming it. */
+char *vs_read_file(const char *path, size_t *len, vs_error *err);
+/* A whole file, gzip-compressed or not, NUL-terminated; NULL if unreadable. */
+char *vs_read_file_gz(const char *path, size_t *len);
+/* Decompress a whole gzip stream from fd (which stays open); messages name
+ * path and the uncompressed offset of a fault. */
+char *vs_gunzip_fd(const char *path, int fd, size_t *len, vs_error *err);
+
+/* Writing through a temporary file beside path (PATH.tmp.XXXXXX), renamed
+ * into place by commit: flushed and synced first; on failure (or when failed
+ * is set) the temporary is removed and path is left as it was. */
+FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err);
+int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_error *err);
+
+/* Map a whole file read-only; it must hold at least min bytes (what names
+ * the kind of file in the message: ".vecs file", "index file"). */
+void *vs_map_file(const char *path, size_t min, const char *what, size_t *len, vs_error *err);
+
+/* The regular files below a folder, sorted by name (relative to it). */
+typedef struct vs_file_entry {
+	char *path;  /* to open */
+	char *name;  /* to show: relative to the folder walked, or the path given */
+} vs_file_entry;
+
+typedef struct vs_file_list {
+	vs_file_entry *f;
+	size_t n, cap;
+} vs_file_list;
+
+typedef struct vs_walk_options {
+	int skip_hidden;                    /* names starting with '.' */
+	int (*accept)(const char *name);    /* keep only files it accepts (NULL: all) */
+} vs_walk_options;
+
+int vs_file_list_add(vs_file_list *l, const char *path, const char *name);
+void vs_file_list_sort(vs_file_list *l, size_t first);
+void vs_file_list_free(vs_file_list *l);
+/* Append the files below dir (links to folders are not followed), sorted by
+ * name; unreadable entries are counted in *unreadable (may be NULL). */
+int vs_walk_folder(vs_file_list *l, const char *dir, const vs_walk_options *opt, size_t *unreadable, vs_error *err);
+
+/* ---- numbers and hashes ---- */
+
+/* An IEEE half-precision value as float (exact). */
+float vs_half_to_float(uint16_t h);
+
+/* 64-bit FNV-1a: the hash of word and term tables, also stored in .vecs files. */
+uint64_t vs_hash_fnv1a(const char *s, size_t len);
+
 #endif
 
 /* Set the message (printf-style) and return -1, so callers can write
  * `return vs_fail(err, "...")`. err may be NULL. */
 int vs_fail(vs_error *err, const char *fmt, ...) VS_PRINTF(2, 3);
 
+/* The one out-of-memory message: sets it and returns -1. */
+int vs_oom(vs_error *err);
+
 /* Interrupt flag set by the front end (Ctrl-C); long engine loops poll it. */
-extern volatile int vs_interrupted;
+extern volatile sig_atomic_t vs_interrupted;
 
 /* utf8.h: UTF-8 validation, repair, case mapping and display width. */
 
@@ -112,5 +169,56 @@ int vs_rankdata(const double *x, size_t n, double *ranks);
 
 /* Spearman's rho: Pearson's r of the average ranks. */
 double vs_spearman(const double *x, const double *y, size_t n);
+
+/* ---- files (file.c) ---- */
+
+/* A whole regular file, NUL-terminated; NULL with a message naming it. */
+char *vs_read_file(const char *path, size_t *len, vs_error *err);
+/* A whole file, gzip-compressed or not, NUL-terminated; NULL if unreadable. */
+char *vs_read_file_gz(const char *path, size_t *len);
+/* Decompress a whole gzip stream from fd (which stays open); messages name
+ * path and the uncompressed offset of a fault. */
+char *vs_gunzip_fd(const char *path, int fd, size_t *len, vs_error *err);
+
+/* Writing through a temporary file beside path (PATH.tmp.XXXXXX), renamed
+ * into place by commit: flushed and synced first; on failure (or when failed
+ * is set) the temporary is removed and path is left as it was. */
+FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err);
+int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_error *err);
+
+/* Map a whole file read-only; it must hold at least min bytes (what names
+ * the kind of file in the message: ".vecs file", "index file"). */
+void *vs_map_file(const char *path, size_t min, const char *what, size_t *len, vs_error *err);
+
+/* The regular files below a folder, sorted by name (relative to it). */
+typedef struct vs_file_entry {
+	char *path;  /* to open */
+	char *name;  /* to show: relative to the folder walked, or the path given */
+} vs_file_entry;
+
+typedef struct vs_file_list {
+	vs_file_entry *f;
+	size_t n, cap;
+} vs_file_list;
+
+typedef struct vs_walk_options {
+	int skip_hidden;                    /* names starting with '.' */
+	int (*accept)(const char *name);    /* keep only files it accepts (NULL: all) */
+} vs_walk_options;
+
+int vs_file_list_add(vs_file_list *l, const char *path, const char *name);
+void vs_file_list_sort(vs_file_list *l, size_t first);
+void vs_file_list_free(vs_file_list *l);
+/* Append the files below dir (links to folders are not followed), sorted by
+ * name; unreadable entries are counted in *unreadable (may be NULL). */
+int vs_walk_folder(vs_file_list *l, const char *dir, const vs_walk_options *opt, size_t *unreadable, vs_error *err);
+
+/* ---- numbers and hashes ---- */
+
+/* An IEEE half-precision value as float (exact). */
+float vs_half_to_float(uint16_t h);
+
+/* 64-bit FNV-1a: the hash of word and term tables, also stored in .vecs files. */
+uint64_t vs_hash_fnv1a(const char *s, size_t len);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-volatile int vs_interrupted;
+volatile sig_atomic_t vs_interrupted;
 
 int vs_fail(vs_error *err, const char *fmt, ...)
 {
@@ -14,4 +14,9 @@ int vs_fail(vs_error *err, const char *fmt, ...)
 		va_end(ap);
 	}
 	return -1;
+}
+
+int vs_oom(vs_error *err)
+{
+	return vs_fail(err, "out of memory");
 }

@@ -26,7 +26,7 @@ void vs_image_free(vs_image *img);
 /* PIL's Image.resize(size, BICUBIC) (RGBA premultiplied while resizing). */
 int vs_image_resize_bicubic(const vs_image *in, int width, int height, vs_image *out);
 
-/* OpenAI CLIP's preprocessing to 3 x size x size floats (channel-major). */
-int vs_clip_preprocess(const vs_image *img, int size, float *out, vs_error *err);
+/* PIL's nearest resize (x_in = floor((x + 0.5) * in / out)), as PIL resizes mode P. */
+int vs_image_resize_nearest(const vs_image *in, int width, int height, vs_image *out);
 
 #endif

@@ -7,7 +7,6 @@
 /* Internal interface of the TF-IDF engine. */
 
 
-uint64_t vs_hash_bytes(const char *s, size_t n);
 int cmp_u64(const void *a, const void *b);
 
 /* A new index with its counts set; arrays are attached by the caller. */
@@ -21,6 +20,5 @@ int vs_index_hash_terms(vs_index *ix);
 /* The analyzer the index was built with. */
 void vs_index_analyzer(const vs_index *ix, vs_analyzer *an);
 
-char *vs_read_document_file(const char *path, size_t *len);
 
 #endif

@@ -8,12 +8,6 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "vectors/vectors.h"
-
-uint64_t vs_hash_bytes(const char *s, size_t n)
-{
-	return vs_hash_word(s, n);
-}
 
 int cmp_u64(const void *a, const void *b)
 {
@@ -126,7 +120,7 @@ int vs_index_hash_terms(vs_index *ix)
 	if (!slots)
 		return -1;
 	for (uint32_t t = 0; t < ix->nterms; t++) {
-		size_t i = (size_t)vs_hash_bytes(ix->terms[t], strlen(ix->terms[t])) & (n - 1);
+		size_t i = (size_t)vs_hash_fnv1a(ix->terms[t], strlen(ix->terms[t])) & (n - 1);
 		while (slots[i])
 			i = (i + 1) & (n - 1);
 		slots[i] = t + 1;
@@ -147,7 +141,7 @@ static long find_text(const vs_index *ix, const char *term, size_t len)
 {
 	if (!ix->nslots)
 		return -1;
-	size_t mask = ix->nslots - 1, i = (size_t)vs_hash_bytes(term, len) & mask;
+	size_t mask = ix->nslots - 1, i = (size_t)vs_hash_fnv1a(term, len) & mask;
 	for (size_t probes = 0; probes < ix->nslots; probes++, i = (i + 1) & mask) {
 		uint32_t s = ix->slots[i];
 		if (!s)
@@ -495,7 +489,7 @@ int vs_index_similar(const vs_index *ix, long doc, size_t k, vs_hit *out, size_t
 static char *document_text(const vs_index *ix, long doc, size_t *len)
 {
 	size_t n;
-	char *all = vs_read_document_file(ix->doc_files[doc], &n);
+	char *all = vs_read_file_gz(ix->doc_files[doc], &n);
 	if (!all)
 		return NULL;
 	if (!ix->doc_line[doc]) {

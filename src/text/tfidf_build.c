@@ -60,15 +60,10 @@ static void strtab_free(strtab *t)
 	free(t->slots);
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	return vs_hash_bytes(s, n);
-}
-
 /* id of s (added if new), or -1 when out of memory */
 static long strtab_intern(strtab *t, const char *s, size_t n)
 {
-	uint64_t h = hash_bytes(s, n);
+	uint64_t h = vs_hash_fnv1a(s, n);
 	size_t mask = t->nslots - 1, i = (size_t)h & mask;
 	for (; t->slots[i]; i = (i + 1) & mask) {
 		uint32_t id = t->slots[i] - 1;
@@ -107,7 +102,7 @@ static long strtab_intern(strtab *t, const char *s, size_t n)
 		if (!sl)
 			return -1;
 		for (size_t k = 0; k < t->n; k++) {
-			size_t j = (size_t)hash_bytes(t->arena + t->off[k], t->len[k]) & (ns - 1);
+			size_t j = (size_t)vs_hash_fnv1a(t->arena + t->off[k], t->len[k]) & (ns - 1);
 			while (sl[j])
 				j = (j + 1) & (ns - 1);
 			sl[j] = (uint32_t)k + 1;
@@ -192,52 +187,6 @@ static int walk(file_list *l, const char *dir, const char *rel, vs_index_report 
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(((const source_file *)a)->name, ((const source_file *)b)->name);
-}
-
-/* Whole content of a file (gzip-compressed or not); NULL if unreadable. */
-char *vs_read_document_file(const char *path, size_t *len)
-{
-	gzFile gz = gzopen(path, "rb");
-	if (!gz)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap + 1);
-	for (;;) {
-		if (!buf)
-			break;
-		if (cap - n < (1 << 15)) {
-			char *nb = realloc(buf, cap * 2 + 1);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		int got = gzread(gz, buf + n, (unsigned)(cap - n));
-		if (got < 0) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		if (got == 0) {
-			int e;
-			gzerror(gz, &e);
-			if (e != Z_OK) { /* a truncated gzip stream */
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-		n += (size_t)got;
-	}
-	gzclose(gz);
-	if (buf) {
-		buf[n] = '\0';
-		*len = n;
-	}
-	return buf;
 }
 
 /* ---- tokenizing, in worker threads ---- */
@@ -376,7 +325,7 @@ static int finish_doc(worker *w, file_out *fo, const char *name, uint32_t line, 
 static void process_file(build_job *j, worker *w, const source_file *sf, file_out *fo)
 {
 	size_t len;
-	char *text = vs_read_document_file(sf->path, &len);
+	char *text = vs_read_file_gz(sf->path, &len);
 	if (!text) {
 		fo->skipped = 2;
 		return;

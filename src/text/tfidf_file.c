@@ -24,7 +24,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "vectors/internal.h"
+#include "core/core.h"
 
 #define NSEC 21
 

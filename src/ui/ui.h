@@ -38,6 +38,8 @@ typedef struct vs_session {
 	struct vs_clip_tokenizer *clip_tokenizer; /* loaded on first use */
 	struct vs_clip_model *clip;                /* the loaded CLIP checkpoint */
 	char *clip_bpe;         /* the merges file it came from */
+	const struct vs_cmd_entry *const *commands; /* the command table */
+	size_t ncommands;
 } vs_session;
 
 void vs_session_init(vs_session *s);
@@ -78,18 +80,18 @@ int vs_session_name_taken(const vs_session *s, const char *name);
  * spellings when it is missing. Returns the index or -1. */
 long vs_session_word(vs_session *s, const vs_vecset *set, const char *word);
 
-/* command.h: the command table. Each command is one declarative entry in
- * its own file under src/cmd/; the same table drives dispatch, help, tab
- * completion and the check that the man page documents every command. */
-
-#include <stddef.h>
-
+/* ---- the command table (ui/cmd/) and the argument parser (ui/cli/args.c) ----
+ * Each command is one declarative entry in its own file under src/ui/cmd/;
+ * the same table drives dispatch, help, tab completion and the check that
+ * the man page documents every command. A command with subcommands (clip,
+ * images) lists them as entries of their own, each with its usage, options,
+ * arity, help, completion and handler. */
 
 /* What a positional argument or an option's value completes to. */
 typedef enum vs_complete {
 	VS_COMPLETE_NONE,
 	VS_COMPLETE_WORD,     /* words of the active set */
-	VS_COMPLETE_SET,      /* names of loaded sets */
+	VS_COMPLETE_SET,      /* names of loaded sets, indexes and models */
 	VS_COMPLETE_FILE,
 	VS_COMPLETE_COMMAND,
 	VS_COMPLETE_CHOICE,   /* one of the option's or argument's choices */
@@ -105,19 +107,27 @@ typedef struct vs_option {
 	const char *const *choices; /* NULL-terminated, for VS_COMPLETE_CHOICE */
 } vs_option;
 
-#define VS_MAX_OPTIONS 12
+/* Limits of the parser: a table over them is refused at start-up
+ * (vs_command_table_check); a line over them is an error. */
+#define VS_MAX_OPTIONS 24  /* options of one command or subcommand */
+#define VS_MAX_VALUES 64   /* values given to one repeated option */
+
+typedef struct vs_cmd_entry vs_cmd_entry;
 
 typedef struct vs_args {
 	int argc;
-	char **argv;                        /* positional arguments */
-	const char *opt[VS_MAX_OPTIONS];    /* value of each option of the entry (or "" for flags) */
+	char **argv;                        /* positional arguments (after a subcommand's name) */
 	const char *rest;                   /* the line after the command's name, as typed */
-	const char *all[VS_MAX_OPTIONS][16]; /* every value of each option, for repeated options */
+	const vs_cmd_entry *entry;          /* the command, or the subcommand chosen */
+	const vs_cmd_entry *parent;         /* the command of a subcommand, or NULL */
+	char name[64];                      /* "nn", "clip text": for messages */
+	const char *opt[VS_MAX_OPTIONS];    /* the last value of each option (or "" for flags) */
+	const char **all[VS_MAX_OPTIONS];   /* every value of each option, in order */
 	int nall[VS_MAX_OPTIONS];
-	const struct vs_cmd_entry *entry;
+	int show_usage;                     /* set by a parse error the usage line explains */
 } vs_args;
 
-typedef struct vs_cmd_entry {
+struct vs_cmd_entry {
 	const char *name;
 	const char *alias;        /* or NULL */
 	const char *usage;        /* arguments, as shown by help */
@@ -130,19 +140,34 @@ typedef struct vs_cmd_entry {
 	const char *const *choices;    /* for VS_COMPLETE_CHOICE arguments */
 	const vs_option *options; /* terminated by a zero entry */
 	int raw;                  /* no option parsing: the handler reads `rest` (browse CMD ...) */
-	int (*exec)(vs_session *s, vs_args *a);
-} vs_cmd_entry;
+	const vs_cmd_entry *const *subcommands; /* NULL-terminated, or NULL */
+	int (*exec)(vs_session *s, vs_args *a);  /* NULL for a command of subcommands */
+};
 
+/* The command table (ui/cmd/cmd-table.c), in the order help lists them. */
 extern const vs_cmd_entry *const vs_commands[];
 extern const size_t vs_ncommands;
 
-const vs_cmd_entry *vs_command_find(const char *name);
+/* A command of the session's table by name or alias, or NULL. */
+const vs_cmd_entry *vs_command_find(const vs_session *s, const char *name);
+/* A subcommand of e by name or alias, or NULL. */
+const vs_cmd_entry *vs_subcommand_find(const vs_cmd_entry *e, const char *name);
+/* Check a table against the parser's limits and the entries' rules (unique
+ * names, a handler or subcommands, usage, summary and example). */
+int vs_command_table_check(const vs_cmd_entry *const *table, size_t n, vs_error *err);
 
 /* Split a command line into words: blanks separate, '...' and "..." quote,
  * backslash escapes. Returns the number of words (argv malloc'd, NULL-ended),
  * or -1 with a message (unbalanced quotes). */
 int vs_split_line(const char *line, char ***argv, vs_error *err);
 void vs_free_words(char **argv);
+
+/* Parse words[1..n-1] for the command e (words[0] is its name): choose the
+ * subcommand, then options and positional arguments, with every limit
+ * checked. On failure, a message naming the command; a->entry is then the
+ * entry whose usage to show. vs_args_free releases a (argv points into words). */
+int vs_args_parse(const vs_cmd_entry *e, char **words, int n, const char *rest, vs_args *a, vs_error *err);
+void vs_args_free(vs_args *a);
 
 /* Run one command line in the session. Returns 0, or -1 if it failed. */
 int vs_run_line(vs_session *s, const char *line);
@@ -155,8 +180,9 @@ const char *const *vs_arg_all(const vs_args *a, const char *name, int *n);
 /* A positive whole number option (or def); reports and returns -1 if bad. */
 int vs_arg_size(vs_session *s, const vs_args *a, const char *name, size_t def, size_t *out);
 
-/* Print the usage and summary of a command. */
-void vs_command_usage(const vs_cmd_entry *e, FILE *out);
+/* Print the usage line of a command or subcommand ("usage: clip text ..."). */
+void vs_command_usage(const vs_args *a, FILE *out);
+void vs_entry_usage(const vs_cmd_entry *parent, const vs_cmd_entry *e, FILE *out);
 
 /* repl.h: the interactive front end (readline) and the script runner. */
 

@@ -44,6 +44,8 @@ struct vecs_header {
 
 _Static_assert(sizeof(struct vecs_header) == HDR_SIZE, "header layout");
 
+const char VS_VECS_MAGIC[8] = {'\x89', 'V', 'E', 'C', 'S', '\r', '\n', '\x1a'};
+
 static uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
 
 int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
@@ -81,7 +83,7 @@ int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
 		size_t len = strlen(set->words[i]);
 		offsets[i] = o;
 		o += len + 1;
-		uint64_t s = vs_hash_word(set->words[i], len) & mask;
+		uint64_t s = vs_hash_fnv1a(set->words[i], len) & mask;
 		while (slots[s])
 			s = (s + 1) & mask;
 		slots[s] = (uint32_t)i + 1;

@@ -25,14 +25,10 @@ vs_vecset *vs_build_set(const char *path, const char *buf, size_t n, size_t dims
                         const size_t *word_off, const size_t *word_len, size_t line_base,
                         const vs_load_options *opt, vs_load_report *rep, vs_error *err);
 
-/* Writing through a temporary file beside path, renamed into place. */
-FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err);
-int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_error *err);
-
 extern const char VS_VECS_MAGIC[8];
 
-/* Map a whole file read-only; it must hold at least min bytes (what names
- * the kind of file in the message: ".vecs file", "index file"). */
-void *vs_map_file(const char *path, size_t min, const char *what, size_t *len, vs_error *err);
+/* Writers of the export formats (format_text.c, format_binary.c). */
+int vs_write_text(FILE *f, const vs_vecset *set, int header);
+int vs_write_binary(FILE *f, const vs_vecset *set);
 
 #endif

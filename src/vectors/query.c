@@ -280,3 +280,25 @@ size_t vs_suggest(const vs_vecset *set, const char *word, long *out, size_t max)
 	free(dist);
 	return found;
 }
+
+int vs_nearest_to_vector(const vs_vecset *set, const float *q, size_t k, vs_hit *out, size_t *nout, vs_error *err)
+{
+	float *d = malloc(set->count * sizeof *d);
+	if (!d)
+		return vs_oom(err);
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)set->count, (int)set->dims, 1.0f, set->vectors, (int)set->dims, q, 1,
+	            0.0f, d, 1);
+	double qn = 0;
+	for (size_t i = 0; i < set->dims; i++)
+		qn += (double)q[i] * q[i];
+	qn = sqrt(qn);
+	if (!(qn > 0)) {
+		free(d);
+		return vs_fail(err, "the query vector is zero");
+	}
+	for (size_t i = 0; i < set->count; i++)
+		d[i] = set->norms[i] > 0 ? (float)(d[i] / (set->norms[i] * qn)) : 0.0f;
+	*nout = vs_topk_select(d, set->count, k, NULL, 0, out);
+	free(d);
+	return 0;
+}

@@ -7,16 +7,6 @@
 
 #include "core/core.h"
 
-uint64_t vs_hash_word(const char *w, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)w[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* numpy's pairwise summation of float32 (8 accumulators in blocks of up to
  * 128, halves above), so that norms equal np.linalg.norm(vectors, axis=1). */
 float vs_pairwise_sum(const float *a, size_t n)
@@ -58,7 +48,7 @@ long vs_vecset_find(const vs_vecset *set, const char *word)
 	if (!set->slots || !set->nslots)
 		return -1;
 	size_t len = strlen(word), mask = set->nslots - 1;
-	size_t i = (size_t)vs_hash_word(word, len) & mask;
+	size_t i = (size_t)vs_hash_fnv1a(word, len) & mask;
 	for (size_t probes = 0; probes < set->nslots; probes++, i = (i + 1) & mask) {
 		uint32_t s = set->slots[i];
 		if (s == 0)
@@ -127,7 +117,7 @@ static int build_upper(vs_vecset *set, size_t limit, vs_error *err)
 			o += len;
 			free(u);
 		}
-		hash[w] = vs_hash_word(uw[w], (size_t)(o - uw[w]));
+		hash[w] = vs_hash_fnv1a(uw[w], (size_t)(o - uw[w]));
 		*o++ = '\0';
 	}
 	/* pass 2: insert, prefetching the slots a few words ahead (the table is
@@ -161,7 +151,7 @@ long vs_vecset_find_upper(vs_vecset *set, const char *upper, size_t limit, vs_er
 	if (build_upper(set, limit, err) < 0)
 		return -2;
 	size_t mask = set->upper_nslots - 1;
-	size_t i = (size_t)vs_hash_word(upper, strlen(upper)) & mask;
+	size_t i = (size_t)vs_hash_fnv1a(upper, strlen(upper)) & mask;
 	for (;; i = (i + 1) & mask) {
 		uint32_t s = set->upper_slots[i];
 		if (s == 0)
@@ -198,7 +188,7 @@ int vs_vecset_finish(vs_vecset *set, vs_error *err)
 		if (!slots)
 			return vs_fail(err, "out of memory for the index of %zu words", set->count);
 		for (size_t w = 0; w < set->count; w++) {
-			size_t i = (size_t)vs_hash_word(set->words[w], strlen(set->words[w])) & mask;
+			size_t i = (size_t)vs_hash_fnv1a(set->words[w], strlen(set->words[w])) & mask;
 			while (slots[i])
 				i = (i + 1) & mask;
 			slots[i] = (uint32_t)w + 1;

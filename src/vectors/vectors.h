@@ -43,8 +43,6 @@ typedef struct vs_vecset {
 	size_t map_len;
 } vs_vecset;
 
-/* 64-bit FNV-1a: the hash of the word index, also stored in .vecs files. */
-uint64_t vs_hash_word(const char *w, size_t len);
 
 /* Sum of n floats in numpy's pairwise order (for norms equal to numpy's). */
 float vs_pairwise_sum(const float *a, size_t n);
@@ -90,6 +88,9 @@ int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const lo
 /* most_similar_cosmul: Levy and Goldberg's 3CosMul, gensim's formula. */
 int vs_most_similar_cosmul(const vs_vecset *set, const long *pos, size_t npos, const long *neg,
                            size_t nneg, size_t k, vs_hit *out, size_t *nout, vs_error *err);
+
+/* The k rows of set nearest to the vector q (not normalised) by cosine. */
+int vs_nearest_to_vector(const vs_vecset *set, const float *q, size_t k, vs_hit *out, size_t *nout, vs_error *err);
 
 /* Cosine similarity of two words (gensim's similarity). */
 float vs_similarity(const vs_vecset *set, long a, long b);
@@ -199,12 +200,6 @@ int vs_save(const vs_vecset *set, const char *path, vs_format fmt, vs_error *err
 /* A numpy .npy matrix (float32 or float16, C order, 2-D) with a file of one
  * label per line, as embeddings computed elsewhere (CLIP's) come. */
 vs_vecset *vs_npy_load(const char *path, const char *labels, vs_error *err);
-
-/* Writing any file through a temporary file beside path, renamed into place
- * by commit (which removes the temporary when failed is set or writing failed). */
-#include <stdio.h>
-FILE *vs_tmpfile_open_public(const char *path, char **tmp_path, vs_error *err);
-int vs_tmpfile_commit_public(FILE *f, char *tmp_path, const char *path, int failed, vs_error *err);
 
 /* Native format, exposed for tests. */
 vs_vecset *vs_vecs_open(const char *path, vs_error *err);

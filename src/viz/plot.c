@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vectors/internal.h"
+#include "core/core.h"
 
 typedef struct layout {
 	double sx, sy, ox, oy; /* pixel = (x * sx + ox, y * sy + oy) */

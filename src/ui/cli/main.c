@@ -175,6 +175,13 @@ int main(int argc, char **argv)
 	setlocale(LC_CTYPE, "");
 	options o;
 	int status = 2;
+	vs_error err;
+	if (vs_command_table_check(vs_commands, vs_ncommands, &err) < 0) {
+		fprintf(stderr, "vecsh: internal error in the command table: %s\n", err.msg);
+		return 70;
+	}
+	s.commands = vs_commands;
+	s.ncommands = vs_ncommands;
 	if (parse_options(argc, argv, &s, &o) < 0)
 		goto done;
 	if (o.exit_now) {

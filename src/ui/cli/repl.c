@@ -85,9 +85,9 @@ static void complete_kind(vs_complete kind, const char *const *choices, const ch
 				add_match(the_session->sets[i]->name);
 		break;
 	case VS_COMPLETE_COMMAND:
-		for (size_t i = 0; i < vs_ncommands; i++)
-			if (strncmp(vs_commands[i]->name, text, tl) == 0)
-				add_match(vs_commands[i]->name);
+		for (size_t i = 0; i < the_session->ncommands; i++)
+			if (strncmp(the_session->commands[i]->name, text, tl) == 0)
+				add_match(the_session->commands[i]->name);
 		break;
 	case VS_COMPLETE_CHOICE:
 		for (const char *const *c = choices; c && *c; c++)
@@ -141,14 +141,25 @@ static char **vecsh_completion(const char *text, int start, int end)
 		return NULL;
 	if (n == 0) {
 		complete_kind(VS_COMPLETE_COMMAND, NULL, text);
-		for (size_t i = 0; i < vs_ncommands; i++)
-			if (vs_commands[i]->alias && strncmp(vs_commands[i]->alias, text, strlen(text)) == 0)
-				add_match(vs_commands[i]->alias);
+		for (size_t i = 0; i < the_session->ncommands; i++)
+			if (the_session->commands[i]->alias && strncmp(the_session->commands[i]->alias, text, strlen(text)) == 0)
+				add_match(the_session->commands[i]->alias);
 	} else {
-		const vs_cmd_entry *e = vs_command_find(words[0]);
+		const vs_cmd_entry *e = vs_command_find(the_session, words[0]);
 		const vs_option *value_of = NULL;
-		int argi = 0;
-		for (int i = 1; e && i < n; i++) {
+		int argi = 0, first = 1;
+		if (e && e->subcommands) {
+			if (n == 1) { /* the subcommand's name */
+				for (const vs_cmd_entry *const *c = e->subcommands; *c; c++)
+					if (strncmp((*c)->name, text, strlen(text)) == 0)
+						add_match((*c)->name);
+				e = NULL;
+			} else {
+				e = vs_subcommand_find(e, words[1]);
+				first = 2;
+			}
+		}
+		for (int i = first; e && i < n; i++) {
 			value_of = NULL;
 			if (words[i][0] == '-' && words[i][1] && e->options) {
 				for (const vs_option *o = e->options; o->name; o++)

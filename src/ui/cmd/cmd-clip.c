@@ -10,8 +10,6 @@
 #include "clip/clip.h"
 #include "image/image.h"
 
-static const char *const subcommands[] = {"load", "tokens", "text", "image", "sim", "classify", NULL};
-
 /* The tokenizer of --bpe FILE, or of $VECSH_CLIP_BPE; kept for the session. */
 static vs_clip_tokenizer *tokenizer(vs_session *s, const vs_args *a)
 {
@@ -56,13 +54,13 @@ static int clip_tokens(vs_session *s, vs_args *a)
 	vs_result *r = vs_result_new();
 	if (!r)
 		return vs_session_error(s, "out of memory");
-	int multi = a->argc > 2;
+	int multi = a->argc > 1;
 	if (multi)
 		vs_result_col(r, "text", VS_COL_INT, 0);
 	vs_result_col(r, "position", VS_COL_INT, 0);
 	vs_result_col(r, "id", VS_COL_INT, 0);
 	vs_result_col(r, "piece", VS_COL_STR, 0);
-	for (int i = 1; i < a->argc; i++) {
+	for (int i = 0; i < a->argc; i++) {
 		int32_t ids[VS_CLIP_CONTEXT];
 		int n = vs_clip_tokenize(t, a->argv[i], ids, VS_CLIP_CONTEXT);
 		if (n < 0) {
@@ -75,7 +73,7 @@ static int clip_tokens(vs_session *s, vs_args *a)
 			char *piece = vs_clip_token_text(t, ids[k]);
 			size_t c = 0;
 			if (multi)
-				vs_result_int(r, c++, i);
+				vs_result_int(r, c++, i + 1);
 			vs_result_int(r, c++, k);
 			vs_result_int(r, c++, ids[k]);
 			vs_result_str(r, c, piece ? piece : "?");
@@ -88,16 +86,16 @@ static int clip_tokens(vs_session *s, vs_args *a)
 
 static int clip_load(vs_session *s, vs_args *a)
 {
-	if (a->argc != 2 && !(a->argc == 4 && strcmp(a->argv[2], "as") == 0))
+	if (a->argc == 2 || (a->argc == 3 && strcmp(a->argv[1], "as") != 0))
 		return vs_session_error(s, "clip load: expected DIR [as NAME]");
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	vs_error err;
-	vs_clip_model *m = vs_clip_load(a->argv[1], &err);
+	vs_clip_model *m = vs_clip_load(a->argv[0], &err);
 	if (!m)
 		return vs_session_error(s, "clip load: %s", err.msg);
-	const char *name = a->argc == 4 ? a->argv[3] : strrchr(a->argv[1], '/') && strrchr(a->argv[1], '/')[1]
-	                                                  ? strrchr(a->argv[1], '/') + 1 : a->argv[1];
+	const char *slash = strrchr(a->argv[0], '/');
+	const char *name = a->argc == 3 ? a->argv[2] : slash && slash[1] ? slash + 1 : a->argv[0];
 	m->name = strdup(name);
 	vs_clip_free(s->clip);
 	s->clip = m;
@@ -112,8 +110,6 @@ static int clip_text(vs_session *s, vs_args *a)
 {
 	if (!s->clip)
 		return vs_session_error(s, "clip text: no CLIP model: 'clip load DIR' first");
-	if (a->argc < 2)
-		return vs_session_error(s, "clip text: give a text");
 	int vec = vs_arg_flag(a, "--vec");
 	vs_result *r = vs_result_new();
 	float *e = malloc((size_t)s->clip->proj * sizeof *e);
@@ -127,7 +123,7 @@ static int clip_text(vs_session *s, vs_args *a)
 		vs_result_col(r, "vector", VS_COL_VEC, -7);
 	else
 		vs_result_col(r, "norm", VS_COL_FLOAT, 6);
-	for (int i = 1; i < a->argc; i++) {
+	for (int i = 0; i < a->argc; i++) {
 		vs_error err;
 		if (vs_clip_encode_text(s->clip, a->argv[i], e, &err) < 0) {
 			vs_result_free(r);
@@ -166,35 +162,22 @@ static void normalise(float *v, int n)
  * (embeddings computed elsewhere, or by images add) when no such file exists. */
 static int embed_image(vs_session *s, const char *path, float *out)
 {
-	vs_image img;
-	vs_error err;
 	vs_vecset *set = s->active >= 0 ? s->sets[s->active] : NULL;
-	if (access(path, F_OK) != 0 && set && set->dims == (size_t)s->clip->proj && vs_vecset_find(set, path) >= 0) {
-		memcpy(out, set->vectors + (size_t)vs_vecset_find(set, path) * set->dims, set->dims * sizeof *out);
+	long i = set && set->dims == (size_t)s->clip->proj && access(path, F_OK) != 0 ? vs_vecset_find(set, path) : -1;
+	if (i >= 0) {
+		memcpy(out, set->vectors + (size_t)i * set->dims, set->dims * sizeof *out);
 		return 0;
 	}
-	if (vs_image_load(path, &img, &err) < 0)
+	vs_error err;
+	if (vs_clip_encode_image_file(s->clip, path, out, &err) < 0)
 		return vs_session_error(s, "clip: %s", err.msg);
-	size_t n = 3 * (size_t)s->clip->image_size * (size_t)s->clip->image_size;
-	float *px = malloc(n * sizeof *px);
-	int rc = -1;
-	if (!px)
-		vs_session_error(s, "out of memory");
-	else if (vs_clip_preprocess(&img, s->clip->image_size, px, &err) < 0 || vs_clip_encode_pixels(s->clip, px, out, &err) < 0)
-		vs_session_error(s, "clip: %s: %s", path, err.msg);
-	else
-		rc = 0;
-	free(px);
-	vs_image_free(&img);
-	return rc;
+	return 0;
 }
 
 static int clip_image(vs_session *s, vs_args *a)
 {
 	if (!s->clip)
 		return vs_session_error(s, "clip image: no CLIP model: 'clip load DIR' first");
-	if (a->argc < 2)
-		return vs_session_error(s, "clip image: give an image file");
 	int vec = vs_arg_flag(a, "--vec"), P = s->clip->proj;
 	float *e = malloc((size_t)P * sizeof *e);
 	vs_result *r = vs_result_new();
@@ -205,7 +188,7 @@ static int clip_image(vs_session *s, vs_args *a)
 	}
 	vs_result_col(r, "image", VS_COL_STR, 0);
 	vs_result_col(r, vec ? "vector" : "norm", vec ? VS_COL_VEC : VS_COL_FLOAT, vec ? -7 : 6);
-	for (int i = 1; i < a->argc; i++) {
+	for (int i = 0; i < a->argc; i++) {
 		if (embed_image(s, a->argv[i], e) < 0) {
 			free(e);
 			vs_result_free(r);
@@ -252,9 +235,7 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 	const char *what = classify ? "classify" : "sim";
 	if (!s->clip)
 		return vs_session_error(s, "clip %s: no CLIP model: 'clip load DIR' first", what);
-	if (a->argc < 3)
-		return vs_session_error(s, "clip %s: give an image and at least one %s", what, classify ? "label" : "text");
-	int n = a->argc - 2, P = s->clip->proj, nt;
+	int n = a->argc - 1, P = s->clip->proj, nt;
 	const char *const *templates = vs_arg_all(a, "--template", &nt);
 	static const char *const default_template[] = {"a photo of a {}."};
 	if (!classify || nt == 0) {
@@ -268,11 +249,11 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 		vs_session_error(s, "out of memory");
 		goto out;
 	}
-	if (embed_image(s, a->argv[1], img) < 0)
+	if (embed_image(s, a->argv[0], img) < 0)
 		goto out;
 	normalise(img, P);
 	for (int i = 0; i < n; i++) {
-		const char *label = a->argv[2 + i];
+		const char *label = a->argv[1 + i];
 		float *c = cls + (size_t)i * P;
 		for (int k = 0; k < (classify ? nt : 1); k++) {
 			/* the template with {} replaced by the label */
@@ -316,12 +297,12 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 		if (vs_result_row(r) < 0)
 			break;
 		vs_result_int(r, 0, i + 1);
-		vs_result_str(r, 1, a->argv[2 + order[i]]);
+		vs_result_str(r, 1, a->argv[1 + order[i]]);
 		vs_result_float(r, 2, prob[order[i]]);
 		vs_result_float(r, 3, cos[order[i]]);
 	}
 	free(order);
-	vs_result_title(r, "%s", a->argv[1]);
+	vs_result_title(r, "%s", a->argv[0]);
 	vs_session_show(s, r);
 	rc = 0;
 out:
@@ -329,65 +310,125 @@ out:
 	return rc;
 }
 
-static int cmd_clip_exec(vs_session *s, vs_args *a)
+static int clip_sim(vs_session *s, vs_args *a)
 {
-	if (strcmp(a->argv[0], "image") == 0)
-		return clip_image(s, a);
-	if (strcmp(a->argv[0], "sim") == 0)
-		return clip_compare(s, a, 0);
-	if (strcmp(a->argv[0], "classify") == 0)
-		return clip_compare(s, a, 1);
-	if (strcmp(a->argv[0], "load") == 0)
-		return clip_load(s, a);
-	if (strcmp(a->argv[0], "text") == 0)
-		return clip_text(s, a);
-	if (strcmp(a->argv[0], "tokens") == 0) {
-		if (a->argc < 2)
-			return vs_session_error(s, "clip tokens: give a text (quote it: clip tokens \"a photo of a cat\")");
-		return clip_tokens(s, a);
-	}
-	return vs_session_error(s, "clip: unknown subcommand '%s' (this vecsh has: load, tokens, text, image, sim, classify)", a->argv[0]);
+	return clip_compare(s, a, 0);
 }
 
-static const vs_option cmd_clip_options[] = {
+static int clip_classify(vs_session *s, vs_args *a)
+{
+	return clip_compare(s, a, 1);
+}
+
+static const vs_option bpe_options[] = {
 	{"--bpe", "FILE", "the BPE merges (bpe_simple_vocab_16e6.txt.gz or merges.txt)", VS_COMPLETE_FILE, NULL},
-	{"--vec", NULL, "text, image: print the embeddings (7 significant digits)", VS_COMPLETE_NONE, NULL},
-	{"--template", "T", "classify: a prompt with {} for the label (repeat to ensemble)", VS_COMPLETE_NONE, NULL},
 	{0},
+};
+
+static const vs_option vec_options[] = {
+	{"--vec", NULL, "print the embeddings (7 significant digits)", VS_COMPLETE_NONE, NULL},
+	{0},
+};
+
+static const vs_option classify_options[] = {
+	{"--template", "T", "a prompt with {} for the label (repeat to ensemble)", VS_COMPLETE_NONE, NULL},
+	{0},
+};
+
+static const vs_cmd_entry clip_load_entry = {
+	.name = "load",
+	.usage = "DIR [as NAME]",
+	.summary = "load a Hugging Face CLIP checkpoint folder",
+	.help = "DIR holds config.json, model.safetensors (mapped, F32 or F16) and merges.txt;\n"
+	        "sizes come from the files and every tensor's shape is checked.",
+	.example = "clip load clip-vit-base-patch32",
+	.min_args = 1,
+	.max_args = 3,
+	.first_complete = VS_COMPLETE_FILE,
+	.exec = clip_load,
+};
+
+static const vs_cmd_entry clip_tokens_entry = {
+	.name = "tokens",
+	.usage = "TEXT... [--bpe FILE]",
+	.summary = "CLIP's tokens of texts, as OpenAI's tokenizer gives them",
+	.help = "Unicode NFC, HTML entities unescaped twice, white space collapsed, lowercased,\n"
+	        "split by CLIP's pattern, byte-level BPE with </w> word ends, <|startoftext|> and\n"
+	        "<|endoftext|> around, at most 77 tokens (the end token kept). The merges file is\n"
+	        "OpenAI's bpe_simple_vocab_16e6.txt.gz or a checkpoint's merges.txt, given with\n"
+	        "--bpe or in VECSH_CLIP_BPE (kept for the session), or the loaded model's.",
+	.example = "clip tokens \"a photo of a cat.\" --bpe bpe_simple_vocab_16e6.txt.gz",
+	.min_args = 1,
+	.max_args = -1,
+	.options = bpe_options,
+	.exec = clip_tokens,
+};
+
+static const vs_cmd_entry clip_text_entry = {
+	.name = "text",
+	.usage = "TEXT... [--vec]",
+	.summary = "the text encoder's embedding of each text, with its norm",
+	.help = "The norm of each embedding, or its values with --vec.",
+	.example = "clip text \"a photo of a cat\" \"a diagram\" --vec",
+	.min_args = 1,
+	.max_args = -1,
+	.options = vec_options,
+	.exec = clip_text,
+};
+
+static const vs_cmd_entry clip_image_entry = {
+	.name = "image",
+	.usage = "FILE... [--vec]",
+	.summary = "the image encoder's embedding of each image file, with its norm",
+	.help = "PNG, JPEG, BMP, GIF and TGA, preprocessed as OpenAI's _transform through PIL.",
+	.example = "clip image cat.jpg --vec",
+	.min_args = 1,
+	.max_args = -1,
+	.args_complete = VS_COMPLETE_FILE,
+	.options = vec_options,
+	.exec = clip_image,
+};
+
+static const vs_cmd_entry clip_sim_entry = {
+	.name = "sim",
+	.usage = "IMAGE TEXT...",
+	.summary = "how well each text fits an image: cosine and probability",
+	.help = "The cosine of the image with each text, and the softmax over the texts of\n"
+	        "exp(logit_scale) x cosine (CLIP's logits_per_image). IMAGE may also name an\n"
+	        "embedding of the active set (images add, or load FILE.npy --labels).",
+	.example = "clip sim cat.jpg \"a cat\" \"a dog\"",
+	.min_args = 2,
+	.max_args = -1,
+	.first_complete = VS_COMPLETE_FILE,
+	.exec = clip_sim,
+};
+
+static const vs_cmd_entry clip_classify_entry = {
+	.name = "classify",
+	.usage = "IMAGE LABEL... [--template T]...",
+	.summary = "zero-shot labels: the labels ranked by CLIP's probability",
+	.help = "Each label is put in the template ('a photo of a {}.' by default); several\n"
+	        "--template options are averaged (normalised embeddings, renormalised), as the\n"
+	        "CLIP paper ensembles prompts.",
+	.example = "clip classify cat.jpg cat dog bird --template \"a photo of a {}.\" --template \"a drawing of a {}.\"",
+	.min_args = 2,
+	.max_args = -1,
+	.first_complete = VS_COMPLETE_FILE,
+	.options = classify_options,
+	.exec = clip_classify,
+};
+
+static const vs_cmd_entry *const clip_subcommands[] = {
+	&clip_load_entry, &clip_tokens_entry, &clip_text_entry, &clip_image_entry, &clip_sim_entry, &clip_classify_entry,
+	NULL,
 };
 
 const vs_cmd_entry cmd_clip_entry = {
 	.name = "clip",
-	.usage = "load DIR [as NAME] | tokens TEXT... [--bpe FILE] | text TEXT... [--vec] | image FILE... [--vec]\n"
-	         "       | sim IMAGE TEXT... | classify IMAGE LABEL... [--template T]...",
+	.usage = "SUBCOMMAND ...",
 	.summary = "CLIP: tokens, text and image embeddings, similarity, zero-shot labels",
-	.help = "CLIP's tokenizer exactly as OpenAI's: Unicode NFC, HTML entities unescaped\n"
-	        "twice, white space collapsed, lowercased, split by CLIP's pattern, byte-level\n"
-	        "BPE with </w> word ends, <|startoftext|> and <|endoftext|> around, at most 77\n"
-	        "tokens (the end token kept). The merges file is OpenAI's\n"
-	        "bpe_simple_vocab_16e6.txt.gz or a Hugging Face checkpoint's merges.txt, given\n"
-	        "with --bpe or in VECSH_CLIP_BPE, and kept for the session.\n"
-	        "load: a Hugging Face CLIP checkpoint folder (config.json, model.safetensors\n"
-	        "mapped, F32 or F16, merges.txt); sizes come from the files and every tensor's\n"
-	        "shape is checked. text: the text encoder's embedding of each text, with its\n"
-	        "norm, or the values with --vec. image: the same for image files (PNG, JPEG,\n"
-	        "BMP, GIF, TGA), preprocessed as OpenAI's _transform through PIL.\n"
-	        "sim: the cosine of the image with each text, and the softmax over the texts\n"
-	        "of exp(logit_scale) x cosine (CLIP's logits_per_image); IMAGE may also name an\n"
-	        "embedding of the active set (images add, or load FILE.npy --labels).\n"
-	        "classify: labels\n"
-	        "ranked by that probability, each label put in the template ('a photo of a\n"
-	        "{}.' by default); several --template options are averaged (normalised\n"
-	        "embeddings, renormalised), as the CLIP paper ensembles prompts.",
-	.example = "clip tokens \"a photo of a cat.\" --bpe bpe_simple_vocab_16e6.txt.gz\n"
-	           "clip load clip-vit-base-patch32\nclip text \"a photo of a cat\" \"a diagram\" --vec\n"
-	           "clip sim cat.jpg \"a cat\" \"a dog\"\n"
-	           "clip classify cat.jpg cat dog bird --template \"a photo of a {}.\" --template \"a drawing of a {}.\"",
-	.min_args = 1,
-	.max_args = -1,
-	.first_complete = VS_COMPLETE_CHOICE,
-	.args_complete = VS_COMPLETE_FILE,
-	.choices = subcommands,
-	.options = cmd_clip_options,
-	.exec = cmd_clip_exec,
+	.help = "CLIP puts images and texts in one space. 'clip load' reads a checkpoint; the\n"
+	        "other subcommands use it (tokens needs only a merges file).",
+	.example = "clip load clip-vit-base-patch32\nclip classify cat.jpg cat dog bird",
+	.subcommands = clip_subcommands,
 };

@@ -1,4 +1,4 @@
-/* help: the command list, or one command's usage, options and example. */
+/* help: the command list, or one command's (or subcommand's) usage, options and example. */
 #include <string.h>
 
 #include "ui/ui.h"
@@ -13,48 +13,86 @@ static void print_indented(FILE *out, const char *text)
 	}
 }
 
-static int cmd_help_exec(vs_session *s, vs_args *a)
+static void list_commands(const vs_session *s, FILE *out)
 {
-	FILE *out = s->out;
-	if (a->argc == 0) {
-		size_t w = 0;
-		for (size_t i = 0; i < vs_ncommands; i++)
-			if (strlen(vs_commands[i]->name) > w)
-				w = strlen(vs_commands[i]->name);
-		fprintf(out, "Commands (help COMMAND for more):\n");
-		for (size_t i = 0; i < vs_ncommands; i++)
-			fprintf(out, "  %-*s  %s\n", (int)w, vs_commands[i]->name, vs_commands[i]->summary);
-		return 0;
+	size_t w = 0;
+	for (size_t i = 0; i < s->ncommands; i++)
+		if (strlen(s->commands[i]->name) > w)
+			w = strlen(s->commands[i]->name);
+	fprintf(out, "Commands (help COMMAND for more):\n");
+	for (size_t i = 0; i < s->ncommands; i++)
+		fprintf(out, "  %-*s  %s\n", (int)w, s->commands[i]->name, s->commands[i]->summary);
+}
+
+static void list_options(const vs_option *options, FILE *out)
+{
+	if (!options || !options[0].name)
+		return;
+	size_t w = 0;
+	for (const vs_option *o = options; o->name; o++) {
+		size_t l = strlen(o->name) + (o->value ? 1 + strlen(o->value) : 0);
+		if (l > w)
+			w = l;
 	}
-	const vs_cmd_entry *e = vs_command_find(a->argv[0]);
-	if (!e)
-		return vs_session_error(s, "help: unknown command '%s'", a->argv[0]);
-	vs_command_usage(e, out);
+	fprintf(out, "\noptions:\n");
+	for (const vs_option *o = options; o->name; o++) {
+		char head[128];
+		snprintf(head, sizeof head, "%s%s%s", o->name, o->value ? " " : "", o->value ? o->value : "");
+		fprintf(out, "  %-*s  %s\n", (int)w, head, o->help);
+	}
+}
+
+static void list_subcommands(const vs_cmd_entry *e, FILE *out)
+{
+	size_t w = 0;
+	for (const vs_cmd_entry *const *c = e->subcommands; *c; c++)
+		if (strlen((*c)->name) > w)
+			w = strlen((*c)->name);
+	fprintf(out, "\nsubcommands (help %s SUBCOMMAND for more):\n", e->name);
+	for (const vs_cmd_entry *const *c = e->subcommands; *c; c++)
+		fprintf(out, "  %-*s  %s\n", (int)w, (*c)->name, (*c)->summary);
+}
+
+static void describe(const vs_cmd_entry *parent, const vs_cmd_entry *e, FILE *out)
+{
+	vs_entry_usage(parent, e, out);
 	fprintf(out, "%s%s%s\n", e->summary, e->alias ? "; also called " : "", e->alias ? e->alias : "");
 	if (e->help) {
 		fputc('\n', out);
 		print_indented(out, e->help);
 	}
-	if (e->options && e->options[0].name) {
-		fprintf(out, "\noptions:\n");
-		for (const vs_option *o = e->options; o->name; o++) {
-			char head[64];
-			snprintf(head, sizeof head, "%s%s%s", o->name, o->value ? " " : "", o->value ? o->value : "");
-			fprintf(out, "  %-18s %s\n", head, o->help);
-		}
-	}
+	if (e->subcommands)
+		list_subcommands(e, out);
+	list_options(e->options, out);
 	fprintf(out, "\nexample:\n");
 	print_indented(out, e->example);
+}
+
+static int cmd_help_exec(vs_session *s, vs_args *a)
+{
+	if (a->argc == 0) {
+		list_commands(s, s->out);
+		return 0;
+	}
+	const vs_cmd_entry *e = vs_command_find(s, a->argv[0]), *sub = NULL;
+	if (!e)
+		return vs_session_error(s, "help: unknown command '%s'", a->argv[0]);
+	if (a->argc == 2 && !(sub = e->subcommands ? vs_subcommand_find(e, a->argv[1]) : NULL))
+		return vs_session_error(s, "help: '%s' has no subcommand '%s'", e->name, a->argv[1]);
+	if (sub)
+		describe(e, sub, s->out);
+	else
+		describe(NULL, e, s->out);
 	return 0;
 }
 
 const vs_cmd_entry cmd_help_entry = {
 	.name = "help",
-	.usage = "[COMMAND]",
+	.usage = "[COMMAND [SUBCOMMAND]]",
 	.summary = "list the commands, or show how to use one",
-	.example = "help\nhelp nn",
+	.example = "help\nhelp nn\nhelp clip classify",
 	.min_args = 0,
-	.max_args = 1,
+	.max_args = 2,
 	.args_complete = VS_COMPLETE_COMMAND,
 	.exec = cmd_help_exec,
 };

@@ -15,7 +15,7 @@ static int cmd_load_exec(vs_session *s, vs_args *a)
 		name = a->argv[2];
 	} else if (a->argc != 1) {
 		vs_session_error(s, "load: expected PATH [as NAME]");
-		vs_command_usage(a->entry, s->msg);
+		vs_command_usage(a, s->msg);
 		return -1;
 	}
 	vs_format fmt = VS_FMT_AUTO;

@@ -1,0 +1,39 @@
+/* CLIP's preprocessing, equal to OpenAI's _transform through PIL: bicubic
+ * resize of the shorter side (nearest for palette images, as PIL does for
+ * mode P), centre crop, RGB scaled to [0, 1] and normalised. */
+#include <math.h>
+#include <string.h>
+
+#include "clip/clip.h"
+
+int vs_clip_preprocess(const vs_image *img, int size, float *out, vs_error *err)
+{
+	/* the shorter side becomes size, the longer int(size * long / short) */
+	int w = img->width, h = img->height, nw, nh;
+	if (w <= 0 || h <= 0)
+		return vs_fail(err, "an empty image");
+	if (w <= h) {
+		nw = size;
+		nh = (int)((long long)size * h / w);
+	} else {
+		nh = size;
+		nw = (int)((long long)size * w / h);
+	}
+	vs_image r;
+	memset(&r, 0, sizeof r);
+	if ((img->palette ? vs_image_resize_nearest(img, nw, nh, &r) : vs_image_resize_bicubic(img, nw, nh, &r)) < 0)
+		return vs_fail(err, "out of memory");
+	/* centre crop: offsets round((H - size) / 2), halves to even as Python rounds */
+	int top = (int)nearbyint((nh - size) / 2.0), left = (int)nearbyint((nw - size) / 2.0);
+	static const float mean[3] = {0.48145466f, 0.4578275f, 0.40821073f};
+	static const float std[3] = {0.26862954f, 0.26130258f, 0.27577711f};
+	for (int c = 0; c < 3; c++)
+		for (int y = 0; y < size; y++)
+			for (int x = 0; x < size; x++) {
+				const uint8_t *p = r.pixels + ((size_t)(y + top) * nw + (size_t)(x + left)) * r.channels;
+				uint8_t v = r.channels == 1 ? p[0] : p[c];
+				out[((size_t)c * size + y) * size + x] = ((float)v / 255.0f - mean[c]) / std[c];
+			}
+	vs_image_free(&r);
+	return 0;
+}

@@ -1,0 +1,350 @@
+/* Files: reading whole (gzip or not), mapping, writing through a temporary
+ * file renamed into place, and walking folders. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "core/core.h"
+
+
+/* ---- reading whole files ---- */
+
+char *vs_read_file(const char *path, size_t *len, vs_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		vs_fail(err, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		vs_fail(err, "%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+		return NULL;
+	}
+	size_t cap = st.st_size > 0 ? (size_t)st.st_size : 0, n = 0;
+	char *buf = malloc(cap + 1);
+	if (!buf) {
+		close(fd);
+		vs_oom(err);
+		return NULL;
+	}
+	while (n < cap) {
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			vs_fail(err, "%s: %s", path, r < 0 ? strerror(errno) : "the file shrank while it was read");
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Whole content of a file (gzip-compressed or not); NULL if unreadable. */
+char *vs_read_file_gz(const char *path, size_t *len)
+{
+	gzFile gz = gzopen(path, "rb");
+	if (!gz)
+		return NULL;
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap + 1);
+	for (;;) {
+		if (!buf)
+			break;
+		if (cap - n < (1 << 15)) {
+			char *nb = realloc(buf, cap * 2 + 1);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		int got = gzread(gz, buf + n, (unsigned)(cap - n));
+		if (got < 0) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		if (got == 0) {
+			int e;
+			gzerror(gz, &e);
+			if (e != Z_OK) { /* a truncated gzip stream */
+				free(buf);
+				buf = NULL;
+			}
+			break;
+		}
+		n += (size_t)got;
+	}
+	gzclose(gz);
+	if (buf) {
+		buf[n] = '\0';
+		*len = n;
+	}
+	return buf;
+}
+
+/* Read a gzip stream completely. */
+/* zlib prefixes its messages with the stream's name, "<fd:N>: " here */
+static const char *gz_message(gzFile gz, int *code)
+{
+	const char *m = gzerror(gz, code);
+	if (m && m[0] == '<') {
+		const char *c = strstr(m, ">: ");
+		if (c)
+			m = c + 3;
+	}
+	return m;
+}
+
+char *vs_gunzip_fd(const char *path, int fd, size_t *out_len, vs_error *err)
+{
+	int dfd = dup(fd);
+	gzFile gz = dfd >= 0 ? gzdopen(dfd, "rb") : NULL;
+	if (!gz) {
+		if (dfd >= 0)
+			close(dfd);
+		vs_fail(err, "%s: cannot open the gzip stream", path);
+		return NULL;
+	}
+	gzbuffer(gz, 1 << 17);
+	size_t cap = 1 << 20, len = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf) {
+			gzclose(gz);
+			vs_fail(err, "%s: out of memory decompressing", path);
+			return NULL;
+		}
+		if (cap - len < (1 << 16)) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				continue;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		int r = gzread(gz, buf + len, (unsigned)(cap - len > (1u << 30) ? (1u << 30) : cap - len));
+		if (r < 0) {
+			int e;
+			const char *m = gz_message(gz, &e);
+			vs_fail(err, "%s: corrupt gzip data near uncompressed byte offset %zu: %s", path, len, m);
+			free(buf);
+			gzclose(gz);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+		if (vs_interrupted) {
+			free(buf);
+			gzclose(gz);
+			vs_fail(err, "%s: interrupted", path);
+			return NULL;
+		}
+	}
+	/* gzread returns 0 with Z_BUF_ERROR on a truncated stream */
+	int e;
+	const char *m = gz_message(gz, &e);
+	if (e != Z_OK) {
+		vs_fail(err, "%s: truncated or corrupt gzip data after %zu uncompressed bytes: %s", path, len, m);
+		free(buf);
+		gzclose(gz);
+		return NULL;
+	}
+	gzclose(gz);
+	*out_len = len;
+	return buf;
+}
+
+/* ---- writing through a temporary file ---- */
+
+/* Open a temporary file beside path. */
+FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err)
+{
+	size_t n = strlen(path) + 16;
+	char *tmp = malloc(n);
+	if (!tmp) {
+		vs_fail(err, "out of memory");
+		return NULL;
+	}
+	snprintf(tmp, n, "%s.tmp.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		vs_fail(err, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
+		free(tmp);
+		return NULL;
+	}
+	fchmod(fd, 0644);
+	FILE *f = fdopen(fd, "wb");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		vs_fail(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	*tmp_path = tmp;
+	return f;
+}
+
+/* Flush, sync, close and rename into place; on any failure remove the temporary. */
+int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_error *err)
+{
+	int e = 0;
+	if (!failed && (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0))
+		e = errno ? errno : EIO;
+	if (fclose(f) != 0 && !e)
+		e = errno;
+	if (failed || e || rename(tmp_path, path) != 0) {
+		if (!failed)
+			vs_fail(err, "%s: cannot write: %s", path, strerror(e ? e : errno));
+		unlink(tmp_path);
+		free(tmp_path);
+		return -1;
+	}
+	free(tmp_path);
+	return 0;
+}
+
+/* ---- mapping ---- */
+
+void *vs_map_file(const char *path, size_t min, const char *what, size_t *len, vs_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		vs_fail(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		vs_fail(err, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	size_t size = (size_t)st.st_size;
+	if (size < min) {
+		close(fd);
+		vs_fail(err, "%s: truncated %s: %zu bytes, smaller than its header", path, what, size);
+		return NULL;
+	}
+	void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		vs_fail(err, "%s: cannot map the file: %s", path, strerror(errno));
+		return NULL;
+	}
+	*len = size;
+	return map;
+}
+
+/* ---- folders ---- */
+
+int vs_file_list_add(vs_file_list *l, const char *path, const char *name)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		vs_file_entry *nf = realloc(l->f, cap * sizeof *nf);
+		if (!nf)
+			return -1;
+		l->f = nf;
+		l->cap = cap;
+	}
+	l->f[l->n].path = strdup(path);
+	l->f[l->n].name = strdup(name);
+	if (!l->f[l->n].path || !l->f[l->n].name) {
+		free(l->f[l->n].path);
+		free(l->f[l->n].name);
+		return -1;
+	}
+	l->n++;
+	return 0;
+}
+
+void vs_file_list_free(vs_file_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->f[i].path);
+		free(l->f[i].name);
+	}
+	free(l->f);
+	memset(l, 0, sizeof *l);
+}
+
+static int cmp_entry_name(const void *a, const void *b)
+{
+	return strcmp(((const vs_file_entry *)a)->name, ((const vs_file_entry *)b)->name);
+}
+
+void vs_file_list_sort(vs_file_list *l, size_t first)
+{
+	if (l->n > first)
+		qsort(l->f + first, l->n - first, sizeof *l->f, cmp_entry_name);
+}
+
+static int walk(vs_file_list *l, const char *dir, const char *rel, const vs_walk_options *o, size_t *unreadable,
+                int depth)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		(*unreadable)++;
+		return 0;
+	}
+	struct dirent *e;
+	int rc = 0;
+	while (rc == 0 && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || (o->skip_hidden && e->d_name[0] == '.'))
+			continue;
+		size_t pl = strlen(dir) + strlen(e->d_name) + 2, rl = strlen(rel) + strlen(e->d_name) + 2;
+		char *p = malloc(pl), *r = malloc(rl);
+		if (!p || !r) {
+			free(p), free(r);
+			rc = -1;
+			break;
+		}
+		snprintf(p, pl, "%s/%s", dir, e->d_name);
+		snprintf(r, rl, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+		struct stat st, lst;
+		if (lstat(p, &lst) == 0 && S_ISLNK(lst.st_mode) && stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* symbolic links to folders are not followed (no loops) */
+		} else if (stat(p, &st) != 0) {
+			(*unreadable)++;
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = depth < 64 ? walk(l, p, r, o, unreadable, depth + 1) : 0;
+		} else if (S_ISREG(st.st_mode) && (!o->accept || o->accept(e->d_name))) {
+			rc = vs_file_list_add(l, p, r);
+		}
+		free(p), free(r);
+	}
+	closedir(d);
+	return rc;
+}
+
+int vs_walk_folder(vs_file_list *l, const char *dir, const vs_walk_options *opt, size_t *unreadable, vs_error *err)
+{
+	static const vs_walk_options defaults = {0};
+	size_t dummy = 0, first = l->n;
+	if (walk(l, dir, "", opt ? opt : &defaults, unreadable ? unreadable : &dummy, 0) < 0)
+		return vs_oom(err);
+	vs_file_list_sort(l, first);
+	return 0;
+}

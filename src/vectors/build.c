@@ -1,0 +1,98 @@
+/* Building a set from parsed rows: words checked and repaired as UTF-8,
+ * duplicates dropped, the word index made. Shared by every text and binary reader. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vectors/internal.h"
+
+vs_vecset *vs_build_set(const char *path, const char *buf, size_t n, size_t dims, float *vectors,
+                        const size_t *word_off, const size_t *word_len, size_t line_base,
+                        const vs_load_options *opt, vs_load_report *rep, vs_error *err)
+{
+	vs_vecset *set = calloc(1, sizeof *set);
+	size_t blob_len = 1;
+	for (size_t i = 0; i < n; i++) /* each ill-formed byte run grows to 3 bytes at most */
+		blob_len += word_len[i] + 1 + 2 * vs_utf8_invalid_count(buf + word_off[i], word_len[i]);
+	char *blob = malloc(blob_len);
+	const char **words = malloc(n * sizeof *words);
+	size_t nslots = 16;
+	while (nslots < n * 2)
+		nslots <<= 1;
+	uint32_t *slots = calloc(nslots, sizeof *slots);
+	if (!set || !blob || !words || !slots) {
+		vs_fail(err, "out of memory for %zu words", n);
+		goto fail;
+	}
+	size_t o = 0, w = 0, mask = nslots - 1;
+	for (size_t r = 0; r < n; r++) {
+		const char *word = buf + word_off[r];
+		size_t len = word_len[r];
+		if (memchr(word, '\0', len)) {
+			if (line_base)
+				vs_fail(err, "%s: line %zu: the word contains a NUL byte", path, line_base + r);
+			else
+				vs_fail(err, "%s: byte offset %zu: word %zu contains a NUL byte", path, word_off[r], r + 1);
+			goto fail;
+		}
+		size_t bad = vs_utf8_invalid_count(word, len);
+		char *dst = blob + o;
+		if (bad) {
+			if (opt->strict) {
+				if (line_base)
+					vs_fail(err, "%s: line %zu: the word is not valid UTF-8", path, line_base + r);
+				else
+					vs_fail(err, "%s: byte offset %zu: word %zu is not valid UTF-8", path, word_off[r], r + 1);
+				goto fail;
+			}
+			rep->invalid_utf8++;
+			len = vs_utf8_repair(word, len, dst);
+		} else {
+			memcpy(dst, word, len);
+			dst[len] = '\0';
+		}
+		/* duplicates keep the first occurrence, as gensim does */
+		size_t i = (size_t)vs_hash_fnv1a(dst, len) & mask;
+		int dup = 0;
+		for (; slots[i]; i = (i + 1) & mask)
+			if (strcmp(words[slots[i] - 1], dst) == 0) {
+				dup = 1;
+				break;
+			}
+		if (dup) {
+			rep->duplicates++;
+			continue;
+		}
+		slots[i] = (uint32_t)w + 1;
+		words[w] = dst;
+		if (w != r)
+			memmove(vectors + w * dims, vectors + r * dims, dims * sizeof *vectors);
+		o += len + 1;
+		w++;
+	}
+	set->count = w;
+	set->dims = dims;
+	set->words = words;
+	set->word_blob = blob;
+	set->own_vectors = vectors;
+	set->vectors = vectors;
+	set->own_slots = slots;
+	set->slots = slots;
+	set->nslots = nslots;
+	if (w < n) {
+		float *shrunk = realloc(vectors, w * dims * sizeof *vectors);
+		if (shrunk)
+			set->own_vectors = shrunk, set->vectors = shrunk;
+	}
+	if (vs_vecset_finish(set, err) < 0) {
+		vs_vecset_free(set);
+		return NULL;
+	}
+	return set;
+fail:
+	free(set);
+	free(blob);
+	free(words);
+	free(slots);
+	free(vectors);
+	return NULL;
+}
