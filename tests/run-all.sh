@@ -52,6 +52,9 @@ for ex in examples/*.vsh; do
 	fi
 done
 
+note "== layers ($b)"
+if python3 tests/check-layers.py "$b"; then ok; else bad layers; fi
+
 note "== man page ($b)"
 if sh tests/check-man.sh "$b/vecsh"; then ok; else bad "man page"; fi
 

@@ -41,12 +41,15 @@ typedef struct vs_result {
 	vs_cell *cells;           /* nrows x ncols */
 	char **notes;             /* lines for people: under a table, on stderr otherwise */
 	size_t nnotes;
+	int broken;               /* a column was refused: no rows */
 } vs_result;
 
 vs_result *vs_result_new(void);
 void vs_result_free(vs_result *r);
 void vs_result_title(vs_result *r, const char *fmt, ...) VS_PRINTF(2, 3);
-void vs_result_col(vs_result *r, const char *name, vs_col_type type, int decimals);
+/* Add a column (before the first row); -1 past VS_RESULT_MAX_COLS, and the
+ * result then refuses rows. */
+int vs_result_col(vs_result *r, const char *name, vs_col_type type, int decimals);
 /* Start a new row; the cells of the columns are then set by index. */
 int vs_result_row(vs_result *r);
 void vs_result_str(vs_result *r, size_t col, const char *s);

@@ -65,14 +65,20 @@ void vs_result_note(vs_result *r, const char *fmt, ...)
 		r->notes[r->nnotes++] = s;
 }
 
-void vs_result_col(vs_result *r, const char *name, vs_col_type type, int decimals)
+int vs_result_col(vs_result *r, const char *name, vs_col_type type, int decimals)
 {
-	if (r->ncols < VS_RESULT_MAX_COLS && r->nrows == 0)
-		r->cols[r->ncols++] = (vs_column){name, type, decimals};
+	if (r->ncols == VS_RESULT_MAX_COLS || r->nrows > 0) {
+		r->broken = 1;
+		return -1;
+	}
+	r->cols[r->ncols++] = (vs_column){name, type, decimals};
+	return 0;
 }
 
 int vs_result_row(vs_result *r)
 {
+	if (r->broken)
+		return -1;
 	if (r->nrows == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
 		vs_cell *nc = realloc(r->cells, cap * r->ncols * sizeof *nc);

@@ -83,6 +83,10 @@ void vs_session_info(vs_session *s, const char *fmt, ...)
 
 void vs_session_show(vs_session *s, vs_result *r)
 {
+	if (r->broken) { /* a command declared more columns than a result holds */
+		vs_session_error(s, "internal error: a result of more than %d columns", VS_RESULT_MAX_COLS);
+		s->failed = 1;
+	}
 	vs_result_print(r, s->format, s->out, s->quiet ? NULL : s->msg);
 	vs_result_free(s->last);
 	s->last = r;
