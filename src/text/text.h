@@ -71,6 +71,9 @@ unsigned vs_murmur3_32(const void *key, size_t len, unsigned seed);
 
 typedef enum vs_norm { VS_NORM_L2, VS_NORM_L1, VS_NORM_NONE } vs_norm;
 
+/* The longest word n-grams an index takes (also checked when one is reopened). */
+#define VS_MAX_NGRAM 8
+
 typedef struct vs_index_options {
 	int lines;             /* one document per line */
 	int ngram_min, ngram_max;

@@ -114,81 +114,6 @@ static long strtab_intern(strtab *t, const char *s, size_t n)
 	return id;
 }
 
-/* ---- the documents of the corpus ---- */
-
-typedef struct source_file {
-	char *path;   /* to open */
-	char *name;   /* to show */
-} source_file;
-
-typedef struct file_list {
-	source_file *f;
-	size_t n, cap;
-} file_list;
-
-static int add_file(file_list *l, const char *path, const char *name)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		source_file *nf = realloc(l->f, cap * sizeof *nf);
-		if (!nf)
-			return -1;
-		l->f = nf;
-		l->cap = cap;
-	}
-	l->f[l->n].path = strdup(path);
-	l->f[l->n].name = strdup(name);
-	if (!l->f[l->n].path || !l->f[l->n].name) {
-		free(l->f[l->n].path);
-		free(l->f[l->n].name);
-		return -1;
-	}
-	l->n++;
-	return 0;
-}
-
-static int walk(file_list *l, const char *dir, const char *rel, vs_index_report *rep, int depth)
-{
-	DIR *d = opendir(dir);
-	if (!d) {
-		rep->skipped_unreadable++;
-		return 0;
-	}
-	struct dirent *e;
-	int rc = 0;
-	while (rc == 0 && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		size_t pl = strlen(dir) + strlen(e->d_name) + 2, rl = strlen(rel) + strlen(e->d_name) + 2;
-		char *p = malloc(pl), *r = malloc(rl);
-		if (!p || !r) {
-			free(p), free(r);
-			rc = -1;
-			break;
-		}
-		snprintf(p, pl, "%s/%s", dir, e->d_name);
-		snprintf(r, rl, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-		struct stat st, lst;
-		if (lstat(p, &lst) == 0 && S_ISLNK(lst.st_mode) && stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-			/* symbolic links to folders are not followed (no loops) */
-		} else if (stat(p, &st) != 0) {
-			rep->skipped_unreadable++;
-		} else if (S_ISDIR(st.st_mode)) {
-			rc = depth < 64 ? walk(l, p, r, rep, depth + 1) : 0;
-		} else if (S_ISREG(st.st_mode)) {
-			rc = add_file(l, p, r);
-		}
-		free(p), free(r);
-	}
-	closedir(d);
-	return rc;
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(((const source_file *)a)->name, ((const source_file *)b)->name);
-}
-
 /* ---- tokenizing, in worker threads ---- */
 
 typedef struct posting {
@@ -227,7 +152,7 @@ typedef struct worker {
 } worker;
 
 typedef struct build_job {
-	const file_list *files;
+	const vs_file_list *files;
 	file_out *out;
 	const vs_index_options *opt;
 	vs_analyzer an;
@@ -322,7 +247,7 @@ static int finish_doc(worker *w, file_out *fo, const char *name, uint32_t line, 
 	return 0;
 }
 
-static void process_file(build_job *j, worker *w, const source_file *sf, file_out *fo)
+static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_out *fo)
 {
 	size_t len;
 	char *text = vs_read_file_gz(sf->path, &len);
@@ -429,85 +354,109 @@ static uint32_t hash_bucket(int32_t h, uint32_t nb)
 	return (uint32_t)(h < 0 ? -h : h) % nb;
 }
 
-vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index_options *opt,
-                         vs_index_report *rep, vs_error *err)
+/* ---- the build, step by step ---- */
+
+enum { MAX_WORKERS = 16 };
+
+typedef struct builder {
+	const vs_index_options *opt;
+	vs_index_report *rep;
+	vs_stopwords *own_stop;
+	const vs_stopwords *stop;
+	vs_file_list files;
+	file_out *out;             /* one per file */
+	worker *ws;
+	int nw;
+	strtab g;                  /* the merged vocabulary */
+	int g_ok;
+	uint32_t *maps[MAX_WORKERS]; /* worker's term id -> merged id */
+	gterm *gt;
+	size_t ng, ndocs;
+	uint32_t *order;           /* the kept terms (merged ids), in index order */
+	uint32_t *final_id;        /* merged id -> index term id, or UINT32_MAX */
+	size_t nkept;
+	uint32_t nbuckets;
+	vs_index *ix;
+	uint32_t *df;              /* the index's arrays being filled */
+	double *idf;
+	float *weight;
+} builder;
+
+static int check_options(const vs_index_options *opt, vs_error *err)
 {
-	vs_index_report dummy;
-	vs_index *ix = NULL;
-	if (!rep)
-		rep = &dummy;
-	memset(rep, 0, sizeof *rep);
 	if (opt->hash_bits && (opt->min_df != 1 || opt->min_df_is_prop || opt->max_df != 1.0 || !opt->max_df_is_prop ||
-	                       opt->max_features)) {
-		vs_fail(err, "--hash has no vocabulary to prune: it takes no --min-df, --max-df or --max-features");
-		return NULL;
+	                       opt->max_features))
+		return vs_fail(err, "a hashed index has no vocabulary to prune: it takes no min_df, max_df or max_features");
+	if (opt->hash_bits < 0 || opt->hash_bits > 28)
+		return vs_fail(err, "a hashed index has 2^1 to 2^28 buckets, not 2^%d", opt->hash_bits);
+	if (opt->ngram_min < 1 || opt->ngram_max < opt->ngram_min || opt->ngram_max > VS_MAX_NGRAM)
+		return vs_fail(err, "n-grams of %d to %d words: the range must lie within 1 to %d", opt->ngram_min,
+		               opt->ngram_max, VS_MAX_NGRAM);
+	return 0;
+}
+
+static int load_stopwords(builder *b, vs_error *err)
+{
+	if (b->opt->stopwords == 1)
+		b->stop = vs_stopwords_english();
+	else if (b->opt->stopwords == 2) {
+		b->own_stop = vs_stopwords_load(b->opt->stopwords_file, err->msg, sizeof err->msg);
+		if (!b->own_stop)
+			return -1;
+		b->stop = b->own_stop;
 	}
-	if (opt->hash_bits < 0 || opt->hash_bits > 28) {
-		vs_fail(err, "--hash takes 1 to 28 bits");
-		return NULL;
-	}
-	/* the stop words */
-	vs_stopwords *own_stop = NULL;
-	const vs_stopwords *stop = NULL;
-	if (opt->stopwords == 1)
-		stop = vs_stopwords_english();
-	else if (opt->stopwords == 2) {
-		own_stop = vs_stopwords_load(opt->stopwords_file, err->msg, sizeof err->msg);
-		if (!own_stop)
-			return NULL;
-		stop = own_stop;
-	}
-	/* the files */
-	file_list files = {0};
+	return 0;
+}
+
+/* Files as given, folders walked (each sorted by name). */
+static int list_files(builder *b, const char *const *paths, size_t npaths, vs_error *err)
+{
 	for (size_t i = 0; i < npaths; i++) {
 		struct stat st;
-		if (stat(paths[i], &st) != 0) {
-			vs_fail(err, "%s: %s", paths[i], strerror(errno));
-			goto fail_files;
-		}
-		size_t first = files.n;
+		if (stat(paths[i], &st) != 0)
+			return vs_fail(err, "%s: %s", paths[i], strerror(errno));
 		if (S_ISDIR(st.st_mode)) {
-			if (walk(&files, paths[i], "", rep, 0) < 0) {
-				vs_fail(err, "out of memory");
-				goto fail_files;
-			}
-			if (files.n > first)
-				qsort(files.f + first, files.n - first, sizeof *files.f, cmp_name);
-		} else if (add_file(&files, paths[i], paths[i]) < 0) {
-			vs_fail(err, "out of memory");
-			goto fail_files;
+			if (vs_walk_folder(&b->files, paths[i], NULL, &b->rep->skipped_unreadable, err) < 0)
+				return -1;
+		} else if (vs_file_list_add(&b->files, paths[i], paths[i]) < 0) {
+			return vs_oom(err);
 		}
 	}
-	size_t nfiles = files.n;
-	file_out *out = calloc(nfiles ? nfiles : 1, sizeof *out);
+	return 0;
+}
+
+/* Every file through the analyzer, in worker threads with vocabularies of their own. */
+static int tokenize(builder *b, vs_error *err)
+{
+	const vs_index_options *opt = b->opt;
+	size_t nfiles = b->files.n;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int nw = opt->threads > 0 ? opt->threads : (int)(ncpu > 0 ? ncpu : 1);
-	if (nw > 16)
-		nw = 16;
+	if (nw > MAX_WORKERS)
+		nw = MAX_WORKERS;
 	if ((size_t)nw > nfiles)
 		nw = nfiles ? (int)nfiles : 1;
-	worker *ws = calloc((size_t)nw, sizeof *ws);
-	if (!out || !ws) {
-		free(out), free(ws);
-		vs_fail(err, "out of memory");
-		goto fail_files;
-	}
-	build_job job = {.files = &files, .out = out, .opt = opt, .w = ws};
+	b->out = calloc(nfiles ? nfiles : 1, sizeof *b->out);
+	b->ws = calloc((size_t)nw, sizeof *b->ws);
+	if (!b->out || !b->ws)
+		return vs_oom(err);
+	b->nw = nw;
+	build_job job = {.files = &b->files, .out = b->out, .opt = opt, .w = b->ws};
 	job.an.ngram_min = opt->ngram_min;
 	job.an.ngram_max = opt->ngram_max;
-	job.an.stop = stop;
+	job.an.stop = b->stop;
 	atomic_init(&job.next, 0);
 	atomic_init(&job.done_files, 0);
 	atomic_init(&job.done_bytes, 0);
 	int init_ok = 1;
 	for (int t = 0; t < nw; t++)
-		init_ok &= strtab_init(&ws[t].vocab) == 0;
-	pthread_t tids[16];
-	void *args[16][2];
-	int started[16] = {0};
+		init_ok &= strtab_init(&b->ws[t].vocab) == 0;
+	pthread_t tids[MAX_WORKERS];
+	void *args[MAX_WORKERS][2];
+	int started[MAX_WORKERS] = {0};
 	for (int t = 0; init_ok && t < nw; t++) {
 		args[t][0] = &job;
-		args[t][1] = &ws[t];
+		args[t][1] = &b->ws[t];
 		started[t] = t > 0 && pthread_create(&tids[t], NULL, build_worker, args[t]) == 0;
 	}
 	if (init_ok)
@@ -519,196 +468,234 @@ vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index
 		opt->progress(opt->progress_ctx, atomic_load(&job.done_files), atomic_load(&job.done_bytes));
 	int oom = !init_ok;
 	for (int t = 0; t < nw; t++)
-		oom |= ws[t].oom;
-	if (vs_interrupted) {
-		vs_fail(err, "interrupted");
-		goto fail_work;
-	}
-	if (oom) {
-		vs_fail(err, "out of memory while tokenizing");
-		goto fail_work;
-	}
-	/* merge the local vocabularies into one */
-	strtab g;
-	if (strtab_init(&g) < 0) {
-		vs_fail(err, "out of memory");
-		goto fail_work;
-	}
-	uint32_t *maps[16] = {0};
-	for (int t = 0; t < nw && !oom; t++) {
-		maps[t] = malloc((ws[t].vocab.n ? ws[t].vocab.n : 1) * sizeof *maps[t]);
-		if (!maps[t]) {
-			oom = 1;
-			break;
-		}
-		for (size_t k = 0; k < ws[t].vocab.n; k++) {
-			long id = strtab_intern(&g, ws[t].vocab.arena + ws[t].vocab.off[k], ws[t].vocab.len[k]);
-			if (id < 0) {
-				oom = 1;
-				break;
-			}
-			maps[t][k] = (uint32_t)id;
+		oom |= b->ws[t].oom;
+	if (vs_interrupted)
+		return vs_fail(err, "interrupted");
+	if (oom)
+		return vs_fail(err, "out of memory while tokenizing");
+	return 0;
+}
+
+/* The workers' vocabularies merged into one, with corpus frequencies. */
+static int merge_vocabularies(builder *b, vs_error *err)
+{
+	if (strtab_init(&b->g) < 0)
+		return vs_oom(err);
+	b->g_ok = 1;
+	for (int t = 0; t < b->nw; t++) {
+		const strtab *v = &b->ws[t].vocab;
+		b->maps[t] = malloc((v->n ? v->n : 1) * sizeof *b->maps[t]);
+		if (!b->maps[t])
+			return vs_oom(err);
+		for (size_t k = 0; k < v->n; k++) {
+			long id = strtab_intern(&b->g, v->arena + v->off[k], v->len[k]);
+			if (id < 0)
+				return vs_oom(err);
+			b->maps[t][k] = (uint32_t)id;
 		}
 	}
-	size_t ng = g.n, ndocs = 0, nnz = 0;
-	gterm *gt = calloc(ng ? ng : 1, sizeof *gt);
-	if (oom || !gt) {
-		vs_fail(err, "out of memory");
-		goto fail_merge;
+	b->ng = b->g.n;
+	b->gt = calloc(b->ng ? b->ng : 1, sizeof *b->gt);
+	if (!b->gt)
+		return vs_oom(err);
+	for (size_t k = 0; k < b->ng; k++) {
+		b->gt[k].s = b->g.arena + b->g.off[k];
+		b->gt[k].len = b->g.len[k];
 	}
-	for (size_t k = 0; k < ng; k++) {
-		gt[k].s = g.arena + g.off[k];
-		gt[k].len = g.len[k];
-	}
-	for (int t = 0; t < nw; t++)
-		for (size_t k = 0; k < ws[t].vocab.n; k++) {
-			gt[maps[t][k]].freq += ws[t].freq[k];
-			if (opt->hash_bits)
-				gt[maps[t][k]].bucket = ws[t].bucket[k];
+	for (int t = 0; t < b->nw; t++)
+		for (size_t k = 0; k < b->ws[t].vocab.n; k++) {
+			b->gt[b->maps[t][k]].freq += b->ws[t].freq[k];
+			if (b->opt->hash_bits)
+				b->gt[b->maps[t][k]].bucket = b->ws[t].bucket[k];
 		}
-	for (size_t f = 0; f < nfiles; f++) {
-		if (out[f].skipped == 1)
-			rep->skipped_binary++;
-		else if (out[f].skipped == 2)
-			rep->skipped_unreadable++;
-		rep->invalid_utf8_docs += (size_t)out[f].invalid;
-		rep->bytes += out[f].bytes;
-		ndocs += out[f].ndocs;
-		for (size_t d = 0; d < out[f].ndocs; d++) {
-			doc_out *dd = &out[f].docs[d];
+	return 0;
+}
+
+/* Documents counted, postings renumbered to merged ids, document frequencies. */
+static int count_documents(builder *b, vs_error *err)
+{
+	for (size_t f = 0; f < b->files.n; f++) {
+		file_out *o = &b->out[f];
+		if (o->skipped == 1)
+			b->rep->skipped_binary++;
+		else if (o->skipped == 2)
+			b->rep->skipped_unreadable++;
+		b->rep->invalid_utf8_docs += (size_t)o->invalid;
+		b->rep->bytes += o->bytes;
+		b->ndocs += o->ndocs;
+		for (size_t d = 0; d < o->ndocs; d++) {
+			doc_out *dd = &o->docs[d];
 			for (uint32_t p = 0; p < dd->np; p++) {
-				dd->p[p].term = maps[out[f].worker][dd->p[p].term];
-				gt[dd->p[p].term].df++;
+				dd->p[p].term = b->maps[o->worker][dd->p[p].term];
+				b->gt[dd->p[p].term].df++;
 			}
 		}
 	}
-	if (ndocs == 0) {
-		vs_fail(err, "no documents: every file was empty, binary or unreadable");
-		goto fail_merge;
+	if (b->ndocs == 0)
+		return vs_fail(err, "no documents: every file was empty, binary or unreadable");
+	if (b->ndocs > UINT32_MAX - 1)
+		return vs_fail(err, "too many documents");
+	if (b->ng == 0)
+		return vs_fail(err, "the input has no text: no words in %zu document%s", b->ndocs, b->ndocs == 1 ? "" : "s");
+	b->order = malloc(b->ng * sizeof *b->order);
+	b->final_id = malloc(b->ng * sizeof *b->final_id);
+	return b->order && b->final_id ? 0 : vs_oom(err);
+}
+
+/* scikit-learn keeps (-tfs).argsort()[:limit] over the terms in vocabulary
+ * order; ties fall where numpy's argsort puts them. */
+static int keep_most_frequent(builder *b, vs_error *err)
+{
+	size_t nkept = b->nkept, limit = b->opt->max_features;
+	int64_t *neg = malloc(nkept * sizeof *neg);
+	intptr_t *perm = malloc(nkept * sizeof *perm);
+	if (!neg || !perm) {
+		free(neg), free(perm);
+		return vs_oom(err);
 	}
-	if (ndocs > UINT32_MAX - 1) {
-		vs_fail(err, "too many documents");
-		goto fail_merge;
-	}
-	/* the kept terms and their final ids */
-	uint32_t *order = malloc((ng ? ng : 1) * sizeof *order);
-	uint32_t *final_id = malloc((ng ? ng : 1) * sizeof *final_id);
-	if (!order || !final_id) {
-		free(order), free(final_id);
-		vs_fail(err, "out of memory");
-		goto fail_merge;
-	}
-	size_t nkept = 0;
-	uint32_t nbuckets = opt->hash_bits ? 1u << opt->hash_bits : 0;
-	uint32_t *bucket_rep = NULL; /* hash mode: the bucket's most frequent term */
-	if (!opt->hash_bits) {
-		double high = opt->max_df_is_prop ? opt->max_df * (double)ndocs : opt->max_df;
-		double low = opt->min_df_is_prop ? opt->min_df * (double)ndocs : opt->min_df;
-		if (high < low) {
-			free(order), free(final_id);
-			vs_fail(err, "--max-df corresponds to fewer documents than --min-df");
-			goto fail_merge;
-		}
-		for (size_t k = 0; k < ng; k++)
-			if ((double)gt[k].df <= high && (double)gt[k].df >= low)
-				order[nkept++] = (uint32_t)k;
-		sort_terms = gt;
-		qsort(order, nkept, sizeof *order, cmp_gterm);
-		if (opt->max_features && nkept > opt->max_features) {
-			/* scikit-learn keeps (-tfs).argsort()[:limit] over the terms in
-			 * vocabulary order; ties fall where numpy's argsort puts them */
-			int64_t *neg = malloc(nkept * sizeof *neg);
-			intptr_t *perm = malloc(nkept * sizeof *perm);
-			if (!neg || !perm) {
-				free(neg), free(perm), free(order), free(final_id);
-				vs_fail(err, "out of memory");
-				goto fail_merge;
-			}
-			for (size_t k = 0; k < nkept; k++)
-				neg[k] = -(int64_t)gt[order[k]].freq;
-			vs_numpy_argsort(neg, perm, (intptr_t)nkept);
-			for (size_t k = 0; k < opt->max_features; k++)
-				neg[k] = order[perm[k]];
-			for (size_t k = 0; k < opt->max_features; k++)
-				order[k] = (uint32_t)neg[k];
-			free(neg), free(perm);
-			nkept = opt->max_features;
-			qsort(order, nkept, sizeof *order, cmp_gterm);
-		}
-		if (nkept == 0) {
-			free(order), free(final_id);
-			vs_fail(err, "after pruning, no terms remain; try a lower --min-df or a higher --max-df");
-			goto fail_merge;
-		}
-		for (size_t k = 0; k < ng; k++)
-			final_id[k] = UINT32_MAX;
-		for (size_t k = 0; k < nkept; k++)
-			final_id[order[k]] = (uint32_t)k;
-	} else {
-		/* the terms of the index are the used buckets, in bucket order */
-		bucket_rep = malloc(nbuckets * sizeof *bucket_rep);
-		if (!bucket_rep) {
-			free(order), free(final_id);
-			vs_fail(err, "out of memory for 2^%d buckets", opt->hash_bits);
-			goto fail_merge;
-		}
-		for (uint32_t b = 0; b < nbuckets; b++)
-			bucket_rep[b] = UINT32_MAX;
-		for (size_t k = 0; k < ng; k++) {
-			uint32_t b = hash_bucket(gt[k].bucket, nbuckets);
-			uint32_t r = bucket_rep[b];
-			if (r == UINT32_MAX || gt[k].freq > gt[r].freq || (gt[k].freq == gt[r].freq && strcmp(gt[k].s, gt[r].s) < 0))
-				bucket_rep[b] = (uint32_t)k;
-		}
-		for (uint32_t b = 0; b < nbuckets; b++)
-			if (bucket_rep[b] != UINT32_MAX) {
-				final_id[bucket_rep[b]] = (uint32_t)nkept; /* reused below as bucket -> id */
-				order[nkept++] = bucket_rep[b];
-			}
-		/* every term maps to its bucket's id */
-		uint32_t *bucket_id = bucket_rep; /* bucket -> id, in place */
-		for (uint32_t b = 0, id = 0; b < nbuckets; b++)
-			bucket_id[b] = bucket_rep[b] == UINT32_MAX ? UINT32_MAX : id++;
-		for (size_t k = 0; k < ng; k++)
-			final_id[k] = bucket_id[hash_bucket(gt[k].bucket, nbuckets)];
-	}
-	ix = vs_index_alloc(ndocs, nkept, opt, stop);
-	if (!ix) {
-		free(order), free(final_id), free(bucket_rep);
-		vs_fail(err, "out of memory");
-		goto fail_merge;
-	}
-	/* terms */
-	size_t tbytes = 0;
 	for (size_t k = 0; k < nkept; k++)
-		tbytes += gt[order[k]].len + 1;
+		neg[k] = -(int64_t)b->gt[b->order[k]].freq;
+	vs_numpy_argsort(neg, perm, (intptr_t)nkept);
+	for (size_t k = 0; k < limit; k++)
+		neg[k] = b->order[perm[k]];
+	for (size_t k = 0; k < limit; k++)
+		b->order[k] = (uint32_t)neg[k];
+	free(neg), free(perm);
+	b->nkept = limit;
+	sort_terms = b->gt;
+	qsort(b->order, b->nkept, sizeof *b->order, cmp_gterm);
+	return 0;
+}
+
+/* A vocabulary: the terms within min_df..max_df, sorted, at most max_features. */
+static int prune_terms(builder *b, vs_error *err)
+{
+	const vs_index_options *opt = b->opt;
+	double high = opt->max_df_is_prop ? opt->max_df * (double)b->ndocs : opt->max_df;
+	double low = opt->min_df_is_prop ? opt->min_df * (double)b->ndocs : opt->min_df;
+	if (high < low)
+		return vs_fail(err, "max_df corresponds to fewer documents than min_df");
+	for (size_t k = 0; k < b->ng; k++)
+		if ((double)b->gt[k].df <= high && (double)b->gt[k].df >= low)
+			b->order[b->nkept++] = (uint32_t)k;
+	sort_terms = b->gt;
+	qsort(b->order, b->nkept, sizeof *b->order, cmp_gterm);
+	if (opt->max_features && b->nkept > opt->max_features && keep_most_frequent(b, err) < 0)
+		return -1;
+	if (b->nkept == 0)
+		return vs_fail(err, "after pruning by document frequency (min_df, max_df), no terms remain");
+	for (size_t k = 0; k < b->ng; k++)
+		b->final_id[k] = UINT32_MAX;
+	for (size_t k = 0; k < b->nkept; k++)
+		b->final_id[b->order[k]] = (uint32_t)k;
+	return 0;
+}
+
+/* The hashing trick: the terms of the index are the used buckets, in bucket
+ * order, each shown by its most frequent term; every term maps to its bucket. */
+static int hash_terms_to_buckets(builder *b, vs_error *err)
+{
+	b->nbuckets = 1u << b->opt->hash_bits;
+	uint32_t *rep = malloc(b->nbuckets * sizeof *rep); /* bucket -> its most frequent term */
+	if (!rep)
+		return vs_fail(err, "out of memory for 2^%d buckets", b->opt->hash_bits);
+	for (uint32_t k = 0; k < b->nbuckets; k++)
+		rep[k] = UINT32_MAX;
+	const gterm *gt = b->gt;
+	for (size_t k = 0; k < b->ng; k++) {
+		uint32_t bk = hash_bucket(gt[k].bucket, b->nbuckets), r = rep[bk];
+		if (r == UINT32_MAX || gt[k].freq > gt[r].freq || (gt[k].freq == gt[r].freq && strcmp(gt[k].s, gt[r].s) < 0))
+			rep[bk] = (uint32_t)k;
+	}
+	for (uint32_t bk = 0; bk < b->nbuckets; bk++)
+		if (rep[bk] != UINT32_MAX)
+			b->order[b->nkept++] = rep[bk];
+	for (uint32_t bk = 0, id = 0; bk < b->nbuckets; bk++) /* now bucket -> index term id */
+		rep[bk] = rep[bk] == UINT32_MAX ? UINT32_MAX : id++;
+	for (size_t k = 0; k < b->ng; k++)
+		b->final_id[k] = rep[hash_bucket(gt[k].bucket, b->nbuckets)];
+	free(rep);
+	return 0;
+}
+
+/* The index itself, with its terms (and buckets). */
+static int make_terms(builder *b, vs_error *err)
+{
+	size_t nkept = b->nkept, tbytes = 0;
+	b->ix = vs_index_alloc(b->ndocs, nkept, b->opt, b->stop);
+	if (!b->ix)
+		return vs_oom(err);
+	vs_index *ix = b->ix;
+	for (size_t k = 0; k < nkept; k++)
+		tbytes += b->gt[b->order[k]].len + 1;
 	char *tblob = vs_index_own(ix, malloc(tbytes ? tbytes : 1));
 	const char **terms = vs_index_own(ix, malloc(nkept * sizeof *terms));
-	uint32_t *df = vs_index_own(ix, calloc(nkept, sizeof *df));
-	double *idf = vs_index_own(ix, malloc(nkept * sizeof *idf));
-	uint32_t *buckets = opt->hash_bits ? vs_index_own(ix, malloc(nkept * sizeof *buckets)) : NULL;
-	if (!tblob || !terms || !df || !idf || (opt->hash_bits && !buckets)) {
-		free(order), free(final_id), free(bucket_rep);
-		vs_fail(err, "out of memory");
-		goto fail_index;
-	}
+	ix->df = b->df = vs_index_own(ix, calloc(nkept, sizeof *b->df));
+	ix->idf = b->idf = vs_index_own(ix, malloc(nkept * sizeof *b->idf));
+	uint32_t *buckets = b->opt->hash_bits ? vs_index_own(ix, malloc(nkept * sizeof *buckets)) : NULL;
+	if (!tblob || !terms || !b->df || !b->idf || (b->opt->hash_bits && !buckets))
+		return vs_oom(err);
 	for (size_t k = 0, o = 0; k < nkept; k++) {
-		memcpy(tblob + o, gt[order[k]].s, gt[order[k]].len + 1);
+		const gterm *g = &b->gt[b->order[k]];
+		memcpy(tblob + o, g->s, g->len + 1);
 		terms[k] = tblob + o;
-		o += gt[order[k]].len + 1;
+		o += g->len + 1;
 		if (buckets)
-			buckets[k] = hash_bucket(gt[order[k]].bucket, nbuckets);
+			buckets[k] = hash_bucket(g->bucket, b->nbuckets);
 	}
 	ix->terms = terms;
 	ix->buckets = buckets;
-	/* documents: names, files, lengths, and the forward postings mapped to final ids */
-	size_t nbytes = 0, fbytes = 0;
-	for (size_t f = 0; f < nfiles; f++) {
-		fbytes += strlen(files.f[f].path) + 1;
-		for (size_t d = 0; d < out[f].ndocs; d++) {
-			nbytes += strlen(out[f].docs[d].name) + 1;
-			for (uint32_t p = 0; p < out[f].docs[d].np; p++)
-				nnz += final_id[out[f].docs[d].p[p].term] != UINT32_MAX;
+	return 0;
+}
+
+/* Where one document's postings go: hashed terms can share a bucket, so their
+ * signed counts are added into one entry. */
+typedef struct doc_writer {
+	uint32_t *dterm;
+	float *dcount;
+	uint32_t *seen_in_doc, *slot_in_doc; /* hash mode */
+	size_t q;
+} doc_writer;
+
+static void write_postings(builder *b, doc_writer *w, const doc_out *dd, size_t di)
+{
+	size_t first = w->q;
+	for (uint32_t p = 0; p < dd->np; p++) {
+		uint32_t id = b->final_id[dd->p[p].term];
+		if (id == UINT32_MAX)
+			continue;
+		float c = dd->p[p].count;
+		if (!b->opt->hash_bits) { /* distinct terms of a document have distinct ids */
+			w->dterm[w->q] = id;
+			w->dcount[w->q++] = c;
+			continue;
+		}
+		if (b->gt[dd->p[p].term].bucket < 0)
+			c = -c;
+		if (w->seen_in_doc[id] != di + 1) {
+			w->seen_in_doc[id] = (uint32_t)di + 1;
+			w->slot_in_doc[id] = (uint32_t)(w->q - first);
+			w->dterm[w->q] = id;
+			w->dcount[w->q++] = c;
+		} else {
+			w->dcount[first + w->slot_in_doc[id]] += c;
+		}
+	}
+	for (size_t e = first; e < w->q; e++)
+		b->df[w->dterm[e]]++;
+}
+
+/* The documents: names, files, lines, lengths and forward postings by index term id. */
+static int make_documents(builder *b, vs_error *err)
+{
+	vs_index *ix = b->ix;
+	size_t ndocs = b->ndocs, nnz = 0, nbytes = 0, fbytes = 0, nkept = b->nkept;
+	for (size_t f = 0; f < b->files.n; f++) {
+		fbytes += strlen(b->files.f[f].path) + 1;
+		for (size_t d = 0; d < b->out[f].ndocs; d++) {
+			nbytes += strlen(b->out[f].docs[d].name) + 1;
+			for (uint32_t p = 0; p < b->out[f].docs[d].np; p++)
+				nnz += b->final_id[b->out[f].docs[d].p[p].term] != UINT32_MAX;
 		}
 	}
 	char *nblob = vs_index_own(ix, malloc(nbytes ? nbytes : 1));
@@ -718,26 +705,27 @@ vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index
 	uint32_t *dline = vs_index_own(ix, malloc(ndocs * sizeof *dline));
 	uint32_t *dlen = vs_index_own(ix, malloc(ndocs * sizeof *dlen));
 	uint64_t *dptr = vs_index_own(ix, malloc((ndocs + 1) * sizeof *dptr));
-	uint32_t *dterm = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *dterm));
-	float *dweight = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *dweight));
-	float *dcount = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *dcount));
-	uint32_t *seen_in_doc = opt->hash_bits ? calloc(nkept ? nkept : 1, sizeof *seen_in_doc) : NULL;
-	uint32_t *slot_in_doc = opt->hash_bits ? malloc((nkept ? nkept : 1) * sizeof *slot_in_doc) : NULL;
-	if (!nblob || !fblob || !names || !dfiles || !dline || !dlen || !dptr || !dterm || !dweight || !dcount ||
-	    (opt->hash_bits && (!seen_in_doc || !slot_in_doc))) {
-		free(seen_in_doc), free(slot_in_doc);
-		free(order), free(final_id), free(bucket_rep);
-		vs_fail(err, "out of memory");
-		goto fail_index;
+	doc_writer w = {0};
+	w.dterm = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *w.dterm));
+	w.dcount = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *w.dcount));
+	ix->doc_weight = b->weight = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *b->weight));
+	if (b->opt->hash_bits) {
+		w.seen_in_doc = calloc(nkept ? nkept : 1, sizeof *w.seen_in_doc);
+		w.slot_in_doc = malloc((nkept ? nkept : 1) * sizeof *w.slot_in_doc);
 	}
-	size_t di = 0, no = 0, fo = 0, q = 0;
+	if (!nblob || !fblob || !names || !dfiles || !dline || !dlen || !dptr || !w.dterm || !w.dcount ||
+	    !b->weight || (b->opt->hash_bits && (!w.seen_in_doc || !w.slot_in_doc))) {
+		free(w.seen_in_doc), free(w.slot_in_doc);
+		return vs_oom(err);
+	}
+	size_t di = 0, no = 0, fo = 0;
 	double total_len = 0;
 	dptr[0] = 0;
-	for (size_t f = 0; f < nfiles; f++) {
-		size_t pl = strlen(files.f[f].path) + 1;
-		memcpy(fblob + fo, files.f[f].path, pl);
-		for (size_t d = 0; d < out[f].ndocs; d++, di++) {
-			doc_out *dd = &out[f].docs[d];
+	for (size_t f = 0; f < b->files.n; f++) {
+		size_t pl = strlen(b->files.f[f].path) + 1;
+		memcpy(fblob + fo, b->files.f[f].path, pl);
+		for (size_t d = 0; d < b->out[f].ndocs; d++, di++) {
+			const doc_out *dd = &b->out[f].docs[d];
 			size_t l = strlen(dd->name) + 1;
 			memcpy(nblob + no, dd->name, l);
 			names[di] = nblob + no;
@@ -746,112 +734,102 @@ vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index
 			dline[di] = dd->line;
 			dlen[di] = dd->len;
 			total_len += dd->len;
-			size_t first = q;
-			for (uint32_t p = 0; p < dd->np; p++) {
-				uint32_t id = final_id[dd->p[p].term];
-				if (id == UINT32_MAX)
-					continue;
-				float c = dd->p[p].count;
-				if (opt->hash_bits) {
-					/* several terms can share a bucket: add their signed counts */
-					if (gt[dd->p[p].term].bucket < 0)
-						c = -c;
-					if (seen_in_doc[id] != di + 1) {
-						seen_in_doc[id] = (uint32_t)di + 1;
-						slot_in_doc[id] = (uint32_t)(q - first);
-						dterm[q] = id;
-						dcount[q++] = c;
-					} else {
-						dcount[first + slot_in_doc[id]] += c;
-					}
-				} else { /* distinct terms of a document have distinct ids */
-					dterm[q] = id;
-					dcount[q++] = c;
-				}
-			}
-			for (size_t e = first; e < q; e++)
-				df[dterm[e]]++;
-			dptr[di + 1] = q;
+			write_postings(b, &w, dd, di);
+			dptr[di + 1] = w.q;
 		}
 		fo += pl;
 	}
-	nnz = q;
-	free(seen_in_doc);
-	free(slot_in_doc);
-	free(order);
-	free(final_id);
-	free(bucket_rep);
-	ix->nnz = nnz;
+	free(w.seen_in_doc), free(w.slot_in_doc);
+	ix->nnz = w.q;
 	ix->doc_names = names;
 	ix->doc_files = dfiles;
 	ix->doc_line = dline;
 	ix->doc_len = dlen;
 	ix->avgdl = total_len / (double)ndocs;
-	ix->df = df;
-	ix->idf = idf;
 	ix->doc_ptr = dptr;
-	ix->doc_term = dterm;
-	ix->doc_count = dcount;
-	/* idf, then the weights: tf * idf, normalised per document */
-	for (size_t k = 0; k < nkept; k++) {
-		double n = (double)ndocs + (opt->no_smooth ? 0 : 1), d = (double)df[k] + (opt->no_smooth ? 0 : 1);
-		idf[k] = log(n / d) + 1.0;
+	ix->doc_term = w.dterm;
+	ix->doc_count = w.dcount;
+	return 0;
+}
+
+static double tf_of(const vs_index_options *opt, double tf)
+{
+	if (opt->sublinear && tf != 0)
+		tf = tf > 0 ? 1.0 + log(tf) : -(1.0 + log(-tf));
+	return tf;
+}
+
+/* idf as scikit-learn's (smooth unless asked), then tf x idf normalised per document. */
+static void weigh(builder *b)
+{
+	const vs_index *ix = b->ix;
+	const vs_index_options *opt = b->opt;
+	for (size_t k = 0; k < ix->nterms; k++) {
+		double n = (double)ix->ndocs + (opt->no_smooth ? 0 : 1), d = (double)b->df[k] + (opt->no_smooth ? 0 : 1);
+		b->idf[k] = log(n / d) + 1.0;
 	}
-	for (size_t d = 0; d < ndocs; d++) {
+	for (size_t d = 0; d < ix->ndocs; d++) {
 		double norm = 0;
-		for (uint64_t e = dptr[d]; e < dptr[d + 1]; e++) {
-			double tf = dcount[e];
-			if (opt->sublinear && tf != 0)
-				tf = tf > 0 ? 1.0 + log(tf) : -(1.0 + log(-tf));
-			double w = tf * idf[dterm[e]];
-			dweight[e] = (float)w;
+		for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
+			double w = tf_of(opt, ix->doc_count[e]) * ix->idf[ix->doc_term[e]];
 			norm += opt->norm == VS_NORM_L1 ? fabs(w) : w * w;
 		}
 		if (opt->norm == VS_NORM_L2)
 			norm = sqrt(norm);
-		for (uint64_t e = dptr[d]; e < dptr[d + 1]; e++) {
-			double tf = dcount[e];
-			if (opt->sublinear && tf != 0)
-				tf = tf > 0 ? 1.0 + log(tf) : -(1.0 + log(-tf));
-			double w = tf * idf[dterm[e]];
-			dweight[e] = (float)(opt->norm == VS_NORM_NONE || norm == 0 ? w : w / norm);
+		for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
+			double w = tf_of(opt, ix->doc_count[e]) * ix->idf[ix->doc_term[e]];
+			b->weight[e] = (float)(opt->norm == VS_NORM_NONE || norm == 0 ? w : w / norm);
 		}
 	}
-	ix->doc_weight = dweight;
-	if (vs_index_invert(ix) < 0 || vs_index_hash_terms(ix) < 0) {
-		vs_fail(err, "out of memory");
-		goto fail_index;
+}
+
+static void builder_free(builder *b)
+{
+	free(b->gt);
+	free(b->order);
+	free(b->final_id);
+	for (int t = 0; t < b->nw; t++)
+		free(b->maps[t]);
+	if (b->g_ok)
+		strtab_free(&b->g);
+	for (int t = 0; b->ws && t < b->nw; t++) {
+		strtab_free(&b->ws[t].vocab);
+		free(b->ws[t].freq);
+		free(b->ws[t].bucket);
+		free(b->ws[t].slot_of);
+		free(b->ws[t].cur);
 	}
-	free(gt);
-	for (int t = 0; t < nw; t++)
-		free(maps[t]);
-	strtab_free(&g);
-	goto done;
-fail_index:
-	vs_index_free(ix);
-	ix = NULL;
-fail_merge:
-	free(gt);
-	for (int t = 0; t < nw; t++)
-		free(maps[t]);
-	strtab_free(&g);
-fail_work:
-done:
-	for (int t = 0; t < nw; t++) {
-		strtab_free(&ws[t].vocab);
-		free(ws[t].freq);
-		free(ws[t].bucket);
-		free(ws[t].slot_of);
-		free(ws[t].cur);
+	free(b->ws);
+	if (b->out)
+		free_outputs(b->out, b->files.n);
+	vs_file_list_free(&b->files);
+	vs_stopwords_free(b->own_stop);
+}
+
+vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index_options *opt,
+                         vs_index_report *rep, vs_error *err)
+{
+	vs_index_report dummy;
+	builder b;
+	memset(&b, 0, sizeof b);
+	b.opt = opt;
+	b.rep = rep ? rep : &dummy;
+	memset(b.rep, 0, sizeof *b.rep);
+	if (check_options(opt, err) < 0 || load_stopwords(&b, err) < 0 || list_files(&b, paths, npaths, err) < 0 ||
+	    tokenize(&b, err) < 0 || merge_vocabularies(&b, err) < 0 || count_documents(&b, err) < 0 ||
+	    (opt->hash_bits ? hash_terms_to_buckets(&b, err) : prune_terms(&b, err)) < 0 || make_terms(&b, err) < 0 ||
+	    make_documents(&b, err) < 0) {
+		vs_index_free(b.ix);
+		b.ix = NULL;
+	} else {
+		weigh(&b);
+		if (vs_index_invert(b.ix) < 0 || vs_index_hash_terms(b.ix) < 0) {
+			vs_oom(err);
+			vs_index_free(b.ix);
+			b.ix = NULL;
+		}
 	}
-	free(ws);
-	free_outputs(out, nfiles);
-fail_files:
-	for (size_t f = 0; f < files.n; f++) {
-		free(files.f[f].path);
-		free(files.f[f].name);
-	}
-	free(files.f);
-	vs_stopwords_free(own_stop);
+	vs_index *ix = b.ix;
+	builder_free(&b);
 	return ix;
 }

@@ -89,6 +89,9 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 			return vs_session_error(s, "index: --hash takes a number of bits from 1 to 28, not '%s'", v);
 		o.hash_bits = (int)bits;
 	}
+	if (o.hash_bits && (vs_arg_opt(a, "--min-df") || vs_arg_opt(a, "--max-df") || o.max_features))
+		return vs_session_error(s, "index: --hash has no vocabulary to prune: it takes no --min-df, --max-df or "
+		                           "--max-features");
 	progress p = {.s = s};
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	if (s->interactive && isatty(fileno(s->msg))) {
