@@ -288,9 +288,186 @@ typedef struct tok {
 	size_t offset;       /* in the original text */
 } tok;
 
+/* The tokenizer's state: the text read so far lowercased into buf (as
+ * Python's str.lower does), the tokens found, and the current run of word
+ * characters (CJK runs give bigrams, as the index's analyzer documents). */
+typedef struct scanner {
+	const char *text;
+	size_t len, i;
+	char *buf;
+	size_t o;
+	tok *toks;
+	size_t ntok, tcap;
+	size_t run_start, run_chars, run_off;
+	int run_cjk;
+	size_t prev_cjk_start, prev_cjk_off, cjk_chars;
+	int prev_cased;       /* the last character that is not case-ignorable was cased */
+	int oom;
+} scanner;
+
+static inline void push(scanner *s, size_t start, size_t len, size_t off)
+{
+	if (s->ntok == s->tcap) {
+		tok *nt = realloc(s->toks, s->tcap * 2 * sizeof *nt);
+		if (!nt) {
+			s->oom = 1;
+			return;
+		}
+		s->toks = nt;
+		s->tcap *= 2;
+	}
+	s->toks[s->ntok++] = (tok){start, len, off};
+}
+
+/* The fast path: a run of plain ASCII word characters goes straight into buf. */
+static inline void ascii_run(scanner *s)
+{
+	size_t j = s->i;
+	if (!s->run_chars) {
+		s->run_start = s->o;
+		s->run_off = s->i;
+		s->run_cjk = 0;
+	}
+	while (j < s->len && (unsigned char)s->text[j] < 0x80 && ascii_class[(unsigned char)s->text[j]] == 1) {
+		unsigned char d = (unsigned char)s->text[j++];
+		s->buf[s->o++] = (char)(d >= 'A' && d <= 'Z' ? d + 32 : d);
+		s->run_chars++;
+	}
+	unsigned char last = (unsigned char)s->text[j - 1];
+	s->prev_cased = (last >= 'A' && last <= 'Z') || (last >= 'a' && last <= 'z') ? 1
+	                : (last >= '0' && last <= '9') || last == '_'                 ? 0
+	                                                                              : s->prev_cased;
+	s->i = j;
+}
+
+/* The next character lowercased: one or two code points in cps; 0 at the end. */
+static inline int lower_next(scanner *s, int cps[2])
+{
+	if (s->i >= s->len)
+		return 0;
+	unsigned char c = (unsigned char)s->text[s->i];
+	if (c < 0x80) {
+		cps[0] = c >= 'A' && c <= 'Z' ? c + 32 : c;
+		s->prev_cased = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')                         ? 1
+		                : (c == '\'' || c == '.' || c == ':' || c == '^' || c == '`') ? s->prev_cased
+		                                                                              : 0;
+		s->i++;
+		return 1;
+	}
+	utf8proc_int32_t u;
+	utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s->text + s->i, (utf8proc_ssize_t)(s->len - s->i), &u);
+	size_t clen = l > 0 ? (size_t)l : 1;
+	int n = 1;
+	if (l <= 0)
+		u = 0xFFFD;
+	if (u == 0x130) { /* the one unconditional full lowercase mapping: i + U+0307 */
+		cps[0] = 'i';
+		cps[1] = 0x307;
+		n = 2;
+	} else if (u == 0x3A3) { /* final sigma */
+		cps[0] = s->prev_cased && vs_final_sigma_follows(s->text + s->i + clen, s->len - s->i - clen) ? 0x3C2 : 0x3C3;
+	} else {
+		cps[0] = utf8proc_tolower(u);
+	}
+	if (!vs_case_ignorable(u))
+		s->prev_cased = vs_is_cased(u);
+	s->i += clen;
+	return n;
+}
+
+/* The run of word characters ends: a token of two or more characters, or a lone CJK character. */
+static inline void close_run(scanner *s)
+{
+	if (!s->run_cjk) {
+		if (s->run_chars >= 2)
+			push(s, s->run_start, s->o - s->run_start, s->run_off);
+	} else if (s->cjk_chars == 1) {
+		push(s, s->run_start, s->o - s->run_start, s->run_off);
+	}
+	s->run_chars = 0;
+	s->cjk_chars = 0;
+}
+
+/* One lowercased code point read at text offset src. */
+static inline void feed(scanner *s, int cp, size_t src)
+{
+	int word = vs_is_word_char(cp);
+	int cjk = word && cp >= 0x1100 && vs_is_cjk(cp);
+	if (s->run_chars && (!word || cjk != s->run_cjk))
+		close_run(s);
+	if (!word)
+		return;
+	size_t cstart = s->o;
+	if (cp < 0x80)
+		s->buf[s->o++] = (char)cp;
+	else
+		s->o += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)s->buf + s->o);
+	if (!s->run_chars) {
+		s->run_start = cstart;
+		s->run_off = src;
+		s->run_cjk = cjk;
+	}
+	s->run_chars++;
+	if (cjk) {
+		if (s->cjk_chars)
+			push(s, s->prev_cjk_start, s->o - s->prev_cjk_start, s->prev_cjk_off); /* the bigram ending here */
+		s->prev_cjk_start = cstart;
+		s->prev_cjk_off = src;
+		s->cjk_chars++;
+	}
+}
+
+static void scan_tokens(scanner *s)
+{
+	while (!s->oom) {
+		if (s->i < s->len && (unsigned char)s->text[s->i] < 0x80 && ascii_class[(unsigned char)s->text[s->i]] == 1 &&
+		    (!s->run_chars || !s->run_cjk)) {
+			ascii_run(s);
+			continue;
+		}
+		size_t src = s->i;
+		int cps[2], n = lower_next(s, cps);
+		if (n == 0) {
+			if (s->run_chars)
+				close_run(s);
+			break;
+		}
+		for (int m = 0; m < n; m++)
+			feed(s, cps[m], src);
+	}
+}
+
+/* The kept tokens as terms: unigrams, then each n-gram size in turn. */
+static int emit_terms(const vs_analyzer *a, const scanner *s, size_t kept, vs_term_fn fn, void *ctx)
+{
+	int nmin = a->ngram_min > 0 ? a->ngram_min : 1, nmax = a->ngram_max >= nmin ? a->ngram_max : nmin;
+	const tok *toks = s->toks;
+	if (nmin == 1)
+		for (size_t t = 0; t < kept; t++)
+			fn(s->buf + toks[t].start, toks[t].len, toks[t].offset, ctx);
+	if (nmax < 2)
+		return 0;
+	char *gram = malloc(s->o + kept + 1);
+	if (!gram)
+		return -1;
+	for (int n = nmin > 2 ? nmin : 2; n <= nmax; n++)
+		for (size_t t = 0; t + (size_t)n <= kept; t++) {
+			size_t g = 0;
+			for (int k = 0; k < n; k++) {
+				if (k)
+					gram[g++] = ' ';
+				memcpy(gram + g, s->buf + toks[t + (size_t)k].start, toks[t + (size_t)k].len);
+				g += toks[t + (size_t)k].len;
+			}
+			fn(gram, g, toks[t].offset, ctx);
+		}
+	free(gram);
+	return 0;
+}
+
 size_t vs_analyze(const vs_analyzer *a, const char *text, size_t len, vs_term_fn fn, void *ctx, size_t *invalid)
 {
-	/* repair, then lowercase into buf, remembering each character's source offset */
+	/* repair, then lowercase into buf, remembering each token's source offset */
 	size_t bad = vs_utf8_invalid_count(text, len);
 	if (invalid)
 		*invalid = bad;
@@ -302,159 +479,24 @@ size_t vs_analyze(const vs_analyzer *a, const char *text, size_t len, vs_term_fn
 		len = vs_utf8_repair(text, len, fixed);
 		text = fixed;
 	}
-	char *buf = malloc(len * 2 + 8); /* lowercase mappings grow by at most 2 bytes... per 1-byte char */
-	size_t tcap = 64, ntok = 0;
-	tok *toks = malloc(tcap * sizeof *toks);
-	if (!buf || !toks) {
-		free(fixed), free(buf), free(toks);
-		return (size_t)-1;
-	}
-	size_t o = 0, i = 0;
-	/* state of the current run of word characters */
-	size_t run_start = 0, run_chars = 0, run_off = 0;
-	int run_cjk = 0;
-	size_t prev_cjk_start = 0, prev_cjk_off = 0, cjk_chars = 0;
-	size_t oom = 0;
-#define PUSH(S, L, OFF)                                                                                           \
-	do {                                                                                                      \
-		if (ntok == tcap) {                                                                               \
-			tcap *= 2;                                                                                \
-			tok *nt = realloc(toks, tcap * sizeof *toks);                                             \
-			if (!nt) {                                                                                \
-				oom = 1;                                                                          \
-				break;                                                                            \
-			}                                                                                         \
-			toks = nt;                                                                                \
-		}                                                                                                 \
-		toks[ntok++] = (tok){(S), (L), (OFF)};                                                            \
-	} while (0)
-	int prev_cased = 0; /* the last character that is not case-ignorable was cased */
-	for (;;) {
-		/* the next character, lowercased as Python's str.lower does: one or two code points */
-		int cps[2] = {-1, -1}, ncp = 1;
-		size_t clen = 0, src = i;
-		if (i < len) {
-			unsigned char c = (unsigned char)text[i];
-			if (c < 0x80) {
-				/* ASCII: a run of plain word characters goes straight into buf */
-				if (ascii_class[c] == 1 && (!run_chars || !run_cjk)) {
-					size_t j = i;
-					if (!run_chars) {
-						run_start = o;
-						run_off = src;
-						run_cjk = 0;
-					}
-					while (j < len && (unsigned char)text[j] < 0x80 && ascii_class[(unsigned char)text[j]] == 1) {
-						unsigned char d = (unsigned char)text[j++];
-						buf[o++] = (char)(d >= 'A' && d <= 'Z' ? d + 32 : d);
-						run_chars++;
-					}
-					unsigned char last = (unsigned char)text[j - 1];
-					prev_cased = (last >= 'A' && last <= 'Z') || (last >= 'a' && last <= 'z') ? 1
-					             : (last >= '0' && last <= '9') || last == '_' ? 0 : prev_cased;
-					i = j;
-					continue;
-				}
-				cps[0] = c >= 'A' && c <= 'Z' ? c + 32 : c;
-				clen = 1;
-				prev_cased = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ? 1
-				             : (c == '\'' || c == '.' || c == ':' || c == '^' || c == '`') ? prev_cased : 0;
-			} else {
-				utf8proc_int32_t u;
-				utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)text + i, (utf8proc_ssize_t)(len - i), &u);
-				clen = l > 0 ? (size_t)l : 1;
-				if (l <= 0)
-					u = 0xFFFD;
-				if (u == 0x130) { /* the one unconditional full lowercase mapping: i + U+0307 */
-					cps[0] = 'i';
-					cps[1] = 0x307;
-					ncp = 2;
-				} else if (u == 0x3A3) {
-					cps[0] = prev_cased && vs_final_sigma_follows(text + i + clen, len - i - clen) ? 0x3C2 : 0x3C3;
-				} else {
-					cps[0] = utf8proc_tolower(u);
-				}
-				if (!vs_case_ignorable(u))
-					prev_cased = vs_is_cased(u);
-			}
-			i += clen;
-		}
-		for (int m = 0; m < ncp; m++) {
-			int cp = cps[m];
-			int word = cp >= 0 && vs_is_word_char(cp);
-			int cjk = word && cp >= 0x1100 && vs_is_cjk(cp);
-			/* close the current run when the character is not of the same kind */
-			if (run_chars && (!word || cjk != run_cjk)) {
-				if (!run_cjk) {
-					if (run_chars >= 2)
-						PUSH(run_start, o - run_start, run_off);
-				} else if (cjk_chars == 1) {
-					PUSH(run_start, o - run_start, run_off); /* a lone CJK character */
-				}
-				run_chars = 0;
-				cjk_chars = 0;
-			}
-			if (cp < 0)
-				break;
-			size_t cstart = o;
-			if (word) {
-				if (cp < 0x80)
-					buf[o++] = (char)cp;
-				else
-					o += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)buf + o);
-				if (!run_chars) {
-					run_start = cstart;
-					run_off = src;
-					run_cjk = cjk;
-				}
-				run_chars++;
-				if (cjk) {
-					if (cjk_chars)
-						PUSH(prev_cjk_start, o - prev_cjk_start, prev_cjk_off); /* the bigram ending here */
-					prev_cjk_start = cstart;
-					prev_cjk_off = src;
-					cjk_chars++;
-				}
-			}
-		}
-		if (oom || cps[0] < 0)
-			break;
-	}
-#undef PUSH
+	scanner s = {.text = text, .len = len, .tcap = 64};
+	s.buf = malloc(len * 2 + 8); /* lowercase mappings grow by at most 2 bytes... per 1-byte char */
+	s.toks = malloc(s.tcap * sizeof *s.toks);
 	size_t kept = 0;
-	if (!oom) {
-		/* stop words, then n-grams of the kept tokens */
-		for (size_t t = 0; t < ntok; t++)
-			if (!a->stop || !vs_stopwords_has(a->stop, buf + toks[t].start, toks[t].len))
-				toks[kept++] = toks[t];
-		int nmin = a->ngram_min > 0 ? a->ngram_min : 1, nmax = a->ngram_max >= nmin ? a->ngram_max : nmin;
-		if (nmin == 1)
-			for (size_t t = 0; t < kept; t++)
-				fn(buf + toks[t].start, toks[t].len, toks[t].offset, ctx);
-		if (nmax > 1) {
-			char *gram = malloc(o + kept + 1);
-			if (!gram) {
-				oom = 1;
-			} else {
-				for (int n = nmin > 2 ? nmin : 2; n <= nmax; n++)
-					for (size_t t = 0; t + (size_t)n <= kept; t++) {
-						size_t g = 0;
-						for (int k = 0; k < n; k++) {
-							if (k)
-								gram[g++] = ' ';
-							memcpy(gram + g, buf + toks[t + (size_t)k].start, toks[t + (size_t)k].len);
-							g += toks[t + (size_t)k].len;
-						}
-						fn(gram, g, toks[t].offset, ctx);
-					}
-				free(gram);
-			}
-		}
+	if (!s.buf || !s.toks)
+		s.oom = 1;
+	else
+		scan_tokens(&s);
+	if (!s.oom) {
+		for (size_t t = 0; t < s.ntok; t++) /* stop words out */
+			if (!a->stop || !vs_stopwords_has(a->stop, s.buf + s.toks[t].start, s.toks[t].len))
+				s.toks[kept++] = s.toks[t];
+		s.oom = emit_terms(a, &s, kept, fn, ctx) < 0;
 	}
 	free(fixed);
-	free(buf);
-	free(toks);
-	return oom ? (size_t)-1 : kept;
+	free(s.buf);
+	free(s.toks);
+	return s.oom ? (size_t)-1 : kept;
 }
 
 /* MurmurHash3_x86_32 by Austin Appleby (public domain), little-endian reads. */
