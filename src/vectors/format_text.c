@@ -247,103 +247,95 @@ int vs_parse_header(const char *buf, size_t len, size_t *count, size_t *dims, si
 	return 1;
 }
 
-vs_vecset *vs_parse_text(const char *path, const char *buf, size_t len, int has_header,
-                         const vs_load_options *opt, vs_load_report *rep, vs_error *err)
+/* The shape of the file: from the header ("count dims"), or for GloVe the
+ * number of values on the first line. pos is where the rows start. */
+static int read_shape(const char *path, const char *buf, size_t len, int has_header, size_t *count, size_t *dims,
+                      size_t *pos, vs_error *err)
 {
-	size_t count = 0, dims = 0, pos = 0, line_no = 1;
 	if (has_header) {
-		if (!vs_parse_header(buf, len, &count, &dims, &pos)) {
-			vs_fail(err, "%s: line 1: expected a header 'count dims'", path);
-			return NULL;
-		}
-		line_no = 2;
-		if (dims == 0 || dims > VS_MAX_DIMS) {
-			vs_fail(err, "%s: line 1: header claims %zu dimensions (must be 1 to %d)", path, dims, VS_MAX_DIMS);
-			return NULL;
-		}
+		if (!vs_parse_header(buf, len, count, dims, pos))
+			return vs_fail(err, "%s: line 1: expected a header 'count dims'", path);
+		if (*dims == 0 || *dims > VS_MAX_DIMS)
+			return vs_fail(err, "%s: line 1: header claims %zu dimensions (must be 1 to %d)", path, *dims,
+			               VS_MAX_DIMS);
 		/* each row needs at least a word, and dims values of 2 bytes */
-		if (count > (len - pos) / (2 * dims + 1) + 1) {
-			vs_fail(err, "%s: line 1: header claims %zu words, more than the file's %zu bytes can hold",
-			        path, count, len);
-			return NULL;
-		}
-	} else {
-		const char *nl = memchr(buf, '\n', len);
-		size_t f = count_fields(buf, nl ? nl : buf + len);
-		if (f < 2) {
-			vs_fail(err, "%s: line 1: expected a word followed by its values", path);
-			return NULL;
-		}
-		dims = f - 1;
-		if (dims > VS_MAX_DIMS) {
-			vs_fail(err, "%s: line 1: %zu values on a line (at most %d)", path, dims, VS_MAX_DIMS);
-			return NULL;
-		}
+		if (*count > (len - *pos) / (2 * *dims + 1) + 1)
+			return vs_fail(err, "%s: line 1: header claims %zu words, more than the file's %zu bytes can hold",
+			               path, *count, len);
+		return 0;
 	}
-	/* find the lines */
-	size_t want = SIZE_MAX;
-	if (has_header)
-		want = count;
-	if (opt->limit && opt->limit < want)
-		want = opt->limit;
+	const char *nl = memchr(buf, '\n', len);
+	size_t f = count_fields(buf, nl ? nl : buf + len);
+	if (f < 2)
+		return vs_fail(err, "%s: line 1: expected a word followed by its values", path);
+	*dims = f - 1;
+	if (*dims > VS_MAX_DIMS)
+		return vs_fail(err, "%s: line 1: %zu values on a line (at most %d)", path, *dims, VS_MAX_DIMS);
+	*pos = 0;
+	return 0;
+}
+
+/* The rows' lines (at most want), checked against the header's count. */
+static line_ref *find_lines(const char *path, const char *buf, size_t len, size_t pos, size_t want, int has_header,
+                            size_t count, int limited, size_t line_no, size_t *nout, vs_error *err)
+{
 	size_t cap = 1024, n = 0;
 	line_ref *lines = malloc(cap * sizeof *lines);
 	if (!lines) {
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		return NULL;
 	}
 	while (pos < len && n < want) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t e = nl ? (size_t)(nl - buf) : len;
 		if (n == cap) {
-			cap *= 2;
-			line_ref *nlines = realloc(lines, cap * sizeof *lines);
+			line_ref *nlines = realloc(lines, cap * 2 * sizeof *lines);
 			if (!nlines) {
 				free(lines);
-				vs_fail(err, "out of memory");
+				vs_oom(err);
 				return NULL;
 			}
 			lines = nlines;
+			cap *= 2;
 		}
 		lines[n].off = pos;
 		lines[n].len = e - pos;
 		n++;
 		pos = nl ? e + 1 : len;
 	}
+	const char *why = NULL;
+	size_t where = line_no + n;
 	if (has_header && n < want) {
-		free(lines);
-		vs_fail(err, "%s: line %zu: file ends after %zu rows but the header says %zu words",
-		        path, line_no + n, n, count);
-		return NULL;
-	}
-	if (has_header && !opt->limit) {
+		why = "file ends after the rows counted";
+	} else if (has_header && !limited) {
 		/* anything but blank space after the last row disagrees with the header */
 		size_t q = pos;
 		while (q < len && (is_space(buf[q]) || buf[q] == '\n'))
 			q++;
-		if (q < len) {
-			size_t extra_line = line_no + n;
-			for (size_t r = pos; r < q; r++)
-				extra_line += buf[r] == '\n';
-			free(lines);
-			vs_fail(err, "%s: line %zu: more rows than the %zu words the header says", path, extra_line, count);
-			return NULL;
-		}
+		for (size_t r = pos; q < len && r < q; r++)
+			where += buf[r] == '\n';
+		if (q < len)
+			why = "more rows";
 	}
-	if (n == 0) {
-		free(lines);
+	if (why && why[0] == 'f')
+		vs_fail(err, "%s: line %zu: file ends after %zu rows but the header says %zu words", path, where, n, count);
+	else if (why)
+		vs_fail(err, "%s: line %zu: more rows than the %zu words the header says", path, where, count);
+	else if (n == 0)
 		vs_fail(err, "%s: no vectors in the file", path);
-		return NULL;
-	}
-	float *vectors = malloc(n * dims * sizeof *vectors);
-	size_t *word_len = malloc(n * sizeof *word_len);
-	if (!vectors || !word_len) {
+	if (why || n == 0) {
 		free(lines);
-		free(vectors);
-		free(word_len);
-		vs_fail(err, "out of memory for %zu x %zu vectors", n, dims);
 		return NULL;
 	}
+	*nout = n;
+	return lines;
+}
+
+/* Parse the rows in threads (a share of the lines each), reporting progress;
+ * the first failing line (by position) is the one reported. */
+static int parse_in_threads(const char *path, const char *buf, const line_ref *lines, size_t n, size_t dims,
+                            size_t line_no, float *vectors, size_t *word_len, const vs_load_options *opt, vs_error *err)
+{
 	int nthreads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (nthreads < 1)
 		nthreads = 1;
@@ -363,23 +355,20 @@ vs_vecset *vs_parse_text(const char *path, const char *buf, size_t len, int has_
 		if (!started[t] && nthreads > 1)
 			parse_text_lines(&jobs[t]);
 	}
-	if (nthreads == 1) {
+	if (nthreads == 1)
 		parse_text_lines(&jobs[0]);
-	} else {
-		int running = 1;
-		while (running) {
-			running = 0;
-			for (int t = 0; t < nthreads; t++)
-				if (started[t] && pthread_tryjoin_np(tids[t], NULL) == EBUSY)
-					running = 1;
-				else
-					started[t] = 0;
-			if (running) {
-				if (opt->progress)
-					opt->progress(opt->progress_ctx, (double)atomic_load(&done) / (double)n);
-				struct timespec ts = {0, 20 * 1000 * 1000};
-				nanosleep(&ts, NULL);
-			}
+	for (int running = nthreads > 1; running;) {
+		running = 0;
+		for (int t = 0; t < nthreads; t++)
+			if (started[t] && pthread_tryjoin_np(tids[t], NULL) == EBUSY)
+				running = 1;
+			else
+				started[t] = 0;
+		if (running) {
+			if (opt->progress)
+				opt->progress(opt->progress_ctx, (double)atomic_load(&done) / (double)n);
+			struct timespec ts = {0, 20 * 1000 * 1000};
+			nanosleep(&ts, NULL);
 		}
 	}
 	size_t bad = SIZE_MAX;
@@ -389,28 +378,43 @@ vs_vecset *vs_parse_text(const char *path, const char *buf, size_t len, int has_
 			bad = jobs[t].err_line;
 			msg = jobs[t].err_msg;
 		}
-	if (msg) {
-		if (strcmp(msg, "interrupted") == 0)
-			vs_fail(err, "%s: interrupted", path);
-		else
-			vs_fail(err, "%s: line %zu: %s", path, line_no + bad, msg);
-		free(lines);
-		free(vectors);
-		free(word_len);
+	if (!msg)
+		return 0;
+	if (strcmp(msg, "interrupted") == 0)
+		return vs_fail(err, "%s: interrupted", path);
+	return vs_fail(err, "%s: line %zu: %s", path, line_no + bad, msg);
+}
+
+vs_vecset *vs_parse_text(const char *path, const char *buf, size_t len, int has_header,
+                         const vs_load_options *opt, vs_load_report *rep, vs_error *err)
+{
+	size_t count = 0, dims = 0, pos = 0, line_no = has_header ? 2 : 1, n = 0;
+	if (read_shape(path, buf, len, has_header, &count, &dims, &pos, err) < 0)
 		return NULL;
+	size_t want = has_header ? count : SIZE_MAX;
+	if (opt->limit && opt->limit < want)
+		want = opt->limit;
+	line_ref *lines = find_lines(path, buf, len, pos, want, has_header, count, opt->limit != 0, line_no, &n, err);
+	if (!lines)
+		return NULL;
+	float *vectors = malloc(n * dims * sizeof *vectors);
+	size_t *word_len = malloc(n * sizeof *word_len);
+	vs_vecset *set = NULL;
+	if (!vectors || !word_len) {
+		vs_fail(err, "out of memory for %zu x %zu vectors", n, dims);
+	} else if (parse_in_threads(path, buf, lines, n, dims, line_no, vectors, word_len, opt, err) == 0) {
+		/* a row's word starts where its line does */
+		size_t *word_off = (size_t *)lines; /* reuse: a line_ref is larger than a size_t */
+		for (size_t i = 0; i < n; i++)
+			word_off[i] = lines[i].off;
+		set = vs_build_set(path, buf, n, dims, vectors, word_off, word_len, line_no, opt, rep, err);
+		vectors = NULL; /* vs_build_set owns them */
 	}
-	/* a row's word starts where its line does */
-	size_t *word_off = (size_t *)lines; /* reuse: a line_ref is larger than a size_t */
-	for (size_t i = 0; i < n; i++)
-		word_off[i] = lines[i].off;
-	vs_vecset *set = vs_build_set(path, buf, n, dims, vectors, word_off, word_len, line_no,
-	                              opt, rep, err);
+	free(vectors);
 	free(lines);
 	free(word_len);
 	return set;
 }
-
-/* ---- binary ---------------------------------------------------------- */
 
 /* ---- writing ---- */
 
