@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 	       median(t + 1, 4) * 1e3, t[0] * 1e3);
 	vs_analogy_report ar;
 	t0 = now();
-	if (vs_eval_analogies(s, argv[3], 300000, &ar, &err) < 0) {
+	if (vs_eval_analogies(s, argv[3], 300000, NULL, NULL, &ar, &err) < 0) {
 		fprintf(stderr, "bench: %s\n", err.msg);
 		return 1;
 	}

@@ -78,6 +78,9 @@ uint64_t vs_hash_fnv1a(const char *s, size_t len);
  * `return vs_fail(err, "...")`. err may be NULL. */
 int vs_fail(vs_error *err, const char *fmt, ...) VS_PRINTF(2, 3);
 
+/* Long work reports how far it is, done in [0, 1], through one of these. */
+typedef void (*vs_progress_fn)(void *ctx, double done);
+
 /* The one out-of-memory message: sets it and returns -1. */
 int vs_oom(vs_error *err);
 

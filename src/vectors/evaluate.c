@@ -31,8 +31,16 @@ typedef struct eval_job {
 	size_t nq, nvocab;
 	const long *canon;   /* canonical index of each word < nvocab */
 	atomic_size_t next;  /* next block of questions */
+	atomic_size_t done;  /* questions answered */
 	int failed;
+	vs_progress_fn progress; /* called by the calling thread's worker */
+	void *progress_ctx;
 } eval_job;
+
+typedef struct worker_arg {
+	eval_job *j;
+	int reports;         /* this worker reports progress */
+} worker_arg;
 
 static int is_in(long x, long a, long b, long c) { return x == a || x == b || x == c; }
 
@@ -53,7 +61,8 @@ static void answer(const eval_job *j, question *q, const vs_hit *hits, size_t nh
 
 static void *eval_worker(void *arg)
 {
-	eval_job *j = arg;
+	eval_job *j = ((worker_arg *)arg)->j;
+	int reports = ((worker_arg *)arg)->reports;
 	size_t dims = j->set->dims;
 	float *Q = malloc(QBLOCK * dims * sizeof *Q);
 	float *S = malloc((size_t)QBLOCK * VBLOCK * sizeof *S);
@@ -109,6 +118,9 @@ static void *eval_worker(void *arg)
 			size_t nh = vs_topk_sorted(&tops[i], hits);
 			answer(j, &j->q[first + i], hits, nh);
 		}
+		size_t done = atomic_fetch_add(&j->done, nb) + nb;
+		if (reports && j->progress)
+			j->progress(j->progress_ctx, (double)done / (double)j->nq);
 	}
 done:
 	if (tops)
@@ -161,123 +173,152 @@ static long lookup_upper(vs_vecset *set, const char *w, size_t limit, vs_error *
 	return i;
 }
 
-int vs_eval_analogies(vs_vecset *set, const char *path, size_t restrict_vocab, vs_analogy_report *rep,
-                      vs_error *err)
+static int add_section(vs_analogy_report *rep, size_t *caps, char *line, vs_error *err)
 {
-	memset(rep, 0, sizeof *rep);
-	size_t nvocab = restrict_vocab && restrict_vocab < set->count ? restrict_vocab : set->count;
+	char *name = line;
+	while (*name == ':' || *name == ' ')
+		name++;
+	char *e = name + strlen(name);
+	while (e > name && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	if (rep->nsections == *caps) {
+		size_t cap = *caps ? *caps * 2 : 16;
+		vs_analogy_section *ns = realloc(rep->sections, cap * sizeof *ns);
+		if (!ns)
+			return vs_oom(err);
+		rep->sections = ns;
+		*caps = cap;
+	}
+	rep->sections[rep->nsections] = (vs_analogy_section){strdup(name), 0, 0};
+	if (!rep->sections[rep->nsections++].name)
+		return vs_oom(err);
+	return 0;
+}
+
+/* One question line: 1 kept in qs, 0 counted (invalid or out of vocabulary), -1 failed. */
+static int add_question(vs_vecset *set, char *line, size_t nvocab, vs_analogy_report *rep, question **qs, size_t *nq,
+                        size_t *capq, vs_error *err)
+{
+	char *w[4];
+	if (split_ws(line, w, 4) != 4) {
+		rep->invalid_lines++;
+		return 0;
+	}
+	rep->questions++;
+	long ix[4];
+	int missing = 0;
+	for (int t = 0; t < 4; t++) {
+		ix[t] = lookup_upper(set, w[t], nvocab, err);
+		if (ix[t] == -2) {
+			if (!err || !err->msg[0])
+				vs_oom(err);
+			return -1;
+		}
+		missing |= ix[t] < 0;
+	}
+	if (missing) {
+		rep->oov++;
+		return 0;
+	}
+	if (*nq == *capq) {
+		size_t cap = *capq ? *capq * 2 : 1024;
+		question *nqs = realloc(*qs, cap * sizeof *nqs);
+		if (!nqs)
+			return vs_oom(err);
+		*qs = nqs;
+		*capq = cap;
+	}
+	(*qs)[(*nq)++] = (question){ix[0], ix[1], ix[2], ix[3], rep->nsections - 1, 0};
+	return 1;
+}
+
+/* The file's sections (": name") and questions ("a b c d"), as gensim reads them. */
+static int read_questions(vs_vecset *set, const char *path, size_t nvocab, vs_analogy_report *rep, question **qs,
+                          size_t *nq, vs_error *err)
+{
 	vs_linereader *lr = vs_linereader_open(path, err);
 	if (!lr)
 		return -1;
-	question *qs = NULL;
-	size_t nq = 0, capq = 0, caps = 0;
-	long *canon = NULL;
+	size_t capq = 0, caps = 0, len;
 	char *line;
-	size_t len;
-	int rc = -1;
-	while ((line = vs_linereader_next(lr, &len, err))) {
+	int rc = 0;
+	while (rc == 0 && (line = vs_linereader_next(lr, &len, err))) {
 		size_t ln = vs_linereader_line_no(lr);
-		if (vs_utf8_invalid_count(line, len)) {
-			vs_fail(err, "%s: line %zu: not valid UTF-8", path, ln);
-			goto out;
-		}
-		if (strncmp(line, ": ", 2) == 0) {
-			char *name = line;
-			while (*name == ':' || *name == ' ')
-				name++;
-			char *e = name + strlen(name);
-			while (e > name && (e[-1] == ' ' || e[-1] == '\t'))
-				*--e = '\0';
-			if (rep->nsections == caps) {
-				caps = caps ? caps * 2 : 16;
-				vs_analogy_section *ns = realloc(rep->sections, caps * sizeof *ns);
-				if (!ns) {
-					vs_fail(err, "out of memory");
-					goto out;
-				}
-				rep->sections = ns;
-			}
-			rep->sections[rep->nsections] = (vs_analogy_section){strdup(name), 0, 0};
-			if (!rep->sections[rep->nsections++].name) {
-				vs_fail(err, "out of memory");
-				goto out;
-			}
-			continue;
-		}
-		if (rep->nsections == 0) {
-			vs_fail(err, "%s: line %zu: missing section header (': name') before the first question", path, ln);
-			goto out;
-		}
-		char *w[4];
-		if (split_ws(line, w, 4) != 4) {
-			rep->invalid_lines++;
-			continue;
-		}
-		rep->questions++;
-		long ix[4];
-		int missing = 0;
-		for (int t = 0; t < 4; t++) {
-			ix[t] = lookup_upper(set, w[t], nvocab, err);
-			if (ix[t] == -2) {
-				if (!err || !err->msg[0])
-					vs_fail(err, "out of memory");
-				goto out;
-			}
-			missing |= ix[t] < 0;
-		}
-		if (missing) {
-			rep->oov++;
-			continue;
-		}
-		if (nq == capq) {
-			capq = capq ? capq * 2 : 1024;
-			question *nqs = realloc(qs, capq * sizeof *nqs);
-			if (!nqs) {
-				vs_fail(err, "out of memory");
-				goto out;
-			}
-			qs = nqs;
-		}
-		qs[nq++] = (question){ix[0], ix[1], ix[2], ix[3], rep->nsections - 1, 0};
+		if (vs_utf8_invalid_count(line, len))
+			rc = vs_fail(err, "%s: line %zu: not valid UTF-8", path, ln);
+		else if (strncmp(line, ": ", 2) == 0)
+			rc = add_section(rep, &caps, line, err);
+		else if (rep->nsections == 0)
+			rc = vs_fail(err, "%s: line %zu: missing section header (': name') before the first question", path, ln);
+		else
+			rc = add_question(set, line, nvocab, rep, qs, nq, &capq, err) < 0 ? -1 : 0;
 	}
-	if (vs_linereader_failed(lr))
-		goto out;
-	if (rep->questions == 0) {
-		vs_fail(err, "%s: no analogy questions in the file", path);
-		goto out;
-	}
-	/* canonical index of every word of the restricted vocabulary */
-	canon = malloc((nvocab ? nvocab : 1) * sizeof *canon);
+	if (rc == 0 && vs_linereader_failed(lr))
+		rc = -1;
+	vs_linereader_close(lr);
+	if (rc == 0 && rep->questions == 0)
+		rc = vs_fail(err, "%s: no analogy questions in the file", path);
+	return rc;
+}
+
+/* The canonical index of every word of the restricted vocabulary: its first case variant. */
+static long *canonical_indices(vs_vecset *set, size_t nvocab, vs_error *err)
+{
+	long *canon = malloc((nvocab ? nvocab : 1) * sizeof *canon);
 	if (!canon) {
-		vs_fail(err, "out of memory");
-		goto out;
+		vs_oom(err);
+		return NULL;
 	}
 	for (size_t i = 0; i < nvocab; i++) {
 		canon[i] = vs_vecset_find_upper(set, set->upper_words ? set->upper_words[i] : "", nvocab, err);
 		if (canon[i] < 0)
 			canon[i] = (long)i;
 	}
-	eval_job job = {.set = set, .q = qs, .nq = nq, .nvocab = nvocab, .canon = canon};
-	atomic_init(&job.next, 0);
+	return canon;
+}
+
+/* Answer every question in threads, each with single-threaded BLAS. */
+static void answer_questions(eval_job *job)
+{
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int nthreads = ncpu > 1 ? (int)(ncpu > 16 ? 16 : ncpu) : 1;
 	pthread_t tids[16];
 	int started[16] = {0};
+	worker_arg args[16];
 	int blas_threads = openblas_get_num_threads();
 	openblas_set_num_threads(1);
+	for (int t = 0; t < nthreads; t++)
+		args[t] = (worker_arg){job, t == 0};
 	for (int t = 1; t < nthreads; t++)
-		started[t] = pthread_create(&tids[t], NULL, eval_worker, &job) == 0;
-	eval_worker(&job);
+		started[t] = pthread_create(&tids[t], NULL, eval_worker, &args[t]) == 0;
+	eval_worker(&args[0]);
 	for (int t = 1; t < nthreads; t++)
 		if (started[t])
 			pthread_join(tids[t], NULL);
 	openblas_set_num_threads(blas_threads);
+}
+
+int vs_eval_analogies(vs_vecset *set, const char *path, size_t restrict_vocab, vs_progress_fn progress,
+                      void *progress_ctx, vs_analogy_report *rep, vs_error *err)
+{
+	memset(rep, 0, sizeof *rep);
+	size_t nvocab = restrict_vocab && restrict_vocab < set->count ? restrict_vocab : set->count, nq = 0;
+	question *qs = NULL;
+	long *canon = NULL;
+	int rc = -1;
+	if (read_questions(set, path, nvocab, rep, &qs, &nq, err) < 0 || !(canon = canonical_indices(set, nvocab, err)))
+		goto out;
+	eval_job job = {.set = set, .q = qs, .nq = nq, .nvocab = nvocab, .canon = canon, .progress = progress,
+	                .progress_ctx = progress_ctx};
+	atomic_init(&job.next, 0);
+	atomic_init(&job.done, 0);
+	answer_questions(&job);
 	if (vs_interrupted) {
 		vs_fail(err, "%s: interrupted", path);
 		goto out;
 	}
 	if (job.failed) {
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		goto out;
 	}
 	for (size_t i = 0; i < nq; i++) {
@@ -289,7 +330,6 @@ int vs_eval_analogies(vs_vecset *set, const char *path, size_t restrict_vocab, v
 	}
 	rc = 0;
 out:
-	vs_linereader_close(lr);
 	free(qs);
 	free(canon);
 	if (rc < 0)

@@ -135,7 +135,8 @@ typedef struct vs_analogy_report {
 /* The Google analogy format: ": section" lines, then "a b c d" lines. Each
  * question is answered with 3CosAdd over the first restrict_vocab words,
  * case-insensitively; batched into sgemm over threads. */
-int vs_eval_analogies(vs_vecset *set, const char *path, size_t restrict_vocab, vs_analogy_report *rep,
+int vs_eval_analogies(vs_vecset *set, const char *path, size_t restrict_vocab, vs_progress_fn progress,
+                      void *progress_ctx, vs_analogy_report *rep,
                       vs_error *err);
 void vs_analogy_report_free(vs_analogy_report *rep);
 

@@ -1,21 +1,20 @@
 /* eval: analogy and word-pair benchmarks. */
 #include <string.h>
-#include <time.h>
 
 #include "ui/ui.h"
 #include "vectors/vectors.h"
-
-static const char *const eval_kinds[] = {"analogies", "pairs", NULL};
 
 static int eval_analogies(vs_session *s, vs_vecset *set, const char *path, size_t restrict_vocab)
 {
 	vs_analogy_report rep;
 	vs_error err;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (vs_eval_analogies(set, path, restrict_vocab, &rep, &err) < 0)
+	vs_progress p;
+	vs_progress_start(&p, s, "answering analogies");
+	int rc = vs_eval_analogies(set, path, restrict_vocab, vs_progress_update, &p, &rep, &err);
+	vs_progress_end(&p);
+	double seconds = vs_seconds_since(&p.start);
+	if (rc < 0)
 		return vs_session_error(s, "eval: %s", err.msg);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	vs_result *r = vs_result_new();
 	if (!r) {
 		vs_analogy_report_free(&rep);
@@ -44,8 +43,7 @@ static int eval_analogies(vs_session *s, vs_vecset *set, const char *path, size_
 		vs_result_note(r, "%zu lines that are not four words were skipped", rep.invalid_lines);
 	vs_analogy_report_free(&rep);
 	vs_session_show(s, r);
-	vs_session_info(s, "evaluated in %.2f s",
-	                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	vs_session_info(s, "evaluated in %.2f s", seconds);
 	return 0;
 }
 
@@ -78,17 +76,27 @@ static int eval_pairs(vs_session *s, vs_vecset *set, const char *path, size_t re
 	return 0;
 }
 
-static int cmd_eval_exec(vs_session *s, vs_args *a)
+/* The active set and --restrict, for either subcommand. */
+static vs_vecset *eval_set(vs_session *s, const vs_args *a, size_t *restrict_vocab)
 {
 	vs_vecset *set = vs_session_active(s);
+	if (!set || vs_arg_size(s, a, "--restrict", 300000, restrict_vocab) < 0)
+		return NULL;
+	return set;
+}
+
+static int cmd_eval_analogies(vs_session *s, vs_args *a)
+{
 	size_t restrict_vocab;
-	if (!set || vs_arg_size(s, a, "--restrict", 300000, &restrict_vocab) < 0)
-		return -1;
-	if (strcmp(a->argv[0], "analogies") == 0)
-		return eval_analogies(s, set, a->argv[1], restrict_vocab);
-	if (strcmp(a->argv[0], "pairs") == 0)
-		return eval_pairs(s, set, a->argv[1], restrict_vocab);
-	return vs_session_error(s, "eval: expected 'analogies' or 'pairs', not '%s'", a->argv[0]);
+	vs_vecset *set = eval_set(s, a, &restrict_vocab);
+	return set ? eval_analogies(s, set, a->argv[0], restrict_vocab) : -1;
+}
+
+static int cmd_eval_pairs(vs_session *s, vs_args *a)
+{
+	size_t restrict_vocab;
+	vs_vecset *set = eval_set(s, a, &restrict_vocab);
+	return set ? eval_pairs(s, set, a->argv[0], restrict_vocab) : -1;
 }
 
 static const vs_option cmd_eval_options[] = {
@@ -96,22 +104,44 @@ static const vs_option cmd_eval_options[] = {
 	{0},
 };
 
+static const vs_cmd_entry eval_analogies_entry = {
+	.name = "analogies",
+	.usage = "FILE [--restrict N]",
+	.summary = "accuracy on an analogy benchmark, per section and in total",
+	.help = "The Google format (': section' lines, then 'a b c d' lines), with gensim's\n"
+	        "evaluate_word_analogies rules: case-insensitive, only the first N words,\n"
+	        "questions with other words skipped and counted.",
+	.example = "eval analogies examples/data/questions-words.txt --restrict 100000",
+	.min_args = 1,
+	.max_args = 1,
+	.args_complete = VS_COMPLETE_FILE,
+	.options = cmd_eval_options,
+	.exec = cmd_eval_analogies,
+};
+
+static const vs_cmd_entry eval_pairs_entry = {
+	.name = "pairs",
+	.usage = "FILE [--restrict N]",
+	.summary = "correlation with human similarity judgements of word pairs",
+	.help = "'word TAB word TAB score' lines (wordsim353, SimLex; '#' comments), reporting\n"
+	        "Pearson and Spearman correlation and the out-of-vocabulary ratio in percent,\n"
+	        "as gensim's evaluate_word_pairs.",
+	.example = "eval pairs examples/data/wordsim353.tsv",
+	.min_args = 1,
+	.max_args = 1,
+	.args_complete = VS_COMPLETE_FILE,
+	.options = cmd_eval_options,
+	.exec = cmd_eval_pairs,
+};
+
+static const vs_cmd_entry *const eval_subcommands[] = {&eval_analogies_entry, &eval_pairs_entry, NULL};
+
 const vs_cmd_entry cmd_eval_entry = {
 	.name = "eval",
-	.usage = "analogies|pairs FILE [--restrict N]",
+	.usage = "SUBCOMMAND FILE [--restrict N]",
 	.summary = "score the active set on an analogy or word-pair benchmark",
-	.help = "analogies: the Google format (': section' lines, then 'a b c d' lines), with\n"
-	        "gensim's evaluate_word_analogies rules: case-insensitive, only the first N\n"
-	        "words, questions with other words skipped and counted.\n"
-	        "pairs: 'word TAB word TAB score' lines (wordsim353, SimLex; '#' comments),\n"
-	        "reporting Pearson and Spearman correlation and the out-of-vocabulary ratio in\n"
-	        "percent, as gensim's evaluate_word_pairs.",
-	.example = "eval analogies questions-words.txt\neval pairs wordsim353.tsv --restrict 100000",
-	.min_args = 2,
-	.max_args = 2,
-	.first_complete = VS_COMPLETE_CHOICE,
-	.args_complete = VS_COMPLETE_FILE,
-	.choices = eval_kinds,
-	.options = cmd_eval_options,
-	.exec = cmd_eval_exec,
+	.help = "analogies: the Google analogy set's accuracy; pairs: correlation with\n"
+	        "WordSim353-style judgements. Both follow gensim's rules and numbers.",
+	.example = "eval analogies examples/data/questions-words.txt\neval pairs examples/data/wordsim353.tsv",
+	.subcommands = eval_subcommands,
 };
