@@ -77,3 +77,13 @@ fi
 	printf '\000\074\000\000\000\000\000\000\000\074\000\000\000\074\000\074\000\000\000\300\000\000\000\000'
 } > vectors.npy
 printf 'cat.jpg\ndog.jpg\nsun set.png\ntree.jpg\n' > labels.txt
+# numpy's default dtype, float64: 2 x 2, rows (1, 0) and (0.5, 2)
+{
+	printf '\223NUMPY\001\000v\000'
+	printf "%-117s\n" "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }"
+	printf '\000\000\000\000\000\000\360\077\000\000\000\000\000\000\000\000'
+	printf '\000\000\000\000\000\000\340\077\000\000\000\000\000\000\000\100'
+} > vectors64.npy
+printf 'a\nb\n' > labels2.txt
+# a version 2 file cut inside its 12-byte preamble
+printf '\223NUMPY\002\000\001\000\000' > short-v2.npy

@@ -66,95 +66,144 @@ static vs_format detect(const char *buf, size_t len)
 	return VS_FMT_GLOVE;
 }
 
+/* An open descriptor of a regular file, or -1 with a message. */
+static int open_regular(const char *path, struct stat *st, vs_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return vs_fail(err, "%s: %s", path, strerror(errno));
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		vs_fail(err, "%s: %s", path, S_ISDIR(st->st_mode) ? "is a directory" : "not a regular file");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static vs_vecset *load_vecs(const char *path, const vs_load_options *opt, vs_load_report *rep, vs_error *err)
+{
+	if (opt->format != VS_FMT_AUTO && opt->format != VS_FMT_VECS) {
+		vs_fail(err, "%s: this is a .vecs file, not %s", path, vs_format_name(opt->format));
+		return NULL;
+	}
+	vs_vecset *set = vs_vecs_open(path, err);
+	if (set && opt->limit && opt->limit < set->count) {
+		/* keep a prefix: words, vectors and norms are prefixes too; the index is rebuilt */
+		set->count = opt->limit;
+		set->slots = NULL;
+		set->nslots = 0;
+		if (vs_vecset_finish(set, err) < 0) {
+			vs_vecset_free(set);
+			return NULL;
+		}
+	}
+	if (set)
+		rep->format = "vecs";
+	return set;
+}
+
+static vs_vecset *load_npy(const char *path, const vs_load_options *opt, vs_load_report *rep, vs_error *err)
+{
+	if (!opt->labels) {
+		vs_fail(err, "%s: a numpy .npy file: give its labels with --labels FILE (one per row)", path);
+		return NULL;
+	}
+	vs_vecset *set = vs_npy_load(path, opt->labels, err);
+	if (set)
+		rep->format = set->format = "npy";
+	return set;
+}
+
+/* The whole content of a text or binary vector file: decompressed, or mapped. */
+static char *read_contents(const char *path, int fd, const struct stat *st, int gzip, size_t *len, int *mapped,
+                           vs_error *err)
+{
+	*mapped = 0;
+	*len = 0;
+	if (gzip)
+		return vs_gunzip_fd(path, fd, len, err);
+	if (st->st_size == 0) {
+		vs_fail(err, "%s: the file is empty", path);
+		return NULL;
+	}
+	*len = (size_t)st->st_size;
+	char *buf = mmap(NULL, *len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (buf == MAP_FAILED) {
+		vs_fail(err, "%s: cannot map the file: %s", path, strerror(errno));
+		return NULL;
+	}
+	madvise(buf, *len, MADV_SEQUENTIAL);
+	*mapped = 1;
+	return buf;
+}
+
+/* Not a vector file at all: NUL or other control bytes in the first line of a
+ * file that has no word2vec header (word2vec binary has one). */
+static int looks_binary(const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len && i < 4096 && buf[i] != '\n'; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		if (c < 0x09 || (c > 0x0d && c < 0x20) || c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+static vs_vecset *parse_contents(const char *path, const char *buf, size_t len, const vs_load_options *opt,
+                                 vs_load_report *rep, vs_error *err)
+{
+	if (len == 0) {
+		vs_fail(err, "%s: the file is empty", path);
+		return NULL;
+	}
+	vs_format fmt = opt->format == VS_FMT_AUTO ? detect(buf, len) : opt->format;
+	if (opt->format == VS_FMT_AUTO && fmt == VS_FMT_GLOVE && looks_binary(buf, len)) {
+		vs_fail(err, "%s: not a vector file (binary data without a word2vec header; formats: word2vec text or "
+		        "binary, GloVe, fastText .vec, .vecs, .npy)", path);
+		return NULL;
+	}
+	rep->format = vs_format_name(fmt);
+	if (fmt == VS_FMT_WORD2VEC_BIN)
+		return vs_parse_binary(path, buf, len, opt, rep, err);
+	return vs_parse_text(path, buf, len, fmt != VS_FMT_GLOVE, opt, rep, err);
+}
+
 vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report *rep, vs_error *err)
 {
 	vs_load_report dummy;
 	if (!rep)
 		rep = &dummy;
 	memset(rep, 0, sizeof *rep);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		vs_fail(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
 	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		vs_fail(err, "%s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
-		close(fd);
+	int fd = open_regular(path, &st, err);
+	if (fd < 0)
 		return NULL;
-	}
 	unsigned char magic[8] = {0};
 	ssize_t got = pread(fd, magic, sizeof magic, 0);
-	if (got == (ssize_t)sizeof magic && memcmp(magic, VS_VECS_MAGIC, 8) == 0) {
+	int vecs = got == (ssize_t)sizeof magic && memcmp(magic, VS_VECS_MAGIC, 8) == 0;
+	int npy = got >= 6 && memcmp(magic, "\x93NUMPY", 6) == 0;
+	if (opt->labels && !npy) {
 		close(fd);
-		if (opt->format != VS_FMT_AUTO && opt->format != VS_FMT_VECS) {
-			vs_fail(err, "%s: this is a .vecs file, not %s", path, vs_format_name(opt->format));
-			return NULL;
-		}
-		vs_vecset *set = vs_vecs_open(path, err);
-		if (set && opt->limit && opt->limit < set->count) {
-			/* keep a prefix: words, vectors and norms are prefixes too; the index is rebuilt */
-			set->count = opt->limit;
-			set->slots = NULL;
-			set->nslots = 0;
-			if (vs_vecset_finish(set, err) < 0) {
-				vs_vecset_free(set);
-				return NULL;
-			}
-		}
-		if (set)
-			rep->format = "vecs";
-		return set;
+		vs_fail(err, "%s: labels name the rows of a .npy matrix; this file has its words in it", path);
+		return NULL;
 	}
-	if (got >= 6 && memcmp(magic, "\x93NUMPY", 6) == 0) {
+	if (vecs || npy || opt->format == VS_FMT_VECS) {
 		close(fd);
-		if (!opt->labels) {
-			vs_fail(err, "%s: a numpy .npy file: give its labels with --labels FILE (one per row)", path);
-			return NULL;
-		}
-		vs_vecset *set = vs_npy_load(path, opt->labels, err);
-		if (set)
-			rep->format = set->format = "npy";
-		return set;
-	}
-	if (opt->format == VS_FMT_VECS) {
-		close(fd);
+		if (vecs)
+			return load_vecs(path, opt, rep, err);
+		if (npy)
+			return load_npy(path, opt, rep, err);
 		vs_fail(err, "%s: not a .vecs file (bad magic bytes)", path);
 		return NULL;
 	}
-	char *buf = NULL;
-	size_t len = 0;
-	int mapped = 0;
-	if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-		buf = vs_gunzip_fd(path, fd, &len, err);
-		rep->compressed = 1;
-		if (!buf) {
-			close(fd);
-			return NULL;
-		}
-	} else if (st.st_size > 0) {
-		len = (size_t)st.st_size;
-		buf = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		if (buf == MAP_FAILED) {
-			vs_fail(err, "%s: cannot map the file: %s", path, strerror(errno));
-			close(fd);
-			return NULL;
-		}
-		madvise(buf, len, MADV_SEQUENTIAL);
-		mapped = 1;
-	}
+	size_t len;
+	int mapped;
+	rep->compressed = got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+	char *buf = read_contents(path, fd, &st, rep->compressed, &len, &mapped, err);
 	close(fd);
-	vs_vecset *set = NULL;
-	if (len == 0) {
-		vs_fail(err, "%s: the file is empty", path);
-	} else {
-		vs_format fmt = opt->format == VS_FMT_AUTO ? detect(buf, len) : opt->format;
-		rep->format = vs_format_name(fmt);
-		if (fmt == VS_FMT_WORD2VEC_BIN)
-			set = vs_parse_binary(path, buf, len, opt, rep, err);
-		else
-			set = vs_parse_text(path, buf, len, fmt != VS_FMT_GLOVE, opt, rep, err);
-	}
+	if (!buf)
+		return NULL;
+	vs_vecset *set = parse_contents(path, buf, len, opt, rep, err);
 	if (mapped)
 		munmap(buf, len);
 	else
@@ -164,7 +213,7 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report 
 		set->format = rep->format;
 		if (!set->source) {
 			vs_vecset_free(set);
-			vs_fail(err, "out of memory");
+			vs_oom(err);
 			return NULL;
 		}
 	}
