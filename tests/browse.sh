@@ -63,10 +63,33 @@ keys "browse nn paris" Enter
 expect "nn paris"
 keys C-c
 expect "vecsh:cjk>"
+# :quit (and :q) closes the browser only, never vecsh
+keys "browse nn paris" Enter
+expect "nn paris"
+keys ":" "quit" Enter
+expect "vecsh:cjk>"
+keys "browse nn paris" Enter
+expect "nn paris"
+keys ":" "q" Enter
+expect "vecsh:cjk>"
+# Ctrl-C during a command run from the browser interrupts that command (a
+# load that waits forever on a FIFO); the browser stays, nothing is loaded
+mkfifo "$work/never"
+keys "browse nn paris" Enter
+expect "nn paris"
+keys ":" "load $work/never as big2" Enter
+sleep 0.5
+keys C-c
+expect "never: interrupted"
+expect "nn paris"
+keys q
+expect "vecsh:cjk>"
+keys "sets" Enter
+absent "big2"
 keys "sim paris naïve" Enter
 expect "paris  naïve"
 keys C-d
 expect "vecsh-exited"
 screen | grep -q -- "-icanon\|-echo " && { echo "FAIL browse: the terminal was not restored"; screen | tail -3; fail=1; }
-[ $fail -eq 0 ] && echo "browse: list, drill-down, history, help, resize, projection, CJK, q and Ctrl-C work"
+[ $fail -eq 0 ] && echo "browse: list, drill-down, history, help, resize, projection, CJK, q, :quit and Ctrl-C work"
 exit $fail

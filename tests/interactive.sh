@@ -54,6 +54,10 @@ expect "questions: interrupted"
 kill $writer 2>/dev/null
 keys "sim apple banana" Enter
 expect "apple  banana"
+# the index built here is not saved: the first Ctrl-D (or quit) says so, the second leaves
+keys C-d
+expect "the index c was made in this session and not saved"
+absent "vecsh-exited"
 keys C-d
 expect "vecsh-exited-0"
 tmux -S "$sock" kill-server 2>/dev/null
@@ -66,5 +70,5 @@ expect "vecsh:tiny> eval analogies $work/questions"
 keys C-u "quit" Enter
 expect "vecsh-exited-0"
 
-[ $fail -eq 0 ] && echo "interactive: completion, history, Ctrl-C and Ctrl-D work"
+[ $fail -eq 0 ] && echo "interactive: completion, history, Ctrl-C, Ctrl-D and the unsaved-work warning work"
 exit $fail

@@ -101,6 +101,7 @@ typedef struct vs_index_report {
 typedef struct vs_index {
 	char *name;
 	char *source;              /* PATHs as given, or the index file */
+	int unsaved;               /* built in this session and not saved since */
 	vs_index_options opt;      /* how it was built (pointers cleared) */
 	char *stopwords_blob;      /* the stop words used, NUL-separated, for queries */
 	vs_stopwords *stop;

@@ -34,6 +34,7 @@ typedef struct vs_session {
 	int quit;               /* quit was asked for */
 	int exit_status;        /* quit N: the exit status asked for, or -1 */
 	int echo;               /* print each command before its output (--echo) */
+	int quit_warned;        /* the unsaved work was pointed out once */
 	vs_result *last;        /* the last result shown */
 	struct vs_clip_tokenizer *clip_tokenizer; /* loaded on first use */
 	struct vs_clip_model *clip;                /* the loaded CLIP checkpoint */
@@ -53,6 +54,10 @@ void vs_session_info(vs_session *s, const char *fmt, ...) VS_PRINTF(2, 3);
 
 /* Print a result in the session's format and keep it as the last result. */
 void vs_session_show(vs_session *s, vs_result *r);
+
+/* May the session end? At the terminal with unsaved work, the first time
+ * says what would be lost and answers no. */
+int vs_session_may_quit(vs_session *s);
 
 /* Report running out of memory; returns -1. */
 int vs_session_oom(vs_session *s);
@@ -129,7 +134,7 @@ typedef struct vs_args {
 
 struct vs_cmd_entry {
 	const char *name;
-	const char *alias;        /* or NULL */
+	const char *const *aliases; /* other names (NULL-terminated), or NULL */
 	const char *usage;        /* arguments, as shown by help */
 	const char *summary;      /* one line */
 	const char *help;         /* a paragraph, or NULL */
@@ -148,6 +153,8 @@ struct vs_cmd_entry {
 extern const vs_cmd_entry *const vs_commands[];
 extern const size_t vs_ncommands;
 
+/* Is name the entry's name or one of its aliases? */
+int vs_entry_named(const vs_cmd_entry *e, const char *name);
 /* A command of the session's table by name or alias, or NULL. */
 const vs_cmd_entry *vs_command_find(const vs_session *s, const char *name);
 /* A subcommand of e by name or alias, or NULL. */
@@ -225,8 +232,9 @@ int vs_repl(vs_session *s);
 typedef struct vs_browse_host {
 	void *ctx;
 	/* Run a command line; a new result (the browser frees it), or NULL with
-	 * *error set to a malloc'd message (NULL: the command printed nothing). */
-	vs_result *(*run)(void *ctx, const char *cmd, char **error);
+	 * *error set to a malloc'd message (NULL: the command printed nothing).
+	 * *close is set when the command asked to leave (quit): the browser closes. */
+	vs_result *(*run)(void *ctx, const char *cmd, char **error, int *close);
 	/* Lines about row `row` of r for the detail pane (malloc'd), or NULL. */
 	char *(*detail)(void *ctx, const vs_result *r, size_t row);
 	/* The command that drills into row `row` (malloc'd), or NULL. */

@@ -33,6 +33,19 @@ int vs_format_parse(const char *name, vs_format *out)
 	return -1;
 }
 
+/* "glove, gzip": the name of a format read through gzip (a static string). */
+static const char *gzip_format_name(const char *name)
+{
+	static const char *const gz[][2] = {
+		{"word2vec", "word2vec, gzip"}, {"word2vec-bin", "word2vec-bin, gzip"}, {"glove", "glove, gzip"},
+		{"fasttext", "fasttext, gzip"},
+	};
+	for (size_t i = 0; i < sizeof gz / sizeof gz[0]; i++)
+		if (strcmp(gz[i][0], name) == 0)
+			return gz[i][1];
+	return name;
+}
+
 const char *vs_format_name(vs_format f)
 {
 	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
@@ -210,7 +223,7 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report 
 		free(buf);
 	if (set) {
 		set->source = strdup(path);
-		set->format = rep->format;
+		set->format = rep->compressed ? gzip_format_name(rep->format) : rep->format;
 		if (!set->source) {
 			vs_vecset_free(set);
 			vs_oom(err);
@@ -222,6 +235,49 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report 
 
 /* ---- writing ----------------------------------------------------------- */
 
+int vs_is_gzip_name(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 3 && strcmp(path + n - 3, ".gz") == 0;
+}
+
+/* A FILE that writes through zlib into another FILE (fopencookie). */
+static ssize_t gz_cookie_write(void *cookie, const char *buf, size_t size)
+{
+	return size && gzwrite(cookie, buf, (unsigned)size) == 0 ? -1 : (ssize_t)size;
+}
+
+static int gz_cookie_close(void *cookie)
+{
+	return gzclose(cookie) == Z_OK ? 0 : -1;
+}
+
+/* Write a text or binary export to f, through gzip when gz is set. */
+static int write_export(FILE *f, const vs_vecset *set, vs_format fmt, int gz)
+{
+	FILE *out = f;
+	if (gz) {
+		int fd = dup(fileno(f));
+		gzFile z = fd >= 0 ? gzdopen(fd, "wb6") : NULL;
+		if (!z) {
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		cookie_io_functions_t io = {.write = gz_cookie_write, .close = gz_cookie_close};
+		out = fopencookie(z, "w", io);
+		if (!out) {
+			gzclose(z);
+			return -1;
+		}
+		setvbuf(out, NULL, _IOFBF, 1 << 16);
+	}
+	int r = fmt == VS_FMT_WORD2VEC_BIN ? vs_write_binary(out, set) : vs_write_text(out, set, fmt != VS_FMT_GLOVE);
+	if (gz && fclose(out) != 0)
+		r = -1;
+	return r;
+}
+
 int vs_save(const vs_vecset *set, const char *path, vs_format fmt, vs_error *err)
 {
 	if (fmt == VS_FMT_VECS || fmt == VS_FMT_AUTO)
@@ -230,11 +286,7 @@ int vs_save(const vs_vecset *set, const char *path, vs_format fmt, vs_error *err
 	FILE *f = vs_tmpfile_open(path, &tmp, err);
 	if (!f)
 		return -1;
-	int r;
-	if (fmt == VS_FMT_WORD2VEC_BIN)
-		r = vs_write_binary(f, set);
-	else
-		r = vs_write_text(f, set, fmt != VS_FMT_GLOVE);
+	int r = write_export(f, set, fmt, vs_is_gzip_name(path));
 	if (r < 0)
 		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
 	return vs_tmpfile_commit(f, tmp, path, r < 0, err);

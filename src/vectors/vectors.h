@@ -17,6 +17,7 @@ typedef struct vs_vecset {
 	char *name;          /* the set's name in the session */
 	char *source;        /* path it was loaded from */
 	const char *format;  /* format it was read in (static string) */
+	int unsaved;         /* made in this session (not read from a file) and not saved since */
 	size_t count;        /* number of words */
 	size_t dims;         /* dimensions of each vector */
 	const char **words;  /* count words, in file order */
@@ -197,6 +198,8 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt,
  * VS_FMT_WORD2VEC_BIN, VS_FMT_GLOVE, VS_FMT_FASTTEXT), through a temporary
  * file in the same directory renamed into place. */
 int vs_save(const vs_vecset *set, const char *path, vs_format fmt, vs_error *err);
+/* Does the path end in .gz? Exports to such a path are gzip-compressed. */
+int vs_is_gzip_name(const char *path);
 
 /* A numpy .npy matrix (float32 or float16, C order, 2-D) with a file of one
  * label per line, as embeddings computed elsewhere (CLIP's) come. */

@@ -36,7 +36,7 @@ static const vs_cmd_entry test_entry = {
 };
 
 static const vs_cmd_entry sub_a = {
-	.name = "alpha", .alias = "a", .usage = "X", .summary = "s", .example = "p alpha x", .min_args = 1,
+	.name = "alpha", .aliases = (const char *const[]){"a", NULL}, .usage = "X", .summary = "s", .example = "p alpha x", .min_args = 1,
 	.max_args = 1, .options = opts, .exec = noop,
 };
 static const vs_cmd_entry sub_b = {

@@ -94,6 +94,7 @@ typedef struct browser {
 	char *detail;        /* detail of the selected row, cached */
 	size_t detail_row;
 	int detail_page;
+	int closing;         /* a command asked to leave */
 } browser;
 
 enum { C_TITLE = 1, C_BAR, C_SEL, C_ACCENT, C_DIM };
@@ -311,7 +312,11 @@ static void push(browser *b, vs_result *r)
 static void run_and_push(browser *b, const char *cmd)
 {
 	char *error = NULL;
-	vs_result *r = b->host->run(b->host->ctx, cmd, &error);
+	/* while the command runs, Ctrl-C is a signal that interrupts it, as at the prompt */
+	noraw();
+	cbreak();
+	vs_result *r = b->host->run(b->host->ctx, cmd, &error, &b->closing);
+	raw();
 	if (r) {
 		push(b, r);
 		b->status[0] = '\0';
@@ -517,22 +522,16 @@ static void projection(browser *b)
 
 /* ---- the loop ---- */
 
-int vs_browse(const vs_browse_host *host, vs_result *first)
+/* Curses on, with our SIGWINCH handler; old_winch gets the one to restore. */
+static int start_screen(browser *b, struct sigaction *old_winch)
 {
-	browser b;
-	memset(&b, 0, sizeof b);
-	b.host = host;
-	b.hist[0] = (page){first, 0, 0};
-	b.n = 1;
-	b.detail_page = -1;
-	b.utf8 = MB_CUR_MAX > 1;
 	set_escdelay(25);
-	struct sigaction dfl, old_winch;
+	struct sigaction dfl;
 	memset(&dfl, 0, sizeof dfl);
 	dfl.sa_handler = SIG_DFL;
-	sigaction(SIGWINCH, &dfl, &old_winch);
+	sigaction(SIGWINCH, &dfl, old_winch);
 	if (!initscr()) {
-		sigaction(SIGWINCH, &old_winch, NULL);
+		sigaction(SIGWINCH, old_winch, NULL);
 		return -1;
 	}
 	struct sigaction ours;
@@ -553,106 +552,149 @@ int vs_browse(const vs_browse_host *host, vs_result *first)
 		init_pair(C_SEL, COLOR_BLACK, COLOR_CYAN);
 		init_pair(C_ACCENT, COLOR_YELLOW, -1);
 		init_pair(C_DIM, COLOR_BLUE, -1);
-		b.colors = 1;
+		b->colors = 1;
 	}
-	for (;;) {
+	return 0;
+}
+
+/* Moving the selection: j/k, pages, home and end. Returns 0 if c is not one. */
+static int move_selection(browser *b, int c)
+{
+	page *p = cur(b);
+	size_t n = p->r->nrows, pagesz = LINES > 3 ? (size_t)LINES - 3 : 1;
+	switch (c) {
+	case 'j':
+	case KEY_DOWN:
+		if (p->sel + 1 < n)
+			p->sel++;
+		return 1;
+	case 'k':
+	case KEY_UP:
+		if (p->sel > 0)
+			p->sel--;
+		return 1;
+	case KEY_NPAGE:
+	case ' ':
+		p->sel = p->sel + pagesz < n ? p->sel + pagesz : (n ? n - 1 : 0);
+		return 1;
+	case KEY_PPAGE:
+		p->sel = p->sel > pagesz ? p->sel - pagesz : 0;
+		return 1;
+	case 'g':
+	case KEY_HOME:
+		p->sel = 0;
+		return 1;
+	case 'G':
+	case KEY_END:
+		p->sel = n ? n - 1 : 0;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Is a ':' command one that leaves, as in less and vi (:q, :quit, :exit)? */
+static int is_quit(const char *q)
+{
+	while (*q == ' ')
+		q++;
+	size_t n = strcspn(q, " !");
+	return (n == 1 && q[0] == 'q') || (n == 4 && strncmp(q, "quit", 4) == 0) ||
+	       (n == 4 && strncmp(q, "exit", 4) == 0);
+}
+
+/* One key of the main loop; 1 when the browser is to close. */
+static int handle_key(browser *b, int c)
+{
+	const vs_browse_host *host = b->host;
+	page *p = cur(b);
+	if (move_selection(b, c))
+		return 0;
+	switch (c) {
+	case 'q':
+	case 3: /* Ctrl-C */
+		return 1;
+	case '\n':
+	case '\r':
+	case KEY_ENTER: {
+		char *cmd = p->r->nrows && host->drill ? host->drill(host->ctx, p->r, p->sel) : NULL;
+		if (cmd)
+			run_and_push(b, cmd);
+		else
+			snprintf(b->status, sizeof b->status, "nothing to open here");
+		free(cmd);
+		break;
+	}
+	case 'h':
+	case KEY_BACKSPACE:
+	case KEY_LEFT:
+	case 127:
+	case 8:
+		if (b->cur > 0)
+			b->cur--;
+		else
+			snprintf(b->status, sizeof b->status, "this is the first page");
+		break;
+	case 'l':
+	case KEY_RIGHT:
+		if (b->cur + 1 < b->n)
+			b->cur++;
+		else
+			snprintf(b->status, sizeof b->status, "this is the last page");
+		break;
+	case '/': {
+		char *q = prompt(b, "/");
+		const char *fmt = host->query_command ? host->query_command(host->ctx, p->r) : NULL;
+		if (q && *q && fmt) {
+			char cmd[1024];
+			snprintf(cmd, sizeof cmd, fmt, q);
+			run_and_push(b, cmd);
+		}
+		free(q);
+		break;
+	}
+	case ':': {
+		char *q = prompt(b, ":");
+		int quit = q && is_quit(q);
+		if (q && *q && !quit)
+			run_and_push(b, q);
+		free(q);
+		return quit || b->closing;
+	}
+	case 'p':
+		projection(b);
+		break;
+	case '?':
+		draw_help(b);
+		while (next_key() == KEY_RESIZE)
+			draw_help(b);
+		break;
+	default:
+		break;
+	}
+	return b->closing;
+}
+
+int vs_browse(const vs_browse_host *host, vs_result *first)
+{
+	browser b;
+	memset(&b, 0, sizeof b);
+	b.host = host;
+	b.hist[0] = (page){first, 0, 0};
+	b.n = 1;
+	b.detail_page = -1;
+	b.utf8 = MB_CUR_MAX > 1;
+	struct sigaction old_winch;
+	if (start_screen(&b, &old_winch) < 0)
+		return -1;
+	for (int done = 0; !done;) {
 		draw_list(&b);
 		refresh();
 		int c = next_key();
-		page *p = cur(&b);
-		size_t n = p->r->nrows, pagesz = LINES > 3 ? (size_t)LINES - 3 : 1;
 		if (c != KEY_RESIZE)
 			b.status[0] = '\0';
-		switch (c) {
-		case 'q':
-		case 3: /* Ctrl-C */
-			goto done;
-		case 'j':
-		case KEY_DOWN:
-			if (p->sel + 1 < n)
-				p->sel++;
-			break;
-		case 'k':
-		case KEY_UP:
-			if (p->sel > 0)
-				p->sel--;
-			break;
-		case KEY_NPAGE:
-		case ' ':
-			p->sel = p->sel + pagesz < n ? p->sel + pagesz : (n ? n - 1 : 0);
-			break;
-		case KEY_PPAGE:
-			p->sel = p->sel > pagesz ? p->sel - pagesz : 0;
-			break;
-		case 'g':
-		case KEY_HOME:
-			p->sel = 0;
-			break;
-		case 'G':
-		case KEY_END:
-			p->sel = n ? n - 1 : 0;
-			break;
-		case '\n':
-		case '\r':
-		case KEY_ENTER: {
-			char *cmd = n && host->drill ? host->drill(host->ctx, p->r, p->sel) : NULL;
-			if (cmd)
-				run_and_push(&b, cmd);
-			else
-				snprintf(b.status, sizeof b.status, "nothing to open here");
-			free(cmd);
-			break;
-		}
-		case 'h':
-		case KEY_BACKSPACE:
-		case KEY_LEFT:
-		case 127:
-		case 8:
-			if (b.cur > 0)
-				b.cur--;
-			else
-				snprintf(b.status, sizeof b.status, "this is the first page");
-			break;
-		case 'l':
-		case KEY_RIGHT:
-			if (b.cur + 1 < b.n)
-				b.cur++;
-			else
-				snprintf(b.status, sizeof b.status, "this is the last page");
-			break;
-		case '/': {
-			char *q = prompt(&b, "/");
-			const char *fmt = host->query_command ? host->query_command(host->ctx, p->r) : NULL;
-			if (q && *q && fmt) {
-				char cmd[1024];
-				snprintf(cmd, sizeof cmd, fmt, q);
-				run_and_push(&b, cmd);
-			}
-			free(q);
-			break;
-		}
-		case ':': {
-			char *q = prompt(&b, ":");
-			if (q && *q)
-				run_and_push(&b, q);
-			free(q);
-			break;
-		}
-		case 'p':
-			projection(&b);
-			break;
-		case '?':
-			draw_help(&b);
-			while (next_key() == KEY_RESIZE)
-				draw_help(&b);
-			break;
-		case KEY_RESIZE:
-			break;
-		default:
-			break;
-		}
+		done = handle_key(&b, c);
 	}
-done:
 	endwin();
 	sigaction(SIGWINCH, &old_winch, NULL);
 	free(b.detail);

@@ -83,10 +83,20 @@ int vs_split_line(const char *line, char ***out, vs_error *err)
 	return (int)n;
 }
 
+int vs_entry_named(const vs_cmd_entry *e, const char *name)
+{
+	if (strcmp(e->name, name) == 0)
+		return 1;
+	for (const char *const *a = e->aliases; a && *a; a++)
+		if (strcmp(*a, name) == 0)
+			return 1;
+	return 0;
+}
+
 const vs_cmd_entry *vs_subcommand_find(const vs_cmd_entry *e, const char *name)
 {
 	for (const vs_cmd_entry *const *c = e->subcommands; c && *c; c++)
-		if (strcmp((*c)->name, name) == 0 || ((*c)->alias && strcmp((*c)->alias, name) == 0))
+		if (vs_entry_named(*c, name))
 			return *c;
 	return NULL;
 }
@@ -158,10 +168,14 @@ int vs_command_table_check(const vs_cmd_entry *const *table, size_t n, vs_error 
 	for (size_t i = 0; i < n; i++) {
 		if (check_entry(NULL, table[i], err) < 0)
 			return -1;
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(table[j]->name, table[i]->name) == 0 ||
-			    (table[j]->alias && strcmp(table[j]->alias, table[i]->name) == 0))
+		for (size_t j = 0; j < i; j++) {
+			if (vs_entry_named(table[j], table[i]->name))
 				return vs_fail(err, "command '%s' is declared twice", table[i]->name);
+			for (const char *const *a = table[i]->aliases; a && *a; a++)
+				if (vs_entry_named(table[j], *a))
+					return vs_fail(err, "command '%s' has the alias '%s' of '%s'", table[i]->name, *a,
+					               table[j]->name);
+		}
 	}
 	return 0;
 }

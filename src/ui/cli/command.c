@@ -8,7 +8,7 @@ const vs_cmd_entry *vs_command_find(const vs_session *s, const char *name)
 {
 	for (size_t i = 0; i < s->ncommands; i++) {
 		const vs_cmd_entry *e = s->commands[i];
-		if (strcmp(e->name, name) == 0 || (e->alias && strcmp(e->alias, name) == 0))
+		if (vs_entry_named(e, name))
 			return e;
 	}
 	return NULL;

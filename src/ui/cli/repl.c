@@ -142,8 +142,9 @@ static char **vecsh_completion(const char *text, int start, int end)
 	if (n == 0) {
 		complete_kind(VS_COMPLETE_COMMAND, NULL, text);
 		for (size_t i = 0; i < the_session->ncommands; i++)
-			if (the_session->commands[i]->alias && strncmp(the_session->commands[i]->alias, text, strlen(text)) == 0)
-				add_match(the_session->commands[i]->alias);
+			for (const char *const *al = the_session->commands[i]->aliases; al && *al; al++)
+				if (strncmp(*al, text, strlen(text)) == 0)
+					add_match(*al);
 	} else {
 		const vs_cmd_entry *e = vs_command_find(the_session, words[0]);
 		const vs_option *value_of = NULL;
@@ -261,9 +262,11 @@ int vs_repl(vs_session *s)
 		vs_interrupted = 0;
 		char *line = readline(prompt);
 		at_prompt = 0;
-		if (!line) {
+		if (!line) { /* Ctrl-D: as quit */
 			putchar('\n');
-			break;
+			if (vs_session_may_quit(s))
+				break;
+			continue;
 		}
 		char *p = line;
 		while (*p == ' ' || *p == '\t')

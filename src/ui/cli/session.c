@@ -279,7 +279,10 @@ int vs_session_load(vs_session *s, const char *path, const char *name, const vs_
 		return -1;
 	vs_progress p;
 	vs_progress_start(&p, s, "loading");
-	if (opt.format == VS_FMT_AUTO && vs_index_file_magic(path))
+	int is_index = opt.format == VS_FMT_AUTO && vs_index_file_magic(path);
+	if (vs_interrupted) /* Ctrl-C while the file would not open (a FIFO without a writer) */
+		return vs_session_error(s, "%s: interrupted", path);
+	if (is_index)
 		return load_index(s, path, nm, &p);
 	opt.progress = vs_progress_update;
 	opt.progress_ctx = &p;

@@ -8,7 +8,7 @@
 #include "vectors/vectors.h"
 
 /* Run a command quietly: its result is returned, its errors captured. */
-static vs_result *host_run(void *ctx, const char *cmd, char **error)
+static vs_result *host_run(void *ctx, const char *cmd, char **error, int *close)
 {
 	vs_session *s = ctx;
 	FILE *devnull = fopen("/dev/null", "w");
@@ -35,7 +35,14 @@ static vs_result *host_run(void *ctx, const char *cmd, char **error)
 	s->script = NULL;
 	s->quiet = 1;
 	s->interactive = 0;
+	vs_interrupted = 0;
 	int rc = vs_run_line(s, cmd);
+	vs_interrupted = 0;
+	if (s->quit) { /* quit inside the browser leaves the browser, not vecsh */
+		s->quit = 0;
+		s->exit_status = -1;
+		*close = 1;
+	}
 	vs_result *r = s->last;
 	s->last = before;
 	s->out = out0;
@@ -272,7 +279,8 @@ static int cmd_browse_exec(vs_session *s, vs_args *a)
 		return 0;
 	}
 	char *error = NULL;
-	vs_result *first = host_run(s, cmd, &error);
+	int close = 0;
+	vs_result *first = host_run(s, cmd, &error, &close);
 	if (!first) {
 		vs_session_error(s, "browse: %s", error ? error : "the command shows no list");
 		free(error);

@@ -56,7 +56,10 @@ static void list_subcommands(const vs_cmd_entry *e, FILE *out)
 static void describe(const vs_cmd_entry *parent, const vs_cmd_entry *e, FILE *out)
 {
 	vs_entry_usage(parent, e, out);
-	fprintf(out, "%s%s%s\n", e->summary, e->alias ? "; also called " : "", e->alias ? e->alias : "");
+	fprintf(out, "%s", e->summary);
+	for (const char *const *a = e->aliases; a && *a; a++)
+		fprintf(out, "%s%s", a == e->aliases ? "; also called " : ", ", *a);
+	fputc('\n', out);
 	if (e->help) {
 		fputc('\n', out);
 		print_indented(out, e->help);

@@ -58,6 +58,7 @@ static int images_add(vs_session *s, vs_args *a)
 		vs_session_oom(s);
 	} else {
 		set->format = "clip images";
+		set->unsaved = 1;
 		if (rep.skipped)
 			vs_session_warn(s, "images add: skipped %zu unreadable images: %s", rep.skipped, rep.skipped_list);
 		vs_session_info(s, "images %s: %zu images (%zu embedded, %zu from the cache) in %.2f s", name, rep.images,

@@ -109,6 +109,7 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	for (int i = 1; i < a->argc; i++)
 		srclen += strlen(a->argv[i]) + 1;
 	ix->name = strdup(name);
+	ix->unsaved = 1;
 	ix->source = malloc(srclen);
 	if (!ix->name || !ix->source || vs_session_add_index(s, ix) < 0) {
 		vs_index_free(ix);

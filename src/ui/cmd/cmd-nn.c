@@ -43,7 +43,7 @@ static const vs_option cmd_nn_options[] = {
 
 const vs_cmd_entry cmd_nn_entry = {
 	.name = "nn",
-	.alias = "neighbours",
+	.aliases = (const char *const[]){"neighbours", "neighbors", "most_similar", NULL},
 	.usage = "QUERY [-k N]",
 	.summary = "nearest words by cosine similarity",
 	.help = "QUERY is a word, or words joined by + and - (king - man + woman): the words'\n"

@@ -41,7 +41,7 @@ out:
 
 const vs_cmd_entry cmd_odd_entry = {
 	.name = "odd",
-	.alias = "doesnt-match",
+	.aliases = (const char *const[]){"doesnt-match", "doesnt_match", NULL},
 	.usage = "WORD WORD...",
 	.summary = "the word that does not match the others",
 	.help = "Ranks the words by cosine with the normalised mean of their unit vectors\n"

@@ -16,6 +16,7 @@ static int cmd_save_exec(vs_session *s, vs_args *a)
 		vs_error err;
 		if (vs_index_save(ix, a->argv[1], &err) < 0)
 			return vs_session_error(s, "save: %s", err.msg);
+		ix->unsaved = 0;
 		vs_session_info(s, "saved index %s to %s", ix->name, a->argv[1]);
 		return 0;
 	}
@@ -29,7 +30,9 @@ static int cmd_save_exec(vs_session *s, vs_args *a)
 	vs_error err;
 	if (vs_save(set, a->argv[1], fmt, &err) < 0)
 		return vs_session_error(s, "save: %s", err.msg);
-	vs_session_info(s, "saved %s to %s (%s)", set->name, a->argv[1], vs_format_name(fmt));
+	set->unsaved = 0;
+	vs_session_info(s, "saved %s to %s (%s%s)", set->name, a->argv[1], vs_format_name(fmt),
+	                vs_is_gzip_name(a->argv[1]) && fmt != VS_FMT_VECS ? ", gzip" : "");
 	return 0;
 }
 

@@ -30,6 +30,7 @@ static int cmd_sim_exec(vs_session *s, vs_args *a)
 
 const vs_cmd_entry cmd_sim_entry = {
 	.name = "sim",
+	.aliases = (const char *const[]){"similarity", NULL},
 	.usage = "A B",
 	.summary = "cosine similarity of two words",
 	.example = "sim cat dog",
