@@ -63,7 +63,7 @@ static const float *weight_of(vs_clip_model *m, const char *name, const int64_t 
 		float **no = realloc(m->owned, (m->nowned + 1) * sizeof *no);
 		if (!no) {
 			free(owned);
-			vs_fail(err, "out of memory");
+			vs_oom(err);
 			return NULL;
 		}
 		m->owned = no;
@@ -131,7 +131,7 @@ static int load_vision(vs_clip_model *m, const cJSON *vc, vs_error *err)
 		return vs_fail(err, "%s/config.json: unsupported vision_config (image and patch sizes)", m->dir);
 	t->layer = calloc((size_t)t->layers, sizeof *t->layer);
 	if (!t->layer)
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	int D = t->width, g = m->image_size / m->patch_size, p = m->patch_size;
 	int64_t patch_dims[5] = {D, 3, p, p, -1};
 	m->patch_w = weight_of(m, "vision_model.embeddings.patch_embedding.weight", patch_dims, err);
@@ -167,14 +167,14 @@ vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
 	vs_clip_model *m = calloc(1, sizeof *m);
 	if (!m) {
 		cJSON_Delete(cfg);
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		return NULL;
 	}
 	m->dir = strdup(dir);
 	m->context = cfg_int(tc, "max_position_embeddings", 77);
 	m->vocab = cfg_int(tc, "vocab_size", 49408);
 	m->proj = cfg_int(cfg, "projection_dim", 512);
-	int bad = !m->dir ? vs_fail(err, "out of memory")
+	int bad = !m->dir ? vs_oom(err)
 	          : parse_tower(m, tc, &m->text, "text_config", 512, 8, err) < 0 ? -1
 	          : m->context <= 0 || m->context > 4096 || m->vocab <= 0 || m->proj <= 0
 	              ? vs_fail(err, "%s: unsupported text_config (context, vocabulary or projection)", path)
@@ -189,7 +189,7 @@ vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
 	m->text.layer = calloc((size_t)m->text.layers, sizeof *m->text.layer);
 	if (!m->st || !m->text.layer) {
 		if (m->st)
-			vs_fail(err, "out of memory");
+			vs_oom(err);
 		cJSON_Delete(cfg);
 		vs_clip_free(m);
 		return NULL;
@@ -330,7 +330,7 @@ int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, flo
 	float *x = malloc((size_t)n * D * sizeof *x);
 	int rc = -1;
 	if (!x) {
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		goto out;
 	}
 	for (int i = 0; i < n; i++) {
@@ -342,7 +342,7 @@ int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, flo
 			x[(size_t)i * D + j] = m->tok_emb[(size_t)ids[i] * D + j] + m->pos_emb[(size_t)i * D + j];
 	}
 	if (run_tower(&m->text, x, n, n, 1) < 0) {
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		goto out;
 	}
 	layer_norm(x, n, D, m->lnf_w, m->lnf_b, m->text.eps);
@@ -370,7 +370,7 @@ int vs_clip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int
 	float *pooled = malloc((size_t)batch * D * sizeof *pooled);
 	int rc = -1;
 	if (!patches || !x || !pooled) {
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		goto out;
 	}
 	/* each patch as (channel, y, x), the layout of the convolution's weight */
@@ -389,7 +389,7 @@ int vs_clip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int
 	 * image the class token first and the position embeddings */
 	float *emb = malloc((size_t)batch * np * D * sizeof *emb);
 	if (!emb) {
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		goto out;
 	}
 	linear(patches, batch * np, pp, m->patch_w, NULL, D, emb);
@@ -403,7 +403,7 @@ int vs_clip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int
 	free(emb);
 	layer_norm(x, batch * T, D, m->pre_ln_w, m->pre_ln_b, m->vision.eps);
 	if (run_tower(&m->vision, x, batch * T, T, 0) < 0) {
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		goto out;
 	}
 	for (int b = 0; b < batch; b++)
@@ -424,6 +424,6 @@ int vs_clip_encode_text(const vs_clip_model *m, const char *text, float *out, vs
 	size_t ctx = m->context < 4096 ? (size_t)m->context : 4096;
 	int n = vs_clip_tokenize(m->tokenizer, text, ids, ctx);
 	if (n < 0)
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	return vs_clip_encode_tokens(m, ids, n, out, err);
 }

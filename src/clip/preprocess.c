@@ -22,7 +22,7 @@ int vs_clip_preprocess(const vs_image *img, int size, float *out, vs_error *err)
 	vs_image r;
 	memset(&r, 0, sizeof r);
 	if ((img->palette ? vs_image_resize_nearest(img, nw, nh, &r) : vs_image_resize_bicubic(img, nw, nh, &r)) < 0)
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	/* centre crop: offsets round((H - size) / 2), halves to even as Python rounds */
 	int top = (int)nearbyint((nh - size) / 2.0), left = (int)nearbyint((nw - size) / 2.0);
 	static const float mean[3] = {0.48145466f, 0.4578275f, 0.40821073f};

@@ -54,7 +54,7 @@ vs_safetensors *vs_safetensors_open(const char *path, vs_error *err)
 	vs_safetensors *st = calloc(1, sizeof *st);
 	if (!st) {
 		munmap(map, size);
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		return NULL;
 	}
 	st->map = map;
@@ -170,7 +170,7 @@ const float *vs_tensor_f32(const vs_safetensors *st, const char *name, const int
 		return t->data;
 	float *f = malloc((n ? n : 1) * sizeof *f);
 	if (!f) {
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		return NULL;
 	}
 	const unsigned char *p = t->data;

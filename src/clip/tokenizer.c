@@ -128,7 +128,7 @@ vs_clip_tokenizer *vs_clip_tokenizer_load(const char *merges_path, vs_error *err
 	if (!t || map_init(&t->encoder, NVOCAB) < 0 || map_init(&t->ranks, NMERGES) < 0 ||
 	    !(t->decoder = calloc(NVOCAB, sizeof *t->decoder))) {
 		vs_clip_tokenizer_free(t);
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		return NULL;
 	}
 	bytes_to_unicode(t->byte_sym);
@@ -188,7 +188,7 @@ oom_lr:
 	vs_linereader_close(lr);
 oom:
 	vs_clip_tokenizer_free(t);
-	vs_fail(err, "out of memory");
+	vs_oom(err);
 	return NULL;
 }
 

@@ -184,7 +184,7 @@ FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err)
 	size_t n = strlen(path) + 16;
 	char *tmp = malloc(n);
 	if (!tmp) {
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		return NULL;
 	}
 	snprintf(tmp, n, "%s.tmp.XXXXXX", path);

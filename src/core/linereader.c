@@ -28,7 +28,7 @@ vs_linereader *vs_linereader_open(const char *path, vs_error *err)
 	}
 	vs_linereader *r = calloc(1, sizeof *r);
 	if (!r) {
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		return NULL;
 	}
 	errno = 0;

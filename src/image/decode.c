@@ -47,7 +47,7 @@ static int load_png(const char *path, FILE *f, vs_image *img, vs_error *err)
 	png_bytep *volatile rows = NULL;
 	if (!png || !info) {
 		png_destroy_read_struct(png ? &png : NULL, NULL, NULL);
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	}
 	if (setjmp(png_jmpbuf(png))) {
 		png_destroy_read_struct(&png, &info, NULL);
@@ -92,7 +92,7 @@ static int load_png(const char *path, FILE *f, vs_image *img, vs_error *err)
 		png_destroy_read_struct(&png, &info, NULL);
 		free(px);
 		free(rows);
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	}
 	for (png_uint_32 y = 0; y < h; y++)
 		rows[y] = px + (size_t)y * w * (size_t)ch;
@@ -160,7 +160,7 @@ static int load_jpeg(const char *path, FILE *f, vs_image *img, vs_error *err)
 	px = malloc((size_t)d.output_width * d.output_height * (size_t)ch);
 	if (!px) {
 		jpeg_destroy_decompress(&d);
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	}
 	while (d.output_scanline < d.output_height) {
 		JSAMPROW row = px + (size_t)d.output_scanline * d.output_width * (size_t)ch;
@@ -212,7 +212,7 @@ int vs_image_load(const char *path, vs_image *img, vs_error *err)
 			if (out != px)
 				stbi_image_free(px);
 			if (!out) {
-				rc = vs_fail(err, "out of memory");
+				rc = vs_oom(err);
 			} else {
 				/* stb's memory is malloc'd by default: free() releases it */
 				img->width = w;

@@ -17,6 +17,10 @@ typedef enum vs_col_type { VS_COL_STR, VS_COL_INT, VS_COL_FLOAT, VS_COL_VEC } vs
 
 #define VS_RESULT_MAX_COLS 16
 
+/* Why a result is broken: a column past the limit (no rows are taken then),
+ * or memory ran out while it was filled (cells, notes or title missing). */
+enum { VS_RESULT_TOO_WIDE = 1, VS_RESULT_OOM = 2 };
+
 typedef struct vs_column {
 	const char *name;  /* static string */
 	vs_col_type type;
@@ -41,7 +45,7 @@ typedef struct vs_result {
 	vs_cell *cells;           /* nrows x ncols */
 	char **notes;             /* lines for people: under a table, on stderr otherwise */
 	size_t nnotes;
-	int broken;               /* a column was refused: no rows */
+	int broken;               /* VS_RESULT_TOO_WIDE or VS_RESULT_OOM: not to be shown */
 } vs_result;
 
 vs_result *vs_result_new(void);

@@ -49,13 +49,17 @@ void vs_result_title(vs_result *r, const char *fmt, ...)
 	free(r->title);
 	r->title = vformat(fmt, ap);
 	va_end(ap);
+	if (!r->title)
+		r->broken = VS_RESULT_OOM;
 }
 
 void vs_result_note(vs_result *r, const char *fmt, ...)
 {
 	char **nn = realloc(r->notes, (r->nnotes + 1) * sizeof *nn);
-	if (!nn)
+	if (!nn) {
+		r->broken = VS_RESULT_OOM;
 		return;
+	}
 	r->notes = nn;
 	va_list ap;
 	va_start(ap, fmt);
@@ -63,12 +67,14 @@ void vs_result_note(vs_result *r, const char *fmt, ...)
 	va_end(ap);
 	if (s)
 		r->notes[r->nnotes++] = s;
+	else
+		r->broken = VS_RESULT_OOM;
 }
 
 int vs_result_col(vs_result *r, const char *name, vs_col_type type, int decimals)
 {
 	if (r->ncols == VS_RESULT_MAX_COLS || r->nrows > 0) {
-		r->broken = 1;
+		r->broken = VS_RESULT_TOO_WIDE;
 		return -1;
 	}
 	r->cols[r->ncols++] = (vs_column){name, type, decimals};
@@ -82,8 +88,10 @@ int vs_result_row(vs_result *r)
 	if (r->nrows == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
 		vs_cell *nc = realloc(r->cells, cap * r->ncols * sizeof *nc);
-		if (!nc)
+		if (!nc) {
+			r->broken = VS_RESULT_OOM;
 			return -1;
+		}
 		r->cells = nc;
 		r->cap = cap;
 	}
@@ -104,6 +112,8 @@ void vs_result_str(vs_result *r, size_t col, const char *s)
 		free(c->s);
 		c->s = strdup(s);
 		c->set = c->s != NULL;
+		if (!c->s)
+			r->broken = VS_RESULT_OOM;
 	}
 }
 
@@ -132,6 +142,8 @@ void vs_result_vec(vs_result *r, size_t col, const float *v, size_t n)
 		memcpy(c->vec, v, n * sizeof *v);
 		c->nvec = n;
 		c->set = 1;
+	} else {
+		r->broken = VS_RESULT_OOM;
 	}
 }
 

@@ -61,11 +61,11 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-vs_stopwords *vs_stopwords_load(const char *path, char *err, size_t errlen)
+vs_stopwords *vs_stopwords_load(const char *path, vs_error *err)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		snprintf(err, errlen, "%s: cannot open the stop-word file", path);
+		vs_fail(err, "%s: cannot open the stop-word file", path);
 		return NULL;
 	}
 	vs_stopwords *s = calloc(1, sizeof *s);
@@ -122,7 +122,7 @@ oom:
 	free(line);
 	fclose(f);
 	vs_stopwords_free(s);
-	snprintf(err, errlen, "out of memory");
+	vs_oom(err);
 	return NULL;
 }
 

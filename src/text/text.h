@@ -18,7 +18,7 @@ typedef struct vs_stopwords vs_stopwords;
 /* scikit-learn's ENGLISH_STOP_WORDS (318 words). */
 const vs_stopwords *vs_stopwords_english(void);
 /* One word per line (blank lines and '#' comments skipped); lowercased. */
-vs_stopwords *vs_stopwords_load(const char *path, char *err, size_t errlen);
+vs_stopwords *vs_stopwords_load(const char *path, vs_error *err);
 void vs_stopwords_free(vs_stopwords *s);
 int vs_stopwords_has(const vs_stopwords *s, const char *word, size_t len);
 size_t vs_stopwords_count(const vs_stopwords *s);

@@ -405,7 +405,7 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
 	qcollect c;
 	if (analyze_query(ix, query, &c) < 0) {
 		free_query(&c);
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	}
 	float *acc = calloc(ix->ndocs ? ix->ndocs : 1, sizeof *acc);
 	uint32_t *touched = malloc((ix->ndocs ? ix->ndocs : 1) * sizeof *touched);
@@ -413,7 +413,7 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
 	if (!acc || !touched || !seen) {
 		free(acc), free(touched), free(seen);
 		free_query(&c);
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	}
 	size_t nt = 0;
 	/* the query's own tf-idf vector, normalised as the documents are */
@@ -453,7 +453,7 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
 	int rc = top_docs(ix, acc, touched, nt, -1, k, out, nout);
 	free(acc), free(touched), free(seen);
 	free_query(&c);
-	return rc < 0 ? vs_fail(err, "out of memory") : 0;
+	return rc < 0 ? vs_oom(err) : 0;
 }
 
 int vs_index_similar(const vs_index *ix, long doc, size_t k, vs_hit *out, size_t *nout, vs_error *err)
@@ -464,7 +464,7 @@ int vs_index_similar(const vs_index *ix, long doc, size_t k, vs_hit *out, size_t
 	unsigned char *seen = calloc(ix->ndocs ? ix->ndocs : 1, 1);
 	if (!acc || !touched || !seen) {
 		free(acc), free(touched), free(seen);
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	}
 	size_t nt = 0;
 	for (uint64_t e = ix->doc_ptr[doc]; e < ix->doc_ptr[doc + 1]; e++) {
@@ -481,7 +481,7 @@ int vs_index_similar(const vs_index *ix, long doc, size_t k, vs_hit *out, size_t
 	}
 	int rc = top_docs(ix, acc, touched, nt, doc, k, out, nout);
 	free(acc), free(touched), free(seen);
-	return rc < 0 ? vs_fail(err, "out of memory") : 0;
+	return rc < 0 ? vs_oom(err) : 0;
 }
 
 /* ---- document text ---- */

@@ -400,7 +400,7 @@ static int load_stopwords(builder *b, vs_error *err)
 	if (b->opt->stopwords == 1)
 		b->stop = vs_stopwords_english();
 	else if (b->opt->stopwords == 2) {
-		b->own_stop = vs_stopwords_load(b->opt->stopwords_file, err->msg, sizeof err->msg);
+		b->own_stop = vs_stopwords_load(b->opt->stopwords_file, err);
 		if (!b->own_stop)
 			return -1;
 		b->stop = b->own_stop;

@@ -378,7 +378,7 @@ int vs_eval_pairs(vs_vecset *set, const char *path, size_t restrict_vocab, vs_pa
 		}
 		long a = lookup_upper(set, line, nvocab, err), b = lookup_upper(set, t1 + 1, nvocab, err);
 		if (a == -2 || b == -2) {
-			vs_fail(err, "out of memory");
+			vs_oom(err);
 			goto out;
 		}
 		if (a < 0 || b < 0) {
@@ -394,7 +394,7 @@ int vs_eval_pairs(vs_vecset *set, const char *path, size_t restrict_vocab, vs_pa
 			if (nm)
 				model = nm;
 			if (!ng || !nm) {
-				vs_fail(err, "out of memory");
+				vs_oom(err);
 				goto out;
 			}
 		}

@@ -76,7 +76,7 @@ int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
 	if (!offsets || !slots) {
 		free(offsets);
 		free(slots);
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	}
 	uint64_t o = 0, mask = h.nslots - 1;
 	for (size_t i = 0; i < set->count; i++) {
@@ -168,7 +168,7 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 		free(set);
 		free(words);
 		munmap(map, size);
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		return NULL;
 	}
 	const uint64_t *offs = (const uint64_t *)(base + h.offsets_off);
@@ -198,7 +198,7 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 	set->source = strdup(path);
 	if (!set->source) {
 		vs_vecset_free(set);
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		return NULL;
 	}
 	return set;

@@ -66,7 +66,7 @@ int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const lo
 		free(mean);
 		free(dists);
 		free(ex);
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	}
 	mean_vector(set, pos, npos, neg, nneg, mean, mean + set->dims);
 	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)set->dims, 1.0f, set->vectors, (int)set->dims,
@@ -98,7 +98,7 @@ int vs_most_similar_cosmul(const vs_vecset *set, const long *pos, size_t npos, c
 	long *ex = malloc((npos + nneg) * sizeof *ex);
 	if (!term || !d || !num || !den || !ex) {
 		free(term), free(d), free(num), free(den), free(ex);
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	}
 	for (size_t t = 0; t < npos + nneg; t++) {
 		int positive = t < npos;
@@ -145,7 +145,7 @@ size_t vs_rank(const vs_vecset *set, long a, long b, vs_error *err)
 	size_t n = set->count, dims = set->dims;
 	float *d = malloc(n * sizeof *d);
 	if (!d) {
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		return 0;
 	}
 	const float *va = set->vectors + (size_t)a * dims;
@@ -173,7 +173,7 @@ int vs_rank_by_centrality(const vs_vecset *set, const long *idx, size_t n, vs_hi
 	if (!vecs || !mean) {
 		free(vecs);
 		free(mean);
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	}
 	for (size_t i = 0; i < n; i++) {
 		vs_unit_vector(set, idx[i], vecs + i * dims);
@@ -187,7 +187,7 @@ int vs_rank_by_centrality(const vs_vecset *set, const long *idx, size_t n, vs_hi
 	if (!dists) {
 		free(vecs);
 		free(mean);
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	}
 	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)dims, 1.0f, vecs, (int)dims, mean, 1, 0.0f, dists, 1);
 	for (size_t i = 0; i < n; i++) {

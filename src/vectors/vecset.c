@@ -284,7 +284,7 @@ vs_vecset *vs_vecset_from_arrays(const char *const *names, size_t n, const float
 	float *v = malloc((n && dims ? n * dims : 1) * sizeof *v);
 	if (!set || !blob || !words || !v) {
 		free(set), free(blob), free(words), free(v);
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		return NULL;
 	}
 	for (size_t i = 0, o = 0; i < n; i++) {

@@ -20,7 +20,7 @@ int vs_pca(const float *rows, size_t n, size_t d, size_t k, double *coords, doub
 	double *mean = calloc(d, sizeof *mean);
 	int rc = -1;
 	if (!x || !c || !w || !mean) {
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -40,7 +40,7 @@ int vs_pca(const float *rows, size_t n, size_t d, size_t k, double *coords, doub
 	lwork = info == 0 ? (int)wq : 3 * nd;
 	double *work = malloc((size_t)lwork * sizeof *work);
 	if (!work) {
-		vs_fail(err, "out of memory");
+		vs_oom(err);
 		goto out;
 	}
 	dsyev_("V", "U", &nd, c, &nd, w, work, &lwork, &info);

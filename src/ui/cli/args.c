@@ -24,7 +24,7 @@ int vs_split_line(const char *line, char ***out, vs_error *err)
 	if (!argv || !word) {
 		free(argv);
 		free(word);
-		return vs_fail(err, "out of memory");
+		return vs_oom(err);
 	}
 	const char *p = line;
 	for (;;) {
@@ -64,7 +64,7 @@ int vs_split_line(const char *line, char ***out, vs_error *err)
 				argv[n] = NULL;
 				vs_free_words(argv);
 				free(word);
-				return vs_fail(err, "out of memory");
+				return vs_oom(err);
 			}
 			argv = na;
 		}
@@ -73,7 +73,7 @@ int vs_split_line(const char *line, char ***out, vs_error *err)
 		if (!argv[n]) {
 			vs_free_words(argv);
 			free(word);
-			return vs_fail(err, "out of memory");
+			return vs_oom(err);
 		}
 		n++;
 	}

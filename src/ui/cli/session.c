@@ -83,9 +83,14 @@ void vs_session_info(vs_session *s, const char *fmt, ...)
 
 void vs_session_show(vs_session *s, vs_result *r)
 {
-	if (r->broken) { /* a command declared more columns than a result holds */
-		vs_session_error(s, "internal error: a result of more than %d columns", VS_RESULT_MAX_COLS);
+	if (r->broken) {
+		if (r->broken == VS_RESULT_OOM)
+			vs_session_oom(s);
+		else /* a command declared more columns than a result holds */
+			vs_session_error(s, "internal error: a result of more than %d columns", VS_RESULT_MAX_COLS);
 		s->failed = 1;
+		vs_result_free(r);
+		return;
 	}
 	vs_result_print(r, s->format, s->out, s->quiet ? NULL : s->msg);
 	vs_result_free(s->last);

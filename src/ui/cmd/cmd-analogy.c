@@ -19,7 +19,7 @@ static int cmd_analogy_exec(vs_session *s, vs_args *a)
 	long pos[2] = {ix[1], ix[2]}, neg[1] = {ix[0]};
 	vs_hit *hits = malloc((k ? k : 1) * sizeof *hits);
 	if (!hits)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	size_t n;
 	vs_error err;
 	int r = vs_arg_flag(a, "--cosmul") ? vs_most_similar_cosmul(set, pos, 2, neg, 1, k, hits, &n, &err)
@@ -31,7 +31,7 @@ static int cmd_analogy_exec(vs_session *s, vs_args *a)
 	vs_result *res = vs_words_result(set, hits, n);
 	free(hits);
 	if (!res)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	vs_session_show(s, res);
 	return 0;
 }

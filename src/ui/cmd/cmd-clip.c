@@ -36,7 +36,7 @@ static vs_clip_tokenizer *tokenizer(vs_session *s, const vs_args *a)
 	char *p = strdup(path);
 	if (!p) {
 		vs_clip_tokenizer_free(t);
-		vs_session_error(s, "out of memory");
+		vs_session_oom(s);
 		return NULL;
 	}
 	vs_clip_tokenizer_free(s->clip_tokenizer);
@@ -53,7 +53,7 @@ static int clip_tokens(vs_session *s, vs_args *a)
 		return -1;
 	vs_result *r = vs_result_new();
 	if (!r)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	int multi = a->argc > 1;
 	if (multi)
 		vs_result_col(r, "text", VS_COL_INT, 0);
@@ -65,7 +65,7 @@ static int clip_tokens(vs_session *s, vs_args *a)
 		int n = vs_clip_tokenize(t, a->argv[i], ids, VS_CLIP_CONTEXT);
 		if (n < 0) {
 			vs_result_free(r);
-			return vs_session_error(s, "out of memory");
+			return vs_session_oom(s);
 		}
 		for (int k = 0; k < n; k++) {
 			if (vs_result_row(r) < 0)
@@ -116,7 +116,7 @@ static int clip_text(vs_session *s, vs_args *a)
 	if (!r || !e) {
 		vs_result_free(r);
 		free(e);
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	}
 	vs_result_col(r, "text", VS_COL_STR, 0);
 	if (vec)
@@ -184,7 +184,7 @@ static int clip_image(vs_session *s, vs_args *a)
 	if (!e || !r) {
 		free(e);
 		vs_result_free(r);
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	}
 	vs_result_col(r, "image", VS_COL_STR, 0);
 	vs_result_col(r, vec ? "vector" : "norm", vec ? VS_COL_VEC : VS_COL_FLOAT, vec ? -7 : 6);
@@ -246,7 +246,7 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 	double *cos = malloc((size_t)n * sizeof *cos), *prob = malloc((size_t)n * sizeof *prob);
 	int rc = -1;
 	if (!img || !cls || !t || !cos || !prob) {
-		vs_session_error(s, "out of memory");
+		vs_session_oom(s);
 		goto out;
 	}
 	if (embed_image(s, a->argv[0], img) < 0)
@@ -277,7 +277,7 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 	softmax_scores(s->clip, img, cls, n, cos, prob);
 	vs_result *r = vs_result_new();
 	if (!r) {
-		vs_session_error(s, "out of memory");
+		vs_session_oom(s);
 		goto out;
 	}
 	int *order = malloc((size_t)n * sizeof *order);

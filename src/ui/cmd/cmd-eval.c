@@ -18,7 +18,7 @@ static int eval_analogies(vs_session *s, vs_vecset *set, const char *path, size_
 	vs_result *r = vs_result_new();
 	if (!r) {
 		vs_analogy_report_free(&rep);
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	}
 	vs_result_col(r, "section", VS_COL_STR, 0);
 	vs_result_col(r, "correct", VS_COL_INT, 0);
@@ -55,7 +55,7 @@ static int eval_pairs(vs_session *s, vs_vecset *set, const char *path, size_t re
 		return vs_session_error(s, "eval: %s", err.msg);
 	vs_result *r = vs_result_new();
 	if (!r)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	vs_result_col(r, "pearson", VS_COL_FLOAT, 6);
 	vs_result_col(r, "spearman", VS_COL_FLOAT, 6);
 	vs_result_col(r, "oov_ratio", VS_COL_FLOAT, 6);
@@ -63,7 +63,7 @@ static int eval_pairs(vs_session *s, vs_vecset *set, const char *path, size_t re
 	vs_result_col(r, "oov", VS_COL_INT, 0);
 	if (vs_result_row(r) < 0) {
 		vs_result_free(r);
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	}
 	vs_result_float(r, 0, rep.pearson);
 	vs_result_float(r, 1, rep.spearman);

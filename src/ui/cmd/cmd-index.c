@@ -113,7 +113,7 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	ix->source = malloc(srclen);
 	if (!ix->name || !ix->source || vs_session_add_index(s, ix) < 0) {
 		vs_index_free(ix);
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	}
 	ix->source[0] = '\0';
 	for (int i = 1; i < a->argc; i++) {

@@ -18,7 +18,7 @@ static int cmd_nn_exec(vs_session *s, vs_args *a)
 	vs_error err;
 	int rc = -1;
 	if (!pos || !neg || !hits)
-		vs_session_error(s, "out of memory");
+		vs_session_oom(s);
 	else if (vs_parse_expression(s, set, a->argc, a->argv, pos, &npos, neg, &nneg) < 0)
 		;
 	else if (vs_most_similar(set, pos, npos, neg, nneg, k, 0, hits, &n, &err) < 0)

@@ -15,7 +15,7 @@ static int cmd_odd_exec(vs_session *s, vs_args *a)
 	int rc = -1;
 	vs_error err;
 	if (!ix || !hits) {
-		vs_session_error(s, "out of memory");
+		vs_session_oom(s);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -27,7 +27,7 @@ static int cmd_odd_exec(vs_session *s, vs_args *a)
 	}
 	vs_result *r = vs_words_result(set, hits, n);
 	if (!r) {
-		vs_session_error(s, "out of memory");
+		vs_session_oom(s);
 		goto out;
 	}
 	vs_result_title(r, "odd one out: %s", set->words[hits[n - 1].index]);

@@ -21,7 +21,7 @@ static int gather(vs_session *s, vs_args *a, const vs_vecset *set, long **out, s
 			top = set->count;
 		*out = malloc(top * sizeof **out);
 		if (!*out)
-			return vs_session_error(s, "out of memory");
+			return vs_session_oom(s);
 		for (size_t i = 0; i < top; i++)
 			(*out)[i] = (long)i;
 		*n = top;
@@ -30,7 +30,7 @@ static int gather(vs_session *s, vs_args *a, const vs_vecset *set, long **out, s
 	if (a->argc) {
 		*out = malloc((size_t)a->argc * sizeof **out);
 		if (!*out)
-			return vs_session_error(s, "out of memory");
+			return vs_session_oom(s);
 		for (int i = 0; i < a->argc; i++)
 			if (((*out)[i] = vs_session_word(s, set, a->argv[i])) < 0) {
 				free(*out);
@@ -52,7 +52,7 @@ static int gather(vs_session *s, vs_args *a, const vs_vecset *set, long **out, s
 	size_t cap = r->nrows + 8, k = 0;
 	long *idx = malloc(cap * sizeof *idx);
 	if (!idx)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	char **qw = NULL;
 	vs_error err;
 	int nq = r->query ? vs_split_line(r->query, &qw, &err) : 0;
@@ -99,7 +99,7 @@ static int cmd_project_exec(vs_session *s, vs_args *a)
 	vs_error err;
 	int rc = -1;
 	if (!rows || !coords)
-		vs_session_error(s, "out of memory");
+		vs_session_oom(s);
 	else if (vs_pca(rows, n, set->dims, k, coords, ratio, &err) < 0)
 		vs_session_error(s, "project: %s", err.msg);
 	else {
@@ -172,7 +172,7 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 	vs_error err;
 	int rc = -1;
 	if (!rows || !coords || !pts) {
-		vs_session_error(s, "out of memory");
+		vs_session_oom(s);
 	} else if (vs_pca(rows, n, set->dims, 2, coords, ratio, &err) < 0) {
 		vs_session_error(s, "plot: %s", err.msg);
 	} else {

@@ -17,13 +17,13 @@ static int cmd_rank_exec(vs_session *s, vs_args *a)
 		return vs_session_error(s, "rank: %s", err.msg);
 	vs_result *r = vs_result_new();
 	if (!r)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	vs_result_col(r, "a", VS_COL_STR, 0);
 	vs_result_col(r, "b", VS_COL_STR, 0);
 	vs_result_col(r, "rank", VS_COL_INT, 0);
 	if (vs_result_row(r) < 0) {
 		vs_result_free(r);
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	}
 	vs_result_str(r, 0, set->words[x]);
 	vs_result_str(r, 1, set->words[y]);

@@ -34,7 +34,7 @@ static int cmd_keywords_exec(vs_session *s, vs_args *a)
 		n = tw ? vs_index_text_keywords(ix, text, cap, tw) : (size_t)-1;
 		if (n == (size_t)-1) {
 			free(tw);
-			return vs_session_error(s, "out of memory");
+			return vs_session_oom(s);
 		}
 	} else {
 		if ((doc = vs_session_doc(s, ix, a->argv[0])) < 0)
@@ -42,14 +42,14 @@ static int cmd_keywords_exec(vs_session *s, vs_args *a)
 		size_t have = (size_t)(ix->doc_ptr[doc + 1] - ix->doc_ptr[doc]);
 		tw = malloc(((k < have ? k : have) + 1) * sizeof *tw);
 		if (!tw)
-			return vs_session_error(s, "out of memory");
+			return vs_session_oom(s);
 		n = vs_index_keywords(ix, doc, k, tw);
 	}
 	vs_result *r = vs_result_new();
 	if (!r) {
 		vs_term_weights_free(tw, n);
 		free(tw);
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	}
 	vs_result_col(r, "rank", VS_COL_INT, 0);
 	vs_result_col(r, "term", VS_COL_STR, 0);
@@ -135,7 +135,7 @@ static int cmd_search_exec(vs_session *s, vs_args *a)
 	vs_hit *hits = malloc((k ? k : 1) * sizeof *hits);
 	if (!q || !hits) {
 		free(q), free(hits);
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	}
 	q[0] = '\0';
 	for (int i = 0; i < a->argc; i++) {
@@ -153,7 +153,7 @@ static int cmd_search_exec(vs_session *s, vs_args *a)
 	vs_result *r = docs_result(ix, hits, n, q);
 	free(q), free(hits);
 	if (!r)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	if (n == 0)
 		vs_result_note(r, "no document matches");
 	vs_session_show(s, r);
@@ -197,7 +197,7 @@ static int cmd_similar_exec(vs_session *s, vs_args *a)
 	size_t n;
 	vs_error err;
 	if (!hits)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	if (vs_index_similar(ix, doc, k, hits, &n, &err) < 0) {
 		free(hits);
 		return vs_session_error(s, "similar: %s", err.msg);
@@ -205,7 +205,7 @@ static int cmd_similar_exec(vs_session *s, vs_args *a)
 	vs_result *r = docs_result(ix, hits, n, NULL);
 	free(hits);
 	if (!r)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	vs_session_show(s, r);
 	return 0;
 }

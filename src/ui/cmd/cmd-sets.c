@@ -9,7 +9,7 @@ static int cmd_sets_exec(vs_session *s, vs_args *a)
 	(void)a;
 	vs_result *r = vs_result_new();
 	if (!r)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	vs_result_col(r, "active", VS_COL_STR, 0);
 	vs_result_col(r, "name", VS_COL_STR, 0);
 	vs_result_col(r, "kind", VS_COL_STR, 0);
@@ -115,7 +115,7 @@ static int index_info(vs_session *s, const vs_index *ix)
 {
 	vs_result *r = vs_result_new();
 	if (!r)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	vs_result_col(r, "field", VS_COL_STR, 0);
 	vs_result_col(r, "value", VS_COL_STR, 0);
 	char buf[256];
@@ -166,7 +166,7 @@ static int cmd_info_exec(vs_session *s, vs_args *a)
 		return a->argc ? vs_session_error(s, "info: no set named '%s' (see 'sets')", a->argv[0]) : -1;
 	vs_result *r = vs_result_new();
 	if (!r)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	vs_result_col(r, "field", VS_COL_STR, 0);
 	vs_result_col(r, "value", VS_COL_STR, 0);
 	char buf[64];

@@ -16,7 +16,7 @@ static int cmd_terms_exec(vs_session *s, vs_args *a)
 	size_t pl = strlen(prefix);
 	vs_result *r = vs_result_new();
 	if (!r)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	vs_result_col(r, "term", VS_COL_STR, 0);
 	vs_result_col(r, "df", VS_COL_INT, 0);
 	vs_result_col(r, "idf", VS_COL_FLOAT, 6);
@@ -60,12 +60,12 @@ static int term_stat(vs_session *s, vs_args *a, int want_idf)
 	long t = vs_index_term(ix, a->argv[0]);
 	vs_result *r = vs_result_new();
 	if (!r)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	vs_result_col(r, "term", VS_COL_STR, 0);
 	vs_result_col(r, want_idf ? "idf" : "df", want_idf ? VS_COL_FLOAT : VS_COL_INT, 6);
 	if (vs_result_row(r) < 0) {
 		vs_result_free(r);
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	}
 	vs_result_str(r, 0, a->argv[0]);
 	if (t < 0) {
@@ -121,7 +121,7 @@ static int cmd_docs_exec(vs_session *s, vs_args *a)
 	int glob = pat && strpbrk(pat, "*?[") != NULL;
 	vs_result *r = vs_result_new();
 	if (!r)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	vs_result_col(r, "number", VS_COL_INT, 0);
 	vs_result_col(r, "doc", VS_COL_STR, 0);
 	vs_result_col(r, "tokens", VS_COL_INT, 0);

@@ -8,7 +8,7 @@ static int cmd_vec_exec(vs_session *s, vs_args *a)
 		return -1;
 	vs_result *r = vs_result_new();
 	if (!r)
-		return vs_session_error(s, "out of memory");
+		return vs_session_oom(s);
 	vs_result_col(r, "word", VS_COL_STR, 0);
 	vs_result_col(r, "vector", VS_COL_VEC, 6);
 	for (int i = 0; i < a->argc; i++) {
