@@ -7,14 +7,13 @@
 #include "image/image.h"
 #include "vectors/vectors.h"
 
-/* clip_tokenizer.h: CLIP's tokenizer, exactly as OpenAI's simple_tokenizer:
+/* ---- CLIP's tokenizer, exactly as OpenAI's simple_tokenizer:
  * Unicode NFC, HTML entities unescaped twice, white space collapsed and
  * trimmed, lowercased, split by CLIP's pattern, byte-level BPE with </w>
  * word ends, <|startoftext|> and <|endoftext|> around, at most 77 tokens. */
 
 #include <stddef.h>
 #include <stdint.h>
-
 
 #define VS_CLIP_SOT 49406
 #define VS_CLIP_EOT 49407
@@ -40,11 +39,10 @@ char *vs_clip_clean(const char *text);
 /* Python's html.unescape (malloc'd). */
 char *vs_html_unescape(const char *s);
 
-/* safetensors.h: reading a .safetensors file by mapping it. */
+/* ---- Reading a .safetensors file by mapping it. */
 
 #include <stddef.h>
 #include <stdint.h>
-
 
 typedef enum vs_dtype { VS_DT_F32, VS_DT_F16, VS_DT_BF16, VS_DT_OTHER } vs_dtype;
 
@@ -65,7 +63,6 @@ typedef struct vs_safetensors {
 	size_t n;
 } vs_safetensors;
 
-
 /* Map and index the file; every tensor's offsets and sizes are checked. */
 vs_safetensors *vs_safetensors_open(const char *path, vs_error *err);
 void vs_safetensors_close(vs_safetensors *st);
@@ -77,13 +74,12 @@ const vs_tensor *vs_safetensors_find(const vs_safetensors *st, const char *name)
 const float *vs_tensor_f32(const vs_safetensors *st, const char *name, const int64_t *dims, float **owned,
                            vs_error *err);
 
-/* clip_model.h: a CLIP checkpoint (Hugging Face layout: config.json,
+/* ---- A CLIP checkpoint (Hugging Face layout: config.json,
  * model.safetensors, merges.txt) and its text encoder, in float32 through
  * OpenBLAS, and its image encoder. */
 
 #include <stddef.h>
 #include <stdint.h>
-
 
 typedef struct vs_clip_text_layer {
 	const float *ln1_w, *ln1_b, *q_w, *q_b, *k_w, *k_b, *v_w, *v_b, *o_w, *o_b;

@@ -2,7 +2,7 @@
 #ifndef VECSH_CORE_H
 #define VECSH_CORE_H
 
-/* error.h: error messages passed from engines to their callers. */
+/* ---- Error messages passed from engines to their callers. */
 
 #include <signal.h>
 #include <stddef.h>
@@ -21,57 +21,6 @@ typedef struct vs_error {
 #define VS_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define VS_PRINTF(a, b)
-/* ---- files (file.c) ---- */
-
-/* A whole regular file, NUL-terminated; NULL with a message naming it. */
-char *vs_read_file(const char *path, size_t *len, vs_error *err);
-/* A whole file, gzip-compressed or not, NUL-terminated; NULL if unreadable. */
-char *vs_read_file_gz(const char *path, size_t *len);
-/* Decompress a whole gzip stream from fd (which stays open); messages name
- * path and the uncompressed offset of a fault. */
-char *vs_gunzip_fd(const char *path, int fd, size_t *len, vs_error *err);
-
-/* Writing through a temporary file beside path (PATH.tmp.XXXXXX), renamed
- * into place by commit: flushed and synced first; on failure (or when failed
- * is set) the temporary is removed and path is left as it was. */
-FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err);
-int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_error *err);
-
-/* Map a whole file read-only; it must hold at least min bytes (what names
- * the kind of file in the message: ".vecs file", "index file"). */
-void *vs_map_file(const char *path, size_t min, const char *what, size_t *len, vs_error *err);
-
-/* The regular files below a folder, sorted by name (relative to it). */
-typedef struct vs_file_entry {
-	char *path;  /* to open */
-	char *name;  /* to show: relative to the folder walked, or the path given */
-} vs_file_entry;
-
-typedef struct vs_file_list {
-	vs_file_entry *f;
-	size_t n, cap;
-} vs_file_list;
-
-typedef struct vs_walk_options {
-	int skip_hidden;                    /* names starting with '.' */
-	int (*accept)(const char *name);    /* keep only files it accepts (NULL: all) */
-} vs_walk_options;
-
-int vs_file_list_add(vs_file_list *l, const char *path, const char *name);
-void vs_file_list_sort(vs_file_list *l, size_t first);
-void vs_file_list_free(vs_file_list *l);
-/* Append the files below dir (links to folders are not followed), sorted by
- * name; unreadable entries are counted in *unreadable (may be NULL). */
-int vs_walk_folder(vs_file_list *l, const char *dir, const vs_walk_options *opt, size_t *unreadable, vs_error *err);
-
-/* ---- numbers and hashes ---- */
-
-/* An IEEE half-precision value as float (exact). */
-float vs_half_to_float(uint16_t h);
-
-/* 64-bit FNV-1a: the hash of word and term tables, also stored in .vecs files. */
-uint64_t vs_hash_fnv1a(const char *s, size_t len);
-
 #endif
 
 /* Set the message (printf-style) and return -1, so callers can write
@@ -87,7 +36,7 @@ int vs_oom(vs_error *err);
 /* Interrupt flag set by the front end (Ctrl-C); long engine loops poll it. */
 extern volatile sig_atomic_t vs_interrupted;
 
-/* utf8.h: UTF-8 validation, repair, case mapping and display width. */
+/* ---- UTF-8 validation, repair, case mapping and display width. */
 
 #include <stddef.h>
 
@@ -108,10 +57,9 @@ char *vs_utf8_upper(const char *s);
 /* Columns the string takes on a terminal (wcwidth-like, via utf8proc). */
 size_t vs_utf8_width(const char *s);
 
-/* linereader.h: reading a text file, plain or gzip-compressed, line by line. */
+/* ---- Reading a text file, plain or gzip-compressed, line by line. */
 
 #include <stddef.h>
-
 
 typedef struct vs_linereader vs_linereader;
 
@@ -124,7 +72,7 @@ int vs_linereader_failed(const vs_linereader *r);
 size_t vs_linereader_line_no(const vs_linereader *r);
 void vs_linereader_close(vs_linereader *r);
 
-/* topk.h: selecting the k best scores without sorting everything. */
+/* ---- Selecting the k best scores without sorting everything. */
 
 #include <stddef.h>
 
@@ -153,14 +101,14 @@ size_t vs_topk_sorted(vs_topk *t, vs_hit *out);
 size_t vs_topk_select(const float *scores, size_t n, size_t k, const long *exclude, size_t nex,
                       vs_hit *out);
 
-/* npsort.h: numpy's argsort, for scikit-learn's tie-breaking. */
+/* ---- Numpy's argsort, for scikit-learn's tie-breaking. */
 
 #include <stdint.h>
 
 /* tosort receives the permutation numpy.argsort(v) (kind 'quicksort') gives. */
 void vs_numpy_argsort(const int64_t *v, intptr_t *tosort, intptr_t num);
 
-/* stats.h: correlation coefficients as scipy.stats computes them. */
+/* ---- Correlation coefficients as scipy.stats computes them. */
 
 #include <stddef.h>
 

@@ -4,14 +4,12 @@
 
 #include "core/core.h"
 
-/* image.h: decoding images (PNG through libpng, JPEG through libjpeg-turbo,
- * BMP, GIF and TGA through stb_image) and CLIP's preprocessing, equal to
- * OpenAI's _transform through PIL: bicubic resize of the shorter side,
- * centre crop, RGB, scaled to [0, 1] and normalised. */
+/* ---- Decoding images (PNG through libpng, JPEG through libjpeg-turbo,
+ * BMP, GIF and TGA through stb_image) into the pixels PIL would open, and
+ * PIL's resampling. */
 
 #include <stddef.h>
 #include <stdint.h>
-
 
 typedef struct vs_image {
 	int width, height;

@@ -4,12 +4,11 @@
 
 #include "core/core.h"
 
-/* result.h: the one result type every command produces, and its three
+/* ---- The one result type every command produces, and its three
  * renderings: an aligned table, tab-separated values, or JSON. */
 
 #include <stdio.h>
 #include <stddef.h>
-
 
 typedef enum vs_output_format { VS_OUT_TABLE, VS_OUT_TSV, VS_OUT_JSON } vs_output_format;
 
@@ -65,6 +64,10 @@ void vs_result_note(vs_result *r, const char *fmt, ...) VS_PRINTF(2, 3);
 /* Render to out; notes go to out under a table, to notes_out (if not NULL)
  * in the machine formats. */
 void vs_result_print(const vs_result *r, vs_output_format fmt, FILE *out, FILE *notes_out);
+
+/* The column that holds a result's items (word, doc, term), and its score (-1 if none). */
+size_t vs_result_item_column(const vs_result *r);
+long vs_result_score_column(const vs_result *r);
 
 int vs_output_format_parse(const char *name, vs_output_format *out);
 const char *vs_output_format_name(vs_output_format f);

@@ -147,6 +147,30 @@ void vs_result_vec(vs_result *r, size_t col, const float *v, size_t n)
 	}
 }
 
+/* The columns that name a result's items and score them, by name. */
+size_t vs_result_item_column(const vs_result *r)
+{
+	static const char *const names[] = {"word", "doc", "term", "section", "name", NULL};
+	for (int k = 0; names[k]; k++)
+		for (size_t c = 0; c < r->ncols; c++)
+			if (strcmp(r->cols[c].name, names[k]) == 0)
+				return c;
+	for (size_t c = 0; c < r->ncols; c++)
+		if (r->cols[c].type == VS_COL_STR)
+			return c;
+	return 0;
+}
+
+long vs_result_score_column(const vs_result *r)
+{
+	static const char *const names[] = {"score", "weight", "similarity", "accuracy", "idf", NULL};
+	for (int k = 0; names[k]; k++)
+		for (size_t c = 0; c < r->ncols; c++)
+			if (strcmp(r->cols[c].name, names[k]) == 0 && r->cols[c].type == VS_COL_FLOAT)
+				return (long)c;
+	return -1;
+}
+
 static const struct {
 	const char *name;
 	vs_output_format f;

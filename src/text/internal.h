@@ -6,7 +6,6 @@
 
 /* Internal interface of the TF-IDF engine. */
 
-
 int cmp_u64(const void *a, const void *b);
 
 /* A new index with its counts set; arrays are attached by the caller. */
@@ -19,6 +18,5 @@ int vs_index_invert(vs_index *ix);
 int vs_index_hash_terms(vs_index *ix);
 /* The analyzer the index was built with. */
 void vs_index_analyzer(const vs_index *ix, vs_analyzer *an);
-
 
 #endif

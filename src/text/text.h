@@ -4,7 +4,7 @@
 
 #include "core/core.h"
 
-/* text.h: turning text into terms, as scikit-learn's TfidfVectorizer does
+/* ---- Turning text into terms, as scikit-learn's TfidfVectorizer does
  * with its defaults: lowercase, then the tokens of the pattern
  * (?u)\b\w\w+\b with Python's Unicode \w (letters, numbers, underscore),
  * stop words removed, word n-grams joined by spaces. Runs of Chinese,
@@ -61,13 +61,12 @@ int vs_final_sigma_follows(const char *p, size_t n);
 /* MurmurHash3 x86 32-bit, as scikit-learn's murmurhash3_32. */
 unsigned vs_murmur3_32(const void *key, size_t len, unsigned seed);
 
-/* tfidf.h: TF-IDF indexes over document collections, with scikit-learn's
+/* ---- TF-IDF indexes over document collections, with scikit-learn's
  * TfidfVectorizer weights, cosine and BM25 search through an inverted index,
  * and a checksummed, mapped file format. */
 
 #include <stddef.h>
 #include <stdint.h>
-
 
 typedef enum vs_norm { VS_NORM_L2, VS_NORM_L1, VS_NORM_NONE } vs_norm;
 

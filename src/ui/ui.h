@@ -9,12 +9,11 @@
 #include "clip/clip.h"
 #include "viz/viz.h"
 
-/* session.h: what a vecsh session holds: the loaded sets, the active one,
+/* ---- What a vecsh session holds: the loaded sets, the active one,
  * the output format, and where messages go. */
 
 #include <stdio.h>
 #include <time.h>
-
 
 typedef struct vs_session {
 	vs_vecset **sets;
@@ -191,10 +190,9 @@ int vs_arg_size(vs_session *s, const vs_args *a, const char *name, size_t def, s
 void vs_command_usage(const vs_args *a, FILE *out);
 void vs_entry_usage(const vs_cmd_entry *parent, const vs_cmd_entry *e, FILE *out);
 
-/* repl.h: the interactive front end (readline) and the script runner. */
+/* ---- The interactive front end (readline) and the script runner. */
 
 #include <stdio.h>
-
 
 #define VECSH_VERSION "0.1.0"
 
@@ -223,11 +221,10 @@ double vs_seconds_since(const struct timespec *t0);
 /* The interactive loop: prompt, history, completion, Ctrl-C. */
 int vs_repl(vs_session *s);
 
-/* browser.h: the full-screen ncurses explorer over results. It knows
+/* ---- The full-screen ncurses explorer over results. It knows
  * nothing of sessions: a host runs commands and describes items for it. */
 
 #include <stddef.h>
-
 
 typedef struct vs_browse_host {
 	void *ctx;
@@ -255,12 +252,7 @@ const char *vs_browse_unavailable(void);
  * user quits (q or Ctrl-C), with the terminal as it was. */
 int vs_browse(const vs_browse_host *host, vs_result *first);
 
-/* The column that holds a result's items (word, doc, term), and its score. */
-size_t vs_result_item_column(const vs_result *r);
-long vs_result_score_column(const vs_result *r);
-
 /* Helpers shared by the command handlers (glue only, no engine logic). */
-
 
 /* A ranked word list: columns rank, word, score. */
 vs_result *vs_words_result(const vs_vecset *set, const vs_hit *hits, size_t n);

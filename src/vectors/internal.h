@@ -8,7 +8,6 @@
 
 #include <stdio.h>
 
-
 /* "count dims" on the first line: returns 1 and the header's length. */
 int vs_parse_header(const char *buf, size_t len, size_t *count, size_t *dims, size_t *header_len);
 

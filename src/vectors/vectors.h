@@ -4,11 +4,10 @@
 
 #include "core/core.h"
 
-/* vecset.h: a set of word vectors held in memory (or mapped from a .vecs file). */
+/* ---- A set of word vectors held in memory (or mapped from a .vecs file). */
 
 #include <stddef.h>
 #include <stdint.h>
-
 
 /* Hard limits that keep malformed headers from asking for absurd memory. */
 #define VS_MAX_DIMS 100000
@@ -44,7 +43,6 @@ typedef struct vs_vecset {
 	size_t map_len;
 } vs_vecset;
 
-
 /* Sum of n floats in numpy's pairwise order (for norms equal to numpy's). */
 float vs_pairwise_sum(const float *a, size_t n);
 
@@ -75,10 +73,9 @@ size_t vs_vecset_memory(const vs_vecset *set);
 
 void vs_vecset_free(vs_vecset *set);
 
-/* query.h: word-vector queries, with gensim's KeyedVectors definitions. */
+/* ---- Word-vector queries, with gensim's KeyedVectors definitions. */
 
 #include <stddef.h>
-
 
 /* most_similar: cosine between every word of the first restrict words
  * (0 = all) and the normalised mean of the unit vectors of pos minus those of
@@ -113,11 +110,10 @@ void vs_unit_vector(const vs_vecset *set, long i, float *out);
 /* gensim's matutils.unitvec on a float32 vector, in place. */
 void vs_unitvec(float *v, size_t n);
 
-/* evaluate.h: the standard word-vector benchmarks, with gensim's rules
+/* ---- The standard word-vector benchmarks, with gensim's rules
  * (evaluate_word_analogies, evaluate_word_pairs). */
 
 #include <stddef.h>
-
 
 typedef struct vs_analogy_section {
 	char *name;
@@ -153,10 +149,9 @@ typedef struct vs_pairs_report {
 int vs_eval_pairs(vs_vecset *set, const char *path, size_t restrict_vocab, vs_pairs_report *rep,
                   vs_error *err);
 
-/* vecio.h: reading and writing word-vector files. */
+/* ---- Reading and writing word-vector files. */
 
 #include <stddef.h>
-
 
 typedef enum vs_format {
 	VS_FMT_AUTO,

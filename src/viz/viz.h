@@ -4,11 +4,10 @@
 
 #include "core/core.h"
 
-/* project.h: principal component analysis of a few vectors (LAPACK through
+/* ---- Principal component analysis of a few vectors (LAPACK through
  * OpenBLAS), and plots of the projected points as SVG or PNG. */
 
 #include <stddef.h>
-
 
 /* PCA of n rows of d floats onto k components: centre, then the leading
  * eigenvectors of the covariance (dsyev). coords gets n x k values, ratio the

@@ -17,29 +17,6 @@
 
 #define MAX_HISTORY 64
 
-size_t vs_result_item_column(const vs_result *r)
-{
-	static const char *const names[] = {"word", "doc", "term", "section", "name", NULL};
-	for (int k = 0; names[k]; k++)
-		for (size_t c = 0; c < r->ncols; c++)
-			if (strcmp(r->cols[c].name, names[k]) == 0)
-				return c;
-	for (size_t c = 0; c < r->ncols; c++)
-		if (r->cols[c].type == VS_COL_STR)
-			return c;
-	return 0;
-}
-
-long vs_result_score_column(const vs_result *r)
-{
-	static const char *const names[] = {"score", "weight", "similarity", "accuracy", "idf", NULL};
-	for (int k = 0; names[k]; k++)
-		for (size_t c = 0; c < r->ncols; c++)
-			if (strcmp(r->cols[c].name, names[k]) == 0 && r->cols[c].type == VS_COL_FLOAT)
-				return (long)c;
-	return -1;
-}
-
 const char *vs_browse_unavailable(void)
 {
 	const char *term = getenv("TERM");
