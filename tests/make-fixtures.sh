@@ -87,3 +87,10 @@ printf 'cat.jpg\ndog.jpg\nsun set.png\ntree.jpg\n' > labels.txt
 printf 'a\nb\n' > labels2.txt
 # a version 2 file cut inside its 12-byte preamble
 printf '\223NUMPY\002\000\001\000\000' > short-v2.npy
+# a set with a zero vector, and a corpus with two identical documents
+printf 'king 1 2 0\nqueen 1 1.5 0.2\nnought 0 0 0\napple -1 0 2\n' > zero.txt
+# (long texts, where float32 sums drift: the GPL from Debian's base-files)
+mkdir -p dup
+cp /usr/share/common-licenses/GPL-3 dup/a.txt
+cp dup/a.txt dup/b.txt
+cp /usr/share/common-licenses/GPL-2 dup/c.txt

@@ -383,15 +383,15 @@ size_t vs_index_text_keywords(const vs_index *ix, const char *text, size_t k, vs
 
 /* ---- search ---- */
 
-static int top_docs(const vs_index *ix, const float *acc, const uint32_t *touched, size_t nt, long skip, size_t k,
+static int top_docs(const vs_index *ix, const double *acc, const uint32_t *touched, size_t nt, long skip, size_t k,
                     vs_hit *out, size_t *nout)
 {
 	vs_topk t;
 	if (vs_topk_init(&t, k) < 0)
 		return -1;
 	for (size_t i = 0; i < nt; i++)
-		if ((long)touched[i] != skip && acc[touched[i]] >= vs_topk_threshold(&t))
-			vs_topk_push(&t, touched[i], acc[touched[i]]);
+		if ((long)touched[i] != skip && (float)acc[touched[i]] >= vs_topk_threshold(&t))
+			vs_topk_push(&t, touched[i], (float)acc[touched[i]]);
 	*nout = vs_topk_sorted(&t, out);
 	vs_topk_free(&t);
 	(void)ix;
@@ -407,7 +407,7 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
 		free_query(&c);
 		return vs_oom(err);
 	}
-	float *acc = calloc(ix->ndocs ? ix->ndocs : 1, sizeof *acc);
+	double *acc = calloc(ix->ndocs ? ix->ndocs : 1, sizeof *acc); /* in double, as scikit-learn's float64 */
 	uint32_t *touched = malloc((ix->ndocs ? ix->ndocs : 1) * sizeof *touched);
 	unsigned char *seen = calloc(ix->ndocs ? ix->ndocs : 1, 1);
 	if (!acc || !touched || !seen) {
@@ -444,9 +444,9 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
 			if (bm25) {
 				double tf = ix->term_count[e];
 				double part = tf / (tf + k1 * (1.0 - b + b * ix->doc_len[d] / ix->avgdl));
-				acc[d] += (float)(c.t[i].count * bidf * part); /* a repeated query term counts again */
+				acc[d] += c.t[i].count * bidf * part; /* a repeated query term counts again */
 			} else {
-				acc[d] += (float)(qw * ix->term_weight[e]);
+				acc[d] += qw * ix->term_weight[e];
 			}
 		}
 	}
@@ -459,7 +459,7 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
 int vs_index_similar(const vs_index *ix, long doc, size_t k, vs_hit *out, size_t *nout, vs_error *err)
 {
 	*nout = 0;
-	float *acc = calloc(ix->ndocs ? ix->ndocs : 1, sizeof *acc);
+	double *acc = calloc(ix->ndocs ? ix->ndocs : 1, sizeof *acc); /* in double, as scikit-learn's float64 */
 	uint32_t *touched = malloc((ix->ndocs ? ix->ndocs : 1) * sizeof *touched);
 	unsigned char *seen = calloc(ix->ndocs ? ix->ndocs : 1, 1);
 	if (!acc || !touched || !seen) {
@@ -476,7 +476,7 @@ int vs_index_similar(const vs_index *ix, long doc, size_t k, vs_hit *out, size_t
 				seen[d] = 1;
 				touched[nt++] = d;
 			}
-			acc[d] += (float)(w * ix->term_weight[f]);
+			acc[d] += w * ix->term_weight[f];
 		}
 	}
 	int rc = top_docs(ix, acc, touched, nt, doc, k, out, nout);

@@ -264,6 +264,10 @@ vs_result *vs_ranked_result(const vs_vecset *set, const vs_hit *hits, size_t n, 
 int vs_parse_expression(vs_session *s, const vs_vecset *set, int argc, char **argv, long *pos, size_t *npos,
                         long *neg, size_t *nneg);
 
+/* The active set and the two words of a command (sim A B, rank A B), known
+ * and not zero vectors; reports and returns -1 otherwise. */
+int vs_session_two_words(vs_session *s, const vs_args *a, vs_vecset **set, long *x, long *y);
+
 /* Format a byte count for people: "12.3 MiB". */
 void vs_human_bytes(size_t n, char *buf, size_t size);
 

@@ -33,6 +33,22 @@ void vs_unitvec(float *v, size_t n)
 	free(x);
 }
 
+int vs_check_nonzero(const vs_vecset *set, const long *idx, size_t n, vs_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!(set->norms[idx[i]] > 0))
+			return vs_fail(err, "the vector of '%s' is zero: it has no direction to compare", set->words[idx[i]]);
+	return 0;
+}
+
+static int is_zero(const float *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] != 0)
+			return 0;
+	return 1;
+}
+
 /* The normalised weighted mean of unit vectors (get_mean_vector with
  * pre_normalize and post_normalize), accumulated in key order. */
 static void mean_vector(const vs_vecset *set, const long *pos, size_t npos, const long *neg, size_t nneg,
@@ -59,6 +75,8 @@ int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const lo
 	*nout = 0;
 	if (npos + nneg == 0)
 		return vs_fail(err, "cannot compute similarity with no input");
+	if (vs_check_nonzero(set, pos, npos, err) < 0 || vs_check_nonzero(set, neg, nneg, err) < 0)
+		return -1;
 	float *mean = malloc(set->dims * 2 * sizeof *mean);
 	float *dists = malloc(n * sizeof *dists);
 	long *ex = malloc((npos + nneg) * sizeof *ex);
@@ -69,6 +87,10 @@ int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const lo
 		return vs_oom(err);
 	}
 	mean_vector(set, pos, npos, neg, nneg, mean, mean + set->dims);
+	if (is_zero(mean, set->dims)) {
+		free(mean), free(dists), free(ex);
+		return vs_fail(err, "the query vector is zero (its words cancel out)");
+	}
 	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)set->dims, 1.0f, set->vectors, (int)set->dims,
 	            mean, 1, 0.0f, dists, 1);
 	for (size_t i = 0; i < n; i++)
@@ -91,6 +113,8 @@ int vs_most_similar_cosmul(const vs_vecset *set, const long *pos, size_t npos, c
 	*nout = 0;
 	if (npos == 0)
 		return vs_fail(err, "cannot compute similarity with no positive word");
+	if (vs_check_nonzero(set, pos, npos, err) < 0 || vs_check_nonzero(set, neg, nneg, err) < 0)
+		return -1;
 	float *term = malloc(dims * sizeof *term);
 	float *d = malloc(n * sizeof *d);
 	float *num = malloc(n * sizeof *num);
@@ -168,6 +192,8 @@ int vs_rank_by_centrality(const vs_vecset *set, const long *idx, size_t n, vs_hi
 	size_t dims = set->dims;
 	if (n == 0)
 		return vs_fail(err, "cannot select a word from an empty list");
+	if (vs_check_nonzero(set, idx, n, err) < 0)
+		return -1;
 	float *vecs = malloc(n * dims * sizeof *vecs);
 	float *mean = calloc(dims, sizeof *mean);
 	if (!vecs || !mean) {

@@ -87,6 +87,9 @@ int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const lo
 int vs_most_similar_cosmul(const vs_vecset *set, const long *pos, size_t npos, const long *neg,
                            size_t nneg, size_t k, vs_hit *out, size_t *nout, vs_error *err);
 
+/* Refuse words whose vectors are zero (no direction: cosines would be NaN). */
+int vs_check_nonzero(const vs_vecset *set, const long *idx, size_t n, vs_error *err);
+
 /* The k rows of set nearest to the vector q (not normalised) by cosine. */
 int vs_nearest_to_vector(const vs_vecset *set, const float *q, size_t k, vs_hit *out, size_t *nout, vs_error *err);
 

@@ -158,6 +158,30 @@ static void draw_bar(browser *b, int y, int x, int w, double frac)
 		attroff(COLOR_PAIR(C_BAR));
 }
 
+/* A score's bar: from zero to the right for positive scores; when the list
+ * has negative scores, zero is in the middle and those grow to the left. */
+static void draw_signed_bar(browser *b, int y, int x, int w, double v, double maxs, int has_negative)
+{
+	if (!has_negative) {
+		draw_bar(b, y, x, w, maxs > 0 ? fabs(v) / maxs : 0);
+		return;
+	}
+	int half = w / 2;
+	if (v >= 0) {
+		draw_bar(b, y, x + half, w - half, maxs > 0 ? v / maxs : 0);
+		return;
+	}
+	int cells = maxs > 0 ? (int)lround(-v / maxs * half) : 0;
+	if (cells > half)
+		cells = half;
+	if (b->colors)
+		attron(COLOR_PAIR(C_ACCENT));
+	for (int i = 0; i < cells; i++)
+		mvaddstr(y, x + half - 1 - i, b->utf8 ? "\xe2\x96\x88" : "#");
+	if (b->colors)
+		attroff(COLOR_PAIR(C_ACCENT));
+}
+
 static void draw_status(browser *b, const char *keys)
 {
 	int h = LINES;
@@ -205,20 +229,29 @@ static void draw_list(browser *b)
 	size_t item = vs_result_item_column(r);
 	long score = vs_result_score_column(r);
 	double maxs = 0;
-	for (size_t i = 0; score >= 0 && i < r->nrows; i++)
-		maxs = fmax(maxs, fabs(r->cells[i * r->ncols + (size_t)score].f));
+	int has_negative = 0;
+	for (size_t i = 0; score >= 0 && i < r->nrows; i++) {
+		double v = r->cells[i * r->ncols + (size_t)score].f;
+		maxs = fmax(maxs, fabs(v));
+		has_negative |= v < 0;
+	}
+	/* the rank column is as wide as the largest rank */
+	int rank_w = 4;
+	for (size_t n = r->nrows; n >= 10000; n /= 10)
+		rank_w++;
+	int lead = rank_w + 2;
 	if (p->sel >= r->nrows && r->nrows)
 		p->sel = r->nrows - 1;
 	if (p->sel < p->top)
 		p->top = p->sel;
 	if (rows > 0 && p->sel >= p->top + (size_t)rows)
 		p->top = p->sel - (size_t)rows + 1;
-	int item_w = list_w - 6 - (score >= 0 ? 9 + 12 : 0);
+	int item_w = list_w - lead - (score >= 0 ? 9 + 12 : 0);
 	if (item_w > 28 && score >= 0)
 		item_w = 28;
 	if (item_w < 6)
 		item_w = 6;
-	int bar_w = list_w - 6 - item_w - 10;
+	int bar_w = list_w - lead - item_w - 10;
 	if (r->nrows == 0)
 		put_fit(2, 2, "(no items)", list_w - 2);
 	for (int y = 0; y < rows && p->top + (size_t)y < r->nrows; y++) {
@@ -229,17 +262,17 @@ static void draw_list(browser *b)
 		for (int x = 0; x < list_w; x++)
 			mvaddch(1 + y, x, ' ');
 		char buf[64], text[1024];
-		snprintf(buf, sizeof buf, "%4zu", row + 1);
+		snprintf(buf, sizeof buf, "%*zu", rank_w & 31, row + 1);
 		mvaddstr(1 + y, 0, buf);
 		cell_text(r, row, item, text, sizeof text);
-		put_fit(1 + y, 6, text, item_w);
+		put_fit(1 + y, lead, text, item_w);
 		if (score >= 0) {
 			double v = r->cells[row * r->ncols + (size_t)score].f;
 			snprintf(buf, sizeof buf, "%8.4f", v);
-			mvaddstr(1 + y, 6 + item_w + 1, buf);
+			mvaddstr(1 + y, lead + item_w + 1, buf);
 			if (sel)
 				attroff(b->colors ? COLOR_PAIR(C_SEL) | A_BOLD : A_REVERSE);
-			draw_bar(b, 1 + y, 6 + item_w + 11, bar_w, maxs > 0 ? fabs(v) / maxs : 0);
+			draw_signed_bar(b, 1 + y, lead + item_w + 11, bar_w, v, maxs, has_negative);
 			if (sel)
 				attron(b->colors ? COLOR_PAIR(C_SEL) | A_BOLD : A_REVERSE);
 		}

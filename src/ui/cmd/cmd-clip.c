@@ -283,7 +283,7 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 	int *order = malloc((size_t)n * sizeof *order);
 	for (int i = 0; order && i < n; i++)
 		order[i] = i;
-	for (int i = 1; classify && order && i < n; i++) /* classify ranks the labels */
+	for (int i = 1; order && i < n; i++) /* ranked by probability, best first */
 		for (int j = i; j > 0 && prob[order[j]] > prob[order[j - 1]]; j--) {
 			int tmp = order[j];
 			order[j] = order[j - 1];

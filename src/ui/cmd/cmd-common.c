@@ -74,3 +74,19 @@ void vs_human_bytes(size_t n, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%.1f %s", v, unit[u]);
 }
+
+int vs_session_two_words(vs_session *s, const vs_args *a, vs_vecset **set, long *x, long *y)
+{
+	vs_error err;
+	*set = vs_session_active(s);
+	if (!*set)
+		return -1;
+	*x = vs_session_word(s, *set, a->argv[0]);
+	*y = *x < 0 ? -1 : vs_session_word(s, *set, a->argv[1]);
+	if (*x < 0 || *y < 0)
+		return -1;
+	long both[2] = {*x, *y};
+	if (vs_check_nonzero(*set, both, 2, &err) < 0)
+		return vs_session_error(s, "%s: %s", a->name, err.msg);
+	return 0;
+}

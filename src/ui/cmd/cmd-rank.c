@@ -4,12 +4,9 @@
 
 static int cmd_rank_exec(vs_session *s, vs_args *a)
 {
-	vs_vecset *set = vs_session_active(s);
-	if (!set)
-		return -1;
-	long x = vs_session_word(s, set, a->argv[0]);
-	long y = x < 0 ? -1 : vs_session_word(s, set, a->argv[1]);
-	if (x < 0 || y < 0)
+	vs_vecset *set;
+	long x, y;
+	if (vs_session_two_words(s, a, &set, &x, &y) < 0)
 		return -1;
 	vs_error err;
 	size_t rank = vs_rank(set, x, y, &err);
