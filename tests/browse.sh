@@ -58,6 +58,28 @@ fi
 expect "中华人民共和国首都"
 keys q
 expect "vecsh:cjk>"
+# negative scores get bars to the left of zero, positive ones to the right
+keys "use tiny" Enter
+keys "browse nn king -k 11" Enter
+expect "nn king -k 11"
+pos=$(screen | grep -F " prince " | head -1)
+neg=$(screen | grep -F " apple " | head -1)
+col() { printf '%s\n' "$1" | awk '{ i = index($0, "\342\226\210"); print i }'; }
+if [ -z "$pos" ] || [ -z "$neg" ] || [ "$(col "$neg")" -eq 0 ] || [ "$(col "$neg")" -ge "$(col "$pos")" ]; then
+	echo "FAIL browse: a negative score's bar does not grow left of zero"
+	screen | sed 's/^/    | /' | grep -v '^    | *$'
+	fail=1
+fi
+keys q
+# ranks of 100000 and more keep a blank before the word
+awk 'BEGIN { for (i = 1; i <= 100002; i++) printf "w%d %d %d\n", i, i % 7 + 1, i % 5 + 1 }' > "$work/many.txt"
+keys "load $work/many.txt" Enter
+keys "browse nn w1 -k 100001" Enter
+expect "nn w1 -k 100001"
+keys G
+expect "100001  w"
+keys q
+keys "use cjk" Enter
 # Ctrl-C leaves the browser too, and the shell goes on
 keys "browse nn paris" Enter
 expect "nn paris"
