@@ -63,8 +63,10 @@ build/asan/unit/%: tests/unit/%.c build/asan/libvecsh.a $(HDRS)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 UNIT_BIN_ASAN = $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
+# from the project's folder, so the paths of README and help work as typed
+# (the demo script's own paths are its folder's)
 run: deps build/vecsh
-	cd examples && ../build/vecsh --init demo.vsh
+	build/vecsh --init examples/demo.vsh
 
 # Every test: unit tests, transcripts, examples and the man page check,
 # first with the normal build, then under AddressSanitizer and UBSan.

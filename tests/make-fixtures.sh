@@ -94,3 +94,7 @@ mkdir -p dup
 cp /usr/share/common-licenses/GPL-3 dup/a.txt
 cp dup/a.txt dup/b.txt
 cp /usr/share/common-licenses/GPL-2 dup/c.txt
+# a script in a folder of its own, with a relative path
+mkdir -p sub
+cp tiny.txt sub/
+printf '# run from elsewhere\nload tiny.txt as near\nnn king -k 1\nnn nosuch\n' > sub/near.vsh

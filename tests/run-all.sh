@@ -30,20 +30,15 @@ if sh tests/plot.sh "$b/vecsh"; then ok; else bad plot; fi
 if sh tests/images.sh "$b/vecsh"; then ok; else bad images; fi
 
 note "== examples ($b)"
+# run from the project's folder: a script's relative paths are its own folder's
 for ex in examples/*.vsh; do
-	if grep -q 'shared/data' "$ex" && [ ! -d ../shared/data ]; then
-		note "SKIP $ex (needs ../shared/data, absent)"
-		skip=$((skip + 1))
-		continue
-	fi
 	need=$(sed -n 's/^# needs: //p' "$ex")
 	if [ -n "$need" ] && [ ! -e "$need" ]; then
 		note "SKIP $ex (needs $need, absent)"
 		skip=$((skip + 1))
 		continue
 	fi
-	if (cd examples && "../$b/vecsh" -q --bail -f "$(basename "$ex")" > "../$b/example.out" 2> "../$b/example.err") &&
-	   [ ! -s "$b/example.err" ]; then
+	if "$b/vecsh" -q --bail -f "$ex" > "$b/example.out" 2> "$b/example.err" && [ ! -s "$b/example.err" ]; then
 		ok
 		note "ok   $ex ($(wc -l < "$b/example.out") lines of output)"
 	else

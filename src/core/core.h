@@ -169,6 +169,10 @@ int vs_walk_folder(vs_file_list *l, const char *dir, const vs_walk_options *opt,
 /* An IEEE half-precision value as float (exact). */
 float vs_half_to_float(uint16_t h);
 
+/* Edit distance with adjacent transpositions (optimal string alignment) of
+ * a[0..la) and b[0..lb) if it is at most max, else max + 1 (lb < 64). */
+size_t vs_edit_distance(const char *a, size_t la, const char *b, size_t lb, size_t max);
+
 /* 64-bit FNV-1a: the hash of word and term tables, also stored in .vecs files. */
 uint64_t vs_hash_fnv1a(const char *s, size_t len);
 

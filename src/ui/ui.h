@@ -34,6 +34,7 @@ typedef struct vs_session {
 	int exit_status;        /* quit N: the exit status asked for, or -1 */
 	int echo;               /* print each command before its output (--echo) */
 	int quit_warned;        /* the unsaved work was pointed out once */
+	int fold_case;          /* a word not found as typed is looked up whatever its case (set case fold) */
 	vs_result *last;        /* the last result shown */
 	struct vs_clip_tokenizer *clip_tokenizer; /* loaded on first use */
 	struct vs_clip_model *clip;                /* the loaded CLIP checkpoint */
@@ -163,7 +164,7 @@ const vs_cmd_entry *vs_subcommand_find(const vs_cmd_entry *e, const char *name);
 int vs_command_table_check(const vs_cmd_entry *const *table, size_t n, vs_error *err);
 
 /* Split a command line into words: blanks separate, '...' and "..." quote,
- * backslash escapes. Returns the number of words (argv malloc'd, NULL-ended),
+ * backslash escapes, '#' at the start of a word begins a comment. Returns the number of words (argv malloc'd, NULL-ended),
  * or -1 with a message (unbalanced quotes). */
 int vs_split_line(const char *line, char ***argv, vs_error *err);
 void vs_free_words(char **argv);

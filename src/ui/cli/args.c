@@ -30,7 +30,7 @@ int vs_split_line(const char *line, char ***out, vs_error *err)
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 			p++;
-		if (!*p)
+		if (!*p || *p == '#') /* a comment, as in sh: '#' at the start of a word */
 			break;
 		size_t w = 0;
 		char quote = 0;

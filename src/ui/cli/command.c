@@ -14,6 +14,25 @@ const vs_cmd_entry *vs_command_find(const vs_session *s, const char *name)
 	return NULL;
 }
 
+/* The command (or alias) nearest to a mistyped name, within two edits, or NULL. */
+static const char *nearest_command(const vs_session *s, const char *name)
+{
+	size_t ln = strlen(name), best = 3;
+	const char *near = NULL;
+	for (size_t i = 0; i < s->ncommands; i++) {
+		const vs_cmd_entry *e = s->commands[i];
+		for (int k = -1; k < 0 || (e->aliases && e->aliases[k]); k++) {
+			const char *c = k < 0 ? e->name : e->aliases[k];
+			size_t d = vs_edit_distance(name, ln, c, strlen(c), best - 1);
+			if (d < best) {
+				best = d;
+				near = c;
+			}
+		}
+	}
+	return near;
+}
+
 /* The line after the command's name, as typed. */
 static const char *after_name(const char *line)
 {
@@ -59,7 +78,12 @@ int vs_run_line(vs_session *s, const char *line)
 	memset(&a, 0, sizeof a);
 	const vs_cmd_entry *e = vs_command_find(s, words[0]);
 	if (!e) {
-		vs_session_error(s, "unknown command '%s' (type 'help' for the list)", words[0]);
+		const char *near = nearest_command(s, words[0]);
+		if (near)
+			vs_session_error(s, "unknown command '%s'; did you mean '%s'? (type 'help' for the list)", words[0],
+			                 near);
+		else
+			vs_session_error(s, "unknown command '%s' (type 'help' for the list)", words[0]);
 	} else if (vs_args_parse(e, words, n, after_name(line), &a, &err) < 0) {
 		vs_session_error(s, "%s", err.msg);
 		if (a.show_usage)

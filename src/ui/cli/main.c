@@ -1,7 +1,9 @@
 /* vecsh: a shell for exploring embeddings. main reads the command line,
  * loads the files it names, runs --init, then the -c/-f actions, the
  * interactive shell, or standard input, in that order. */
+#include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -132,7 +134,23 @@ static int run_script_file(vs_session *s, const char *path, int bail)
 		fprintf(stderr, "vecsh: %s: cannot open the script\n", path);
 		return -1;
 	}
+	/* relative paths in a script are the script's folder's, wherever vecsh runs */
+	int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *copy = strdup(path);
+	const char *dir = copy ? dirname(copy) : ".";
+	if (here < 0 || chdir(dir) != 0) {
+		fprintf(stderr, "vecsh: %s: cannot enter the script's folder\n", path);
+		free(copy);
+		fclose(f);
+		if (here >= 0)
+			close(here);
+		return -1;
+	}
 	int rc = vs_run_script(s, f, path, bail);
+	if (fchdir(here) != 0)
+		fprintf(stderr, "vecsh: cannot return to the folder vecsh started in\n");
+	close(here);
+	free(copy);
 	fclose(f);
 	return rc;
 }

@@ -42,7 +42,9 @@ void vs_session_free(vs_session *s)
 static void vmessage(vs_session *s, const char *kind, const char *fmt, va_list ap)
 {
 	fflush(s->out);
-	if (s->script)
+	if (s->script && strcmp(s->script, "-") != 0)
+		fprintf(s->msg, "vecsh: %s:%zu: %s", s->script, s->line_no, kind);
+	else if (s->script)
 		fprintf(s->msg, "vecsh: %zu: %s", s->line_no, kind);
 	else
 		fprintf(s->msg, "vecsh: %s", kind);
@@ -187,20 +189,41 @@ int vs_session_remove(vs_session *s, const char *name)
 	return -1;
 }
 
+/* The most frequent word that is word but for case, or -1. */
+static long case_folded(const vs_vecset *set, const char *word)
+{
+	char *u = vs_utf8_upper(word);
+	if (!u)
+		return -1;
+	vs_error err;
+	long i = vs_vecset_find_upper((vs_vecset *)set, u, set->count, &err);
+	free(u);
+	return i >= 0 ? i : -1;
+}
+
 long vs_session_word(vs_session *s, const vs_vecset *set, const char *word)
 {
 	long i = vs_vecset_find(set, word);
 	if (i >= 0)
 		return i;
-	long sug[5];
-	size_t n = vs_suggest(set, word, sug, 5);
+	long folded = case_folded(set, word);
+	if (folded >= 0 && s->fold_case)
+		return folded;
+	long sug[6], close[5];
+	size_t n = 0, more = vs_suggest(set, word, close, 5);
+	if (folded >= 0)
+		sug[n++] = folded;
+	for (size_t k = 0; k < more; k++) /* the case-folded match once, first */
+		if (close[k] != folded)
+			sug[n++] = close[k];
 	if (n == 0)
 		return vs_session_error(s, "'%s' is not in the vocabulary of %s", word, set->name);
 	char buf[512];
 	size_t o = 0;
 	for (size_t k = 0; k < n && o < sizeof buf; k++)
 		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", k ? ", " : "", set->words[sug[k]]);
-	return vs_session_error(s, "'%s' is not in the vocabulary of %s; did you mean: %s?", word, set->name, buf);
+	return vs_session_error(s, "'%s' is not in the vocabulary of %s; did you mean: %s?%s", word, set->name, buf,
+	                        folded >= 0 ? " ('set case fold' matches words whatever their case)" : "");
 }
 
 /* "glove.6B.100d.txt.gz" -> "glove.6B.100d" */

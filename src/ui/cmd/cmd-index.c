@@ -50,8 +50,11 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	const char *name = a->argv[0];
 	if (strpbrk(name, " \t") || !*name)
 		return vs_session_error(s, "index: '%s' is not a valid name", name);
-	if (vs_session_name_taken(s, name))
-		return vs_session_error(s, "index: the name '%s' is taken (unload it first)", name);
+	int replace = vs_arg_flag(a, "--replace");
+	if (vs_session_name_taken(s, name) && !(replace && vs_session_find_index(s, name)))
+		return vs_session_error(s, "index: the name '%s' is taken%s", name,
+		                        vs_session_find_index(s, name) ? " by an index: give --replace to build it again"
+		                                                       : " (unload it first)");
 	vs_index_options o;
 	vs_index_options_default(&o);
 	o.lines = vs_arg_flag(a, "--lines");
@@ -108,6 +111,8 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	size_t srclen = 1;
 	for (int i = 1; i < a->argc; i++)
 		srclen += strlen(a->argv[i]) + 1;
+	if (replace) /* the old index goes only once the new one is built */
+		vs_session_remove(s, name);
 	ix->name = strdup(name);
 	ix->unsaved = 1;
 	ix->source = malloc(srclen);
@@ -146,13 +151,14 @@ static const vs_option cmd_index_options[] = {
 	{"--no-smooth", NULL, "idf = ln(n / df) + 1 instead of ln((1 + n) / (1 + df)) + 1", VS_COMPLETE_NONE, NULL},
 	{"--norm", "l2|l1|none", "document normalisation (default l2)", VS_COMPLETE_CHOICE, norms},
 	{"--hash", "BITS", "the hashing trick: 2^BITS buckets instead of a vocabulary", VS_COMPLETE_NONE, NULL},
+	{"--replace", NULL, "build again over an index of the same name", VS_COMPLETE_NONE, NULL},
 	{0},
 };
 
 const vs_cmd_entry cmd_index_entry = {
 	.name = "index",
 	.usage = "NAME PATH... [--lines] [--ngram MIN-MAX] [--min-df N|F] [--max-df N|F] [--max-features N]\n"
-	         "       [--stopwords english|FILE|none] [--sublinear] [--no-smooth] [--norm l2|l1|none] [--hash BITS]",
+	         "       [--stopwords english|FILE|none] [--sublinear] [--no-smooth] [--norm l2|l1|none] [--hash BITS] [--replace]",
 	.summary = "build a TF-IDF index over files and folders",
 	.help = "Each file is a document (folders are walked, documents named by their path\n"
 	        "relative to the folder), or with --lines each non-blank line. Terms are\n"
