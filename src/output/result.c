@@ -27,6 +27,8 @@ void vs_result_free(vs_result *r)
 	free(r->notes);
 	free(r->title);
 	free(r->query);
+	for (size_t i = 0; i < r->nctx; i++)
+		free(r->ctx_cells[i].s);
 	free(r);
 }
 
@@ -171,14 +173,50 @@ long vs_result_score_column(const vs_result *r)
 	return -1;
 }
 
+static vs_cell *context_cell(vs_result *r, const char *name, vs_col_type type, int decimals)
+{
+	if (r->nctx == VS_RESULT_MAX_CONTEXT) {
+		r->broken = VS_RESULT_TOO_WIDE;
+		return NULL;
+	}
+	r->ctx_cols[r->nctx] = (vs_column){name, type, decimals};
+	vs_cell *c = &r->ctx_cells[r->nctx++];
+	memset(c, 0, sizeof *c);
+	c->set = 1;
+	return c;
+}
+
+void vs_result_context_str(vs_result *r, const char *name, const char *value)
+{
+	vs_cell *c = context_cell(r, name, VS_COL_STR, 0);
+	if (c && !(c->s = strdup(value))) {
+		c->set = 0;
+		r->broken = VS_RESULT_OOM;
+	}
+}
+
+void vs_result_context_int(vs_result *r, const char *name, long long value)
+{
+	vs_cell *c = context_cell(r, name, VS_COL_INT, 0);
+	if (c)
+		c->i = value;
+}
+
+void vs_result_context_float(vs_result *r, const char *name, double value, int decimals)
+{
+	vs_cell *c = context_cell(r, name, VS_COL_FLOAT, decimals);
+	if (c)
+		c->f = value;
+}
+
 static const struct {
 	const char *name;
 	vs_output_format f;
-} out_names[] = {{"table", VS_OUT_TABLE}, {"tsv", VS_OUT_TSV}, {"json", VS_OUT_JSON}};
+} out_names[] = {{"table", VS_OUT_TABLE}, {"tsv", VS_OUT_TSV}, {"json", VS_OUT_JSON}, {"jsonl", VS_OUT_JSONL}};
 
 int vs_output_format_parse(const char *name, vs_output_format *out)
 {
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < sizeof out_names / sizeof out_names[0]; i++)
 		if (strcmp(name, out_names[i].name) == 0) {
 			*out = out_names[i].f;
 			return 0;
@@ -230,6 +268,10 @@ static void put_tsv_field(FILE *out, const char *s)
 static void print_tsv(const vs_result *r, FILE *out)
 {
 	char buf[64];
+	for (size_t c = 0; c < r->nctx; c++) {
+		fputs(r->ctx_cols[c].name, out);
+		fputc('\t', out);
+	}
 	for (size_t c = 0; c < r->ncols; c++) {
 		if (c)
 			fputc('\t', out);
@@ -237,6 +279,10 @@ static void print_tsv(const vs_result *r, FILE *out)
 	}
 	fputc('\n', out);
 	for (size_t i = 0; i < r->nrows; i++) {
+		for (size_t c = 0; c < r->nctx; c++) { /* the context, on every row */
+			put_tsv_field(out, cell_text(&r->ctx_cols[c], &r->ctx_cells[c], buf));
+			fputc('\t', out);
+		}
 		for (size_t c = 0; c < r->ncols; c++) {
 			const vs_cell *cell = &r->cells[i * r->ncols + c];
 			if (c)
@@ -261,43 +307,55 @@ static double rounded(double v, int decimals)
 	return round(v * p) / p;
 }
 
-static void print_json(const vs_result *r, FILE *out)
+static cJSON *json_value(const vs_column *col, const vs_cell *cell)
 {
-	cJSON *arr = cJSON_CreateArray();
-	for (size_t i = 0; arr && i < r->nrows; i++) {
+	if (!cell->set)
+		return cJSON_CreateNull();
+	if (col->type == VS_COL_STR)
+		return cJSON_CreateString(cell->s);
+	if (col->type == VS_COL_INT)
+		return cJSON_CreateNumber((double)cell->i);
+	if (col->type == VS_COL_FLOAT)
+		return isnan(cell->f) ? cJSON_CreateNull() : cJSON_CreateNumber(rounded(cell->f, col->decimals));
+	cJSON *v = cJSON_CreateArray();
+	for (size_t d = 0; v && d < cell->nvec; d++) {
+		char num[32];
+		snprintf(num, sizeof num, "%.*g", col->decimals < 0 ? -col->decimals : 9, (double)cell->vec[d]);
+		cJSON_AddItemToArray(v, cJSON_CreateNumber(col->decimals < 0 ? strtod(num, NULL)
+		                                                              : rounded(cell->vec[d], col->decimals)));
+	}
+	return v;
+}
+
+/* {"command": ..., context..., "rows": [...], "notes": [...]} on one line */
+static void print_json(const vs_result *r, const char *command, FILE *out)
+{
+	cJSON *obj = cJSON_CreateObject(), *rows = cJSON_CreateArray();
+	if (obj && command)
+		cJSON_AddItemToObject(obj, "command", cJSON_CreateString(command));
+	for (size_t c = 0; obj && c < r->nctx; c++)
+		cJSON_AddItemToObject(obj, r->ctx_cols[c].name, json_value(&r->ctx_cols[c], &r->ctx_cells[c]));
+	for (size_t i = 0; rows && i < r->nrows; i++) {
 		cJSON *o = cJSON_CreateObject();
-		for (size_t c = 0; o && c < r->ncols; c++) {
-			const vs_cell *cell = &r->cells[i * r->ncols + c];
-			const vs_column *col = &r->cols[c];
-			cJSON *v;
-			if (!cell->set)
-				v = cJSON_CreateNull();
-			else if (col->type == VS_COL_STR)
-				v = cJSON_CreateString(cell->s);
-			else if (col->type == VS_COL_INT)
-				v = cJSON_CreateNumber((double)cell->i);
-			else if (col->type == VS_COL_FLOAT)
-				v = isnan(cell->f) ? cJSON_CreateNull() : cJSON_CreateNumber(rounded(cell->f, col->decimals));
-			else {
-				v = cJSON_CreateArray();
-				for (size_t d = 0; v && d < cell->nvec; d++) {
-					char num[32];
-					snprintf(num, sizeof num, "%.*g", col->decimals < 0 ? -col->decimals : 9, (double)cell->vec[d]);
-					cJSON_AddItemToArray(v, cJSON_CreateNumber(col->decimals < 0 ? strtod(num, NULL)
-					                                                              : rounded(cell->vec[d], col->decimals)));
-				}
-			}
-			cJSON_AddItemToObject(o, col->name, v);
-		}
-		cJSON_AddItemToArray(arr, o);
+		for (size_t c = 0; o && c < r->ncols; c++)
+			cJSON_AddItemToObject(o, r->cols[c].name, json_value(&r->cols[c], &r->cells[i * r->ncols + c]));
+		cJSON_AddItemToArray(rows, o);
 	}
-	char *s = arr ? cJSON_PrintUnformatted(arr) : NULL;
-	if (s) {
+	if (obj && rows)
+		cJSON_AddItemToObject(obj, "rows", rows);
+	else
+		cJSON_Delete(rows);
+	if (obj && r->nnotes) {
+		cJSON *notes = cJSON_CreateArray();
+		for (size_t i = 0; notes && i < r->nnotes; i++)
+			cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes[i]));
+		cJSON_AddItemToObject(obj, "notes", notes);
+	}
+	char *s = obj ? cJSON_PrintUnformatted(obj) : NULL;
+	if (s)
 		fputs(s, out);
-		fputc('\n', out);
-	}
 	cJSON_free(s);
-	cJSON_Delete(arr);
+	cJSON_Delete(obj);
 }
 
 static void pad(FILE *out, size_t n)
@@ -369,15 +427,17 @@ static void print_table(const vs_result *r, FILE *out)
 	}
 }
 
-void vs_result_print(const vs_result *r, vs_output_format fmt, FILE *out, FILE *notes_out)
+void vs_result_print(const vs_result *r, vs_output_format fmt, const char *command, FILE *out, FILE *notes_out)
 {
 	if (fmt == VS_OUT_TSV)
 		print_tsv(r, out);
-	else if (fmt == VS_OUT_JSON)
-		print_json(r, out);
+	else if (fmt == VS_OUT_JSON || fmt == VS_OUT_JSONL)
+		print_json(r, command, out);
 	else
 		print_table(r, out);
-	FILE *nf = fmt == VS_OUT_TABLE ? out : notes_out;
+	if (fmt == VS_OUT_JSONL)
+		fputc('\n', out);
+	FILE *nf = fmt == VS_OUT_TABLE ? out : fmt == VS_OUT_TSV ? notes_out : NULL;
 	for (size_t i = 0; nf && i < r->nnotes; i++)
 		fprintf(nf, "%s\n", r->notes[i]);
 	fflush(out);

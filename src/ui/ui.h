@@ -34,6 +34,8 @@ typedef struct vs_session {
 	int exit_status;        /* quit N: the exit status asked for, or -1 */
 	int echo;               /* print each command before its output (--echo) */
 	int quit_warned;        /* the unsaved work was pointed out once */
+	int json_open;          /* results printed in JSON's array so far */
+	const char *command;    /* the command line being run (JSON names it) */
 	int fold_case;          /* a word not found as typed is looked up whatever its case (set case fold) */
 	vs_result *last;        /* the last result shown */
 	struct vs_clip_tokenizer *clip_tokenizer; /* loaded on first use */
@@ -54,6 +56,10 @@ void vs_session_info(vs_session *s, const char *fmt, ...) VS_PRINTF(2, 3);
 
 /* Print a result in the session's format and keep it as the last result. */
 void vs_session_show(vs_session *s, vs_result *r);
+/* Print a result in the session's format (JSON: as an element of the one array). */
+void vs_session_print(vs_session *s, const vs_result *r);
+/* Close what the output format keeps open (JSON's array). */
+void vs_session_end_output(vs_session *s);
 
 /* May the session end? At the terminal with unsaved work, the first time
  * says what would be lost and answers no. */

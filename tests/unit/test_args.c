@@ -211,7 +211,7 @@ static char *render(const vs_result *r, vs_output_format f)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
-	vs_result_print(r, f, out, NULL);
+	vs_result_print(r, f, NULL, out, NULL);
 	fclose(out);
 	return buf;
 }
@@ -230,8 +230,16 @@ static void test_rendering(void **state)
 	char *t = render(r, VS_OUT_TSV);
 	assert_string_equal(t, "word\tscore\ncaf\xc3\xa9\\t\"x\"\t0.500\nb\t\n");
 	free(t);
-	t = render(r, VS_OUT_JSON);
-	assert_string_equal(t, "[{\"word\":\"caf\xc3\xa9\\t\\\"x\\\"\",\"score\":0.5},{\"word\":\"b\",\"score\":null}]\n");
+	t = render(r, VS_OUT_JSONL);
+	assert_string_equal(t, "{\"rows\":[{\"word\":\"caf\xc3\xa9\\t\\\"x\\\"\",\"score\":0.5},{\"word\":\"b\",\"score\":null}]}\n");
+	free(t);
+	/* context: leading TSV columns, JSON fields */
+	vs_result_context_str(r, "doc", "d1");
+	t = render(r, VS_OUT_TSV);
+	assert_string_equal(t, "doc\tword\tscore\nd1\tcaf\xc3\xa9\\t\"x\"\t0.500\nd1\tb\t\n");
+	free(t);
+	t = render(r, VS_OUT_JSONL);
+	assert_non_null(strstr(t, "{\"doc\":\"d1\",\"rows\":["));
 	free(t);
 	t = render(r, VS_OUT_TABLE);
 	assert_non_null(strstr(t, "word"));

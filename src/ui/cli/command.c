@@ -90,7 +90,15 @@ int vs_run_line(vs_session *s, const char *line)
 			vs_command_usage(&a, s->msg);
 	} else {
 		vs_result *before = s->last;
+		char *cmd = strdup(line), *saved = (char *)s->command;
+		if (cmd) {
+			char *p = cmd + strspn(cmd, " \t");
+			p[strcspn(p, "\r\n")] = '\0';
+			s->command = p;
+		}
 		rc = a.entry->exec(s, &a);
+		s->command = saved;
+		free(cmd);
 		if (rc == 0 && s->last && s->last != before && !s->last->query)
 			remember_query(s, line);
 	}

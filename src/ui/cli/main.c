@@ -25,7 +25,7 @@ static void usage(FILE *out)
 	        "  --init SCRIPT      run the commands in SCRIPT first, then go on as usual\n"
 	        "  --bail             stop at the first command that fails\n"
 	        "  --echo             print each command (as 'vecsh> CMD') before its output\n"
-	        "  --format FMT       output format: table, tsv or json\n"
+	        "  --format FMT       output format: table, tsv, json or jsonl\n"
 	        "  -q, --quiet        no banner or informational messages\n"
 	        "  -h, --help         show this help\n"
 	        "  --version          show the version\n"
@@ -84,7 +84,7 @@ static int parse_options(int argc, char **argv, vs_session *s, options *o)
 		case OPT_INIT: o->init = optarg; break;
 		case OPT_FORMAT:
 			if (vs_output_format_parse(optarg, &s->format) < 0) {
-				fprintf(stderr, "vecsh: --format takes table, tsv or json, not '%s'\n", optarg);
+				fprintf(stderr, "vecsh: --format takes table, tsv, json or jsonl, not '%s'\n", optarg);
 				stop_with(o, 2);
 			}
 			break;

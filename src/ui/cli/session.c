@@ -19,6 +19,7 @@ void vs_session_init(vs_session *s)
 
 void vs_session_free(vs_session *s)
 {
+	vs_session_end_output(s);
 	for (size_t i = 0; i < s->nsets; i++)
 		vs_vecset_free(s->sets[i]);
 	free(s->sets);
@@ -94,9 +95,31 @@ void vs_session_show(vs_session *s, vs_result *r)
 		vs_result_free(r);
 		return;
 	}
-	vs_result_print(r, s->format, s->out, s->quiet ? NULL : s->msg);
+	vs_session_print(s, r);
 	vs_result_free(s->last);
 	s->last = r;
+}
+
+void vs_session_print(vs_session *s, const vs_result *r)
+{
+	if (s->format == VS_OUT_JSON) /* one JSON document: an array of the results, one a line */
+		fputs(s->json_open++ ? "," : "[", s->out);
+	else
+		vs_session_end_output(s);
+	vs_result_print(r, s->format, s->command, s->out, s->quiet ? NULL : s->msg);
+	if (s->format == VS_OUT_JSON) {
+		fputc('\n', s->out);
+		fflush(s->out);
+	}
+}
+
+void vs_session_end_output(vs_session *s)
+{
+	if (s->json_open) {
+		fputs("]\n", s->out);
+		fflush(s->out);
+		s->json_open = 0;
+	}
 }
 
 vs_vecset *vs_session_find(const vs_session *s, const char *name)

@@ -275,7 +275,7 @@ static int cmd_browse_exec(vs_session *s, vs_args *a)
 		vs_session_warn(s, "browse: cannot open the browser: %s; showing the result instead", why);
 		if (a->rest && *a->rest)
 			return vs_run_line(s, a->rest);
-		vs_result_print(s->last, s->format, s->out, s->quiet ? NULL : s->msg);
+		vs_session_print(s, s->last);
 		return 0;
 	}
 	char *error = NULL;

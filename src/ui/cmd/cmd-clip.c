@@ -303,6 +303,7 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 	}
 	free(order);
 	vs_result_title(r, "%s", a->argv[0]);
+	vs_result_context_str(r, "image", a->argv[0]);
 	vs_session_show(s, r);
 	rc = 0;
 out:

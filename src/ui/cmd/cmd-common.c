@@ -4,7 +4,7 @@
 #include <string.h>
 
 const char *const vs_vector_format_choices[] = {"auto", "word2vec", "word2vec-bin", "glove", "fasttext", "vecs", NULL};
-const char *const vs_output_format_choices[] = {"table", "tsv", "json", NULL};
+const char *const vs_output_format_choices[] = {"table", "tsv", "json", "jsonl", NULL};
 
 vs_result *vs_words_result(const vs_vecset *set, const vs_hit *hits, size_t n)
 {

@@ -39,6 +39,10 @@ static int eval_analogies(vs_session *s, vs_vecset *set, const char *path, size_
 	vs_result_note(r, "%zu questions, %zu used, %zu skipped as out of vocabulary (%.1f%%), restrict %zu words",
 	               rep.questions, rep.correct + rep.incorrect, rep.oov,
 	               100.0 * (double)rep.oov / (double)rep.questions, restrict_vocab);
+	vs_result_context_int(r, "questions", (long long)rep.questions);
+	vs_result_context_int(r, "used", (long long)(rep.correct + rep.incorrect));
+	vs_result_context_int(r, "oov", (long long)rep.oov);
+	vs_result_context_int(r, "restrict", (long long)restrict_vocab);
 	if (rep.invalid_lines)
 		vs_result_note(r, "%zu lines that are not four words were skipped", rep.invalid_lines);
 	vs_analogy_report_free(&rep);

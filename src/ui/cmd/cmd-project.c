@@ -116,6 +116,9 @@ static int cmd_project_exec(vs_session *s, vs_args *a)
 				for (size_t c = 0; c < k; c++)
 					vs_result_float(r, 1 + c, coords[i * k + c]);
 			}
+			static const char *const ratio_names[] = {"variance_pc1", "variance_pc2", "variance_pc3"};
+			for (size_t c = 0; c < k; c++) /* the explained-variance ratio of each component */
+				vs_result_context_float(r, ratio_names[c], ratio[c], 6);
 			if (k == 2)
 				vs_result_note(r, "explained variance ratio: %.6f %.6f", ratio[0], ratio[1]);
 			else

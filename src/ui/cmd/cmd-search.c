@@ -65,8 +65,10 @@ static int cmd_keywords_exec(vs_session *s, vs_args *a)
 		if (text)
 			vs_result_str(r, 3, tw[i].term >= 0 ? "yes" : "unseen");
 	}
-	if (!text)
+	if (!text) {
 		vs_result_title(r, "%s", ix->doc_names[doc]);
+		vs_result_context_str(r, "doc", ix->doc_names[doc]);
+	}
 	vs_term_weights_free(tw, n);
 	free(tw);
 	vs_session_show(s, r);
