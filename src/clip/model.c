@@ -8,7 +8,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void vs_clip_free(vs_clip_model *m)
@@ -148,6 +150,16 @@ static int load_vision(vs_clip_model *m, const cJSON *vc, vs_error *err)
 
 vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
 {
+	struct stat st;
+	if (stat(dir, &st) != 0) {
+		vs_fail(err, "%s: %s (give the folder of a CLIP checkpoint)", dir, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		vs_fail(err, "%s: a file, not a folder (a CLIP checkpoint is a folder with config.json and "
+		        "model.safetensors)", dir);
+		return NULL;
+	}
 	char path[4096];
 	snprintf(path, sizeof path, "%s/config.json", dir);
 	char *json = read_text(path);

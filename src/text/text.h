@@ -144,6 +144,18 @@ vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index
 void vs_index_free(vs_index *ix);
 
 long vs_index_term(const vs_index *ix, const char *term);
+
+/* A term as a person types it ("Patent", "free software"): analyzed as the
+ * index analyzes text (lowercased, tokens), then looked up. */
+typedef struct vs_term_lookup {
+	char *term;       /* the tokens joined by spaces (malloc'd), or NULL if the text has none */
+	size_t ntokens;
+	long id;          /* the index's term (in hash mode its bucket's), or -1 */
+	int stop;         /* one token, a stop word of the index */
+	long bucket;      /* hash mode: the bucket the term falls in, else -1 */
+	int sign;         /* hash mode: the sign its counts get, +1 or -1 */
+} vs_term_lookup;
+int vs_index_lookup(const vs_index *ix, const char *text, vs_term_lookup *out, vs_error *err);
 /* A document by exact name, unique prefix, or number (1-based). -1 none, -2 ambiguous. */
 long vs_index_doc(vs_index *ix, const char *ref);
 

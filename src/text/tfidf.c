@@ -176,6 +176,64 @@ long vs_index_term(const vs_index *ix, const char *term)
 	return term_id(ix, term, strlen(term));
 }
 
+typedef struct tokens {
+	char *joined;   /* the tokens joined by spaces */
+	size_t n, len, cap;
+	int oom;
+} tokens;
+
+static void join_token(const char *term, size_t len, size_t offset, void *ctx)
+{
+	(void)offset;
+	tokens *t = ctx;
+	if (t->oom)
+		return;
+	size_t need = t->len + len + 2;
+	if (need > t->cap) {
+		size_t cap = need * 2;
+		char *nj = realloc(t->joined, cap);
+		if (!nj) {
+			t->oom = 1;
+			return;
+		}
+		t->joined = nj;
+		t->cap = cap;
+	}
+	if (t->n++)
+		t->joined[t->len++] = ' ';
+	memcpy(t->joined + t->len, term, len);
+	t->len += len;
+	t->joined[t->len] = '\0';
+}
+
+int vs_index_lookup(const vs_index *ix, const char *text, vs_term_lookup *out, vs_error *err)
+{
+	memset(out, 0, sizeof *out);
+	out->id = -1;
+	out->bucket = -1;
+	vs_analyzer an = {1, 1, NULL}; /* the text's tokens, lowercased, stop words kept */
+	tokens t = {0};
+	if (vs_analyze(&an, text, strlen(text), join_token, &t, NULL) == (size_t)-1 || t.oom) {
+		free(t.joined);
+		return vs_oom(err);
+	}
+	if (t.n == 0) {
+		free(t.joined);
+		return 0;
+	}
+	out->term = t.joined;
+	out->ntokens = t.n;
+	out->stop = t.n == 1 && ix->stop && vs_stopwords_has(ix->stop, t.joined, t.len);
+	out->id = term_id(ix, t.joined, t.len);
+	if (ix->opt.hash_bits) {
+		int32_t h = (int32_t)vs_murmur3_32(t.joined, t.len, 0);
+		uint32_t nb = 1u << ix->opt.hash_bits;
+		out->bucket = h == INT32_MIN ? (2147483647u - (nb - 1)) % nb : (uint32_t)(h < 0 ? -h : h) % nb;
+		out->sign = h < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
 static const vs_index *sort_ix;
 static int cmp_docname(const void *a, const void *b)
 {

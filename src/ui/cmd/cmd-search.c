@@ -9,8 +9,18 @@
 static long vs_session_doc(vs_session *s, vs_index *ix, const char *ref)
 {
 	long d = vs_index_doc(ix, ref);
-	if (d == -2)
-		return vs_session_error(s, "'%s' names several documents of %s; give more of the name", ref, ix->name);
+	if (d == -2) {
+		char list[512] = "";
+		size_t shown = 0, len = strlen(ref);
+		for (uint32_t i = 0; i < ix->ndocs && shown < 6; i++)
+			if (strncmp(ix->doc_names[i], ref, len) == 0) {
+				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", shown ? ", " : "",
+				         shown < 5 ? ix->doc_names[i] : "...");
+				shown++;
+			}
+		return vs_session_error(s, "'%s' names several documents of %s (%s); give more of the name", ref, ix->name,
+		                        list);
+	}
 	if (d < 0)
 		return vs_session_error(s, "no document '%s' in %s (see 'docs')", ref, ix->name);
 	return d;
@@ -23,8 +33,10 @@ static int cmd_keywords_exec(vs_session *s, vs_args *a)
 	if (!ix || vs_arg_size(s, a, "-k", 10, &k) < 0)
 		return -1;
 	const char *text = vs_arg_opt(a, "--text");
-	if ((text != NULL) == (a->argc == 1))
-		return vs_session_error(s, "keywords: give a document or --text \"...\", not both");
+	if (text && a->argc == 1)
+		return vs_session_error(s, "keywords: give a document or --text TEXT, not both");
+	if (!text && a->argc == 0)
+		return vs_session_error(s, "keywords: give a document (see 'docs') or --text TEXT");
 	vs_term_weight *tw;
 	size_t n;
 	long doc = -1;
@@ -158,6 +170,12 @@ static int cmd_search_exec(vs_session *s, vs_args *a)
 		return vs_session_oom(s);
 	if (n == 0)
 		vs_result_note(r, "no document matches");
+	for (int i = 0; i < a->argc; i++) { /* words that are never searched */
+		vs_term_lookup l;
+		if (vs_index_lookup(ix, a->argv[i], &l, &err) == 0 && l.stop)
+			vs_result_note(r, "'%s' is a stop word of %s: it is not searched", l.term, ix->name);
+		free(l.term);
+	}
 	vs_session_show(s, r);
 	return 0;
 }

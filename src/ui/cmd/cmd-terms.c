@@ -1,5 +1,6 @@
 /* terms, idf, df, docs: looking inside the active index. */
 #include <fnmatch.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,35 +53,67 @@ const vs_cmd_entry cmd_terms_entry = {
 	.exec = cmd_terms_exec,
 };
 
+/* Why a typed term has no statistics: not a token, a stop word, or not in the index. */
+static int no_term(vs_session *s, const vs_index *ix, const char *typed, const vs_term_lookup *l)
+{
+	if (!l->term)
+		return vs_session_error(s, "'%s' has no term: terms are runs of two or more letters or digits", typed);
+	if (l->stop)
+		return vs_session_error(s, "'%s' is a stop word of %s: the index leaves it out", l->term, ix->name);
+	return vs_session_error(s, "'%s' is not a term of %s", l->term, ix->name);
+}
+
 static int term_stat(vs_session *s, vs_args *a, int want_idf)
 {
 	vs_index *ix = vs_session_active_index(s);
 	if (!ix)
 		return -1;
-	long t = vs_index_term(ix, a->argv[0]);
-	vs_result *r = vs_result_new();
-	if (!r)
-		return vs_session_oom(s);
-	vs_result_col(r, "term", VS_COL_STR, 0);
-	vs_result_col(r, want_idf ? "idf" : "df", want_idf ? VS_COL_FLOAT : VS_COL_INT, 6);
-	if (vs_result_row(r) < 0) {
-		vs_result_free(r);
-		return vs_session_oom(s);
-	}
-	vs_result_str(r, 0, a->argv[0]);
-	if (t < 0) {
-		/* an unseen term: df 0, and the idf that keywords --text gives it */
-		if (want_idf) {
-			vs_result_free(r);
-			return vs_session_error(s, "'%s' is not a term of %s", a->argv[0], ix->name);
+	vs_term_lookup l;
+	vs_error err;
+	if (vs_index_lookup(ix, a->argv[0], &l, &err) < 0)
+		return vs_session_error(s, "%s: %s", a->name, err.msg);
+	int hashed = ix->opt.hash_bits > 0;
+	if (l.id < 0 && (!want_idf || !l.term || l.stop || !hashed)) {
+		/* df of a term the index has not seen is 0; its idf is an error */
+		if (want_idf || !l.term || l.stop) {
+			no_term(s, ix, a->argv[0], &l);
+			free(l.term);
+			return -1;
 		}
-		vs_result_int(r, 1, 0);
-		vs_result_note(r, "'%s' is not a term of %s", a->argv[0], ix->name);
-	} else if (want_idf) {
-		vs_result_float(r, 1, ix->idf[t]);
-	} else {
-		vs_result_int(r, 1, ix->df[t]);
 	}
+	vs_result *r = vs_result_new();
+	if (!r) {
+		free(l.term);
+		return vs_session_oom(s);
+	}
+	vs_result_col(r, "term", VS_COL_STR, 0);
+	if (hashed) {
+		vs_result_col(r, "bucket", VS_COL_INT, 0);
+		vs_result_col(r, "sign", VS_COL_INT, 0);
+	}
+	vs_result_col(r, want_idf ? "idf" : "df", want_idf ? VS_COL_FLOAT : VS_COL_INT, 6);
+	size_t c = hashed ? 3 : 1;
+	if (vs_result_row(r) == 0) {
+		vs_result_str(r, 0, l.term);
+		if (hashed) {
+			vs_result_int(r, 1, l.bucket);
+			vs_result_int(r, 2, l.sign);
+		}
+		if (l.id < 0 && want_idf) /* hash mode: an empty bucket has the idf of df = 0 */
+			vs_result_float(r, c, ix->opt.no_smooth ? log((double)ix->ndocs) + 1.0 : log(ix->ndocs + 1.0) + 1.0);
+		else if (l.id < 0)
+			vs_result_int(r, c, 0);
+		else if (want_idf)
+			vs_result_float(r, c, ix->idf[l.id]);
+		else
+			vs_result_int(r, c, ix->df[l.id]);
+	}
+	if (l.id < 0 && !want_idf)
+		vs_result_note(r, "'%s' is not a term of %s", l.term, ix->name);
+	if (hashed)
+		vs_result_note(r, "%s is hashed: this is bucket %ld's %s, which every word hashed there shares", ix->name,
+		               l.bucket, want_idf ? "idf" : "df");
+	free(l.term);
 	vs_session_show(s, r);
 	return 0;
 }
@@ -94,7 +127,9 @@ const vs_cmd_entry cmd_idf_entry = {
 	.usage = "TERM",
 	.summary = "the inverse document frequency of a term",
 	.help = "ln((1 + n) / (1 + df)) + 1, or ln(n / df) + 1 for an index built with\n"
-	        "--no-smooth. TERM is given as the index holds it (lowercase).",
+	        "--no-smooth. TERM is analyzed as the index analyzes text ('Patent' is\n"
+	        "'patent'); a stop word says so. In a hashed index the figures are the\n"
+	        "bucket's, shown with its number and the term's sign.",
 	.example = "idf patent",
 	.min_args = 1,
 	.max_args = 1,
