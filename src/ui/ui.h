@@ -39,7 +39,10 @@ typedef struct vs_session {
 	int fold_case;          /* a word not found as typed is looked up whatever its case (set case fold) */
 	vs_result *last;        /* the last result shown */
 	struct vs_clip_tokenizer *clip_tokenizer; /* loaded on first use */
-	struct vs_clip_model *clip;                /* the loaded CLIP checkpoint */
+	struct vs_clip_model **models;             /* loaded image-text models */
+	size_t nmodels;
+	long active_model;                         /* index into models, -1 if none */
+	struct vs_clip_model *clip;                /* the active model, or NULL */
 	char *clip_bpe;         /* the merges file it came from */
 	const struct vs_cmd_entry *const *commands; /* the command table */
 	size_t ncommands;
@@ -79,6 +82,12 @@ vs_vecset *vs_session_active(vs_session *s);
 int vs_session_add(vs_session *s, vs_vecset *set);
 /* Remove a vector set or an index by name. */
 int vs_session_remove(vs_session *s, const char *name);
+
+/* Image-text models: add one (it becomes active), find one by name. */
+int vs_session_add_model(vs_session *s, struct vs_clip_model *m);
+struct vs_clip_model *vs_session_find_model(const vs_session *s, const char *name);
+/* Make a set, an index or a model active by name; -1 if none has it. */
+int vs_session_use(vs_session *s, const char *name);
 
 vs_index *vs_session_find_index(const vs_session *s, const char *name);
 /* The active index, or NULL after reporting "no index". */

@@ -13,6 +13,7 @@ void vs_session_init(vs_session *s)
 	s->active = -1;
 	s->active_index = -1;
 	s->exit_status = -1;
+	s->active_model = -1;
 	s->out = stdout;
 	s->msg = stderr;
 }
@@ -30,7 +31,11 @@ void vs_session_free(vs_session *s)
 	s->nindexes = 0;
 	vs_result_free(s->last);
 	vs_clip_tokenizer_free(s->clip_tokenizer);
-	vs_clip_free(s->clip);
+	for (size_t i = 0; i < s->nmodels; i++)
+		vs_clip_free(s->models[i]);
+	free(s->models);
+	s->models = NULL;
+	s->nmodels = 0;
 	s->clip = NULL;
 	free(s->clip_bpe);
 	s->clip_tokenizer = NULL;
@@ -180,11 +185,65 @@ int vs_session_add_index(vs_session *s, vs_index *ix)
 
 int vs_session_name_taken(const vs_session *s, const char *name)
 {
-	return vs_session_find(s, name) || vs_session_find_index(s, name);
+	return vs_session_find(s, name) || vs_session_find_index(s, name) || vs_session_find_model(s, name);
+}
+
+vs_clip_model *vs_session_find_model(const vs_session *s, const char *name)
+{
+	for (size_t i = 0; i < s->nmodels; i++)
+		if (strcmp(s->models[i]->name, name) == 0)
+			return s->models[i];
+	return NULL;
+}
+
+int vs_session_add_model(vs_session *s, vs_clip_model *m)
+{
+	vs_clip_model **nm = realloc(s->models, (s->nmodels + 1) * sizeof *nm);
+	if (!nm)
+		return -1;
+	s->models = nm;
+	s->models[s->nmodels] = m;
+	s->active_model = (long)s->nmodels++;
+	s->clip = m;
+	return 0;
+}
+
+int vs_session_use(vs_session *s, const char *name)
+{
+	for (size_t i = 0; i < s->nsets; i++)
+		if (strcmp(s->sets[i]->name, name) == 0) {
+			s->active = (long)i;
+			return 0;
+		}
+	for (size_t i = 0; i < s->nindexes; i++)
+		if (strcmp(s->indexes[i]->name, name) == 0) {
+			s->active_index = (long)i;
+			return 0;
+		}
+	for (size_t i = 0; i < s->nmodels; i++)
+		if (strcmp(s->models[i]->name, name) == 0) {
+			s->active_model = (long)i;
+			s->clip = s->models[i];
+			return 0;
+		}
+	return -1;
 }
 
 int vs_session_remove(vs_session *s, const char *name)
 {
+	for (size_t i = 0; i < s->nmodels; i++) {
+		if (strcmp(s->models[i]->name, name) != 0)
+			continue;
+		vs_clip_free(s->models[i]);
+		memmove(s->models + i, s->models + i + 1, (s->nmodels - i - 1) * sizeof *s->models);
+		s->nmodels--;
+		if (s->active_model == (long)i)
+			s->active_model = s->nmodels ? (long)s->nmodels - 1 : -1;
+		else if (s->active_model > (long)i)
+			s->active_model--;
+		s->clip = s->active_model >= 0 ? s->models[s->active_model] : NULL;
+		return 0;
+	}
 	for (size_t i = 0; i < s->nindexes; i++) {
 		if (strcmp(s->indexes[i]->name, name) != 0)
 			continue;

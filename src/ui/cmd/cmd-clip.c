@@ -94,11 +94,32 @@ static int clip_load(vs_session *s, vs_args *a)
 	vs_clip_model *m = vs_clip_load(a->argv[0], &err);
 	if (!m)
 		return vs_session_error(s, "clip load: %s", err.msg);
-	const char *slash = strrchr(a->argv[0], '/');
-	const char *name = a->argc == 3 ? a->argv[2] : slash && slash[1] ? slash + 1 : a->argv[0];
+	char name[256];
+	if (a->argc == 3) {
+		snprintf(name, sizeof name, "%s", a->argv[2]);
+		if (vs_session_name_taken(s, name)) {
+			vs_clip_free(m);
+			return vs_session_error(s, "clip load: the name '%s' is taken (unload it, or load as another name)", name);
+		}
+	} else { /* the folder's name, made unique */
+		char base[200];
+		size_t l = strlen(a->argv[0]);
+		while (l > 1 && a->argv[0][l - 1] == '/')
+			l--;
+		const char *b = a->argv[0];
+		for (size_t i = 0; i < l; i++)
+			if (a->argv[0][i] == '/' && i + 1 < l)
+				b = a->argv[0] + i + 1;
+		snprintf(base, sizeof base, "%.*s", (int)(a->argv[0] + l - b), b);
+		snprintf(name, sizeof name, "%s", base);
+		for (int i = 2; vs_session_name_taken(s, name); i++)
+			snprintf(name, sizeof name, "%s-%d", base, i);
+	}
 	m->name = strdup(name);
-	vs_clip_free(s->clip);
-	s->clip = m;
+	if (!m->name || vs_session_add_model(s, m) < 0) {
+		vs_clip_free(m);
+		return vs_session_oom(s);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	vs_session_info(s, "loaded CLIP %s: text encoder %d layers x %d, %d heads, projection %d, %s (%.2f s)", m->name,
 	                m->text.layers, m->text.width, m->text.heads, m->proj, m->text.quick_gelu ? "QuickGELU" : "GELU",

@@ -45,6 +45,16 @@ static int cmd_sets_exec(vs_session *s, vs_args *a)
 		vs_result_str(r, 6, mem);
 		vs_result_str(r, 7, ix->source);
 	}
+	for (size_t i = 0; i < s->nmodels; i++) {
+		const vs_clip_model *m = s->models[i];
+		if (vs_result_row(r) < 0)
+			break;
+		vs_result_str(r, 0, (long)i == s->active_model ? "*" : "");
+		vs_result_str(r, 1, m->name);
+		vs_result_str(r, 2, "clip");
+		vs_result_int(r, 4, m->proj);
+		vs_result_str(r, 7, m->dir);
+	}
 	vs_session_show(s, r);
 	return 0;
 }
@@ -52,7 +62,7 @@ static int cmd_sets_exec(vs_session *s, vs_args *a)
 const vs_cmd_entry cmd_sets_entry = {
 	.name = "sets",
 	.usage = "",
-	.summary = "list the loaded vector sets and indexes",
+	.summary = "list the loaded vector sets, indexes and CLIP models (* marks the active ones)",
 	.example = "sets",
 	.min_args = 0,
 	.max_args = 0,
@@ -61,23 +71,15 @@ const vs_cmd_entry cmd_sets_entry = {
 
 static int cmd_use_exec(vs_session *s, vs_args *a)
 {
-	for (size_t i = 0; i < s->nsets; i++)
-		if (strcmp(s->sets[i]->name, a->argv[0]) == 0) {
-			s->active = (long)i;
-			return 0;
-		}
-	for (size_t i = 0; i < s->nindexes; i++)
-		if (strcmp(s->indexes[i]->name, a->argv[0]) == 0) {
-			s->active_index = (long)i;
-			return 0;
-		}
-	return vs_session_error(s, "use: no set named '%s' (see 'sets')", a->argv[0]);
+	if (vs_session_use(s, a->argv[0]) < 0)
+		return vs_session_error(s, "use: no set, index or model named '%s' (see 'sets')", a->argv[0]);
+	return 0;
 }
 
 const vs_cmd_entry cmd_use_entry = {
 	.name = "use",
 	.usage = "NAME",
-	.summary = "make a loaded set (or index) the active one",
+	.summary = "make a loaded set, index or CLIP model the active one of its kind",
 	.example = "use demo",
 	.min_args = 1,
 	.max_args = 1,
@@ -88,14 +90,14 @@ const vs_cmd_entry cmd_use_entry = {
 static int cmd_unload_exec(vs_session *s, vs_args *a)
 {
 	if (vs_session_remove(s, a->argv[0]) < 0)
-		return vs_session_error(s, "unload: no set named '%s' (see 'sets')", a->argv[0]);
+		return vs_session_error(s, "unload: no set, index or model named '%s' (see 'sets')", a->argv[0]);
 	return 0;
 }
 
 const vs_cmd_entry cmd_unload_entry = {
 	.name = "unload",
 	.usage = "NAME",
-	.summary = "free a loaded set or index",
+	.summary = "free a loaded set, index or CLIP model",
 	.example = "unload demo",
 	.min_args = 1,
 	.max_args = 1,
@@ -155,15 +157,42 @@ static int index_info(vs_session *s, const vs_index *ix)
 	return 0;
 }
 
+static int model_info(vs_session *s, const vs_clip_model *m)
+{
+	vs_result *r = vs_result_new();
+	if (!r)
+		return vs_session_oom(s);
+	vs_result_col(r, "field", VS_COL_STR, 0);
+	vs_result_col(r, "value", VS_COL_STR, 0);
+	char buf[256];
+	field(r, "name", m->name);
+	field(r, "kind", "clip");
+	field(r, "source", m->dir);
+	snprintf(buf, sizeof buf, "%d layers x %d, %d heads, context %d, vocabulary %d, %s", m->text.layers,
+	         m->text.width, m->text.heads, m->context, m->vocab, m->text.quick_gelu ? "QuickGELU" : "GELU");
+	field(r, "text encoder", buf);
+	snprintf(buf, sizeof buf, "ViT, %d layers x %d, %d heads, %dx%d pixels in %d-pixel patches", m->vision.layers,
+	         m->vision.width, m->vision.heads, m->image_size, m->image_size, m->patch_size);
+	field(r, "image encoder", buf);
+	snprintf(buf, sizeof buf, "%d", m->proj);
+	field(r, "embedding dims", buf);
+	snprintf(buf, sizeof buf, "%.6g", (double)m->logit_scale);
+	field(r, "logit scale (log)", buf);
+	vs_session_show(s, r);
+	return 0;
+}
+
 static int cmd_info_exec(vs_session *s, vs_args *a)
 {
+	if (a->argc && vs_session_find_model(s, a->argv[0]))
+		return model_info(s, vs_session_find_model(s, a->argv[0]));
 	if (a->argc && vs_session_find_index(s, a->argv[0]))
 		return index_info(s, vs_session_find_index(s, a->argv[0]));
 	if (!a->argc && s->active < 0 && s->active_index >= 0)
 		return index_info(s, s->indexes[s->active_index]);
 	vs_vecset *set = a->argc ? vs_session_find(s, a->argv[0]) : vs_session_active(s);
 	if (!set)
-		return a->argc ? vs_session_error(s, "info: no set named '%s' (see 'sets')", a->argv[0]) : -1;
+		return a->argc ? vs_session_error(s, "info: no set, index or model named '%s' (see 'sets')", a->argv[0]) : -1;
 	vs_result *r = vs_result_new();
 	if (!r)
 		return vs_session_oom(s);
@@ -194,7 +223,7 @@ static int cmd_info_exec(vs_session *s, vs_args *a)
 const vs_cmd_entry cmd_info_entry = {
 	.name = "info",
 	.usage = "[NAME]",
-	.summary = "describe a set or index (the active one by default)",
+	.summary = "describe a set, index or CLIP model (the active set by default)",
 	.example = "info demo",
 	.min_args = 0,
 	.max_args = 1,
