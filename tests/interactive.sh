@@ -40,6 +40,16 @@ keys "search mar" Tab
 expect "search mars"
 keys Enter
 expect "space/mars.txt"
+# names complete whatever they name (an index here), once: a second Tab adds nothing
+keys "info " "c" Tab "X"
+expect "vecsh:tiny> info c X"
+keys BSpace Tab Tab
+absent "info c c"
+keys C-u
+# --stopwords offers its words before files
+keys "index s2 corpus --stopwords eng" Tab
+expect "--stopwords english"
+keys C-u
 keys "some half-typed line" C-c
 keys "sim king queen" Enter
 expect "king  queen    0.886517"

@@ -124,7 +124,8 @@ typedef struct vs_option {
 	const char *value;     /* name of its value ("N"), or NULL for a flag */
 	const char *help;
 	vs_complete complete;
-	const char *const *choices; /* NULL-terminated, for VS_COMPLETE_CHOICE */
+	const char *const *choices; /* NULL-terminated: with VS_COMPLETE_CHOICE the only values taken;
+	                             * with VS_COMPLETE_FILE words offered beside file names */
 } vs_option;
 
 /* Limits of the parser: a table over them is refused at start-up

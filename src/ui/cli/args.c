@@ -189,7 +189,7 @@ static int looks_like_option(const char *w)
 
 static int choice_ok(const vs_option *o, const char *v, const char *cmd, vs_error *err)
 {
-	if (!o->choices)
+	if (!o->choices || o->complete != VS_COMPLETE_CHOICE) /* a file's option offers words, takes any path */
 		return 0;
 	char list[256] = "";
 	for (const char *const *c = o->choices; *c; c++) {

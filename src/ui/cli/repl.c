@@ -79,10 +79,16 @@ static void complete_kind(vs_complete kind, const char *const *choices, const ch
 		if (the_session->active >= 0)
 			vs_vecset_prefix(the_session->sets[the_session->active], text, add_word, NULL);
 		break;
-	case VS_COMPLETE_SET:
+	case VS_COMPLETE_SET: /* sets, indexes and models: whatever has a name */
 		for (size_t i = 0; i < the_session->nsets; i++)
 			if (strncmp(the_session->sets[i]->name, text, tl) == 0)
 				add_match(the_session->sets[i]->name);
+		for (size_t i = 0; i < the_session->nindexes; i++)
+			if (strncmp(the_session->indexes[i]->name, text, tl) == 0)
+				add_match(the_session->indexes[i]->name);
+		for (size_t i = 0; i < the_session->nmodels; i++)
+			if (strncmp(the_session->models[i]->name, text, tl) == 0)
+				add_match(the_session->models[i]->name);
 		break;
 	case VS_COMPLETE_COMMAND:
 		for (size_t i = 0; i < the_session->ncommands; i++)
@@ -177,7 +183,15 @@ static char **vecsh_completion(const char *text, int start, int end)
 		if (!e) {
 			;
 		} else if (value_of) {
-			if (value_of->complete == VS_COMPLETE_FILE) {
+			if (value_of->complete == VS_COMPLETE_FILE && value_of->choices) { /* its words, then files */
+				complete_kind(VS_COMPLETE_CHOICE, value_of->choices, text);
+				char *f;
+				for (int st = 0; (f = rl_filename_completion_function(text, st)); st++) {
+					add_match(f);
+					free(f);
+				}
+				rl_filename_completion_desired = 1;
+			} else if (value_of->complete == VS_COMPLETE_FILE) {
 				vs_free_words(words);
 				rl_attempted_completion_over = 0;
 				return rl_completion_matches(text, rl_filename_completion_function);
@@ -187,6 +201,8 @@ static char **vecsh_completion(const char *text, int start, int end)
 			for (const vs_option *o = e->options; o->name; o++)
 				if (strncmp(o->name, text, strlen(text)) == 0)
 					add_match(o->name);
+		} else if (e->max_args >= 0 && argi >= e->max_args) {
+			; /* every argument is there already: nothing more to offer */
 		} else {
 			vs_complete kind = argi == 0 && e->first_complete ? e->first_complete : e->args_complete;
 			if (kind == VS_COMPLETE_FILE) {

@@ -139,6 +139,8 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	return 0;
 }
 
+static const char *const stopword_choices[] = {"english", "none", NULL};
+
 static const vs_option cmd_index_options[] = {
 	{"--lines", NULL, "one document per line of each file (named file:line)", VS_COMPLETE_NONE, NULL},
 	{"--ngram", "MIN-MAX", "word n-grams, e.g. 1-2 (default 1-1)", VS_COMPLETE_NONE, NULL},
@@ -146,7 +148,7 @@ static const vs_option cmd_index_options[] = {
 	 VS_COMPLETE_NONE, NULL},
 	{"--max-df", "N|F", "drop terms in more documents (default 1.0)", VS_COMPLETE_NONE, NULL},
 	{"--max-features", "N", "keep the N most frequent terms", VS_COMPLETE_NONE, NULL},
-	{"--stopwords", "english|FILE|none", "remove stop words (default none)", VS_COMPLETE_FILE, NULL},
+	{"--stopwords", "english|FILE|none", "remove stop words (default none)", VS_COMPLETE_FILE, stopword_choices},
 	{"--sublinear", NULL, "tf = 1 + ln(tf)", VS_COMPLETE_NONE, NULL},
 	{"--no-smooth", NULL, "idf = ln(n / df) + 1 instead of ln((1 + n) / (1 + df)) + 1", VS_COMPLETE_NONE, NULL},
 	{"--norm", "l2|l1|none", "document normalisation (default l2)", VS_COMPLETE_CHOICE, norms},
