@@ -161,8 +161,10 @@ long vs_index_doc(vs_index *ix, const char *ref);
 
 typedef struct vs_term_weight {
 	long term;        /* -1: a term the index has never seen */
-	char *text;       /* the term (owned) */
+	char *text;       /* the term (owned); hash mode: the words typed ("+cat -on"), or for a
+	                   * document "e.g. WORD", the bucket's most frequent word */
 	double weight;
+	long bucket;      /* hash mode: the bucket; else -1 */
 } vs_term_weight;
 
 /* Terms of a document, heaviest first, ties by term. */
@@ -170,7 +172,7 @@ size_t vs_index_keywords(const vs_index *ix, long doc, size_t k, vs_term_weight 
 /* Terms of ad-hoc text against the index's idf; unseen terms get the idf of
  * df = 0. Returns the count, or (size_t)-1 on failure; free texts with
  * vs_term_weights_free. */
-size_t vs_index_text_keywords(const vs_index *ix, const char *text, size_t k, vs_term_weight *out);
+size_t vs_index_text_keywords(const vs_index *ix, const char *text, size_t k, int with_unseen, vs_term_weight *out);
 void vs_term_weights_free(vs_term_weight *tw, size_t n);
 
 /* Documents for a query: cosine over tf-idf, or BM25 (k1 1.2, b 0.75). */

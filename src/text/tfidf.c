@@ -307,22 +307,30 @@ size_t vs_index_keywords(const vs_index *ix, long doc, size_t k, vs_term_weight 
 		all[i].term = ix->doc_term[a + i];
 		all[i].text = (char *)ix->terms[all[i].term];
 		all[i].weight = ix->doc_weight[a + i];
+		all[i].bucket = ix->buckets ? (long)ix->buckets[all[i].term] : -1;
 	}
 	qsort(all, n, sizeof *all, cmp_tw);
 	if (k > n)
 		k = n;
 	for (size_t i = 0; i < k; i++) {
 		out[i] = all[i];
-		out[i].text = strdup(all[i].text);
+		if (all[i].bucket >= 0) { /* not the term: a word of the bucket, its most frequent */
+			size_t l = strlen(all[i].text) + 8;
+			if ((out[i].text = malloc(l)))
+				snprintf(out[i].text, l, "e.g. %s", all[i].text);
+		} else {
+			out[i].text = strdup(all[i].text);
+		}
 	}
 	free(all);
 	return k;
 }
 
 typedef struct qterm {
-	char *text;
+	char *text;     /* the term; in hash mode the words typed that fell in the bucket, "+cat -on" */
 	long id;
-	double count;
+	long bucket;    /* hash mode: the bucket, used or not; else -1 */
+	double count;   /* hash mode: the signed count, as HashingVectorizer adds them */
 	size_t offset;  /* first occurrence in the text */
 } qterm;
 
@@ -333,35 +341,77 @@ typedef struct qcollect {
 	int oom;
 } qcollect;
 
+/* hash mode: the bucket of a term and the sign of its counts */
+static long bucket_of(const vs_index *ix, const char *term, size_t len, int *sign)
+{
+	int32_t h = (int32_t)vs_murmur3_32(term, len, 0);
+	uint32_t nb = 1u << ix->opt.hash_bits;
+	*sign = h < 0 ? -1 : 1;
+	return h == INT32_MIN ? (long)((2147483647u - (nb - 1)) % nb) : (long)((uint32_t)(h < 0 ? -h : h) % nb);
+}
+
+static qterm *find_qterm(qcollect *c, long id, long bucket, const char *term, size_t len)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		qterm *q = &c->t[i];
+		if (bucket >= 0 ? q->bucket == bucket
+		                : (id >= 0 ? q->id == id : q->id < 0 && strlen(q->text) == len && memcmp(q->text, term, len) == 0))
+			return q;
+	}
+	return NULL;
+}
+
+/* "+cat -on": a bucket's words as typed, each once, with its sign */
+static char *add_word(char *words, const char *term, size_t len, int sign)
+{
+	size_t have = words ? strlen(words) : 0;
+	for (const char *p = words; p && *p;) { /* already listed? */
+		const char *e = strchr(p, ' ');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		if (l == len + 1 && memcmp(p + 1, term, len) == 0)
+			return words;
+		p += l + (e != NULL);
+	}
+	char *w = realloc(words, have + len + 3);
+	if (!w)
+		return NULL;
+	snprintf(w + have, len + 3, "%s%c%.*s", have ? " " : "", sign < 0 ? '-' : '+', (int)len, term);
+	return w;
+}
+
 static void collect_term(const char *term, size_t len, size_t offset, void *ctx)
 {
 	qcollect *c = ctx;
 	if (c->oom)
 		return;
-	long id = term_id(c->ix, term, len);
-	for (size_t i = 0; i < c->n; i++)
-		/* in hash mode terms of one bucket add up, as the vectorizer does */
-		if ((id >= 0 && c->t[i].id == id) || (id < 0 && c->t[i].id < 0 && strlen(c->t[i].text) == len &&
-		                                      memcmp(c->t[i].text, term, len) == 0)) {
-			c->t[i].count += 1;
-			return;
+	long id = term_id(c->ix, term, len), bucket = -1;
+	int sign = 1;
+	if (c->ix->opt.hash_bits)
+		bucket = bucket_of(c->ix, term, len, &sign);
+	qterm *q = find_qterm(c, id, bucket, term, len);
+	if (!q) {
+		if (c->n == c->cap) {
+			size_t cap = c->cap ? c->cap * 2 : 16;
+			qterm *nt = realloc(c->t, cap * sizeof *nt);
+			if (!nt) {
+				c->oom = 1;
+				return;
+			}
+			c->t = nt;
+			c->cap = cap;
 		}
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		qterm *nt = realloc(c->t, cap * sizeof *nt);
-		if (!nt) {
+		q = &c->t[c->n++];
+		*q = (qterm){bucket >= 0 ? NULL : strndup(term, len), id, bucket, 0, offset};
+		if (bucket < 0 && !q->text) {
+			c->n--;
 			c->oom = 1;
 			return;
 		}
-		c->t = nt;
-		c->cap = cap;
 	}
-	char *s = strndup(term, len);
-	if (!s) {
+	/* in hash mode terms of one bucket add up, with their signs, as the vectorizer does */
+	q->count += sign;
+	if (bucket >= 0 && !(q->text = add_word(q->text, term, len, sign)))
 		c->oom = 1;
-		return;
-	}
-	c->t[c->n++] = (qterm){s, id, 1, offset};
 }
 
 static int analyze_query(const vs_index *ix, const char *text, qcollect *c)
@@ -394,7 +444,7 @@ static double tf_of(const vs_index *ix, double c)
 	return c;
 }
 
-size_t vs_index_text_keywords(const vs_index *ix, const char *text, size_t k, vs_term_weight *out)
+size_t vs_index_text_keywords(const vs_index *ix, const char *text, size_t k, int with_unseen, vs_term_weight *out)
 {
 	qcollect c;
 	if (analyze_query(ix, text, &c) < 0) {
@@ -406,33 +456,33 @@ size_t vs_index_text_keywords(const vs_index *ix, const char *text, size_t k, vs
 		free_query(&c);
 		return (size_t)-1;
 	}
+	/* as scikit-learn's transform: terms outside the vocabulary are dropped (a
+	 * hashed index has every bucket: an empty one has the idf of df = 0) */
+	size_t n = 0;
 	double norm = 0;
 	for (size_t i = 0; i < c.n; i++) {
+		if (c.t[i].id < 0 && !with_unseen && !ix->opt.hash_bits) {
+			free(c.t[i].text);
+			continue;
+		}
 		double idf = c.t[i].id >= 0 ? ix->idf[c.t[i].id] : unseen_idf(ix);
-		all[i].term = c.t[i].id;
-		all[i].text = c.t[i].text;
-		all[i].weight = tf_of(ix, c.t[i].count) * idf;
-		norm += ix->opt.norm == VS_NORM_L1 ? fabs(all[i].weight) : all[i].weight * all[i].weight;
+		all[n] = (vs_term_weight){c.t[i].id, c.t[i].text, tf_of(ix, c.t[i].count) * idf, c.t[i].bucket};
+		norm += ix->opt.norm == VS_NORM_L1 ? fabs(all[n].weight) : all[n].weight * all[n].weight;
+		n++;
 	}
 	if (ix->opt.norm == VS_NORM_L2)
 		norm = sqrt(norm);
 	if (ix->opt.norm != VS_NORM_NONE && norm > 0)
-		for (size_t i = 0; i < c.n; i++)
+		for (size_t i = 0; i < n; i++)
 			all[i].weight /= norm;
-	qsort(all, c.n, sizeof *all, cmp_tw);
-	if (k > c.n)
-		k = c.n;
-	for (size_t i = 0; i < c.n; i++) {
-		if (i < k) {
+	qsort(all, n, sizeof *all, cmp_tw);
+	if (k > n)
+		k = n;
+	for (size_t i = 0; i < n; i++) {
+		if (i < k)
 			out[i] = all[i];
-			if (ix->opt.hash_bits && all[i].term >= 0) {
-				/* show the bucket's representative term */
-				out[i].text = strdup(ix->terms[all[i].term]);
-				free(all[i].text);
-			}
-		} else {
+		else
 			free(all[i].text);
-		}
 	}
 	free(all);
 	free(c.t);
@@ -477,8 +527,8 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
 	/* the query's own tf-idf vector, normalised as the documents are */
 	double qnorm = 0;
 	for (size_t i = 0; i < c.n; i++)
-		if (c.t[i].id >= 0) {
-			double w = tf_of(ix, c.t[i].count) * ix->idf[c.t[i].id];
+		if (c.t[i].id >= 0 || ix->opt.hash_bits) { /* a hashed space has every bucket, empty ones too */
+			double w = tf_of(ix, c.t[i].count) * (c.t[i].id >= 0 ? ix->idf[c.t[i].id] : unseen_idf(ix));
 			qnorm += ix->opt.norm == VS_NORM_L1 ? fabs(w) : w * w;
 		}
 	if (ix->opt.norm == VS_NORM_L2)
@@ -631,11 +681,12 @@ char *vs_index_snippet(const vs_index *ix, long doc, const char *query, size_t w
 		const char *want = NULL;
 		for (size_t i = 0; i < c.n; i++)
 			if (c.t[i].id >= 0 && ix->idf[c.t[i].id] > best && !strchr(c.t[i].text, ' ')) {
+				/* hash mode: the one word "+cat" typed into the bucket */
 				int has = 0;
 				for (uint64_t e = ix->doc_ptr[doc]; e < ix->doc_ptr[doc + 1] && !has; e++)
 					has = ix->doc_term[e] == (uint32_t)c.t[i].id;
 				if (has)
-					best = ix->idf[c.t[i].id], want = c.t[i].text;
+					best = ix->idf[c.t[i].id], want = c.t[i].text + (c.t[i].bucket >= 0);
 			}
 		if (want) {
 			/* the document's own tokens, with their offsets */

@@ -43,7 +43,7 @@ static int cmd_keywords_exec(vs_session *s, vs_args *a)
 	if (text) {
 		size_t cap = k < 100000 ? k : 100000;
 		tw = malloc((cap ? cap : 1) * sizeof *tw);
-		n = tw ? vs_index_text_keywords(ix, text, cap, tw) : (size_t)-1;
+		n = tw ? vs_index_text_keywords(ix, text, cap, vs_arg_flag(a, "--unseen"), tw) : (size_t)-1;
 		if (n == (size_t)-1) {
 			free(tw);
 			return vs_session_oom(s);
@@ -63,20 +63,29 @@ static int cmd_keywords_exec(vs_session *s, vs_args *a)
 		free(tw);
 		return vs_session_oom(s);
 	}
+	int hashed = ix->opt.hash_bits > 0, unseen = text && vs_arg_flag(a, "--unseen") && !hashed;
+	size_t c = 0;
 	vs_result_col(r, "rank", VS_COL_INT, 0);
-	vs_result_col(r, "term", VS_COL_STR, 0);
+	if (hashed) /* the buckets, with the words typed into them, or a word of them */
+		vs_result_col(r, "bucket", VS_COL_INT, 0);
+	vs_result_col(r, hashed ? "words" : "term", VS_COL_STR, 0);
 	vs_result_col(r, "weight", VS_COL_FLOAT, 6);
-	if (text)
+	if (unseen)
 		vs_result_col(r, "seen", VS_COL_STR, 0);
 	for (size_t i = 0; i < n; i++) {
 		if (vs_result_row(r) < 0)
 			break;
-		vs_result_int(r, 0, (long long)i + 1);
-		vs_result_str(r, 1, tw[i].text);
-		vs_result_float(r, 2, tw[i].weight);
-		if (text)
-			vs_result_str(r, 3, tw[i].term >= 0 ? "yes" : "unseen");
+		c = 0;
+		vs_result_int(r, c++, (long long)i + 1);
+		if (hashed)
+			vs_result_int(r, c++, tw[i].bucket);
+		vs_result_str(r, c++, tw[i].text);
+		vs_result_float(r, c++, tw[i].weight);
+		if (unseen)
+			vs_result_str(r, c, tw[i].term >= 0 ? "yes" : "unseen");
 	}
+	if (hashed)
+		vs_result_note(r, "%s is hashed: weights are of buckets, which every word hashed there shares", ix->name);
 	if (!text) {
 		vs_result_title(r, "%s", ix->doc_names[doc]);
 		vs_result_context_str(r, "doc", ix->doc_names[doc]);
@@ -90,17 +99,22 @@ static int cmd_keywords_exec(vs_session *s, vs_args *a)
 static const vs_option cmd_keywords_options[] = {
 	{"-k", "N", "how many terms (default 10)", VS_COMPLETE_NONE, NULL},
 	{"--text", "TEXT", "score this text against the index's idf instead of a document", VS_COMPLETE_NONE, NULL},
+	{"--unseen", NULL, "with --text: keep words the index has not seen (idf of df = 0), marked", VS_COMPLETE_NONE,
+	 NULL},
 	{0},
 };
 
 const vs_cmd_entry cmd_keywords_entry = {
 	.name = "keywords",
 	.args_complete = VS_COMPLETE_DOC,
-	.usage = "DOC [-k N] | --text TEXT [-k N]",
+	.usage = "DOC [-k N] | --text TEXT [-k N] [--unseen]",
 	.summary = "the terms that characterise a document (or a text), by TF-IDF weight",
 	.help = "DOC is a document's name, a unique prefix of it, or its number (see 'docs').\n"
 	        "Ties are broken by term. With --text the text is weighted against the index's\n"
-	        "idf; a term the index has never seen gets the idf of df = 0 and is marked.",
+	        "idf as scikit-learn's transform does: words outside the vocabulary are left\n"
+	        "out; --unseen keeps them with the idf of df = 0, marked. In a hashed index the\n"
+	        "rows are buckets: with --text the words typed into each (+ or - the sign\n"
+	        "their counts get), for a document an example word (its most frequent).",
 	.example = "keywords GPL-3 -k 5\nkeywords --text \"free software licence\"",
 	.min_args = 0,
 	.max_args = 1,
@@ -170,6 +184,8 @@ static int cmd_search_exec(vs_session *s, vs_args *a)
 		return vs_session_oom(s);
 	if (n == 0)
 		vs_result_note(r, "no document matches");
+	if (ix->opt.hash_bits)
+		vs_result_note(r, "%s is hashed: documents match through buckets, which other words share", ix->name);
 	for (int i = 0; i < a->argc; i++) { /* words that are never searched */
 		vs_term_lookup l;
 		if (vs_index_lookup(ix, a->argv[i], &l, &err) == 0 && l.stop)
