@@ -29,6 +29,9 @@ void vs_clip_tokenizer_free(vs_clip_tokenizer *t);
 /* Token ids of text: SOT, the BPE tokens, EOT, truncated to context tokens
  * with EOT kept last. Returns the count (<= context), or -1 when out of memory. */
 int vs_clip_tokenize(const vs_clip_tokenizer *t, const char *text, int32_t *ids, size_t context);
+/* The same, with *total the count before truncation (more than context: the
+ * text was cut, as OpenAI's tokenize(..., truncate=True) cuts it). */
+int vs_clip_tokenize_full(const vs_clip_tokenizer *t, const char *text, int32_t *ids, size_t context, size_t *total);
 
 /* The text of a token: its bytes, with "</w>" where a word ends (malloc'd). */
 char *vs_clip_token_text(const vs_clip_tokenizer *t, int32_t id);
@@ -126,7 +129,8 @@ void vs_clip_free(vs_clip_model *m);
 /* The text embedding (proj values, not normalised) of token ids (SOT ... EOT).
  * Only the real tokens run: exact under the causal mask. */
 int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, float *out, vs_error *err);
-int vs_clip_encode_text(const vs_clip_model *m, const char *text, float *out, vs_error *err);
+/* *total (may be NULL) gets the text's token count before truncation to the context. */
+int vs_clip_encode_text(const vs_clip_model *m, const char *text, float *out, size_t *total, vs_error *err);
 
 /* OpenAI CLIP's preprocessing to 3 x size x size floats (channel-major). */
 int vs_clip_preprocess(const vs_image *img, int size, float *out, vs_error *err);

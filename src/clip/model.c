@@ -430,11 +430,11 @@ out:
 	return rc;
 }
 
-int vs_clip_encode_text(const vs_clip_model *m, const char *text, float *out, vs_error *err)
+int vs_clip_encode_text(const vs_clip_model *m, const char *text, float *out, size_t *total, vs_error *err)
 {
 	int32_t ids[4096];
 	size_t ctx = m->context < 4096 ? (size_t)m->context : 4096;
-	int n = vs_clip_tokenize(m->tokenizer, text, ids, ctx);
+	int n = vs_clip_tokenize_full(m->tokenizer, text, ids, ctx, total);
 	if (n < 0)
 		return vs_oom(err);
 	return vs_clip_encode_tokens(m, ids, n, out, err);

@@ -518,6 +518,11 @@ static int bpe(const vs_clip_tokenizer *t, const char *piece, size_t plen, int32
 
 int vs_clip_tokenize(const vs_clip_tokenizer *t, const char *text, int32_t *ids, size_t context)
 {
+	return vs_clip_tokenize_full(t, text, ids, context, NULL);
+}
+
+int vs_clip_tokenize_full(const vs_clip_tokenizer *t, const char *text, int32_t *ids, size_t context, size_t *total)
+{
 	char *clean = vs_clip_clean(text);
 	if (!clean)
 		return -1;
@@ -567,6 +572,8 @@ int vs_clip_tokenize(const vs_clip_tokenizer *t, const char *text, int32_t *ids,
 		all = ni;
 	}
 	all[n++] = VS_CLIP_EOT;
+	if (total)
+		*total = n;
 	if (n > context) {
 		n = context;
 		all[n - 1] = VS_CLIP_EOT;

@@ -285,6 +285,10 @@ int vs_parse_expression(vs_session *s, const vs_vecset *set, int argc, char **ar
  * and not zero vectors; reports and returns -1 otherwise. */
 int vs_session_two_words(vs_session *s, const vs_args *a, vs_vecset **set, long *x, long *y);
 
+/* The active CLIP model's embedding of a text, warning when the text is cut
+ * to the model's context; reports errors as cmd's. */
+int vs_session_encode_text(vs_session *s, const char *cmd, const char *text, float *out);
+
 /* Format a byte count for people: "12.3 MiB". */
 void vs_human_bytes(size_t n, char *buf, size_t size);
 

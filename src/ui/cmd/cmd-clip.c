@@ -46,6 +46,25 @@ static vs_clip_tokenizer *tokenizer(vs_session *s, const vs_args *a)
 	return t;
 }
 
+/* A text longer than the model's context: say so (OpenAI's tokenize raises
+ * unless asked to truncate; vecsh truncates and says it did). */
+static void warn_cut(vs_session *s, const char *cmd, const char *text, size_t total, size_t kept)
+{
+	vs_session_warn(s, "%s: '%.40s%s' has %zu tokens; CLIP reads the first %zu (the end token kept), the rest is "
+	                   "cut", cmd, text, strlen(text) > 40 ? "..." : "", total, kept);
+}
+
+int vs_session_encode_text(vs_session *s, const char *cmd, const char *text, float *out)
+{
+	vs_error err;
+	size_t total;
+	if (vs_clip_encode_text(s->clip, text, out, &total, &err) < 0)
+		return vs_session_error(s, "%s: %s", cmd, err.msg);
+	if (total > (size_t)s->clip->context)
+		warn_cut(s, cmd, text, total, (size_t)s->clip->context);
+	return 0;
+}
+
 static int clip_tokens(vs_session *s, vs_args *a)
 {
 	vs_clip_tokenizer *t = tokenizer(s, a);
@@ -62,11 +81,14 @@ static int clip_tokens(vs_session *s, vs_args *a)
 	vs_result_col(r, "piece", VS_COL_STR, 0);
 	for (int i = 0; i < a->argc; i++) {
 		int32_t ids[VS_CLIP_CONTEXT];
-		int n = vs_clip_tokenize(t, a->argv[i], ids, VS_CLIP_CONTEXT);
+		size_t total;
+		int n = vs_clip_tokenize_full(t, a->argv[i], ids, VS_CLIP_CONTEXT, &total);
 		if (n < 0) {
 			vs_result_free(r);
 			return vs_session_oom(s);
 		}
+		if (total > (size_t)n)
+			warn_cut(s, a->name, a->argv[i], total, (size_t)n);
 		for (int k = 0; k < n; k++) {
 			if (vs_result_row(r) < 0)
 				break;
@@ -145,11 +167,10 @@ static int clip_text(vs_session *s, vs_args *a)
 	else
 		vs_result_col(r, "norm", VS_COL_FLOAT, 6);
 	for (int i = 0; i < a->argc; i++) {
-		vs_error err;
-		if (vs_clip_encode_text(s->clip, a->argv[i], e, &err) < 0) {
+		if (vs_session_encode_text(s, a->name, a->argv[i], e) < 0) {
 			vs_result_free(r);
 			free(e);
-			return vs_session_error(s, "clip text: %s", err.msg);
+			return -1;
 		}
 		if (vs_result_row(r) < 0)
 			break;
@@ -263,6 +284,9 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 		templates = classify ? default_template : NULL;
 		nt = classify ? 1 : 0;
 	}
+	for (int k = 0; k < nt; k++) /* a template without a place for the label gives every label one prompt */
+		if (!strstr(templates[k], "{}"))
+			return vs_session_error(s, "%s: the template '%s' has no {} for the label", a->name, templates[k]);
 	float *img = malloc((size_t)P * sizeof *img), *cls = calloc((size_t)n * P, sizeof *cls), *t = malloc((size_t)P * sizeof *t);
 	double *cos = malloc((size_t)n * sizeof *cos), *prob = malloc((size_t)n * sizeof *prob);
 	int rc = -1;
@@ -284,11 +308,8 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 				snprintf(text, sizeof text, "%.*s%s%s", (int)(hole - tpl), tpl, label, hole + 2);
 			else
 				snprintf(text, sizeof text, "%s", tpl);
-			vs_error err;
-			if (vs_clip_encode_text(s->clip, text, t, &err) < 0) {
-				vs_session_error(s, "clip %s: %s", what, err.msg);
+			if (vs_session_encode_text(s, a->name, text, t) < 0)
 				goto out;
-			}
 			normalise(t, P);
 			for (int d = 0; d < P; d++)
 				c[d] += t[d];

@@ -108,9 +108,9 @@ static int images_query(vs_session *s, vs_args *a, int search)
 	if (!q)
 		return vs_session_oom(s);
 	vs_error err;
-	int rc = search ? vs_clip_encode_text(s->clip, a->argv[0], q, &err)
+	int rc = search ? vs_session_encode_text(s, a->name, a->argv[0], q)
 	                : vs_clip_encode_image_file(s->clip, a->argv[0], q, &err);
-	if (rc < 0)
+	if (rc < 0 && !search)
 		vs_session_error(s, "%s: %s", a->name, err.msg);
 	else
 		rc = rank_images(s, a, q);
