@@ -19,13 +19,14 @@ keys j
 expect "frequency rank 4 of 12"
 keys Enter
 expect "[2/2]"
-expect "nn -- \"woman\""
+expect "nn woman"
 keys h
 expect "nn king -k 6   [1/2]"
 keys l
 expect "[2/2]"
 keys "?"
 expect "vecsh browse: keys"
+expect "j k choose, p or q leave."
 keys x
 absent "vecsh browse: keys"
 # a resize redraws at once; the detail pane gives way on a narrow terminal
@@ -36,6 +37,14 @@ absent "frequency rank"
 tmux -S "$sock" resize-window -t t -x 100 -y 30
 sleep 0.6
 expect "frequency rank"
+# from the last row, shrunk to a few lines and grown again, the list fills the window
+keys G
+tmux -S "$sock" resize-window -t t -x 100 -y 6
+sleep 0.6
+tmux -S "$sock" resize-window -t t -x 100 -y 30
+sleep 0.6
+expect "   1  "
+keys g
 keys p
 expect "projection (PCA)"
 keys q

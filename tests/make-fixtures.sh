@@ -98,3 +98,4 @@ cp /usr/share/common-licenses/GPL-2 dup/c.txt
 mkdir -p sub
 cp tiny.txt sub/
 printf '# run from elsewhere\nload tiny.txt as near\nnn king -k 1\nnn nosuch\n' > sub/near.vsh
+printf 'a 1 0\nb -0.0000001 1\n' > negzero.txt

@@ -244,6 +244,8 @@ static const char *cell_text(const vs_column *col, const vs_cell *c, char *buf)
 		if (isnan(c->f))
 			return "nan";
 		snprintf(buf, 64, "%.*f", col->decimals, c->f);
+		if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1)) /* -0.000000 is 0.000000 */
+			memmove(buf, buf + 1, strlen(buf));
 		return buf;
 	case VS_COL_VEC:
 		return "";
@@ -303,8 +305,8 @@ static void print_tsv(const vs_result *r, FILE *out)
 
 static double rounded(double v, int decimals)
 {
-	double p = pow(10, decimals);
-	return round(v * p) / p;
+	double p = pow(10, decimals), r = round(v * p) / p;
+	return r == 0 ? 0.0 : r; /* no -0 */
 }
 
 static cJSON *json_value(const vs_column *col, const vs_cell *cell)

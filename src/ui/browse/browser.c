@@ -246,6 +246,9 @@ static void draw_list(browser *b)
 		p->top = p->sel;
 	if (rows > 0 && p->sel >= p->top + (size_t)rows)
 		p->top = p->sel - (size_t)rows + 1;
+	/* a taller window (after a resize) is filled: the list starts no later than it must */
+	if (rows > 0 && p->top + (size_t)rows > r->nrows)
+		p->top = r->nrows > (size_t)rows ? r->nrows - (size_t)rows : 0;
 	int item_w = list_w - lead - (score >= 0 ? 9 + 12 : 0);
 	if (item_w > 28 && score >= 0)
 		item_w = 28;
@@ -404,13 +407,18 @@ static void draw_help(browser *b)
 		"  :                 run any vecsh command and show its result",
 		"  p                 the projection of the list (PCA)",
 		"  ?                 this help",
-		"  q, Ctrl-C         back to the shell",
+		"  q, Ctrl-C, :q     back to the shell",
 		"",
 		"In the projection: arrows pan, + - zoom, j k choose, p or q leave.",
 		"",
 		"Press any key.",
 	};
-	int n = (int)(sizeof lines / sizeof lines[0]), w = 64;
+	int n = (int)(sizeof lines / sizeof lines[0]), w = 4;
+	for (int i = 0; i < n; i++) /* as wide as its longest line, so nothing is cut */
+		if ((int)vs_utf8_width(lines[i]) + 4 > w)
+			w = (int)vs_utf8_width(lines[i]) + 4;
+	if (w > COLS)
+		w = COLS;
 	int y0 = (LINES - n - 2) / 2, x0 = (COLS - w) / 2;
 	if (y0 < 0)
 		y0 = 0;

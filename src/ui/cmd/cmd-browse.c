@@ -90,6 +90,12 @@ static char *command_for(const char *verb, const char *word)
 	char *q = malloc(strlen(verb) + 2 * n + 16);
 	if (!q)
 		return NULL;
+	/* a plain word goes as it is: "nn monkey", as a person would type it */
+	int plain = n > 0 && word[0] != '-' && word[0] != '#' && !strpbrk(word, " \t\"'\\");
+	if (plain && !(word[0] == '+' && !word[1])) {
+		sprintf(q, "%s %s", verb, word);
+		return q;
+	}
 	char *o = q + sprintf(q, "%s -- \"", verb);
 	for (const char *p = word; *p; p++) {
 		if (*p == '"' || *p == '\\')

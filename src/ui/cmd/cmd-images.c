@@ -61,7 +61,8 @@ static int images_add(vs_session *s, vs_args *a)
 		set->unsaved = 1;
 		if (rep.skipped)
 			vs_session_warn(s, "images add: skipped %zu unreadable images: %s", rep.skipped, rep.skipped_list);
-		vs_session_info(s, "images %s: %zu images (%zu embedded, %zu from the cache) in %.2f s", name, rep.images,
+		vs_session_info(s, "images %s: %zu image%s (%zu embedded, %zu from the cache) in %.2f s", name, rep.images,
+		                rep.images == 1 ? "" : "s",
 		                rep.embedded, rep.cached, vs_seconds_since(&p.start));
 		rc = 0;
 	}

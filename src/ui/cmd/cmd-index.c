@@ -130,10 +130,12 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 		vs_session_warn(s, "index: skipped %zu binary and %zu unreadable files", rep.skipped_binary,
 		                rep.skipped_unreadable);
 	if (rep.invalid_utf8_docs)
-		vs_session_warn(s, "index: %zu documents had invalid UTF-8, replaced with U+FFFD", rep.invalid_utf8_docs);
+		vs_session_warn(s, "index: %zu document%s had invalid UTF-8, replaced with U+FFFD", rep.invalid_utf8_docs,
+		                rep.invalid_utf8_docs == 1 ? "" : "s");
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	vs_session_info(s, "indexed %s: %u documents, %u terms, %.1f MB in %.2f s", name, ix->ndocs, ix->nterms,
+	vs_session_info(s, "indexed %s: %u document%s, %u term%s, %.1f MB in %.2f s", name, ix->ndocs,
+	                ix->ndocs == 1 ? "" : "s", ix->nterms, ix->nterms == 1 ? "" : "s",
 	                (double)rep.bytes / 1e6,
 	                (double)(t.tv_sec - p.start.tv_sec) + (double)(t.tv_nsec - p.start.tv_nsec) / 1e9);
 	return 0;
