@@ -40,6 +40,12 @@ keys "search mar" Tab
 expect "search mars"
 keys Enter
 expect "space/mars.txt"
+# the snippet is cut to the terminal's width, never wrapped
+if screen | grep -q "^rs have"; then
+	echo "FAIL interactive: a snippet ran past the terminal and wrapped"
+	fail=1
+fi
+expect "a thin atmosphere. Rov…"
 # names complete whatever they name (an index here), once: a second Tab adds nothing
 keys "info " "c" Tab "X"
 expect "vecsh:tiny> info c X"

@@ -56,6 +56,9 @@ char *vs_utf8_upper(const char *s);
 
 /* Columns the string takes on a terminal (wcwidth-like, via utf8proc). */
 size_t vs_utf8_width(const char *s);
+/* The bytes of s's longest prefix that takes at most cols columns (whole
+ * characters); *used (may be NULL) gets its width. */
+size_t vs_utf8_fit(const char *s, size_t cols, size_t *used);
 
 /* ---- Reading a text file, plain or gzip-compressed, line by line. */
 

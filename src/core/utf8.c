@@ -130,3 +130,27 @@ size_t vs_utf8_width(const char *s)
 	}
 	return w;
 }
+
+size_t vs_utf8_fit(const char *s, size_t cols, size_t *used)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	size_t w = 0;
+	while (*p) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t len = utf8proc_iterate(p, -1, &cp);
+		size_t cw = 1;
+		if (len <= 0)
+			len = 1;
+		else {
+			int c = utf8proc_charwidth(cp);
+			cw = c > 0 ? (size_t)c : 0;
+		}
+		if (w + cw > cols)
+			break;
+		w += cw;
+		p += len;
+	}
+	if (used)
+		*used = w;
+	return (size_t)((const char *)p - s);
+}

@@ -76,6 +76,9 @@ void vs_result_context_float(vs_result *r, const char *name, double value, int d
  * result, {"command": command, context..., "rows": [...], "notes": [...]};
  * the caller puts JSON's objects in one array. */
 void vs_result_print(const vs_result *r, vs_output_format fmt, const char *command, FILE *out, FILE *notes_out);
+/* A table fitted to a terminal of cols columns (0: as wide as it is): the last
+ * column's text is cut with an ellipsis, vectors wrap to fit. */
+void vs_result_print_table(const vs_result *r, size_t cols, FILE *out);
 
 /* The column that holds a result's items (word, doc, term), and its score (-1 if none). */
 size_t vs_result_item_column(const vs_result *r);

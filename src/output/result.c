@@ -366,7 +366,7 @@ static void pad(FILE *out, size_t n)
 		fputc(' ', out);
 }
 
-static void print_table(const vs_result *r, FILE *out)
+void vs_result_print_table(const vs_result *r, size_t cols, FILE *out)
 {
 	size_t width[VS_RESULT_MAX_COLS];
 	char buf[64];
@@ -393,23 +393,29 @@ static void print_table(const vs_result *r, FILE *out)
 			fputs("  ", out);
 	}
 	fputc('\n', out);
+	size_t start = 0; /* where the last column starts */
+	for (size_t c = 0; c + 1 < r->ncols; c++)
+		start += width[c] + 2;
 	for (size_t i = 0; i < r->nrows; i++) {
 		for (size_t c = 0; c < r->ncols; c++) {
 			const vs_cell *cell = &r->cells[i * r->ncols + c];
 			int last = c + 1 == r->ncols;
 			if (r->cols[c].type == VS_COL_VEC) {
+				size_t indent = 0;
+				for (size_t k = 0; k < c; k++)
+					indent += width[k] + 2;
+				size_t cell_w = r->cols[c].decimals < 0 ? 15 : (size_t)r->cols[c].decimals + 5, per = 8;
+				if (cols && cols > indent + cell_w) /* as many values a line as the terminal holds */
+					per = (cols - indent) / cell_w < 8 ? (cols - indent) / cell_w : 8;
 				for (size_t d = 0; d < cell->nvec; d++) {
-					if (d && d % 8 == 0) {
+					if (d && d % per == 0) {
 						fputc('\n', out);
-						size_t indent = 0;
-						for (size_t k = 0; k < c; k++)
-							indent += width[k] + 2;
 						pad(out, indent);
 					}
 					if (r->cols[c].decimals < 0)
-						fprintf(out, "%s%*.*g", d % 8 ? " " : "", 14, -r->cols[c].decimals, (double)cell->vec[d]);
+						fprintf(out, "%s%*.*g", d % per ? " " : "", 14, -r->cols[c].decimals, (double)cell->vec[d]);
 					else
-						fprintf(out, "%s%*.*f", d % 8 ? " " : "", r->cols[c].decimals + 4, r->cols[c].decimals,
+						fprintf(out, "%s%*.*f", d % per ? " " : "", r->cols[c].decimals + 4, r->cols[c].decimals,
 						        (double)cell->vec[d]);
 				}
 				continue;
@@ -419,6 +425,11 @@ static void print_table(const vs_result *r, FILE *out)
 			int right = r->cols[c].type == VS_COL_INT || r->cols[c].type == VS_COL_FLOAT;
 			if (right && !(last && w == 0))
 				pad(out, width[c] - w);
+			if (last && !right && cols && start + w > cols && cols > start + 1) { /* cut to the terminal */
+				size_t n = vs_utf8_fit(t, cols - start - 1, NULL);
+				fprintf(out, "%.*s\xe2\x80\xa6", (int)n, t);
+				continue;
+			}
 			fputs(t, out);
 			if (!right && !last)
 				pad(out, width[c] - w);
@@ -436,7 +447,7 @@ void vs_result_print(const vs_result *r, vs_output_format fmt, const char *comma
 	else if (fmt == VS_OUT_JSON || fmt == VS_OUT_JSONL)
 		print_json(r, command, out);
 	else
-		print_table(r, out);
+		vs_result_print_table(r, 0, out);
 	if (fmt == VS_OUT_JSONL)
 		fputc('\n', out);
 	FILE *nf = fmt == VS_OUT_TABLE ? out : fmt == VS_OUT_TSV ? notes_out : NULL;

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "clip/clip.h"
 #include "vectors/vectors.h"
@@ -111,7 +113,17 @@ void vs_session_print(vs_session *s, const vs_result *r)
 		fputs(s->json_open++ ? "," : "[", s->out);
 	else
 		vs_session_end_output(s);
-	vs_result_print(r, s->format, s->command, s->out, s->quiet ? NULL : s->msg);
+	if (s->format == VS_OUT_TABLE && s->interactive && isatty(fileno(s->out))) {
+		/* on a terminal, a table fits its width */
+		struct winsize ws;
+		size_t cols = ioctl(fileno(s->out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 ? ws.ws_col : 0;
+		vs_result_print_table(r, cols, s->out);
+		for (size_t i = 0; i < r->nnotes; i++)
+			fprintf(s->out, "%s\n", r->notes[i]);
+		fflush(s->out);
+	} else {
+		vs_result_print(r, s->format, s->command, s->out, s->quiet ? NULL : s->msg);
+	}
 	if (s->format == VS_OUT_JSON) {
 		fputc('\n', s->out);
 		fflush(s->out);
