@@ -86,5 +86,19 @@ expect "vecsh:tiny> eval analogies $work/questions"
 keys C-u "quit" Enter
 expect "vecsh-exited-0"
 
-[ $fail -eq 0 ] && echo "interactive: completion, history, Ctrl-C, Ctrl-D and the unsaved-work warning work"
+# long work shows a progress line on the terminal (here at once: VECSH_PROGRESS_DELAY=0)
+tmux -S "$sock" kill-server 2>/dev/null
+awk 'BEGIN { srand(3); for (i = 1; i <= 60000; i++) { printf "w%d", i; for (d = 0; d < 32; d++) printf " %.3f", rand() - 0.5; print "" } }' > "$work/big.txt"
+awk 'BEGIN { srand(4); print ": generated"; for (i = 0; i < 40000; i++) printf "w%d w%d w%d w%d\n", int(rand() * 60000) + 1, int(rand() * 60000) + 1, int(rand() * 60000) + 1, int(rand() * 60000) + 1 }' > "$work/q.txt"
+tmux -S "$sock" new-session -d -s t -x 120 -y 40 \
+	"cd '$work' && VECSH_PROGRESS_DELAY=0 VECSH_HISTORY= ASAN_OPTIONS='${ASAN_OPTIONS:-}' '$vecsh' -q big.txt; echo vecsh-exited-\$?; sleep 30"
+expect "vecsh:big>"
+keys "eval analogies q.txt" Enter
+expect "answering analogies ["
+expect "Total accuracy"
+absent "answering analogies ["
+keys "quit" Enter
+expect "vecsh-exited-0"
+
+[ $fail -eq 0 ] && echo "interactive: completion, history, Ctrl-C, Ctrl-D, progress and the unsaved-work warning work"
 exit $fail

@@ -131,8 +131,9 @@ char *vs_read_file(const char *path, size_t *len, vs_error *err);
 /* A whole file, gzip-compressed or not, NUL-terminated; NULL if unreadable. */
 char *vs_read_file_gz(const char *path, size_t *len);
 /* Decompress a whole gzip stream from fd (which stays open); messages name
- * path and the uncompressed offset of a fault. */
-char *vs_gunzip_fd(const char *path, int fd, size_t *len, vs_error *err);
+ * path and the uncompressed offset of a fault; progress (may be NULL) hears
+ * how far through the compressed file it is. */
+char *vs_gunzip_fd(const char *path, int fd, size_t *len, vs_progress_fn progress, void *ctx, vs_error *err);
 
 /* Writing through a temporary file beside path (PATH.tmp.XXXXXX), renamed
  * into place by commit: flushed and synced first; on failure (or when failed

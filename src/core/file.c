@@ -114,8 +114,10 @@ static const char *gz_message(gzFile gz, int *code)
 	return m;
 }
 
-char *vs_gunzip_fd(const char *path, int fd, size_t *out_len, vs_error *err)
+char *vs_gunzip_fd(const char *path, int fd, size_t *out_len, vs_progress_fn progress, void *ctx, vs_error *err)
 {
+	struct stat st;
+	double total = fstat(fd, &st) == 0 && st.st_size > 0 ? (double)st.st_size : 0;
 	int dfd = dup(fd);
 	gzFile gz = dfd >= 0 ? gzdopen(dfd, "rb") : NULL;
 	if (!gz) {
@@ -155,6 +157,8 @@ char *vs_gunzip_fd(const char *path, int fd, size_t *out_len, vs_error *err)
 		if (r == 0)
 			break;
 		len += (size_t)r;
+		if (progress && total > 0) /* how far through the compressed file */
+			progress(ctx, (double)gzoffset(gz) / total);
 		if (vs_interrupted) {
 			free(buf);
 			gzclose(gz);

@@ -127,14 +127,28 @@ static vs_vecset *load_npy(const char *path, const vs_load_options *opt, vs_load
 	return set;
 }
 
+/* Decompressing is the first half of loading a .gz, parsing the second. */
+static void half_progress(void *ctx, double done)
+{
+	const vs_load_options *opt = ctx;
+	if (opt->progress)
+		opt->progress(opt->progress_ctx, done / 2);
+}
+
+static void second_half(void *ctx, double done)
+{
+	const vs_load_options *opt = ctx;
+	opt->progress(opt->progress_ctx, 0.5 + done / 2);
+}
+
 /* The whole content of a text or binary vector file: decompressed, or mapped. */
 static char *read_contents(const char *path, int fd, const struct stat *st, int gzip, size_t *len, int *mapped,
-                           vs_error *err)
+                           const vs_load_options *opt, vs_error *err)
 {
 	*mapped = 0;
 	*len = 0;
 	if (gzip)
-		return vs_gunzip_fd(path, fd, len, err);
+		return vs_gunzip_fd(path, fd, len, half_progress, (void *)opt, err);
 	if (st->st_size == 0) {
 		vs_fail(err, "%s: the file is empty", path);
 		return NULL;
@@ -212,11 +226,16 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report 
 	size_t len;
 	int mapped;
 	rep->compressed = got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-	char *buf = read_contents(path, fd, &st, rep->compressed, &len, &mapped, err);
+	char *buf = read_contents(path, fd, &st, rep->compressed, &len, &mapped, opt, err);
 	close(fd);
 	if (!buf)
 		return NULL;
-	vs_vecset *set = parse_contents(path, buf, len, opt, rep, err);
+	vs_load_options parse_opt = *opt;
+	if (rep->compressed && opt->progress) {
+		parse_opt.progress = second_half;
+		parse_opt.progress_ctx = (void *)opt;
+	}
+	vs_vecset *set = parse_contents(path, buf, len, &parse_opt, rep, err);
 	if (mapped)
 		munmap(buf, len);
 	else

@@ -2,6 +2,7 @@
  * what, done/total (or a percentage), rate and time left, erased when done.
  * Shown only to a person at a terminal, never into a script's output. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -12,6 +13,15 @@ double vs_seconds_since(const struct timespec *t0)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Seconds before a progress line shows: 1, or $VECSH_PROGRESS_DELAY. */
+static double delay(void)
+{
+	const char *e = getenv("VECSH_PROGRESS_DELAY");
+	char *end;
+	double d = e && *e ? strtod(e, &end) : 1.0;
+	return e && *e && !*end && d >= 0 ? d : 1.0;
 }
 
 void vs_progress_start(vs_progress *p, vs_session *s, const char *what)
@@ -28,7 +38,7 @@ void vs_progress_update(void *ctx, double done)
 	if (!p->out)
 		return;
 	double el = vs_seconds_since(&p->start);
-	if (el < 1.0 && !p->shown)
+	if (el < delay() && !p->shown)
 		return;
 	if (done < 0)
 		done = 0;
@@ -49,7 +59,7 @@ void vs_progress_count(vs_progress *p, size_t done, size_t total)
 	if (!p->out || !total)
 		return;
 	double el = vs_seconds_since(&p->start);
-	if (el < 1.0 && !p->shown)
+	if (el < delay() && !p->shown)
 		return;
 	double f = (double)done / (double)total;
 	char left[32] = "";
