@@ -240,7 +240,8 @@ static int finish_doc(worker *w, file_out *fo, const char *name, uint32_t line, 
 	d->p = malloc((w->ncur ? w->ncur : 1) * sizeof *d->p);
 	if (!d->name || !d->p)
 		return -1;
-	memcpy(d->p, w->cur, w->ncur * sizeof *d->p);
+	if (w->ncur) /* a document without terms has no postings (and cur may be unset) */
+		memcpy(d->p, w->cur, w->ncur * sizeof *d->p);
 	for (size_t i = 0; i < w->ncur; i++)
 		w->slot_of[w->cur[i].term] = -1;
 	w->ncur = 0;

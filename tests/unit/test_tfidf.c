@@ -159,13 +159,19 @@ static void weights_follow_the_formulas(void **state)
 	assert_string_equal(ix->doc_names[hits[0].index], "c.txt");
 	assert_true(fabs(hits[0].score - c_score) < 1e-6);
 
-	/* unseen terms get the idf of df = 0 and are marked */
-	k = vs_index_text_keywords(ix, "apple zebra zebra", 4, tw);
+	/* asked for, unseen terms get the idf of df = 0 and are marked */
+	k = vs_index_text_keywords(ix, "apple zebra zebra", 4, 1, tw);
 	assert_int_equal(k, 2);
 	assert_string_equal(tw[0].text, "zebra");
 	assert_int_equal(tw[0].term, -1);
 	double wz = 2 * (log(4.0) + 1), wp = ix->idf[apple];
 	assert_true(fabs(tw[0].weight - wz / sqrt(wz * wz + wp * wp)) < 1e-9);
+	vs_term_weights_free(tw, k);
+	/* by default they are dropped, as scikit-learn's transform drops them */
+	k = vs_index_text_keywords(ix, "apple zebra zebra", 4, 0, tw);
+	assert_int_equal(k, 1);
+	assert_string_equal(tw[0].text, "apple");
+	assert_true(fabs(tw[0].weight - 1.0) < 1e-9);
 	vs_term_weights_free(tw, k);
 
 	/* documents by number, prefix, ambiguity */
