@@ -62,12 +62,14 @@ terms = vec.get_feature_names_out()
 out = run([idx] + [f'keywords {d[0]} -k 100000000' for d in docs])
 mine = {}
 doc = -1
+cols = {}
 for line in out.splitlines():
     f = line.split('\t')
-    if f[0] == 'rank':
+    if f[:2] == ['doc', 'rank'] or f[:2] == ['rank', 'term']:  # a header (the document's column first)
         doc += 1
+        cols = {name: i for i, name in enumerate(f)}
         continue
-    mine[(doc, f[1])] = float(f[2])
+    mine[(doc, f[cols['term']])] = float(f[cols['weight']])
 vocab = run([idx, 'terms']).splitlines()[1:]
 mine_terms = [l.split('\t')[0] for l in vocab]
 if list(terms) != mine_terms:
