@@ -42,6 +42,20 @@ mkdir -p emptydir
 # a saved index, cut short
 "$vecsh" -q -c "index c corpus" -c "save c full-index.vsix" 2>/dev/null
 head -c 2000 full-index.vsix > truncated-index.vsix
+# found by fuzzing: headers with valid checksums whose counts are absurd (a
+# table of 2^62 hash slots, whose size wrapped to 0; n-grams up to INT_MAX)
+python3 - full-index.vsix <<'PY'
+import struct, sys, zlib
+h = bytearray(open(sys.argv[1], 'rb').read())
+def patch(name, at, fmt, value):
+    b = bytearray(h)
+    struct.pack_into(fmt, b, at, value)
+    struct.pack_into('<I', b, 456, 0)           # the header's CRC is of itself with the field 0
+    struct.pack_into('<I', b, 456, zlib.crc32(bytes(b[:464])) & 0xffffffff)
+    open(name, 'wb').write(b)
+patch('slots-index.vsix', 32, '<Q', 1 << 62)   # nslots
+patch('ngram-index.vsix', 64, '<i', 2147483647) # ngram_max
+PY
 rm -f full-index.vsix
 # CLIP checkpoints: broken ones made here, and a random one from the numpy reference
 mkdir -p clip-noconfig clip-badconfig clip-nomodel clip-badheader clip-missing clip-shape
@@ -57,6 +71,16 @@ st() { # st DIR JSON: a safetensors file whose data is 4096 zero bytes
 }
 st clip-missing '{"text_model.final_layer_norm.weight": {"dtype": "F32", "shape": [8], "data_offsets": [0, 32]}}'
 st clip-shape '{"text_model.embeddings.token_embedding.weight": {"dtype": "F32", "shape": [10, 8], "data_offsets": [0, 320]}}'
+# found by fuzzing: a shape that disagrees with its offsets (the message read a
+# freed name), and a shape of 1e300 beside a 0 (an undefined cast)
+mkdir -p clip-offsets clip-huge
+for d in clip-offsets clip-huge; do printf '%s' "$cfg" > $d/config.json; done
+st clip-offsets '{"text_model.embeddings.token_embedding.weight": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 4]}}'
+st clip-huge '{"text_model.embeddings.token_embedding.weight": {"dtype": "F32", "shape": [1e300, 0], "data_offsets": [0, 0]}}'
+# not images: 408 bytes of text (no magic number: once read as a TGA), and a
+# BMP that claims 30000 x 30000 pixels
+head -c 408 /dev/urandom | od -An -tx1 | head -c 408 > notimage.dat
+printf 'BM\066\000\000\000\000\000\000\000\066\000\000\000\050\000\000\000\060\165\000\000\060\165\000\000\001\000\030\000\000\000\000\000\000\000\000\000\023\013\000\000\023\013\000\000\000\000\000\000\000\000\000\000' > bomb.bmp
 py=python3
 /usr/bin/python3 -c 'import numpy' 2>/dev/null && py=/usr/bin/python3
 bpe="$top/../shared/data/clip/bpe_simple_vocab_16e6.txt.gz"
@@ -99,3 +123,6 @@ mkdir -p sub
 cp tiny.txt sub/
 printf '# run from elsewhere\nload tiny.txt as near\nnn king -k 1\nnn nosuch\n' > sub/near.vsh
 printf 'a 1 0\nb -0.0000001 1\n' > negzero.txt
+# a word-pair file with a score that is not a number, and a script with a NUL byte
+printf 'king\tqueen\tnan\n' > nanpairs.tsv
+printf 'load tiny.txt\nnn ki\000ng -k 1\nsim king queen\n' > nul.vsh

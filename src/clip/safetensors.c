@@ -79,11 +79,11 @@ vs_safetensors *vs_safetensors_open(const char *path, vs_error *err)
 	size_t cap = (size_t)cJSON_GetArraySize(h);
 	st->t = calloc(cap ? cap : 1, sizeof *st->t);
 	const char *why = st->t ? NULL : "out of memory";
-	const char *bad = "";
+	char bad[256] = ""; /* the tensor's name, kept past the JSON tree it comes from */
 	for (cJSON *e = h->child; e && !why; e = e->next) {
 		if (strcmp(e->string, "__metadata__") == 0)
 			continue;
-		bad = e->string;
+		snprintf(bad, sizeof bad, "%s", e->string);
 		cJSON *dt = cJSON_GetObjectItemCaseSensitive(e, "dtype"), *sh = cJSON_GetObjectItemCaseSensitive(e, "shape"),
 		      *off = cJSON_GetObjectItemCaseSensitive(e, "data_offsets");
 		if (!cJSON_IsString(dt) || !cJSON_IsArray(sh) || !cJSON_IsArray(off) || cJSON_GetArraySize(off) != 2 ||
@@ -99,14 +99,21 @@ vs_safetensors *vs_safetensors_open(const char *path, vs_error *err)
 		double elems = 1;
 		t->ndim = 0;
 		for (cJSON *d = sh->child; d; d = d->next) {
-			if (!cJSON_IsNumber(d) || d->valuedouble < 0) {
-				why = "a bad shape";
+			/* whole numbers from 0 to 2^40: anything else (1e300, -1, 2.5) is not a shape */
+			if (!cJSON_IsNumber(d) || !(d->valuedouble >= 0 && d->valuedouble <= 1099511627776.0) ||
+			    d->valuedouble != floor(d->valuedouble)) {
+				why = "a bad shape (dimensions are whole numbers from 0 to 2^40)";
 				break;
 			}
 			t->shape[t->ndim++] = (int64_t)d->valuedouble;
 			elems *= d->valuedouble;
 		}
-		double a = cJSON_GetArrayItem(off, 0)->valuedouble, b = cJSON_GetArrayItem(off, 1)->valuedouble;
+		if (why)
+			break;
+		const cJSON *oa = cJSON_GetArrayItem(off, 0), *ob = cJSON_GetArrayItem(off, 1);
+		double a = cJSON_IsNumber(oa) ? oa->valuedouble : -1, b = cJSON_IsNumber(ob) ? ob->valuedouble : -1;
+		if (a != floor(a) || b != floor(b))
+			why = "data offsets that are not whole numbers";
 		if (!why && (a < 0 || b < a || b > (double)dlen))
 			why = "data offsets outside the file (truncated?)";
 		if (!why && t->dtype != VS_DT_OTHER && b - a != elems * (double)dtype_size(t->dtype))

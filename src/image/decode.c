@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <stb/stb_image.h>
 
@@ -32,6 +33,28 @@ static void png_quiet(png_structp png, png_const_charp msg)
 {
 	(void)png;
 	(void)msg;
+}
+
+/* PIL refuses images over twice its MAX_IMAGE_PIXELS (1024 * 1024 * 1024 // 4 // 3)
+ * as decompression bombs; so does vecsh, before decoding a pixel. */
+#define MAX_PIXELS (2ull * (1024ull * 1024 * 1024 / 4 / 3))
+
+static int too_many_pixels(unsigned long long w, unsigned long long h)
+{
+	return w == 0 || h == 0 || w * h > MAX_PIXELS;
+}
+
+static int bomb(const char *path, unsigned long long w, unsigned long long h, vs_error *err)
+{
+	return vs_fail(err, "%s: %llux%llu pixels: an image this large (over %llu pixels, as PIL refuses) is not decoded",
+	               path, w, h, MAX_PIXELS);
+}
+
+/* TGA has no magic number: only a file named .tga is read as one. */
+static int tga_name(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 4 && strcasecmp(path + n - 4, ".tga") == 0;
 }
 
 /* libpng's low-level reader, set up to give the pixels PIL gives: 16-bit
@@ -59,9 +82,9 @@ static int load_png(const char *path, FILE *f, vs_image *img, vs_error *err)
 	png_read_info(png, info);
 	png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
 	int depth = png_get_bit_depth(png, info), type = png_get_color_type(png, info);
-	if (w > 20000 || h > 20000) {
+	if (too_many_pixels(w, h)) {
 		png_destroy_read_struct(&png, &info, NULL);
-		return vs_fail(err, "%s: %ux%u pixels is too large", path, w, h);
+		return bomb(path, w, h, err);
 	}
 	int ch;
 	img->palette = type == PNG_COLOR_TYPE_PALETTE || (type == PNG_COLOR_TYPE_GRAY && depth == 1);
@@ -152,9 +175,9 @@ static int load_jpeg(const char *path, FILE *f, vs_image *img, vs_error *err)
 	/* libjpeg's defaults, as PIL uses them: islow DCT, fancy upsampling */
 	d.out_color_space = d.jpeg_color_space == JCS_GRAYSCALE ? JCS_GRAYSCALE : JCS_RGB;
 	jpeg_start_decompress(&d);
-	if (d.output_width > 20000 || d.output_height > 20000) {
+	if (too_many_pixels(d.output_width, d.output_height)) {
 		jpeg_destroy_decompress(&d);
-		return vs_fail(err, "%s: %ux%u pixels is too large", path, d.output_width, d.output_height);
+		return bomb(path, d.output_width, d.output_height, err);
 	}
 	int ch = d.output_components;
 	px = malloc((size_t)d.output_width * d.output_height * (size_t)ch);
@@ -195,10 +218,21 @@ int vs_image_load(const char *path, vs_image *img, vs_error *err)
 		rc = load_png(path, f, img, err);
 	} else if (got >= 3 && magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF) {
 		rc = load_jpeg(path, f, img, err);
+	} else if (!(got >= 2 && memcmp(magic, "BM", 2) == 0) && !gif && !tga_name(path)) {
+		rc = vs_fail(err, "%s: not an image vecsh can read (PNG, JPEG, BMP, GIF, or TGA named .tga)", path);
 	} else {
-		/* BMP, GIF (first frame), TGA and the rest of what stb_image reads */
+		/* BMP, GIF (first frame) and TGA through stb_image, its size checked first */
 		int w, h, n;
-		uint8_t *px = stbi_load_from_file(f, &w, &h, &n, 0);
+		uint8_t *px = NULL;
+		if (!stbi_info_from_file(f, &w, &h, &n)) {
+			fclose(f);
+			return vs_fail(err, "%s: not an image vecsh can read (%s)", path, stbi_failure_reason());
+		}
+		if (too_many_pixels((unsigned long long)w, (unsigned long long)h)) {
+			fclose(f);
+			return bomb(path, (unsigned long long)w, (unsigned long long)h, err);
+		}
+		px = stbi_load_from_file(f, &w, &h, &n, 0);
 		if (!px) {
 			rc = vs_fail(err, "%s: not an image vecsh can read (%s)", path, stbi_failure_reason());
 		} else {

@@ -376,6 +376,10 @@ int vs_eval_pairs(vs_vecset *set, const char *path, size_t restrict_vocab, vs_pa
 			rep->invalid_lines++;
 			continue;
 		}
+		if (!isfinite(score)) { /* nan or inf would make every correlation nan */
+			vs_fail(err, "%s: line %zu: the score '%s' is not a finite number", path, vs_linereader_line_no(lr), sc);
+			goto out;
+		}
 		long a = lookup_upper(set, line, nvocab, err), b = lookup_upper(set, t1 + 1, nvocab, err);
 		if (a == -2 || b == -2) {
 			vs_oom(err);

@@ -25,6 +25,15 @@ int vs_run_script(vs_session *s, FILE *f, const char *name, int bail)
 	s->script = name;
 	while (!s->quit && (n = getline(&line, &cap, f)) >= 0) {
 		line_no++;
+		if ((size_t)n != strlen(line)) { /* a NUL byte would cut the command short, silently */
+			s->line_no = line_no;
+			vs_session_error(s, "a NUL byte in the line (a binary file?): the line is not run");
+			s->failed = 1;
+			failed = 1;
+			if (bail)
+				break;
+			continue;
+		}
 		char *p = line;
 		while (*p == ' ' || *p == '\t')
 			p++;
