@@ -126,3 +126,4 @@ printf 'a 1 0\nb -0.0000001 1\n' > negzero.txt
 # a word-pair file with a score that is not a number, and a script with a NUL byte
 printf 'king\tqueen\tnan\n' > nanpairs.tsv
 printf 'load tiny.txt\nnn ki\000ng -k 1\nsim king queen\n' > nul.vsh
+printf 'half a save' > stale.vecs.tmp.AbC123

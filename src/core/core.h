@@ -135,9 +135,11 @@ char *vs_read_file_gz(const char *path, size_t *len);
  * how far through the compressed file it is. */
 char *vs_gunzip_fd(const char *path, int fd, size_t *len, vs_progress_fn progress, void *ctx, vs_error *err);
 
-/* Writing through a temporary file beside path (PATH.tmp.XXXXXX), renamed
- * into place by commit: flushed and synced first; on failure (or when failed
- * is set) the temporary is removed and path is left as it was. */
+/* Writing through a temporary file beside path (PATH.tmp.XXXXXX, locked
+ * while written), renamed into place by commit: flushed and synced first, the
+ * folder synced after; on failure (or when failed is set) the temporary is
+ * removed and path is left as it was. Temporaries of an earlier save to path
+ * that was killed are removed at the next. */
 FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err);
 int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_error *err);
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -183,8 +184,63 @@ char *vs_gunzip_fd(const char *path, int fd, size_t *out_len, vs_progress_fn pro
 /* ---- writing through a temporary file ---- */
 
 /* Open a temporary file beside path. */
+/* The folder of path, and its last part. */
+static void split_path(const char *path, char *dir, size_t dsize, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash) {
+		snprintf(dir, dsize, ".");
+		*base = path;
+	} else {
+		snprintf(dir, dsize, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+		*base = slash + 1;
+	}
+}
+
+/* Temporary files of an earlier save to path that was killed (PATH.tmp.XXXXXX
+ * that no writer holds locked) are removed. */
+static void remove_stale_temps(const char *path)
+{
+	char dir[4096];
+	const char *base;
+	split_path(path, dir, sizeof dir, &base);
+	size_t bl = strlen(base);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, base, bl) != 0 || strncmp(e->d_name + bl, ".tmp.", 5) != 0 ||
+		    strlen(e->d_name + bl + 5) != 6)
+			continue;
+		char p[8192];
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) /* nobody is writing it */
+			unlink(p);
+		close(fd);
+	}
+	closedir(d);
+}
+
+/* The rename is durable once the folder is synced too. */
+static void sync_folder(const char *path)
+{
+	char dir[4096];
+	const char *base;
+	split_path(path, dir, sizeof dir, &base);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err)
 {
+	remove_stale_temps(path);
 	size_t n = strlen(path) + 16;
 	char *tmp = malloc(n);
 	if (!tmp) {
@@ -199,6 +255,7 @@ FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err)
 		return NULL;
 	}
 	fchmod(fd, 0644);
+	flock(fd, LOCK_EX); /* ours while it is written: a later save leaves it alone */
 	FILE *f = fdopen(fd, "wb");
 	if (!f) {
 		close(fd);
@@ -226,6 +283,7 @@ int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_
 		free(tmp_path);
 		return -1;
 	}
+	sync_folder(path);
 	free(tmp_path);
 	return 0;
 }
