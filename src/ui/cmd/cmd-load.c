@@ -47,7 +47,7 @@ const vs_cmd_entry cmd_load_entry = {
 	        "text or binary (fastText .vec is word2vec text), no header means GloVe, and\n"
 	        "vecsh's own .vecs files are mapped. Gzip-compressed files are read as they are.\n"
 	        "A TF-IDF index saved by 'save' is recognised by its magic bytes and mapped.\n"
-	        "A numpy .npy matrix (float32 or float16, e.g. CLIP embeddings computed\n"
+	        "A numpy .npy matrix (float32, float16 or float64, e.g. CLIP embeddings computed\n"
 	        "elsewhere) loads with --labels FILE naming its rows.\n"
 	        "The new set becomes the active one; its name is the file's, or NAME.",
 	.example = "load examples/data/glove-demo.txt.gz as demo\nload vectors.bin --limit 100000",
