@@ -14,9 +14,9 @@ trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$work"' EXIT
 fail=0
 screen() { tmux -S "$sock" capture-pane -t t -p; }
 keys() { tmux -S "$sock" send-keys -t t "$@"; sleep 0.4; }
-expect() { # expect TEXT: the screen shows TEXT (waits up to 10 s)
+expect() { # expect TEXT: the screen shows TEXT (waits up to 20 s)
 	i=0
-	while [ $i -lt 50 ]; do
+	while [ $i -lt 100 ]; do
 		screen | grep -qF -- "$1" && return 0
 		sleep 0.2
 		i=$((i + 1))
