@@ -31,6 +31,26 @@ printf 'dup 1 0 0\nother 0 1 0\ndup 0 0 1\n' > duplicates.txt
 # a vecs file with a damaged word table
 cp tiny.vecs badtable.vecs
 printf '\377\377\377\377' | dd of=badtable.vecs bs=1 seek=48 conv=notrunc 2>/dev/null
+# .vecs files changed after they were saved (issue 10): a vector value (only
+# the checksums see it), a NaN norm, zeroed hash slots, and a version 1 file
+python3 - tiny.vecs <<'PY'
+import struct, sys, zlib
+src = open(sys.argv[1], 'rb').read()
+def fields(b):
+    count, dims, wo, wl, oo, so, ns, no, vo, fs = struct.unpack_from('<QQQQQQQQQQ', b, 16)
+    return dict(count=count, dims=dims, slots=so, nslots=ns, norms=no, vectors=vo)
+f = fields(src)
+def out(name, b, fix_header=True):
+    b = bytearray(b)
+    if fix_header:  # keep the header's CRC valid, so that the change itself is what is found
+        struct.pack_into('<I', b, 120, 0)
+        struct.pack_into('<I', b, 120, zlib.crc32(bytes(b[:128])) & 0xffffffff)
+    open(name, 'wb').write(b)
+b = bytearray(src); struct.pack_into('<f', b, f['vectors'] + 4, 9.5); out('changed.vecs', b)
+b = bytearray(src); struct.pack_into('<f', b, f['norms'] + 8, float('nan')); out('nan-norm.vecs', b)
+b = bytearray(src); b[f['slots']:f['slots'] + 4 * f['nslots']] = bytes(4 * f['nslots']); out('no-slots.vecs', b)
+b = bytearray(src); struct.pack_into('<I', b, 8, 1); b[96:128] = bytes(32); out('v1.vecs', b, False)
+PY
 cp tiny.vecs badmagic.vecs
 printf '\211VECX' | dd of=badmagic.vecs bs=1 seek=0 conv=notrunc 2>/dev/null
 # the corpus gains a compressed page, a binary file and one that is not UTF-8

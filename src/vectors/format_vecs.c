@@ -11,11 +11,19 @@
  *  72  u64 norms offset                     f32[count]
  *  80  u64 vectors offset (64-aligned)      f32[count * dims], row-major
  *  88  u64 file size
- *  96  reserved, zero, to 128
+ *  96  version 2: u64 checksums offset, u64 block size, u64 end of the
+ *      checksummed bytes, u32 CRC-32 of the header (with this field 0), u32 0
+ *      (version 1: zero; its files still open, unverified)
+ *
+ * Version 2 ends with a u32 CRC-32 of each block of the bytes from 128 to
+ * the end of the vectors: `verify` and `load --verify` check them all; every
+ * open checks the header's CRC and the structure (norms, hash table).
  */
 #include "vectors/internal.h"
 
 #include <errno.h>
+#include <math.h>
+#include <zlib.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +47,8 @@ struct vecs_header {
 	uint64_t norms_off;
 	uint64_t vectors_off;
 	uint64_t file_size;
-	uint64_t reserved[4];
+	uint64_t crc_off, block, body_end;
+	uint32_t crc_header, zero;
 };
 
 _Static_assert(sizeof(struct vecs_header) == HDR_SIZE, "header layout");
@@ -48,12 +57,75 @@ const char VS_VECS_MAGIC[8] = {'\x89', 'V', 'E', 'C', 'S', '\r', '\n', '\x1a'};
 
 static uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
 
+#define VECS_BLOCK (1u << 20)
+
+static uint32_t header_crc(const struct vecs_header *h)
+{
+	struct vecs_header c = *h;
+	c.crc_header = 0;
+	return (uint32_t)crc32(0, (const unsigned char *)&c, sizeof c);
+}
+
+/* The CRC of each block of the body, read back from what was just written,
+ * appended; then the header, with its own CRC, written over the first one. */
+static int write_checksums(FILE *f, struct vecs_header *h)
+{
+	if (fflush(f) != 0)
+		return -1;
+	int fd = fileno(f);
+	unsigned char *buf = malloc(h->block);
+	if (!buf)
+		return -1;
+	int bad = 0;
+	for (uint64_t at = HDR_SIZE; at < h->body_end && !bad; at += h->block) {
+		size_t n = h->body_end - at < h->block ? (size_t)(h->body_end - at) : h->block;
+		bad = pread(fd, buf, n, (off_t)at) != (ssize_t)n;
+		uint32_t crc = (uint32_t)crc32(0, buf, (uInt)n);
+		bad = bad || fwrite(&crc, 4, 1, f) != 1;
+	}
+	free(buf);
+	h->crc_header = header_crc(h);
+	if (bad || fflush(f) != 0 || pwrite(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h)
+		return -1;
+	return 0;
+}
+
+int vs_vecs_verify(const char *path, vs_vecs_check *out, vs_error *err)
+{
+	memset(out, 0, sizeof *out);
+	vs_vecset *set = vs_vecs_open(path, err);
+	if (!set)
+		return -1;
+	struct vecs_header h;
+	memcpy(&h, set->map, sizeof h);
+	out->version = (int)h.version;
+	int rc = 0;
+	if (h.version < 2) {
+		rc = vs_fail(err, "%s: a version 1 .vecs file has no checksums (save it again to add them)", path);
+	} else {
+		const char *base = set->map;
+		const uint32_t *crcs = (const uint32_t *)(base + h.crc_off);
+		for (uint64_t at = HDR_SIZE, b = 0; at < h.body_end; at += h.block, b++) {
+			size_t n = h.body_end - at < h.block ? (size_t)(h.body_end - at) : (size_t)h.block;
+			if ((uint32_t)crc32(0, (const unsigned char *)base + at, (uInt)n) != crcs[b]) {
+				rc = vs_fail(err, "%s: byte offset %llu: the block of %zu bytes there does not match its checksum "
+				                  "(the file was changed or damaged)", path, (unsigned long long)at, n);
+				break;
+			}
+			out->blocks++;
+			out->bytes += n;
+		}
+	}
+	vs_vecset_free(set);
+	return rc;
+}
+
 int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
 {
 	struct vecs_header h;
 	memset(&h, 0, sizeof h);
 	memcpy(h.magic, VS_VECS_MAGIC, 8);
-	h.version = 1;
+	h.version = 2;
 	h.header_size = HDR_SIZE;
 	h.count = set->count;
 	h.dims = set->dims;
@@ -69,7 +141,10 @@ int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
 	h.slots_off = h.offsets_off + 8 * h.count;
 	h.norms_off = align_up(h.slots_off + 4 * h.nslots, 4);
 	h.vectors_off = align_up(h.norms_off + 4 * h.count, 64);
-	h.file_size = h.vectors_off + 4 * h.count * h.dims;
+	h.body_end = h.vectors_off + 4 * h.count * h.dims;
+	h.block = VECS_BLOCK;
+	h.crc_off = align_up(h.body_end, 4);
+	h.file_size = h.crc_off + 4 * ((h.body_end - HDR_SIZE + h.block - 1) / h.block);
 
 	uint64_t *offsets = malloc((set->count ? set->count : 1) * sizeof *offsets);
 	uint32_t *slots = calloc(h.nslots, sizeof *slots);
@@ -110,6 +185,8 @@ int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
 	bad = bad || fwrite(set->vectors, 4 * set->dims, set->count, f) != set->count;
 	free(offsets);
 	free(slots);
+	bad = bad || fwrite(zeros, 1, h.crc_off - h.body_end, f) != h.crc_off - h.body_end;
+	bad = bad || write_checksums(f, &h) < 0;
 	if (bad)
 		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
 	return vs_tmpfile_commit(f, tmp, path, bad, err);
@@ -118,6 +195,30 @@ int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
 static int in_file(uint64_t off, uint64_t len, uint64_t size)
 {
 	return off <= size && len <= size - off;
+}
+
+/* What every open checks, cheaply: norms finite and not negative, hash slots
+ * in range, and words (a sample of up to 4096) found through their own slot. */
+static const char *check_structure(const struct vecs_header *h, const char *base, const char **words)
+{
+	const float *norms = (const float *)(base + h->norms_off);
+	for (uint64_t i = 0; i < h->count; i++)
+		if (!isfinite(norms[i]) || norms[i] < 0)
+			return "a norm that is not a finite, non-negative number";
+	const uint32_t *slots = (const uint32_t *)(base + h->slots_off);
+	for (uint64_t s = 0; s < h->nslots; s++)
+		if (slots[s] > h->count)
+			return "a hash slot out of range";
+	uint64_t step = h->count > 4096 ? h->count / 4096 : 1, mask = h->nslots - 1;
+	for (uint64_t i = 0; i < h->count; i += step) {
+		size_t len = strlen(words[i]);
+		uint64_t s = vs_hash_fnv1a(words[i], len) & mask, probes = 0;
+		while (slots[s] && slots[s] != i + 1 && probes++ < h->nslots)
+			s = (s + 1) & mask;
+		if (slots[s] != i + 1)
+			return "a word its hash table does not find";
+	}
+	return NULL;
 }
 
 vs_vecset *vs_vecs_open(const char *path, vs_error *err)
@@ -134,8 +235,10 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 	uint64_t at = 0;
 	if (memcmp(h.magic, VS_VECS_MAGIC, 8) != 0)
 		why = "not a .vecs file (bad magic bytes)";
-	else if (h.version != 1)
-		why = "unsupported .vecs version (this vecsh reads version 1)", at = 8;
+	else if (h.version != 1 && h.version != 2)
+		why = "unsupported .vecs version (this vecsh reads versions 1 and 2)", at = 8;
+	else if (h.version == 2 && header_crc(&h) != h.crc_header)
+		why = "corrupt header (checksum mismatch)", at = 120;
 	else if (h.header_size != HDR_SIZE)
 		why = "bad header size", at = 12;
 	else if (h.file_size != size)
@@ -157,6 +260,10 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 	else if (h.vectors_off % 64 || h.dims > UINT64_MAX / 4 / h.count ||
 	         !in_file(h.vectors_off, 4 * h.count * h.dims, size))
 		why = "bad vector table", at = 80;
+	else if (h.version == 2 && (h.block == 0 || h.body_end != h.vectors_off + 4 * h.count * h.dims ||
+	                            h.crc_off % 4 || h.crc_off < h.body_end ||
+	                            !in_file(h.crc_off, 4 * ((h.body_end - HDR_SIZE + h.block - 1) / h.block), size)))
+		why = "bad checksum table", at = 96;
 	if (why) {
 		munmap(map, size);
 		vs_fail(err, "%s: byte offset %llu: %s", path, (unsigned long long)at, why);
@@ -184,6 +291,14 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 			return NULL;
 		}
 		words[i] = wb + offs[i];
+	}
+	const char *bad = check_structure(&h, base, words);
+	if (bad) {
+		free(set);
+		free(words);
+		munmap(map, size);
+		vs_fail(err, "%s: %s (the file was changed or damaged)", path, bad);
+		return NULL;
 	}
 	set->count = h.count;
 	set->dims = h.dims;

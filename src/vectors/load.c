@@ -99,6 +99,9 @@ static vs_vecset *load_vecs(const char *path, const vs_load_options *opt, vs_loa
 		vs_fail(err, "%s: this is a .vecs file, not %s", path, vs_format_name(opt->format));
 		return NULL;
 	}
+	vs_vecs_check check;
+	if (opt->verify && vs_vecs_verify(path, &check, err) < 0)
+		return NULL;
 	vs_vecset *set = vs_vecs_open(path, err);
 	if (set && opt->limit && opt->limit < set->count) {
 		/* keep a prefix: words, vectors and norms are prefixes too; the index is rebuilt */

@@ -171,6 +171,7 @@ typedef struct vs_load_options {
 	int strict;     /* invalid UTF-8 in a word is an error, not replaced */
 	int threads;    /* parser threads for text; 0 = number of cores */
 	const char *labels; /* .npy: a text file with one name per row */
+	int verify;         /* .vecs: check every block's checksum first */
 	/* called now and then from the loading thread with done in [0, 1] */
 	void (*progress)(void *ctx, double done);
 	void *progress_ctx;
@@ -205,6 +206,14 @@ vs_vecset *vs_npy_load(const char *path, const char *labels, vs_error *err);
 
 /* Native format, exposed for tests. */
 vs_vecset *vs_vecs_open(const char *path, vs_error *err);
+
+/* Check every block of a .vecs file against its checksum (version 2). */
+typedef struct vs_vecs_check {
+	int version;
+	size_t blocks;
+	uint64_t bytes;
+} vs_vecs_check;
+int vs_vecs_verify(const char *path, vs_vecs_check *out, vs_error *err);
 int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err);
 
 /* Parse one decimal number of a text vector file exactly as strtof would,

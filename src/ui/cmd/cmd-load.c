@@ -26,7 +26,7 @@ static int cmd_load_exec(vs_session *s, vs_args *a)
 	if (vs_arg_size(s, a, "--limit", 0, &limit) < 0)
 		return -1;
 	vs_load_options opt = {.format = fmt, .limit = limit, .strict = vs_arg_flag(a, "--strict"),
-	                       .labels = vs_arg_opt(a, "--labels")};
+	                       .labels = vs_arg_opt(a, "--labels"), .verify = vs_arg_flag(a, "--verify")};
 	return vs_session_load(s, a->argv[0], name, &opt);
 }
 
@@ -36,12 +36,13 @@ static const vs_option cmd_load_options[] = {
 	{"--limit", "N", "keep only the first N words", VS_COMPLETE_NONE, NULL},
 	{"--strict", NULL, "refuse words that are not valid UTF-8", VS_COMPLETE_NONE, NULL},
 	{"--labels", "FILE", "for a numpy .npy matrix: its row names, one a line", VS_COMPLETE_FILE, NULL},
+	{"--verify", NULL, "for a .vecs file: check every block against its checksum first", VS_COMPLETE_NONE, NULL},
 	{0},
 };
 
 const vs_cmd_entry cmd_load_entry = {
 	.name = "load",
-	.usage = "PATH [as NAME] [--format FORMAT] [--limit N] [--strict] [--labels FILE]",
+	.usage = "PATH [as NAME] [--format FORMAT] [--limit N] [--strict] [--labels FILE] [--verify]",
 	.summary = "load word vectors (word2vec, GloVe, fastText, .vecs; .gz too) or a saved index",
 	.help = "The format is detected from the content: a 'count dims' header means word2vec\n"
 	        "text or binary (fastText .vec is word2vec text), no header means GloVe, and\n"
