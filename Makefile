@@ -20,7 +20,7 @@ MAIN_SRC = src/ui/cli/main.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 HDRS = $(wildcard src/*/*.h src/*/*.inc)
 
-.PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench install clean
+.PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench fuzz install clean
 
 all: build/vecsh
 
@@ -60,6 +60,20 @@ build/asan/unit/%: tests/unit/%.c build/asan/libvecsh.a $(HDRS)
 	@mkdir -p build/asan/unit
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $< build/asan/libvecsh.a $(LIBS) -lcmocka
 
+# the fuzz harnesses, built as plain programs that replay the reproducers kept
+# under tests/fuzz/crashes (make fuzz builds them with libFuzzer)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+REPLAY_BIN = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=build/replay/%)
+REPLAY_BIN_ASAN = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=build/asan/replay/%)
+
+build/replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h build/libvecsh.a $(HDRS)
+	@mkdir -p build/replay
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/replay.c build/libvecsh.a $(LIBS)
+
+build/asan/replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h build/asan/libvecsh.a $(HDRS)
+	@mkdir -p build/asan/replay
+	$(CC) $(ALL_CFLAGS) $(SAN) -Itests/fuzz -o $@ $< tests/fuzz/replay.c build/asan/libvecsh.a $(LIBS)
+
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 UNIT_BIN_ASAN = $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
@@ -74,11 +88,16 @@ check: deps
 	@$(MAKE) --no-print-directory check-fast
 	@$(MAKE) --no-print-directory check-asan
 
-check-fast: build/vecsh $(UNIT_BIN)
+check-fast: build/vecsh $(UNIT_BIN) $(REPLAY_BIN)
 	@sh tests/run-all.sh build
 
-check-asan: build/asan/vecsh $(UNIT_BIN_ASAN)
+check-asan: build/asan/vecsh $(UNIT_BIN_ASAN) $(REPLAY_BIN_ASAN)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run-all.sh build/asan
+
+# libFuzzer on every reader for FUZZ_SECONDS each (default 60); clang from Debian
+fuzz: deps
+	@sh scripts/setup-deps.sh clang libclang-rt-14-dev
+	@sh tests/fuzz/run.sh
 
 bench: deps build/vecsh
 	@sh bench/run.sh

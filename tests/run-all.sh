@@ -47,6 +47,20 @@ for ex in examples/*.vsh; do
 	fi
 done
 
+note "== fuzz reproducers ($b)"
+# every input fuzzing ever found, through its harness (the transcripts run the
+# same files through the commands)
+for d in tests/fuzz/crashes/*/; do
+	h=$(basename "$d")
+	if [ -x "$b/replay/$h" ] && "$b/replay/$h" "$d"* > "$b/replay.log" 2>&1; then
+		ok
+		note "ok   $h: $(ls "$d" | wc -l) reproducers"
+	else
+		bad "fuzz reproducers of $h"
+		cat "$b/replay.log"
+	fi
+done
+
 note "== layers ($b)"
 if python3 tests/check-layers.py "$b"; then ok; else bad layers; fi
 

@@ -1,0 +1,23 @@
+/* Run a harness on files, without libFuzzer: make check replays every
+ * reproducer under tests/fuzz/crashes through it (under ASan and UBSan).
+ *   usage: replay-HARNESS FILE... */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fuzz.h"
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		FILE *f = fopen(argv[i], "rb");
+		if (!f) {
+			perror(argv[i]);
+			return 2;
+		}
+		static uint8_t buf[1 << 22];
+		size_t n = fread(buf, 1, sizeof buf, f);
+		fclose(f);
+		LLVMFuzzerTestOneInput(buf, n);
+	}
+	return 0;
+}
