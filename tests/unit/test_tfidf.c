@@ -210,7 +210,10 @@ static void index_files_round_trip_and_refuse_corruption(void **state)
 	assert_int_equal(vs_index_search(ix, "the cherry date", 0, 3, h1, &n1, &err), 0);
 	assert_int_equal(vs_index_search(back, "the cherry date", 0, 3, h2, &n2, &err), 0);
 	assert_int_equal(n1, n2);
-	assert_memory_equal(h1, h2, n1 * sizeof *h1);
+	for (size_t i = 0; i < n1; i++) { /* field by field: a vs_hit has padding */
+		assert_int_equal(h1[i].index, h2[i].index);
+		assert_true(h1[i].score == h2[i].score);
+	}
 	vs_index_free(back);
 	/* every single flipped byte and every truncation is refused */
 	FILE *f = fopen(path, "rb");
