@@ -22,7 +22,7 @@ void vs_safetensors_close(vs_safetensors *st)
 	free(st->t);
 	free(st->path);
 	if (st->map)
-		munmap(st->map, st->map_len);
+		vs_unmap_file((void *)st->map, st->map_len);
 	free(st);
 }
 
@@ -57,6 +57,7 @@ vs_safetensors *vs_safetensors_open(const char *path, vs_error *err)
 		vs_oom(err);
 		return NULL;
 	}
+	vs_map_register(map, size, path);
 	st->map = map;
 	st->map_len = size;
 	st->path = strdup(path);

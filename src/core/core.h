@@ -146,6 +146,7 @@ int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_
 /* Map a whole file read-only; it must hold at least min bytes (what names
  * the kind of file in the message: ".vecs file", "index file"). */
 void *vs_map_file(const char *path, size_t min, const char *what, size_t *len, vs_error *err);
+void vs_unmap_file(void *map, size_t len);
 
 /* The regular files below a folder, sorted by name (relative to it). */
 typedef struct vs_file_entry {
@@ -169,6 +170,18 @@ void vs_file_list_free(vs_file_list *l);
 /* Append the files below dir (links to folders are not followed), sorted by
  * name; unreadable entries are counted in *unreadable (may be NULL). */
 int vs_walk_folder(vs_file_list *l, const char *dir, const vs_walk_options *opt, size_t *unreadable, vs_error *err);
+
+/* ---- mapped files that change underneath (mapguard.c) ---- */
+
+/* Every file mapping is registered (vs_map_file does it); a SIGBUS in one
+ * (the file was truncated) replaces it by zero pages and marks it damaged,
+ * once vs_map_guard_install has been called. */
+void vs_map_register(void *addr, size_t len, const char *path);
+void vs_map_unregister(void *addr);
+int vs_map_is_damaged(const void *addr);
+/* A damaged mapping still registered (its path, *addr its address), or NULL. */
+const char *vs_map_take_damage(void **addr);
+void vs_map_guard_install(void);
 
 /* ---- numbers and hashes ---- */
 

@@ -315,8 +315,17 @@ void *vs_map_file(const char *path, size_t min, const char *what, size_t *len, v
 		vs_fail(err, "%s: cannot map the file: %s", path, strerror(errno));
 		return NULL;
 	}
+	vs_map_register(map, size, path);
 	*len = size;
 	return map;
+}
+
+void vs_unmap_file(void *map, size_t len)
+{
+	if (!map)
+		return;
+	vs_map_unregister(map);
+	munmap(map, len);
 }
 
 /* ---- folders ---- */

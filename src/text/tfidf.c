@@ -76,7 +76,7 @@ void vs_index_free(vs_index *ix)
 	free(ix->name);
 	free(ix->source);
 	if (ix->map)
-		munmap(ix->map, ix->map_len);
+		vs_unmap_file((void *)ix->map, ix->map_len);
 	free(ix);
 }
 

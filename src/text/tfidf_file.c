@@ -379,7 +379,7 @@ vs_index *vs_index_open(const char *path, vs_error *err)
 	if (!why)
 		why = check_sections(&h, map, len);
 	if (why) {
-		munmap(map, len);
+		vs_unmap_file(map, len);
 		vs_fail(err, "%s: %s", path, why);
 		return NULL;
 	}
@@ -387,7 +387,7 @@ vs_index *vs_index_open(const char *path, vs_error *err)
 	options_of(&h, &opt);
 	vs_index *ix = vs_index_alloc(h.ndocs, h.nterms, &opt, NULL);
 	if (!ix) {
-		munmap(map, len);
+		vs_unmap_file(map, len);
 		vs_oom(err);
 		return NULL;
 	}

@@ -68,6 +68,9 @@ void vs_session_end_output(vs_session *s);
  * says what would be lost and answers no. */
 int vs_session_may_quit(vs_session *s);
 
+/* Report and unload what came from a mapped file that changed on disk; -1 if anything did. */
+int vs_session_check_maps(vs_session *s);
+
 /* Report running out of memory; returns -1. */
 int vs_session_oom(vs_session *s);
 

@@ -265,7 +265,7 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 	                            !in_file(h.crc_off, 4 * ((h.body_end - HDR_SIZE + h.block - 1) / h.block), size)))
 		why = "bad checksum table", at = 96;
 	if (why) {
-		munmap(map, size);
+		vs_unmap_file(map, size);
 		vs_fail(err, "%s: byte offset %llu: %s", path, (unsigned long long)at, why);
 		return NULL;
 	}
@@ -274,7 +274,7 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 	if (!set || !words) {
 		free(set);
 		free(words);
-		munmap(map, size);
+		vs_unmap_file(map, size);
 		vs_oom(err);
 		return NULL;
 	}
@@ -285,7 +285,7 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 		if (offs[i] >= next || next > h.words_len || wb[next - 1] != '\0') {
 			free(set);
 			free(words);
-			munmap(map, size);
+			vs_unmap_file(map, size);
 			vs_fail(err, "%s: byte offset %llu: corrupt word table at word %llu", path,
 			        (unsigned long long)(h.offsets_off + 8 * i), (unsigned long long)i + 1);
 			return NULL;
@@ -296,7 +296,7 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 	if (bad) {
 		free(set);
 		free(words);
-		munmap(map, size);
+		vs_unmap_file(map, size);
 		vs_fail(err, "%s: %s (the file was changed or damaged)", path, bad);
 		return NULL;
 	}

@@ -163,6 +163,7 @@ static char *read_contents(const char *path, int fd, const struct stat *st, int 
 		return NULL;
 	}
 	madvise(buf, *len, MADV_SEQUENTIAL);
+	vs_map_register(buf, *len, path);
 	*mapped = 1;
 	return buf;
 }
@@ -239,8 +240,13 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report 
 		parse_opt.progress_ctx = (void *)opt;
 	}
 	vs_vecset *set = parse_contents(path, buf, len, &parse_opt, rep, err);
+	if (mapped && vs_map_is_damaged(buf)) { /* truncated while it was read: what was read is not the file */
+		vs_vecset_free(set);
+		set = NULL;
+		vs_fail(err, "%s: the file shrank while it was read (another program changed it)", path);
+	}
 	if (mapped)
-		munmap(buf, len);
+		vs_unmap_file(buf, len);
 	else
 		free(buf);
 	if (set) {

@@ -268,7 +268,7 @@ void vs_vecset_free(vs_vecset *set)
 	free_upper(set);
 	free(set->sorted);
 	if (set->map)
-		munmap(set->map, set->map_len);
+		vs_unmap_file((void *)set->map, set->map_len);
 	free(set);
 }
 

@@ -97,6 +97,8 @@ int vs_run_line(vs_session *s, const char *line)
 			s->command = p;
 		}
 		rc = a.entry->exec(s, &a);
+		if (vs_session_check_maps(s) < 0) /* a mapped file changed underneath the command */
+			rc = -1;
 		s->command = saved;
 		free(cmd);
 		if (rc == 0 && s->last && s->last != before && !s->last->query)

@@ -200,6 +200,7 @@ int main(int argc, char **argv)
 	}
 	s.commands = vs_commands;
 	s.ncommands = vs_ncommands;
+	vs_map_guard_install(); /* a mapped file truncated underneath is an error, not the end */
 	if (parse_options(argc, argv, &s, &o) < 0)
 		goto done;
 	if (o.exit_now) {

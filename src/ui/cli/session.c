@@ -91,8 +91,48 @@ void vs_session_info(vs_session *s, const char *fmt, ...)
 	fflush(s->msg);
 }
 
+/* The name of what was loaded from the damaged mapping at addr, or NULL. */
+static const char *owner_of(const vs_session *s, const void *addr)
+{
+	for (size_t i = 0; i < s->nsets; i++)
+		if (s->sets[i]->map == addr)
+			return s->sets[i]->name;
+	for (size_t i = 0; i < s->nindexes; i++)
+		if (s->indexes[i]->map == addr)
+			return s->indexes[i]->name;
+	for (size_t i = 0; i < s->nmodels; i++)
+		if (s->models[i]->st && s->models[i]->st->map == addr)
+			return s->models[i]->name;
+	return NULL;
+}
+
+int vs_session_check_maps(vs_session *s)
+{
+	int rc = 0;
+	void *addr;
+	const char *path;
+	while ((path = vs_map_take_damage(&addr))) {
+		const char *name = owner_of(s, addr);
+		char nm[256];
+		snprintf(nm, sizeof nm, "%s", name ? name : "");
+		rc = vs_session_error(s, "%s changed on disk while it was mapped (replace such files by renaming, as save "
+		                         "does)%s%s%s", path, name ? "; " : "", nm, name ? " is unloaded" : "");
+		if (name)
+			vs_session_remove(s, nm);
+		else
+			vs_map_unregister(addr);
+	}
+	return rc;
+}
+
 void vs_session_show(vs_session *s, vs_result *r)
 {
+	void *addr;
+	if (vs_map_take_damage(&addr)) { /* computed from a file that changed: not shown */
+		vs_result_free(r);
+		s->failed = 1;
+		return;
+	}
 	if (r->broken) {
 		if (r->broken == VS_RESULT_OOM)
 			vs_session_oom(s);
