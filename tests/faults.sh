@@ -58,5 +58,16 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=256k tmpfs full 2>/dev/null; the
 else
 	echo "SKIP faults: a full filesystem needs root and a tmpfs mount"
 fi
+# under an address-space limit, eval analogies says it has no room for BLAS's
+# buffers (OpenBLAS itself would retry its mmap for ever)
+case "$vecsh" in
+*/asan/*) echo "SKIP faults: ulimit -v and AddressSanitizer's shadow memory do not mix" ;;
+*)
+	( ulimit -v 250000; cd "$top/tests/data" && timeout 60 "$vecsh" -q -c "load tiny.txt" -c "eval analogies analogies.txt" ) \
+		> ulimit.out 2>&1
+	grep -q "the address-space limit (ulimit -v) leaves no room" ulimit.out ||
+		{ echo "FAIL faults: under ulimit -v, eval analogies did not say so"; cat ulimit.out; fail=1; }
+	;;
+esac
 [ $fail -eq 0 ] && echo "faults: mapped files truncated underneath are errors naming them, the session goes on; a full disk keeps the old file"
 exit $fail

@@ -10,6 +10,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/core.h"
@@ -277,11 +279,36 @@ static long *canonical_indices(vs_vecset *set, size_t nvocab, vs_error *err)
 	return canon;
 }
 
+/* How many threads can each get OpenBLAS's work buffer (up to 128 MiB a
+ * thread, mapped on first use) and ours, under an address-space limit
+ * (ulimit -v): OpenBLAS retries a failing mmap for ever, so the room is
+ * probed first. 0: not even one. */
+static int threads_that_fit(int want, size_t ours)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return want;
+	size_t each = ((size_t)160 << 20) + ours;
+	for (int n = want; n >= 1; n--) {
+		void *p = mmap(NULL, each * (size_t)n, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p != MAP_FAILED) {
+			munmap(p, each * (size_t)n);
+			return n;
+		}
+	}
+	return 0;
+}
+
 /* Answer every question in threads, each with single-threaded BLAS. */
-static void answer_questions(eval_job *job)
+static int answer_questions(eval_job *job, vs_error *err)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int nthreads = ncpu > 1 ? (int)(ncpu > 16 ? 16 : ncpu) : 1;
+	size_t ours = (QBLOCK * job->set->dims + (size_t)QBLOCK * VBLOCK + job->set->dims) * sizeof(float);
+	nthreads = threads_that_fit(nthreads, ours);
+	if (nthreads == 0)
+		return vs_fail(err, "the address-space limit (ulimit -v) leaves no room for the work buffers of one "
+		                    "thread (about %zu MiB); raise it", (((size_t)160 << 20) + ours) >> 20);
 	pthread_t tids[16];
 	int started[16] = {0};
 	worker_arg args[16];
@@ -296,6 +323,7 @@ static void answer_questions(eval_job *job)
 		if (started[t])
 			pthread_join(tids[t], NULL);
 	openblas_set_num_threads(blas_threads);
+	return 0;
 }
 
 int vs_eval_analogies(vs_vecset *set, const char *path, size_t restrict_vocab, vs_progress_fn progress,
@@ -312,7 +340,8 @@ int vs_eval_analogies(vs_vecset *set, const char *path, size_t restrict_vocab, v
 	                .progress_ctx = progress_ctx};
 	atomic_init(&job.next, 0);
 	atomic_init(&job.done, 0);
-	answer_questions(&job);
+	if (answer_questions(&job, err) < 0)
+		goto out;
 	if (vs_interrupted) {
 		vs_fail(err, "%s: interrupted", path);
 		goto out;
