@@ -63,7 +63,7 @@ fi
 case "$vecsh" in
 */asan/*) echo "SKIP faults: ulimit -v and AddressSanitizer's shadow memory do not mix" ;;
 *)
-	( ulimit -v 250000; cd "$top/tests/data" && timeout 60 "$vecsh" -q -c "load tiny.txt" -c "eval analogies analogies.txt" ) \
+	( ulimit -v 200000; cd "$top/tests/data" && timeout 20 "$vecsh" -q -c "load tiny.txt" -c "eval analogies analogies.txt" ) \
 		> ulimit.out 2>&1
 	grep -q "the address-space limit (ulimit -v) leaves no room" ulimit.out ||
 		{ echo "FAIL faults: under ulimit -v, eval analogies did not say so"; cat ulimit.out; fail=1; }
