@@ -61,6 +61,31 @@ for d in tests/fuzz/crashes/*/; do
 		cat "$b/replay.log"
 	fi
 done
+# and through the commands a user would type: refused with a message (status
+# 1), never a crash or a sanitizer report
+for f in tests/fuzz/crashes/vectors/* tests/fuzz/crashes/index/* tests/fuzz/crashes/npy/* \
+	tests/fuzz/crashes/eval/* tests/fuzz/crashes/script/* tests/fuzz/crashes/image/*; do
+	[ -f "$f" ] || continue
+	case "$f" in
+	*/vectors/* | */index/*) cmd="load $f" ;;
+	*/npy/*) cmd="load $f --labels tests/data/labels-none" ;;
+	*/eval/*) cmd="eval pairs $f" ;;
+	*/image/*) cmd="images add $(dirname "$f")" ;;
+	*/script/*) cmd="" ;;
+	esac
+	if [ -n "$cmd" ]; then
+		"$b/vecsh" -q tests/data/tiny.txt -c "$cmd" > "$b/replay.log" 2>&1
+	else
+		"$b/vecsh" -q -f "$f" > "$b/replay.log" 2>&1
+	fi
+	st=$?
+	if [ $st -le 1 ] && ! grep -q "Sanitizer\|runtime error" "$b/replay.log"; then
+		ok
+	else
+		bad "the command on $f (exit $st)"
+		cat "$b/replay.log"
+	fi
+done
 
 note "== layers ($b)"
 if python3 tests/check-layers.py "$b"; then ok; else bad layers; fi
