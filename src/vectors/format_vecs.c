@@ -309,7 +309,7 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 	set->vectors = (const float *)(base + h.vectors_off);
 	set->map = map;
 	set->map_len = size;
-	set->format = "vecs";
+	set->format = h.version < 2 ? "vecs (version 1: no checksums, unverified)" : "vecs";
 	set->source = strdup(path);
 	if (!set->source) {
 		vs_vecset_free(set);

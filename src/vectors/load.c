@@ -114,7 +114,9 @@ static vs_vecset *load_vecs(const char *path, const vs_load_options *opt, vs_loa
 		}
 	}
 	if (set)
-		rep->format = "vecs";
+		rep->format = set->format; /* "vecs", or version 1's, unverified */
+	if (set && strcmp(set->format, "vecs") != 0)
+		rep->unverified = 1;
 	return set;
 }
 

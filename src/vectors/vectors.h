@@ -182,6 +182,7 @@ typedef struct vs_load_report {
 	size_t invalid_utf8;  /* words whose invalid UTF-8 was replaced by U+FFFD */
 	size_t duplicates;    /* later occurrences of a word, dropped */
 	int compressed;       /* the file was gzip-compressed */
+	int unverified;       /* a .vecs file of version 1: no checksums */
 } vs_load_report;
 
 /* Parse a format name ("auto", "word2vec", ...). Returns -1 if unknown. */

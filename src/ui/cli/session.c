@@ -424,6 +424,9 @@ static void report_load(vs_session *s, const char *path, const vs_vecset *set, c
 	if (rep->invalid_utf8)
 		vs_session_warn(s, "%s: %zu words had invalid UTF-8, replaced with U+FFFD (--strict refuses them)",
 		                path, rep->invalid_utf8);
+	if (rep->unverified)
+		vs_session_warn(s, "%s: a .vecs file of version 1 has no checksums: it is not verified (save it again to "
+		                   "add them)", path);
 	if (rep->duplicates)
 		vs_session_warn(s, "%s: %zu duplicate words ignored (the first occurrence is kept)", path,
 		                rep->duplicates);
