@@ -36,6 +36,8 @@ seed() { # seed HARNESS FILE...
 seed vectors "$seeds/tiny.txt" "$seeds/tiny.bin" "$seeds/tiny.vecs" "$seeds/cjk.txt" "$seeds/v1.vecs"
 seed index "$seeds/small.vsix"
 seed safetensors "$seeds"/clip-*/model.safetensors
+mkdir -p "$out/seeds/clipconfig"
+for c in "$seeds"/clip*/config.json; do cp "$c" "$out/seeds/clipconfig/$(basename "$(dirname "$c")").json"; done
 seed image "$seeds"/images/*
 seed npy "$seeds/vectors.npy" "$seeds/vectors64.npy"
 seed script tests/data/script.vsh tests/data/failing.vsh
