@@ -6,7 +6,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 PKGS = readline ncursesw zlib libutf8proc libcjson openblas cairo fontconfig libpng libjpeg stb
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -pthread $(CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -pthread $(CFLAGS)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lreadline -lncursesw -lz -lutf8proc -lcjson -lopenblas -lcairo -lfontconfig -lpng16 -ljpeg -lstb) -lm -pthread
 SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 

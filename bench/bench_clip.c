@@ -7,8 +7,7 @@
 
 #include "bench_util.h"
 
-#include "clip/clip.h"
-#include "image/image.h"
+#include "vecsh.h"
 
 int main(int argc, char **argv)
 {

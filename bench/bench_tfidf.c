@@ -7,7 +7,7 @@
 
 #include "bench_util.h"
 
-#include "text/text.h"
+#include "vecsh.h"
 
 int main(int argc, char **argv)
 {

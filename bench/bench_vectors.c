@@ -8,7 +8,7 @@
 
 #include "bench_util.h"
 
-#include "vectors/vectors.h"
+#include "vecsh.h"
 
 static vs_vecset *load_timed(const char *path, double *secs)
 {

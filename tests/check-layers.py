@@ -56,6 +56,17 @@ def check_includes():
                     problems.append("%s: %s/ includes the private header of %s/" % (where, d, to))
 
 
+def check_public_header():
+    """include/vecsh.h is the library's: the engines, never the terminal layer."""
+    inc = os.path.join(top, "include")
+    for root, _, files in os.walk(inc):
+        for f in files:
+            path = os.path.join(root, f)
+            for n, line in enumerate(open(path, encoding="utf-8"), 1):
+                if TERMINAL.search(line) or re.match(r'\s*#include\s+"ui/', line):
+                    problems.append("%s:%d: the public header includes the terminal layer" % (os.path.relpath(path, top), n))
+
+
 def objects(build):
     out = []
     for root, dirs, files in os.walk(build):
@@ -140,6 +151,7 @@ def check_tracked():
 
 
 check_includes()
+check_public_header()
 check_symbols(sys.argv[1] if len(sys.argv) > 1 else os.path.join(top, "build"))
 check_tracked()
 for p in problems:
