@@ -569,3 +569,18 @@ char *vs_python_lower(const char *s, size_t len, size_t *out_len)
 	*out_len = o;
 	return out;
 }
+
+uint32_t vs_hash_bucket(int32_t h, uint32_t nb)
+{
+	if (h == INT32_MIN) /* abs() of INT32_MIN overflows in numpy's int32 too */
+		return (uint32_t)((2147483647u - (nb - 1)) % nb);
+	return (uint32_t)(h < 0 ? -h : h) % nb;
+}
+
+long vs_term_bucket(const char *term, size_t len, int bits, int *sign)
+{
+	int32_t h = (int32_t)vs_murmur3_32(term, len, 0);
+	if (sign)
+		*sign = h < 0 ? -1 : 1;
+	return (long)vs_hash_bucket(h, 1u << bits);
+}

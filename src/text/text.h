@@ -60,6 +60,10 @@ int vs_final_sigma_follows(const char *p, size_t n);
 
 /* MurmurHash3 x86 32-bit, as scikit-learn's murmurhash3_32. */
 unsigned vs_murmur3_32(const void *key, size_t len, unsigned seed);
+/* scikit-learn's HashingVectorizer: the bucket (of nb) of a signed hash. */
+uint32_t vs_hash_bucket(int32_t h, uint32_t nb);
+/* The bucket of a term among 2^bits, and (sign, may be NULL) the sign its counts get. */
+long vs_term_bucket(const char *term, size_t len, int bits, int *sign);
 
 /* ---- TF-IDF indexes over document collections, with scikit-learn's
  * TfidfVectorizer weights, cosine and BM25 search through an inverted index,
@@ -169,9 +173,10 @@ typedef struct vs_term_weight {
 
 /* Terms of a document, heaviest first, ties by term. */
 size_t vs_index_keywords(const vs_index *ix, long doc, size_t k, vs_term_weight *out);
-/* Terms of ad-hoc text against the index's idf; unseen terms get the idf of
- * df = 0. Returns the count, or (size_t)-1 on failure; free texts with
- * vs_term_weights_free. */
+/* Terms of ad-hoc text against the index's idf, as scikit-learn's transform:
+ * terms outside the vocabulary are left out unless with_unseen (then they get
+ * the idf of df = 0); a hashed index keeps every bucket. Returns the count, or
+ * (size_t)-1 on failure; free texts with vs_term_weights_free. */
 size_t vs_index_text_keywords(const vs_index *ix, const char *text, size_t k, int with_unseen, vs_term_weight *out);
 void vs_term_weights_free(vs_term_weight *tw, size_t n);
 

@@ -157,9 +157,7 @@ static long term_id(const vs_index *ix, const char *term, size_t len)
 {
 	if (!ix->opt.hash_bits)
 		return find_text(ix, term, len);
-	int32_t h = (int32_t)vs_murmur3_32(term, len, 0);
-	uint32_t nb = 1u << ix->opt.hash_bits;
-	uint32_t b = h == INT32_MIN ? (2147483647u - (nb - 1)) % nb : (uint32_t)(h < 0 ? -h : h) % nb;
+	uint32_t b = (uint32_t)vs_term_bucket(term, len, ix->opt.hash_bits, NULL);
 	size_t lo = 0, hi = ix->nterms;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -225,12 +223,8 @@ int vs_index_lookup(const vs_index *ix, const char *text, vs_term_lookup *out, v
 	out->ntokens = t.n;
 	out->stop = t.n == 1 && ix->stop && vs_stopwords_has(ix->stop, t.joined, t.len);
 	out->id = term_id(ix, t.joined, t.len);
-	if (ix->opt.hash_bits) {
-		int32_t h = (int32_t)vs_murmur3_32(t.joined, t.len, 0);
-		uint32_t nb = 1u << ix->opt.hash_bits;
-		out->bucket = h == INT32_MIN ? (2147483647u - (nb - 1)) % nb : (uint32_t)(h < 0 ? -h : h) % nb;
-		out->sign = h < 0 ? -1 : 1;
-	}
+	if (ix->opt.hash_bits)
+		out->bucket = vs_term_bucket(t.joined, t.len, ix->opt.hash_bits, &out->sign);
 	return 0;
 }
 
@@ -341,15 +335,6 @@ typedef struct qcollect {
 	int oom;
 } qcollect;
 
-/* hash mode: the bucket of a term and the sign of its counts */
-static long bucket_of(const vs_index *ix, const char *term, size_t len, int *sign)
-{
-	int32_t h = (int32_t)vs_murmur3_32(term, len, 0);
-	uint32_t nb = 1u << ix->opt.hash_bits;
-	*sign = h < 0 ? -1 : 1;
-	return h == INT32_MIN ? (long)((2147483647u - (nb - 1)) % nb) : (long)((uint32_t)(h < 0 ? -h : h) % nb);
-}
-
 static qterm *find_qterm(qcollect *c, long id, long bucket, const char *term, size_t len)
 {
 	for (size_t i = 0; i < c->n; i++) {
@@ -387,7 +372,7 @@ static void collect_term(const char *term, size_t len, size_t offset, void *ctx)
 	long id = term_id(c->ix, term, len), bucket = -1;
 	int sign = 1;
 	if (c->ix->opt.hash_bits)
-		bucket = bucket_of(c->ix, term, len, &sign);
+		bucket = vs_term_bucket(term, len, c->ix->opt.hash_bits, &sign);
 	qterm *q = find_qterm(c, id, bucket, term, len);
 	if (!q) {
 		if (c->n == c->cap) {

@@ -347,14 +347,6 @@ static void free_outputs(file_out *out, size_t n)
 	free(out);
 }
 
-/* scikit-learn's HashingVectorizer bucket of a signed hash */
-static uint32_t hash_bucket(int32_t h, uint32_t nb)
-{
-	if (h == INT32_MIN)
-		return (uint32_t)((2147483647u - (nb - 1)) % nb);
-	return (uint32_t)(h < 0 ? -h : h) % nb;
-}
-
 /* ---- the build, step by step ---- */
 
 enum { MAX_WORKERS = 16 };
@@ -604,7 +596,7 @@ static int hash_terms_to_buckets(builder *b, vs_error *err)
 		rep[k] = UINT32_MAX;
 	const gterm *gt = b->gt;
 	for (size_t k = 0; k < b->ng; k++) {
-		uint32_t bk = hash_bucket(gt[k].bucket, b->nbuckets), r = rep[bk];
+		uint32_t bk = vs_hash_bucket(gt[k].bucket, b->nbuckets), r = rep[bk];
 		if (r == UINT32_MAX || gt[k].freq > gt[r].freq || (gt[k].freq == gt[r].freq && strcmp(gt[k].s, gt[r].s) < 0))
 			rep[bk] = (uint32_t)k;
 	}
@@ -614,7 +606,7 @@ static int hash_terms_to_buckets(builder *b, vs_error *err)
 	for (uint32_t bk = 0, id = 0; bk < b->nbuckets; bk++) /* now bucket -> index term id */
 		rep[bk] = rep[bk] == UINT32_MAX ? UINT32_MAX : id++;
 	for (size_t k = 0; k < b->ng; k++)
-		b->final_id[k] = rep[hash_bucket(gt[k].bucket, b->nbuckets)];
+		b->final_id[k] = rep[vs_hash_bucket(gt[k].bucket, b->nbuckets)];
 	free(rep);
 	return 0;
 }
@@ -642,7 +634,7 @@ static int make_terms(builder *b, vs_error *err)
 		terms[k] = tblob + o;
 		o += g->len + 1;
 		if (buckets)
-			buckets[k] = hash_bucket(g->bucket, b->nbuckets);
+			buckets[k] = vs_hash_bucket(g->bucket, b->nbuckets);
 	}
 	ix->terms = terms;
 	ix->buckets = buckets;

@@ -229,6 +229,7 @@ typedef struct vs_progress {
 	const char *what;
 	struct timespec start;
 	int shown;
+	double delay; /* seconds before it shows */
 	FILE *out;  /* NULL: show nothing */
 } vs_progress;
 void vs_progress_start(vs_progress *p, vs_session *s, const char *what);

@@ -275,6 +275,14 @@ static int read_shape(const char *path, const char *buf, size_t len, int has_hea
 	return 0;
 }
 
+/* Where the blank space after pos ends (len if it runs to the end). */
+static size_t past_last_row(const char *buf, size_t len, size_t pos)
+{
+	while (pos < len && (is_space(buf[pos]) || buf[pos] == '\n'))
+		pos++;
+	return pos;
+}
+
 /* The rows' lines (at most want), checked against the header's count. */
 static line_ref *find_lines(const char *path, const char *buf, size_t len, size_t pos, size_t want, int has_header,
                             size_t count, int limited, size_t line_no, size_t *nout, vs_error *err)
@@ -303,27 +311,22 @@ static line_ref *find_lines(const char *path, const char *buf, size_t len, size_
 		n++;
 		pos = nl ? e + 1 : len;
 	}
-	const char *why = NULL;
-	size_t where = line_no + n;
+	int bad = 1;
 	if (has_header && n < want) {
-		why = "file ends after the rows counted";
-	} else if (has_header && !limited) {
+		vs_fail(err, "%s: line %zu: file ends after %zu rows but the header says %zu words", path, line_no + n, n,
+		        count);
+	} else if (has_header && !limited && past_last_row(buf, len, pos) < len) {
 		/* anything but blank space after the last row disagrees with the header */
-		size_t q = pos;
-		while (q < len && (is_space(buf[q]) || buf[q] == '\n'))
-			q++;
-		for (size_t r = pos; q < len && r < q; r++)
+		size_t where = line_no + n;
+		for (size_t r = pos; r < past_last_row(buf, len, pos); r++)
 			where += buf[r] == '\n';
-		if (q < len)
-			why = "more rows";
-	}
-	if (why && why[0] == 'f')
-		vs_fail(err, "%s: line %zu: file ends after %zu rows but the header says %zu words", path, where, n, count);
-	else if (why)
 		vs_fail(err, "%s: line %zu: more rows than the %zu words the header says", path, where, count);
-	else if (n == 0)
+	} else if (n == 0) {
 		vs_fail(err, "%s: no vectors in the file", path);
-	if (why || n == 0) {
+	} else {
+		bad = 0;
+	}
+	if (bad) {
 		free(lines);
 		return NULL;
 	}

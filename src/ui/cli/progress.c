@@ -28,6 +28,7 @@ void vs_progress_start(vs_progress *p, vs_session *s, const char *what)
 {
 	p->what = what;
 	p->shown = 0;
+	p->delay = delay();
 	p->out = s->interactive && isatty(fileno(s->msg)) ? s->msg : NULL;
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
 }
@@ -38,7 +39,7 @@ void vs_progress_update(void *ctx, double done)
 	if (!p->out)
 		return;
 	double el = vs_seconds_since(&p->start);
-	if (el < delay() && !p->shown)
+	if (el < p->delay && !p->shown)
 		return;
 	if (done < 0)
 		done = 0;
@@ -59,7 +60,7 @@ void vs_progress_count(vs_progress *p, size_t done, size_t total)
 	if (!p->out || !total)
 		return;
 	double el = vs_seconds_since(&p->start);
-	if (el < delay() && !p->shown)
+	if (el < p->delay && !p->shown)
 		return;
 	double f = (double)done / (double)total;
 	char left[32] = "";
