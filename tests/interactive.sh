@@ -76,7 +76,7 @@ expect "the index c was made in this session and not saved"
 absent "vecsh-exited"
 keys C-d
 expect "vecsh-exited-0"
-tmux -S "$sock" kill-server 2>/dev/null
+new_server
 grep -q '^sim king queen$' "$work/history" || { echo "FAIL interactive: history not saved"; fail=1; }
 
 # history comes back in the next session
@@ -87,7 +87,7 @@ keys C-u "quit" Enter
 expect "vecsh-exited-0"
 
 # long work shows a progress line on the terminal (here at once: VECSH_PROGRESS_DELAY=0)
-tmux -S "$sock" kill-server 2>/dev/null
+new_server
 awk 'BEGIN { srand(3); for (i = 1; i <= 60000; i++) { printf "w%d", i; for (d = 0; d < 32; d++) printf " %.3f", rand() - 0.5; print "" } }' > "$work/big.txt"
 awk 'BEGIN { srand(4); print ": generated"; for (i = 0; i < 40000; i++) printf "w%d w%d w%d w%d\n", int(rand() * 60000) + 1, int(rand() * 60000) + 1, int(rand() * 60000) + 1, int(rand() * 60000) + 1 }' > "$work/q.txt"
 tmux -S "$sock" new-session -d -s t -x 120 -y 40 \

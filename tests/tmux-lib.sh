@@ -1,6 +1,6 @@
 # Shared by the tests that drive vecsh in a terminal through tmux. Set
 # `name` (the test's name) and call with the vecsh binary as $1; defines
-# vecsh, top, work, sock, fail and screen, keys, expect, absent.
+# vecsh, top, work, sock, fail and screen, keys, expect, absent, new_server.
 set -u
 vecsh=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +10,16 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 work=$(mktemp -d)
 sock="$work/tmux.sock"
-trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$work"' EXIT
+servers=0
+trap 'for s in "$work"/tmux*.sock; do tmux -S "$s" kill-server 2>/dev/null; done; rm -rf "$work"' EXIT
+# new_server: end the running tmux server and use a new socket for the next
+# session. kill-server returns before the old server has gone, and a session
+# started on the same socket in between would die with it.
+new_server() {
+	tmux -S "$sock" kill-server 2>/dev/null
+	servers=$((servers + 1))
+	sock="$work/tmux$servers.sock"
+}
 fail=0
 screen() { tmux -S "$sock" capture-pane -t t -p; }
 keys() { tmux -S "$sock" send-keys -t t "$@"; sleep 0.4; }
