@@ -67,11 +67,12 @@ head -c 2000 full-index.vsix > truncated-index.vsix
 python3 - full-index.vsix <<'PY'
 import struct, sys, zlib
 h = bytearray(open(sys.argv[1], 'rb').read())
+hs = struct.unpack_from('<I', h, 12)[0]      # the header's size; its CRC is in its last 8 bytes
 def patch(name, at, fmt, value):
     b = bytearray(h)
     struct.pack_into(fmt, b, at, value)
-    struct.pack_into('<I', b, 456, 0)           # the header's CRC is of itself with the field 0
-    struct.pack_into('<I', b, 456, zlib.crc32(bytes(b[:464])) & 0xffffffff)
+    struct.pack_into('<I', b, hs - 8, 0)        # the header's CRC is of itself with the field 0
+    struct.pack_into('<I', b, hs - 8, zlib.crc32(bytes(b[:hs])) & 0xffffffff)
     open(name, 'wb').write(b)
 patch('slots-index.vsix', 32, '<Q', 1 << 62)   # nslots
 patch('ngram-index.vsix', 64, '<i', 2147483647) # ngram_max

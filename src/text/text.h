@@ -86,6 +86,8 @@ typedef struct vs_index_options {
 	int stopwords;         /* 0 none, 1 english, 2 file */
 	const char *stopwords_file;
 	int sublinear, no_smooth;
+	int no_idf;            /* scikit-learn's use_idf=False: tf only */
+	int binary;            /* binary=True: every count that is there becomes 1 */
 	vs_norm norm;
 	int hash_bits;         /* 0: a vocabulary; else 2^bits hashed buckets */
 	int threads;           /* 0: number of cores */
@@ -114,6 +116,7 @@ typedef struct vs_index {
 	uint64_t nnz;
 	const char **doc_names;    /* "rel/path" or "file:line" */
 	const char **doc_files;    /* file each document comes from (for snippets) */
+	const char **doc_source;   /* or the text it comes from (an index of typed texts), else NULL */
 	const uint32_t *doc_line;  /* line number with --lines, else 0 */
 	const uint32_t *doc_len;   /* tokens */
 	double avgdl;
@@ -134,7 +137,7 @@ typedef struct vs_index {
 	const float *term_weight;
 	const float *term_count;
 
-	void *mem[24];             /* owned allocations */
+	void *mem[32];             /* owned allocations */
 	size_t nmem;
 	void *map;
 	size_t map_len;
@@ -145,7 +148,22 @@ typedef struct vs_index {
  * through zlib; binary and unreadable files skipped and counted). */
 vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index_options *opt,
                          vs_index_report *rep, vs_error *err);
+/* Build from texts in memory (typed in the session, or read from standard
+ * input), each a source as a file would be: one document, or one a line. */
+typedef struct vs_text_source {
+	const char *name;
+	const char *text;
+	size_t len;
+} vs_text_source;
+vs_index *vs_index_build_texts(const vs_text_source *src, size_t n, const vs_index_options *opt,
+                               vs_index_report *rep, vs_error *err);
 void vs_index_free(vs_index *ix);
+
+/* A term's tf in a document as the index weighs it: the count, 1 with binary,
+ * 1 + ln(tf) when sublinear (signed in hash mode). */
+double vs_index_tf(const vs_index *ix, double count);
+/* The idf of a term the index has never seen (df = 0); 1 without idf. */
+double vs_index_unseen_idf(const vs_index *ix);
 
 long vs_index_term(const vs_index *ix, const char *term);
 

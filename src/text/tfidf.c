@@ -416,14 +416,17 @@ static void free_query(qcollect *c)
 	free(c->t);
 }
 
-/* idf of a term the index has never seen: df = 0 */
-static double unseen_idf(const vs_index *ix)
+double vs_index_unseen_idf(const vs_index *ix)
 {
+	if (ix->opt.no_idf)
+		return 1.0;
 	return ix->opt.no_smooth ? log((double)ix->ndocs) + 1.0 : log((double)ix->ndocs + 1.0) + 1.0;
 }
 
-static double tf_of(const vs_index *ix, double c)
+double vs_index_tf(const vs_index *ix, double c)
 {
+	if (ix->opt.binary)
+		return 1.0; /* X.data.fill(1): every stored count, even a hashed sum of 0 */
 	if (ix->opt.sublinear && c != 0)
 		return c > 0 ? 1.0 + log(c) : -(1.0 + log(-c));
 	return c;
@@ -450,8 +453,8 @@ size_t vs_index_text_keywords(const vs_index *ix, const char *text, size_t k, in
 			free(c.t[i].text);
 			continue;
 		}
-		double idf = c.t[i].id >= 0 ? ix->idf[c.t[i].id] : unseen_idf(ix);
-		all[n] = (vs_term_weight){c.t[i].id, c.t[i].text, tf_of(ix, c.t[i].count) * idf, c.t[i].bucket};
+		double idf = c.t[i].id >= 0 ? ix->idf[c.t[i].id] : vs_index_unseen_idf(ix);
+		all[n] = (vs_term_weight){c.t[i].id, c.t[i].text, vs_index_tf(ix, c.t[i].count) * idf, c.t[i].bucket};
 		norm += ix->opt.norm == VS_NORM_L1 ? fabs(all[n].weight) : all[n].weight * all[n].weight;
 		n++;
 	}
@@ -513,7 +516,7 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
 	double qnorm = 0;
 	for (size_t i = 0; i < c.n; i++)
 		if (c.t[i].id >= 0 || ix->opt.hash_bits) { /* a hashed space has every bucket, empty ones too */
-			double w = tf_of(ix, c.t[i].count) * (c.t[i].id >= 0 ? ix->idf[c.t[i].id] : unseen_idf(ix));
+			double w = vs_index_tf(ix, c.t[i].count) * (c.t[i].id >= 0 ? ix->idf[c.t[i].id] : vs_index_unseen_idf(ix));
 			qnorm += ix->opt.norm == VS_NORM_L1 ? fabs(w) : w * w;
 		}
 	if (ix->opt.norm == VS_NORM_L2)
@@ -525,7 +528,7 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
 		long t = c.t[i].id;
 		if (t < 0)
 			continue;
-		double qw = tf_of(ix, c.t[i].count) * ix->idf[t] / qnorm;
+		double qw = vs_index_tf(ix, c.t[i].count) * ix->idf[t] / qnorm;
 		double n = ix->ndocs, df = ix->df[t];
 		double bidf = log(1.0 + (n - df + 0.5) / (df + 0.5));
 		for (uint64_t e = ix->term_ptr[t]; e < ix->term_ptr[t + 1]; e++) {
@@ -582,9 +585,12 @@ int vs_index_similar(const vs_index *ix, long doc, size_t k, vs_hit *out, size_t
 static char *document_text(const vs_index *ix, long doc, size_t *len)
 {
 	size_t n;
-	char *all = vs_read_file_gz(ix->doc_files[doc], &n);
+	char *all = ix->doc_source && ix->doc_source[doc] ? strdup(ix->doc_source[doc])
+	                                                  : vs_read_file_gz(ix->doc_files[doc], &n);
 	if (!all)
 		return NULL;
+	if (ix->doc_source && ix->doc_source[doc])
+		n = strlen(all);
 	if (!ix->doc_line[doc]) {
 		*len = n;
 		return all;

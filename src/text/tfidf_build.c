@@ -153,6 +153,7 @@ typedef struct worker {
 
 typedef struct build_job {
 	const vs_file_list *files;
+	const vs_text_source *texts; /* or NULL: the files are read */
 	file_out *out;
 	const vs_index_options *opt;
 	vs_analyzer an;
@@ -250,15 +251,25 @@ static int finish_doc(worker *w, file_out *fo, const char *name, uint32_t line, 
 
 static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_out *fo)
 {
-	size_t len;
-	char *text = vs_read_file_gz(sf->path, &len);
+	size_t len = 0;
+	char *text;
+	if (j->texts) {
+		const vs_text_source *src = &j->texts[sf - j->files->f];
+		len = src->len;
+		if ((text = malloc(len + 1))) {
+			memcpy(text, src->text, len);
+			text[len] = '\0';
+		}
+	} else {
+		text = vs_read_file_gz(sf->path, &len);
+	}
 	if (!text) {
 		fo->skipped = 2;
 		return;
 	}
 	fo->bytes = len;
-	/* binary: a NUL byte in the first 8000 bytes, as git decides */
-	if (memchr(text, '\0', len < 8000 ? len : 8000)) {
+	/* binary: a NUL byte in the first 8000 bytes, as git decides (in a typed text, anywhere) */
+	if (memchr(text, '\0', j->texts || len < 8000 ? len : 8000)) {
 		fo->skipped = 1;
 		free(text);
 		return;
@@ -354,6 +365,7 @@ enum { MAX_WORKERS = 16 };
 typedef struct builder {
 	const vs_index_options *opt;
 	vs_index_report *rep;
+	const vs_text_source *texts; /* an index of texts in memory, or NULL */
 	vs_stopwords *own_stop;
 	const vs_stopwords *stop;
 	vs_file_list files;
@@ -418,6 +430,16 @@ static int list_files(builder *b, const char *const *paths, size_t npaths, vs_er
 	return 0;
 }
 
+/* Texts in memory, each a source as a file would be. */
+static int list_texts(builder *b, const vs_text_source *src, size_t n, vs_error *err)
+{
+	b->texts = src;
+	for (size_t i = 0; i < n; i++)
+		if (vs_file_list_add(&b->files, "", src[i].name) < 0)
+			return vs_oom(err);
+	return 0;
+}
+
 /* Every file through the analyzer, in worker threads with vocabularies of their own. */
 static int tokenize(builder *b, vs_error *err)
 {
@@ -434,7 +456,7 @@ static int tokenize(builder *b, vs_error *err)
 	if (!b->out || !b->ws)
 		return vs_oom(err);
 	b->nw = nw;
-	build_job job = {.files = &b->files, .out = b->out, .opt = opt, .w = b->ws};
+	build_job job = {.files = &b->files, .texts = b->texts, .out = b->out, .opt = opt, .w = b->ws};
 	job.an.ngram_min = opt->ngram_min;
 	job.an.ngram_max = opt->ngram_max;
 	job.an.stop = b->stop;
@@ -674,8 +696,34 @@ static void write_postings(builder *b, doc_writer *w, const doc_out *dd, size_t 
 			w->dcount[first + w->slot_in_doc[id]] += c;
 		}
 	}
-	for (size_t e = first; e < w->q; e++)
+	for (size_t e = first; e < w->q; e++) {
 		b->df[w->dterm[e]]++;
+		if (b->opt->binary) /* CountVectorizer(binary=True): X.data.fill(1) */
+			w->dcount[e] = 1;
+	}
+}
+
+/* An index of typed texts keeps them: they are its only copy (for snippets and browse). */
+static int keep_texts(builder *b)
+{
+	vs_index *ix = b->ix;
+	size_t bytes = 1;
+	for (size_t f = 0; f < b->files.n; f++)
+		bytes += b->texts[f].len + 1;
+	char *blob = vs_index_own(ix, malloc(bytes));
+	const char **src = vs_index_own(ix, calloc(b->ndocs, sizeof *src));
+	if (!blob || !src)
+		return -1;
+	size_t o = 0, di = 0;
+	for (size_t f = 0; f < b->files.n; f++) {
+		memcpy(blob + o, b->texts[f].text, b->texts[f].len);
+		blob[o + b->texts[f].len] = '\0';
+		for (size_t d = 0; d < b->out[f].ndocs; d++)
+			src[di++] = blob + o;
+		o += b->texts[f].len + 1;
+	}
+	ix->doc_source = src;
+	return 0;
 }
 
 /* The documents: names, files, lines, lengths and forward postings by index term id. */
@@ -733,6 +781,8 @@ static int make_documents(builder *b, vs_error *err)
 		fo += pl;
 	}
 	free(w.seen_in_doc), free(w.slot_in_doc);
+	if (b->texts && keep_texts(b) < 0)
+		return vs_oom(err);
 	ix->nnz = w.q;
 	ix->doc_names = names;
 	ix->doc_files = dfiles;
@@ -745,13 +795,6 @@ static int make_documents(builder *b, vs_error *err)
 	return 0;
 }
 
-static double tf_of(const vs_index_options *opt, double tf)
-{
-	if (opt->sublinear && tf != 0)
-		tf = tf > 0 ? 1.0 + log(tf) : -(1.0 + log(-tf));
-	return tf;
-}
-
 /* idf as scikit-learn's (smooth unless asked), then tf x idf normalised per document. */
 static void weigh(builder *b)
 {
@@ -759,18 +802,18 @@ static void weigh(builder *b)
 	const vs_index_options *opt = b->opt;
 	for (size_t k = 0; k < ix->nterms; k++) {
 		double n = (double)ix->ndocs + (opt->no_smooth ? 0 : 1), d = (double)b->df[k] + (opt->no_smooth ? 0 : 1);
-		b->idf[k] = log(n / d) + 1.0;
+		b->idf[k] = opt->no_idf ? 1.0 : log(n / d) + 1.0;
 	}
 	for (size_t d = 0; d < ix->ndocs; d++) {
 		double norm = 0;
 		for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
-			double w = tf_of(opt, ix->doc_count[e]) * ix->idf[ix->doc_term[e]];
+			double w = vs_index_tf(ix, ix->doc_count[e]) * ix->idf[ix->doc_term[e]];
 			norm += opt->norm == VS_NORM_L1 ? fabs(w) : w * w;
 		}
 		if (opt->norm == VS_NORM_L2)
 			norm = sqrt(norm);
 		for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
-			double w = tf_of(opt, ix->doc_count[e]) * ix->idf[ix->doc_term[e]];
+			double w = vs_index_tf(ix, ix->doc_count[e]) * ix->idf[ix->doc_term[e]];
 			b->weight[e] = (float)(opt->norm == VS_NORM_NONE || norm == 0 ? w : w / norm);
 		}
 	}
@@ -799,30 +842,58 @@ static void builder_free(builder *b)
 	vs_stopwords_free(b->own_stop);
 }
 
+/* The steps after the sources are listed. */
+static vs_index *build(builder *b, vs_error *err)
+{
+	const vs_index_options *opt = b->opt;
+	if (tokenize(b, err) < 0 || merge_vocabularies(b, err) < 0 || count_documents(b, err) < 0 ||
+	    (opt->hash_bits ? hash_terms_to_buckets(b, err) : prune_terms(b, err)) < 0 || make_terms(b, err) < 0 ||
+	    make_documents(b, err) < 0) {
+		vs_index_free(b->ix);
+		b->ix = NULL;
+	} else {
+		weigh(b);
+		if (vs_index_invert(b->ix) < 0 || vs_index_hash_terms(b->ix) < 0) {
+			vs_oom(err);
+			vs_index_free(b->ix);
+			b->ix = NULL;
+		}
+	}
+	vs_index *ix = b->ix;
+	builder_free(b);
+	return ix;
+}
+
+static void builder_init(builder *b, const vs_index_options *opt, vs_index_report *rep, vs_index_report *dummy)
+{
+	memset(b, 0, sizeof *b);
+	b->opt = opt;
+	b->rep = rep ? rep : dummy;
+	memset(b->rep, 0, sizeof *b->rep);
+}
+
 vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index_options *opt,
                          vs_index_report *rep, vs_error *err)
 {
 	vs_index_report dummy;
 	builder b;
-	memset(&b, 0, sizeof b);
-	b.opt = opt;
-	b.rep = rep ? rep : &dummy;
-	memset(b.rep, 0, sizeof *b.rep);
-	if (check_options(opt, err) < 0 || load_stopwords(&b, err) < 0 || list_files(&b, paths, npaths, err) < 0 ||
-	    tokenize(&b, err) < 0 || merge_vocabularies(&b, err) < 0 || count_documents(&b, err) < 0 ||
-	    (opt->hash_bits ? hash_terms_to_buckets(&b, err) : prune_terms(&b, err)) < 0 || make_terms(&b, err) < 0 ||
-	    make_documents(&b, err) < 0) {
-		vs_index_free(b.ix);
-		b.ix = NULL;
-	} else {
-		weigh(&b);
-		if (vs_index_invert(b.ix) < 0 || vs_index_hash_terms(b.ix) < 0) {
-			vs_oom(err);
-			vs_index_free(b.ix);
-			b.ix = NULL;
-		}
+	builder_init(&b, opt, rep, &dummy);
+	if (check_options(opt, err) < 0 || load_stopwords(&b, err) < 0 || list_files(&b, paths, npaths, err) < 0) {
+		builder_free(&b);
+		return NULL;
 	}
-	vs_index *ix = b.ix;
-	builder_free(&b);
-	return ix;
+	return build(&b, err);
+}
+
+vs_index *vs_index_build_texts(const vs_text_source *src, size_t n, const vs_index_options *opt,
+                               vs_index_report *rep, vs_error *err)
+{
+	vs_index_report dummy;
+	builder b;
+	builder_init(&b, opt, rep, &dummy);
+	if (check_options(opt, err) < 0 || load_stopwords(&b, err) < 0 || list_texts(&b, src, n, err) < 0) {
+		builder_free(&b);
+		return NULL;
+	}
+	return build(&b, err);
 }

@@ -1,4 +1,4 @@
-/* Index files. A header, then 21 sections, each 8-byte aligned:
+/* Index files. A header, then 23 sections, each 8-byte aligned:
  *
  *   0 document names (NUL-terminated)   1 u64 offset of each name
  *   2 source files (NUL-terminated)     3 u64 offset of each document's file
@@ -9,12 +9,18 @@
  *  11 u64 doc_ptr  12 u32 doc_term  13 f32 doc_weight  14 f32 doc_count
  *  15 u64 term_ptr 16 u32 term_doc  17 f32 term_weight 18 f32 term_count
  *  19 stop words (NUL-terminated)     20 u32 bucket of each term (hash mode)
+ *  21 typed texts (NUL-terminated)    22 u64 offset of each document's text
+ *     (both empty when the documents come from files)
+ *
+ * Version 2 added sections 21 and 22 and the no_idf and binary options;
+ * version 1 files (21 sections) still open.
  *
  * All little-endian. The header holds a CRC-32 of itself and one of
  * everything after it; both are checked when the file is opened. */
 #include "text/internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +32,8 @@
 
 #include "core/core.h"
 
-#define NSEC 21
+#define NSEC 23
+#define NSEC_V1 21
 
 static const char MAGIC[8] = {'\x89', 'V', 'S', 'I', 'X', '\r', '\n', '\x1a'};
 
@@ -41,6 +48,22 @@ struct ix_header {
 	int32_t min_df_is_prop, max_df_is_prop;
 	uint64_t max_features;
 	uint64_t off[NSEC], len[NSEC];
+	int32_t no_idf, binary;
+	uint32_t crc_header, crc_data;
+};
+
+/* Version 1: no typed texts, no no_idf or binary. */
+struct ix_header_v1 {
+	char magic[8];
+	uint32_t version, header_size;
+	uint32_t ndocs, nterms;
+	uint64_t nnz, nslots, file_size;
+	double avgdl;
+	int32_t lines, ngram_min, ngram_max, sublinear, no_smooth, norm, hash_bits, stopwords;
+	double min_df, max_df;
+	int32_t min_df_is_prop, max_df_is_prop;
+	uint64_t max_features;
+	uint64_t off[NSEC_V1], len[NSEC_V1];
 	uint32_t crc_header, crc_data;
 };
 
@@ -70,14 +93,38 @@ static uLong crc_of(uLong crc, const void *p, uint64_t n)
 /* The string tables of an index as they lie in the file: NUL-terminated
  * strings and the offset of each (a file once for its consecutive documents). */
 typedef struct packed {
-	char *names, *files, *terms;
-	uint64_t *name_off, *file_off, *term_off;
-	size_t nb, fb, tb;
+	char *names, *files, *terms, *texts;
+	uint64_t *name_off, *file_off, *term_off, *text_off;
+	size_t nb, fb, tb, xb;
 } packed;
 
 static void packed_free(packed *p)
 {
 	free(p->name_off), free(p->file_off), free(p->term_off), free(p->names), free(p->terms), free(p->files);
+	free(p->texts), free(p->text_off);
+}
+
+/* The typed texts, once each (their documents are consecutive). */
+static int pack_texts(const vs_index *ix, packed *p, vs_error *err)
+{
+	uint32_t nd = ix->ndocs;
+	for (uint32_t d = 0; d < nd; d++)
+		if (d == 0 || ix->doc_source[d] != ix->doc_source[d - 1])
+			p->xb += strlen(ix->doc_source[d]) + 1;
+	p->texts = malloc(p->xb);
+	p->text_off = malloc(nd * 8);
+	if (!p->texts || !p->text_off)
+		return vs_oom(err);
+	for (uint32_t d = 0, o = 0, last = 0; d < nd; d++) {
+		if (d == 0 || ix->doc_source[d] != ix->doc_source[d - 1]) {
+			size_t l = strlen(ix->doc_source[d]) + 1;
+			memcpy(p->texts + o, ix->doc_source[d], l);
+			last = o;
+			o += (uint32_t)l;
+		}
+		p->text_off[d] = last;
+	}
+	return 0;
 }
 
 static int pack_strings(const vs_index *ix, packed *p, vs_error *err)
@@ -118,14 +165,14 @@ static int pack_strings(const vs_index *ix, packed *p, vs_error *err)
 		p->term_off[t] = o;
 		o += (uint32_t)l;
 	}
-	return 0;
+	return ix->doc_source ? pack_texts(ix, p, err) : 0;
 }
 
 static void header_of(const vs_index *ix, const uint64_t *len, struct ix_header *h)
 {
 	memset(h, 0, sizeof *h);
 	memcpy(h->magic, MAGIC, 8);
-	h->version = 1;
+	h->version = 2;
 	h->header_size = sizeof *h;
 	h->ndocs = ix->ndocs;
 	h->nterms = ix->nterms;
@@ -145,6 +192,8 @@ static void header_of(const vs_index *ix, const uint64_t *len, struct ix_header 
 	h->min_df_is_prop = ix->opt.min_df_is_prop;
 	h->max_df_is_prop = ix->opt.max_df_is_prop;
 	h->max_features = ix->opt.max_features;
+	h->no_idf = ix->opt.no_idf;
+	h->binary = ix->opt.binary;
 	uint64_t o = (sizeof *h + 7) / 8 * 8;
 	for (int s = 0; s < NSEC; s++) {
 		h->off[s] = o;
@@ -199,11 +248,12 @@ int vs_index_save(const vs_index *ix, const char *path, vs_error *err)
 	const void *sec[NSEC] = {p.names, p.name_off, p.files, p.file_off, ix->doc_line, ix->doc_len, p.terms,
 	                         p.term_off, ix->df, ix->idf, ix->slots, ix->doc_ptr, ix->doc_term, ix->doc_weight,
 	                         ix->doc_count, ix->term_ptr, ix->term_doc, ix->term_weight, ix->term_count,
-	                         ix->stopwords_blob, ix->buckets};
+	                         ix->stopwords_blob, ix->buckets, p.texts, p.text_off};
 	uint64_t len[NSEC] = {p.nb, 8 * nd, p.fb, 8 * nd, 4 * nd, 4 * nd, p.tb, 8 * nt, 4 * nt,
 	                      8 * nt, 4ull * ix->nslots, 8 * (nd + 1), 4 * ix->nnz, 4 * ix->nnz,
 	                      4 * ix->nnz, 8 * (nt + 1), 4 * ix->nnz, 4 * ix->nnz, 4 * ix->nnz,
-	                      ix->stopwords_blob ? ix->nstop_blob : 0, ix->buckets ? 4 * nt : 0};
+	                      ix->stopwords_blob ? ix->nstop_blob : 0, ix->buckets ? 4 * nt : 0,
+	                      p.xb, p.texts ? 8 * nd : 0};
 	struct ix_header h;
 	header_of(ix, len, &h);
 	checksum(&h, sec);
@@ -230,23 +280,56 @@ static const char *check_ptrs(const uint64_t *p, size_t n, uint64_t max)
 	return NULL;
 }
 
-/* Why the header cannot be read (magic, version, checksum, size), or NULL. */
-static const char *check_header(struct ix_header *h, uint64_t size)
+/* A version 1 header as version 2 would say it: no typed texts, tf-idf as before. */
+static const char *header_v1(const void *map, size_t size, struct ix_header *h)
 {
-	uint32_t want_crc = h->crc_header;
-	h->crc_header = 0;
-	if (memcmp(h->magic, MAGIC, 8) != 0)
-		return "not a vecsh index (bad magic bytes)";
-	if (h->version != 1)
-		return "unsupported index version (this vecsh reads version 1)";
-	if (h->header_size != sizeof *h)
+	struct ix_header_v1 h1;
+	if (size < sizeof h1)
+		return "truncated index file (shorter than its header)";
+	memcpy(&h1, map, sizeof h1);
+	uint32_t want_crc = h1.crc_header;
+	h1.crc_header = 0;
+	if (h1.header_size != sizeof h1)
 		return "bad header size";
-	if ((uint32_t)crc32(0, (const unsigned char *)h, sizeof *h) != want_crc)
+	if ((uint32_t)crc32(0, (const unsigned char *)&h1, sizeof h1) != want_crc)
 		return "corrupt header (checksum mismatch)";
-	if (h->file_size != size)
-		return h->file_size > size ? "truncated index file (shorter than its header says)"
-		                           : "the file is longer than its header says";
+	memset(h, 0, sizeof *h);
+	memcpy(h, &h1, offsetof(struct ix_header_v1, off));
+	memcpy(h->off, h1.off, sizeof h1.off);
+	memcpy(h->len, h1.len, sizeof h1.len);
+	h->off[NSEC - 2] = h->off[NSEC - 1] = h1.file_size;
+	h->crc_data = h1.crc_data;
 	return NULL;
+}
+
+/* The header (a version 1 header converted), or why it cannot be read:
+ * magic, version, checksum, size. */
+static const char *read_header(const void *map, size_t size, struct ix_header *h)
+{
+	uint32_t version;
+	if (size < 12 || memcmp(map, MAGIC, 8) != 0)
+		return "not a vecsh index (bad magic bytes)";
+	memcpy(&version, (const char *)map + 8, 4);
+	const char *why = NULL;
+	if (version == 1) {
+		why = header_v1(map, size, h);
+	} else if (version == 2) {
+		if (size < sizeof *h)
+			return "truncated index file (shorter than its header)";
+		memcpy(h, map, sizeof *h);
+		uint32_t want_crc = h->crc_header;
+		h->crc_header = 0;
+		if (h->header_size != sizeof *h)
+			why = "bad header size";
+		else if ((uint32_t)crc32(0, (const unsigned char *)h, sizeof *h) != want_crc)
+			why = "corrupt header (checksum mismatch)";
+	} else {
+		return "unsupported index version (this vecsh reads versions 1 and 2)";
+	}
+	if (!why && h->file_size != size)
+		why = h->file_size > size ? "truncated index file (shorter than its header says)"
+		                          : "the file is longer than its header says";
+	return why;
 }
 
 /* The sections follow each other, 8-byte aligned, to the end of the file;
@@ -254,8 +337,9 @@ static const char *check_header(struct ix_header *h, uint64_t size)
  * size before they are multiplied (so nothing wraps). */
 static const char *check_sections(const struct ix_header *h, const char *base, uint64_t size)
 {
-	uint64_t pos = (sizeof *h + 7) / 8 * 8;
-	for (int s = 0; s < NSEC; s++) {
+	int nsec = h->version == 1 ? NSEC_V1 : NSEC;
+	uint64_t pos = ((uint64_t)h->header_size + 7) / 8 * 8;
+	for (int s = 0; s < nsec; s++) {
 		if (h->off[s] != pos || h->len[s] > size - pos)
 			return "bad section table";
 		pos = (pos + h->len[s] + 7) / 8 * 8;
@@ -267,19 +351,21 @@ static const char *check_sections(const struct ix_header *h, const char *base, u
 		return "bad counts or options in the header";
 	uint64_t want[NSEC] = {h->len[0], 8 * nd, h->len[2], 8 * nd, 4 * nd, 4 * nd, h->len[6], 8 * nt, 4 * nt,
 	                       8 * nt, 4 * h->nslots, 8 * (nd + 1), 4 * h->nnz, 4 * h->nnz, 4 * h->nnz, 8 * (nt + 1),
-	                       4 * h->nnz, 4 * h->nnz, 4 * h->nnz, h->len[19], h->hash_bits ? 4 * nt : 0};
+	                       4 * h->nnz, 4 * h->nnz, 4 * h->nnz, h->len[19], h->hash_bits ? 4 * nt : 0,
+	                       h->len[21], h->len[21] ? 8 * nd : 0};
 	for (int s = 0; s < NSEC; s++)
 		if (h->len[s] != want[s])
 			return "section sizes disagree with the counts";
 	/* the same limits as the command line */
 	if (h->nslots < nt || (h->nslots & (h->nslots - 1)) || h->hash_bits < 0 || h->hash_bits > 28 ||
-	    h->ngram_min < 1 || h->ngram_max < h->ngram_min || h->ngram_max > VS_MAX_NGRAM || h->norm < 0 || h->norm > 2)
+	    h->ngram_min < 1 || h->ngram_max < h->ngram_min || h->ngram_max > VS_MAX_NGRAM || h->norm < 0 ||
+	    h->norm > 2 || (h->no_idf & ~1) || (h->binary & ~1))
 		return "bad counts or options in the header";
-	static const int strings[] = {0, 2, 6, 19};
-	for (int i = 0; i < 4; i++)
+	static const int strings[] = {0, 2, 6, 19, 21};
+	for (int i = 0; i < 5; i++)
 		if (h->len[strings[i]] && base[h->off[strings[i]] + h->len[strings[i]] - 1])
 			return "bad string table";
-	if ((uint32_t)crc_of(crc32(0, NULL, 0), base + sizeof *h, size - sizeof *h) != h->crc_data)
+	if ((uint32_t)crc_of(crc32(0, NULL, 0), base + h->header_size, size - h->header_size) != h->crc_data)
 		return "corrupt index (checksum mismatch)";
 	return NULL;
 }
@@ -300,6 +386,8 @@ static void options_of(const struct ix_header *h, vs_index_options *opt)
 	opt->min_df_is_prop = h->min_df_is_prop;
 	opt->max_df_is_prop = h->max_df_is_prop;
 	opt->max_features = (size_t)h->max_features;
+	opt->no_idf = h->no_idf;
+	opt->binary = h->binary;
 }
 
 #define SEC(i) ((const void *)(base + h->off[i]))
@@ -311,8 +399,16 @@ static const char *attach_sections(vs_index *ix, const struct ix_header *h, cons
 	const char **names = vs_index_own(ix, malloc(h->ndocs * sizeof *names));
 	const char **files = vs_index_own(ix, malloc(h->ndocs * sizeof *files));
 	const char **terms = vs_index_own(ix, malloc((h->nterms ? h->nterms : 1) * sizeof *terms));
-	if (!names || !files || !terms)
+	const char **texts = h->len[21] ? vs_index_own(ix, malloc(h->ndocs * sizeof *texts)) : NULL;
+	if (!names || !files || !terms || (h->len[21] && !texts))
 		return "out of memory";
+	for (uint32_t d = 0; texts && d < h->ndocs; d++) {
+		uint64_t o = ((const uint64_t *)SEC(22))[d];
+		if (o >= h->len[21])
+			return "bad document table";
+		texts[d] = (const char *)SEC(21) + o;
+	}
+	ix->doc_source = texts;
 	for (uint32_t d = 0; d < h->ndocs; d++) {
 		if (name_off[d] >= h->len[0] || file_off[d] >= h->len[2])
 			return "bad document table";
@@ -371,11 +467,10 @@ vs_index *vs_index_open(const char *path, vs_error *err)
 {
 	struct ix_header h;
 	size_t len;
-	void *map = vs_map_file(path, sizeof h, "index file", &len, err);
+	void *map = vs_map_file(path, sizeof(struct ix_header_v1), "index file", &len, err);
 	if (!map)
 		return NULL;
-	memcpy(&h, map, sizeof h);
-	const char *why = check_header(&h, len);
+	const char *why = read_header(map, len, &h);
 	if (!why)
 		why = check_sections(&h, map, len);
 	if (why) {

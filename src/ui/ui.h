@@ -44,6 +44,10 @@ typedef struct vs_session {
 	long active_model;                         /* index into models, -1 if none */
 	struct vs_clip_model *clip;                /* the active model, or NULL */
 	char *clip_bpe;         /* the merges file it came from */
+	FILE *script_in;        /* the script being run: data given inline follows its command */
+	size_t *script_line;    /* its line counter, moved on by the data read */
+	/* reads data typed at the terminal, a line a call (NULL at Ctrl-D) */
+	char *(*read_line)(const char *prompt);
 	const struct vs_cmd_entry *const *commands; /* the command table */
 	size_t ncommands;
 } vs_session;
@@ -67,6 +71,12 @@ void vs_session_end_output(vs_session *s);
 /* May the session end? At the terminal with unsaved work, the first time
  * says what would be lost and answers no. */
 int vs_session_may_quit(vs_session *s);
+
+/* Data for a command given as '-' (as psql's COPY FROM STDIN): the lines
+ * after the command in a script or at the terminal, up to a line "\." or
+ * the end; with -c, all of standard input. Returns the text (malloc'd, its
+ * length in *len, NUL bytes refused) or NULL after reporting why. */
+char *vs_session_read_data(vs_session *s, const char *command, size_t *len);
 
 /* Report and unload what came from a mapped file that changed on disk; -1 if anything did. */
 int vs_session_check_maps(vs_session *s);

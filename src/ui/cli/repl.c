@@ -251,6 +251,7 @@ static char *history_path(void)
 int vs_repl(vs_session *s)
 {
 	the_session = s;
+	s->read_line = readline;
 	rl_readline_name = "vecsh";
 	rl_attempted_completion_function = vecsh_completion;
 	rl_completer_word_break_characters = " \t";

@@ -45,6 +45,82 @@ static void show_progress(void *ctx, size_t docs, size_t bytes)
 	p->shown = 1;
 }
 
+/* --names a,b,c: one name for each text; else d1, d2, ... (or "stdin") */
+static int text_names(vs_session *s, vs_args *a, vs_text_source *src, size_t n, char **own)
+{
+	const char *v = vs_arg_opt(a, "--names");
+	if (!v) {
+		for (size_t i = 0; i < n; i++) {
+			char buf[32];
+			snprintf(buf, sizeof buf, "d%zu", i + 1);
+			if (!(own[i] = strdup(buf)))
+				return vs_session_oom(s);
+			src[i].name = own[i];
+		}
+		return 0;
+	}
+	size_t count = 1;
+	for (const char *p = v; *p; p++)
+		count += *p == ',';
+	if (count != n)
+		return vs_session_error(s, "index: --names gives %zu name%s for %zu text%s: give one for each, by commas",
+		                        count, count == 1 ? "" : "s", n, n == 1 ? "" : "s");
+	const char *p = v;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strcspn(p, ",");
+		if (l == 0)
+			return vs_session_error(s, "index: --names has an empty name in '%s'", v);
+		if (!(own[i] = strndup(p, l)))
+			return vs_session_oom(s);
+		src[i].name = own[i];
+		p += l + (p[l] == ',');
+	}
+	for (size_t x = 0; x < n; x++)
+		for (size_t y = x + 1; y < n; y++)
+			if (strcmp(src[x].name, src[y].name) == 0)
+				return vs_session_error(s, "index: --names gives '%s' twice", src[x].name);
+	return 0;
+}
+
+/* The index over the texts typed after --text, or over standard input ('-'). */
+static vs_index *build_from_texts(vs_session *s, vs_args *a, const vs_index_options *o, vs_index_report *rep,
+                                  vs_error *err, int *reported)
+{
+	int from_stdin = !vs_arg_flag(a, "--text");
+	size_t n = from_stdin ? 1 : (size_t)a->argc - 1;
+	vs_text_source *src = calloc(n, sizeof *src);
+	char **own = calloc(n, sizeof *own);
+	char *data = NULL;
+	vs_index *ix = NULL;
+	*reported = 1;
+	if (!src || !own) {
+		vs_session_oom(s);
+	} else if (text_names(s, a, src, n, own) == 0) {
+		if (from_stdin) {
+			size_t len;
+			if ((data = vs_session_read_data(s, "index", &len))) {
+				if (!vs_arg_opt(a, "--names"))
+					src[0].name = "stdin";
+				src[0].text = data;
+				src[0].len = len;
+			}
+		} else {
+			for (size_t i = 0; i < n; i++) {
+				src[i].text = a->argv[i + 1];
+				src[i].len = strlen(a->argv[i + 1]);
+			}
+		}
+		if (!from_stdin || data) {
+			*reported = 0;
+			ix = vs_index_build_texts(src, n, o, rep, err);
+		}
+	}
+	for (size_t i = 0; own && i < n; i++)
+		free(own[i]);
+	free(own), free(src), free(data);
+	return ix;
+}
+
 static int cmd_index_exec(vs_session *s, vs_args *a)
 {
 	const char *name = a->argv[0];
@@ -60,6 +136,14 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	o.lines = vs_arg_flag(a, "--lines");
 	o.sublinear = vs_arg_flag(a, "--sublinear");
 	o.no_smooth = vs_arg_flag(a, "--no-smooth");
+	o.no_idf = vs_arg_flag(a, "--no-idf");
+	o.binary = vs_arg_flag(a, "--binary");
+	int typed = vs_arg_flag(a, "--text") || (a->argc == 2 && strcmp(a->argv[1], "-") == 0);
+	if (!typed && vs_arg_opt(a, "--names"))
+		return vs_session_error(s, "index: --names names typed texts: give it with --text or '-'");
+	for (int i = 1; !typed && i < a->argc; i++)
+		if (strcmp(a->argv[i], "-") == 0)
+			return vs_session_error(s, "index: '-' (standard input) is the only source when given");
 	const char *v;
 	if ((v = vs_arg_opt(a, "--ngram"))) {
 		int lo, hi;
@@ -103,11 +187,13 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	}
 	vs_index_report rep;
 	vs_error err;
-	vs_index *ix = vs_index_build((const char *const *)a->argv + 1, (size_t)a->argc - 1, &o, &rep, &err);
+	int reported = 0;
+	vs_index *ix = typed ? build_from_texts(s, a, &o, &rep, &err, &reported)
+	                     : vs_index_build((const char *const *)a->argv + 1, (size_t)a->argc - 1, &o, &rep, &err);
 	if (p.shown)
 		fprintf(s->msg, "\r\033[K");
 	if (!ix)
-		return vs_session_error(s, "index: %s", err.msg);
+		return reported ? -1 : vs_session_error(s, "index: %s", err.msg);
 	size_t srclen = 1;
 	for (int i = 1; i < a->argc; i++)
 		srclen += strlen(a->argv[i]) + 1;
@@ -152,6 +238,10 @@ static const vs_option cmd_index_options[] = {
 	{"--max-features", "N", "keep the N most frequent terms", VS_COMPLETE_NONE, NULL},
 	{"--stopwords", "english|FILE|none", "remove stop words (default none)", VS_COMPLETE_FILE, stopword_choices},
 	{"--sublinear", NULL, "tf = 1 + ln(tf)", VS_COMPLETE_NONE, NULL},
+	{"--binary", NULL, "tf = 1 for every term a document has (binary=True)", VS_COMPLETE_NONE, NULL},
+	{"--no-idf", NULL, "weights are tf alone (use_idf=False)", VS_COMPLETE_NONE, NULL},
+	{"--text", NULL, "the arguments are texts to index, not paths", VS_COMPLETE_NONE, NULL},
+	{"--names", "A,B,...", "names of the typed texts (default d1, d2, ...)", VS_COMPLETE_NONE, NULL},
 	{"--no-smooth", NULL, "idf = ln(n / df) + 1 instead of ln((1 + n) / (1 + df)) + 1", VS_COMPLETE_NONE, NULL},
 	{"--norm", "l2|l1|none", "document normalisation (default l2)", VS_COMPLETE_CHOICE, norms},
 	{"--hash", "BITS", "the hashing trick: 2^BITS buckets instead of a vocabulary", VS_COMPLETE_NONE, NULL},
@@ -161,8 +251,9 @@ static const vs_option cmd_index_options[] = {
 
 const vs_cmd_entry cmd_index_entry = {
 	.name = "index",
-	.usage = "NAME PATH... [--lines] [--ngram MIN-MAX] [--min-df N|F] [--max-df N|F] [--max-features N]\n"
-	         "       [--stopwords english|FILE|none] [--sublinear] [--no-smooth] [--norm l2|l1|none] [--hash BITS] [--replace]",
+	.usage = "NAME PATH...|-|--text TEXT... [--names A,B,...] [--lines] [--ngram MIN-MAX] [--min-df N|F]\n"
+	         "       [--max-df N|F] [--max-features N] [--stopwords english|FILE|none] [--sublinear] [--binary]\n"
+	         "       [--no-idf] [--no-smooth] [--norm l2|l1|none] [--hash BITS] [--replace]",
 	.summary = "build a TF-IDF index over files and folders",
 	.help = "Each file is a document (folders are walked, documents named by their path\n"
 	        "relative to the folder), or with --lines each non-blank line. Terms are\n"
@@ -170,8 +261,15 @@ const vs_cmd_entry cmd_index_entry = {
 	        "(Unicode), with runs of Chinese, Japanese and Korean characters as bigrams.\n"
 	        "Weights are TfidfVectorizer's: tf x idf, idf = ln((1 + n) / (1 + df)) + 1,\n"
 	        "each document normalised. .gz files are read through zlib; binary and\n"
-	        "unreadable files are skipped and counted.",
-	.example = "index licences /usr/share/common-licenses\nindex lines notes.txt --lines --stopwords english",
+	        "unreadable files are skipped and counted. --binary and --no-idf are\n"
+	        "binary=True and use_idf=False: with both and --norm none, the weights are\n"
+	        "CountVectorizer(binary=True)'s.\n"
+	        "Toy corpora: --text indexes the arguments themselves (documents d1, d2, ...\n"
+	        "or --names); '-' reads the lines that follow the command, up to a line \\.\n"
+	        "(in a script or at the prompt, as psql's COPY does), or standard input with\n"
+	        "-c. The texts are kept in the index, and saved with it.",
+	.example = "index licences /usr/share/common-licenses\nindex lines notes.txt --lines --stopwords english\n"
+	           "index toy --text \"the cat sat on the mat\" \"the dog sat\" --names cat,dog",
 	.min_args = 2,
 	.max_args = -1,
 	.args_complete = VS_COMPLETE_FILE,

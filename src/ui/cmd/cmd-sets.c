@@ -141,7 +141,8 @@ static int index_info(vs_session *s, const vs_index *ix)
 	snprintf(buf, sizeof buf, "%sngram %d-%d, %s%s, stopwords %s, %s%s, norm %s", ix->opt.lines ? "lines, " : "",
 	         ix->opt.ngram_min, ix->opt.ngram_max, ix->opt.hash_bits ? "hash" : df, mf,
 	         ix->opt.stopwords == 1 ? "english" : ix->opt.stopwords == 2 ? "file" : "none",
-	         ix->opt.sublinear ? "sublinear tf" : "raw tf", ix->opt.no_smooth ? ", no smoothing" : "",
+	         ix->opt.binary ? "binary tf" : ix->opt.sublinear ? "sublinear tf" : "raw tf",
+	         ix->opt.no_idf ? ", no idf" : ix->opt.no_smooth ? ", no smoothing" : "",
 	         norms[ix->opt.norm]);
 	if (ix->opt.hash_bits) {
 		char hb[300];
