@@ -65,6 +65,37 @@ uint32_t vs_hash_bucket(int32_t h, uint32_t nb);
 /* The bucket of a term among 2^bits, and (sign, may be NULL) the sign its counts get. */
 long vs_term_bucket(const char *term, size_t len, int bits, int *sign);
 
+/* The most buckets the hashing trick takes: 2^30 (scikit-learn's n_features
+ * is an int32). */
+#define VS_MAX_HASH_BITS 30
+
+/* ---- The bag of words of a text (bow.c) ---- */
+
+typedef struct vs_bow_term {
+	char *term;
+	double count;   /* times in the text (1 with binary) */
+	long column;    /* its column: in the text's own sorted vocabulary, or the
+	                 * index's term (in hash mode the index's bucket), -1 unseen */
+	long bucket;    /* hashing trick: its bucket, else -1 */
+	int sign;       /* hashing trick: the sign its count gets */
+	double total;   /* hashing trick: the bucket's signed total */
+} vs_bow_term;
+
+typedef struct vs_bow {
+	vs_bow_term *t; /* sorted by term, or with the hashing trick by bucket */
+	size_t n;
+	size_t ntokens; /* unigram tokens kept */
+} vs_bow;
+
+/* As CountVectorizer(binary).fit_transform([text]) with the analyzer, or with
+ * hash_bits as HashingVectorizer(n_features=2^hash_bits, alternate_sign=True,
+ * norm=None, binary). */
+int vs_bag_of_words(const vs_analyzer *an, const char *text, int hash_bits, int binary, vs_bow *out, vs_error *err);
+struct vs_index;
+/* As the index's vectorizer sees the text (its analyzer, hashing, binary). */
+int vs_bag_of_words_index(const struct vs_index *ix, const char *text, vs_bow *out, vs_error *err);
+void vs_bow_free(vs_bow *b);
+
 /* ---- TF-IDF indexes over document collections, with scikit-learn's
  * TfidfVectorizer weights, cosine and BM25 search through an inverted index,
  * and a checksummed, mapped file format. */

@@ -297,6 +297,10 @@ int vs_parse_expression(vs_session *s, const vs_vecset *set, int argc, char **ar
 
 /* The active set and the two words of a command (sim A B, rank A B), known
  * and not zero vectors; reports and returns -1 otherwise. */
+/* The arguments joined by spaces (malloc'd), or NULL when out of memory. */
+char *vs_join_args(int argc, char **argv);
+/* --ngram MIN,MAX (or MIN-MAX), within 1..VS_MAX_NGRAM; reports errors. */
+int vs_parse_ngram(vs_session *s, const char *cmd, const char *v, int *lo, int *hi);
 int vs_session_two_words(vs_session *s, const vs_args *a, vs_vecset **set, long *x, long *y);
 
 /* The active CLIP model's embedding of a text, warning when the text is cut

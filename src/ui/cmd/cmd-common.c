@@ -1,6 +1,7 @@
 #include "ui/ui.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const vs_vector_format_choices[] = {"auto", "word2vec", "word2vec-bin", "glove", "fasttext", "vecs", NULL};
@@ -88,5 +89,35 @@ int vs_session_two_words(vs_session *s, const vs_args *a, vs_vecset **set, long 
 	long both[2] = {*x, *y};
 	if (vs_check_nonzero(*set, both, 2, &err) < 0)
 		return vs_session_error(s, "%s: %s", a->name, err.msg);
+	return 0;
+}
+
+char *vs_join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *q = malloc(len);
+	if (!q)
+		return NULL;
+	q[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(q, " ");
+		strcat(q, argv[i]);
+	}
+	return q;
+}
+
+int vs_parse_ngram(vs_session *s, const char *cmd, const char *v, int *lo, int *hi)
+{
+	int a, b;
+	char sep, extra;
+	if (sscanf(v, "%d%c%d%c", &a, &sep, &b, &extra) != 3 || (sep != '-' && sep != ',') || a < 1 || b < a ||
+	    b > VS_MAX_NGRAM)
+		return vs_session_error(s, "%s: --ngram takes MIN,MAX (or MIN-MAX) with 1 <= MIN <= MAX <= %d, not '%s'", cmd,
+		                        VS_MAX_NGRAM, v);
+	*lo = a;
+	*hi = b;
 	return 0;
 }

@@ -145,14 +145,8 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 		if (strcmp(a->argv[i], "-") == 0)
 			return vs_session_error(s, "index: '-' (standard input) is the only source when given");
 	const char *v;
-	if ((v = vs_arg_opt(a, "--ngram"))) {
-		int lo, hi;
-		char extra;
-		if (sscanf(v, "%d-%d%c", &lo, &hi, &extra) != 2 || lo < 1 || hi < lo || hi > 8)
-			return vs_session_error(s, "index: --ngram takes MIN-MAX with 1 <= MIN <= MAX <= 8, not '%s'", v);
-		o.ngram_min = lo;
-		o.ngram_max = hi;
-	}
+	if ((v = vs_arg_opt(a, "--ngram")) && vs_parse_ngram(s, "index", v, &o.ngram_min, &o.ngram_max) < 0)
+		return -1;
 	if ((v = vs_arg_opt(a, "--min-df")) && parse_df(s, "--min-df", v, &o.min_df, &o.min_df_is_prop) < 0)
 		return -1;
 	if ((v = vs_arg_opt(a, "--max-df")) && parse_df(s, "--max-df", v, &o.max_df, &o.max_df_is_prop) < 0)

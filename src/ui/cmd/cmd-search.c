@@ -156,20 +156,11 @@ static int cmd_search_exec(vs_session *s, vs_args *a)
 		return -1;
 	if (k > ix->ndocs)
 		k = ix->ndocs;
-	size_t qlen = 1;
-	for (int i = 0; i < a->argc; i++)
-		qlen += strlen(a->argv[i]) + 1;
-	char *q = malloc(qlen);
+	char *q = vs_join_args(a->argc, a->argv);
 	vs_hit *hits = malloc((k ? k : 1) * sizeof *hits);
 	if (!q || !hits) {
 		free(q), free(hits);
 		return vs_session_oom(s);
-	}
-	q[0] = '\0';
-	for (int i = 0; i < a->argc; i++) {
-		if (i)
-			strcat(q, " ");
-		strcat(q, a->argv[i]);
 	}
 	size_t n;
 	vs_error err;
