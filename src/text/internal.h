@@ -19,4 +19,24 @@ int vs_index_hash_terms(vs_index *ix);
 /* The analyzer the index was built with. */
 void vs_index_analyzer(const vs_index *ix, vs_analyzer *an);
 
+/* A query or text as the index sees it: its terms, each once, with counts. */
+typedef struct vs_qterm {
+	char *text;     /* the term; in hash mode the words typed that fell in the bucket, "+cat -on" */
+	long id;        /* the index's term, or -1 */
+	long bucket;    /* hash mode: the bucket, used or not; else -1 */
+	double count;   /* hash mode: the signed count, as HashingVectorizer adds them */
+	size_t offset;  /* first occurrence in the text */
+} vs_qterm;
+
+typedef struct vs_query {
+	const vs_index *ix;
+	vs_qterm *t;
+	size_t n, cap;
+	int oom;
+} vs_query;
+
+/* -1 when out of memory (free the query all the same). */
+int vs_query_analyze(const vs_index *ix, const char *text, vs_query *q);
+void vs_query_free(vs_query *q);
+
 #endif

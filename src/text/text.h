@@ -239,6 +239,59 @@ char *vs_index_snippet(const vs_index *ix, long doc, const char *query, size_t w
 /* The first lines of a document (for browse), or NULL. */
 char *vs_index_doc_text(const vs_index *ix, long doc, size_t max_bytes);
 
+/* BM25's constants, as Lucene's defaults. */
+#define VS_BM25_K1 1.2
+#define VS_BM25_B 0.75
+
+/* ---- The working behind a weight and a score (explain.c) ---- */
+
+typedef struct vs_weight_step {
+	long term;        /* the index's term (hash mode: bucket's), or -1 unseen */
+	char *text;       /* the term; hash mode: its bucket's words ("+cat -on") or example word */
+	long bucket;      /* hash mode: the bucket, else -1 */
+	double count;     /* in the document or text (hash mode: the signed sum) */
+	double tf;        /* as weighed: 1 with binary, 1 + ln(count) sublinear */
+	uint32_t df;
+	double idf;       /* ln((1 + n) / (1 + df)) + 1 smooth, ln(n / df) + 1 not, 1 without idf */
+	double tfidf;     /* tf x idf, before normalisation */
+	double weight;    /* tfidf / norm */
+} vs_weight_step;
+
+typedef struct vs_weight_working {
+	vs_weight_step *t; /* heaviest first, ties by term (keywords' order) */
+	size_t n;
+	double norm;       /* of all the tf-idf values (l2, l1; 1 for none) */
+} vs_weight_working;
+
+/* Each term's weight in a document, or in a text against the index's idf. */
+int vs_explain_doc(const vs_index *ix, long doc, vs_weight_working *w, vs_error *err);
+int vs_explain_text(const vs_index *ix, const char *text, int with_unseen, vs_weight_working *w, vs_error *err);
+void vs_weight_working_free(vs_weight_working *w);
+
+typedef struct vs_score_step {
+	long term;
+	char *text;
+	double qcount;        /* times in the query (signed sum, hashed) */
+	double qweight;       /* cosine: the query's normalised weight of the term */
+	double dweight;       /* cosine: the document's */
+	uint32_t df;          /* BM25 */
+	double idf;           /* BM25: ln(1 + (N - df + 0.5) / (df + 0.5)) */
+	double freq;          /* the term's count in the document */
+	double tfnorm;        /* BM25: freq / (freq + k1 (1 - b + b dl / avgdl)) */
+	double contribution;  /* cosine: qweight x dweight; BM25: qcount x idf x tfnorm */
+} vs_score_step;
+
+typedef struct vs_score_working {
+	vs_score_step *t;     /* the query's terms the index has, in the query's order */
+	size_t n;
+	double score;         /* the sum of the contributions */
+	double dl, avgdl, k1, b;
+} vs_score_working;
+
+/* How a document's search score adds up. */
+int vs_explain_score(const vs_index *ix, const char *query, int bm25, long doc, vs_score_working *w, vs_error *err);
+void vs_score_working_free(vs_score_working *w);
+
 /* Index files: versioned, checksummed (CRC-32), mapped on load. */
 int vs_index_save(const vs_index *ix, const char *path, vs_error *err);
 vs_index *vs_index_open(const char *path, vs_error *err);

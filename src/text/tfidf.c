@@ -320,25 +320,10 @@ size_t vs_index_keywords(const vs_index *ix, long doc, size_t k, vs_term_weight 
 	return k;
 }
 
-typedef struct qterm {
-	char *text;     /* the term; in hash mode the words typed that fell in the bucket, "+cat -on" */
-	long id;
-	long bucket;    /* hash mode: the bucket, used or not; else -1 */
-	double count;   /* hash mode: the signed count, as HashingVectorizer adds them */
-	size_t offset;  /* first occurrence in the text */
-} qterm;
-
-typedef struct qcollect {
-	const vs_index *ix;
-	qterm *t;
-	size_t n, cap;
-	int oom;
-} qcollect;
-
-static qterm *find_qterm(qcollect *c, long id, long bucket, const char *term, size_t len)
+static vs_qterm *find_qterm(vs_query *c, long id, long bucket, const char *term, size_t len)
 {
 	for (size_t i = 0; i < c->n; i++) {
-		qterm *q = &c->t[i];
+		vs_qterm *q = &c->t[i];
 		if (bucket >= 0 ? q->bucket == bucket
 		                : (id >= 0 ? q->id == id : q->id < 0 && strlen(q->text) == len && memcmp(q->text, term, len) == 0))
 			return q;
@@ -366,18 +351,18 @@ static char *add_word(char *words, const char *term, size_t len, int sign)
 
 static void collect_term(const char *term, size_t len, size_t offset, void *ctx)
 {
-	qcollect *c = ctx;
+	vs_query *c = ctx;
 	if (c->oom)
 		return;
 	long id = term_id(c->ix, term, len), bucket = -1;
 	int sign = 1;
 	if (c->ix->opt.hash_bits)
 		bucket = vs_term_bucket(term, len, c->ix->opt.hash_bits, &sign);
-	qterm *q = find_qterm(c, id, bucket, term, len);
+	vs_qterm *q = find_qterm(c, id, bucket, term, len);
 	if (!q) {
 		if (c->n == c->cap) {
 			size_t cap = c->cap ? c->cap * 2 : 16;
-			qterm *nt = realloc(c->t, cap * sizeof *nt);
+			vs_qterm *nt = realloc(c->t, cap * sizeof *nt);
 			if (!nt) {
 				c->oom = 1;
 				return;
@@ -386,7 +371,7 @@ static void collect_term(const char *term, size_t len, size_t offset, void *ctx)
 			c->cap = cap;
 		}
 		q = &c->t[c->n++];
-		*q = (qterm){bucket >= 0 ? NULL : strndup(term, len), id, bucket, 0, offset};
+		*q = (vs_qterm){bucket >= 0 ? NULL : strndup(term, len), id, bucket, 0, offset};
 		if (bucket < 0 && !q->text) {
 			c->n--;
 			c->oom = 1;
@@ -399,7 +384,7 @@ static void collect_term(const char *term, size_t len, size_t offset, void *ctx)
 		c->oom = 1;
 }
 
-static int analyze_query(const vs_index *ix, const char *text, qcollect *c)
+int vs_query_analyze(const vs_index *ix, const char *text, vs_query *c)
 {
 	vs_analyzer an;
 	vs_index_analyzer(ix, &an);
@@ -409,7 +394,7 @@ static int analyze_query(const vs_index *ix, const char *text, qcollect *c)
 	return r == (size_t)-1 || c->oom ? -1 : 0;
 }
 
-static void free_query(qcollect *c)
+void vs_query_free(vs_query *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		free(c->t[i].text);
@@ -434,14 +419,14 @@ double vs_index_tf(const vs_index *ix, double c)
 
 size_t vs_index_text_keywords(const vs_index *ix, const char *text, size_t k, int with_unseen, vs_term_weight *out)
 {
-	qcollect c;
-	if (analyze_query(ix, text, &c) < 0) {
-		free_query(&c);
+	vs_query c;
+	if (vs_query_analyze(ix, text, &c) < 0) {
+		vs_query_free(&c);
 		return (size_t)-1;
 	}
 	vs_term_weight *all = malloc((c.n ? c.n : 1) * sizeof *all);
 	if (!all) {
-		free_query(&c);
+		vs_query_free(&c);
 		return (size_t)-1;
 	}
 	/* as scikit-learn's transform: terms outside the vocabulary are dropped (a
@@ -498,9 +483,9 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
                     vs_error *err)
 {
 	*nout = 0;
-	qcollect c;
-	if (analyze_query(ix, query, &c) < 0) {
-		free_query(&c);
+	vs_query c;
+	if (vs_query_analyze(ix, query, &c) < 0) {
+		vs_query_free(&c);
 		return vs_oom(err);
 	}
 	double *acc = calloc(ix->ndocs ? ix->ndocs : 1, sizeof *acc); /* in double, as scikit-learn's float64 */
@@ -508,7 +493,7 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
 	unsigned char *seen = calloc(ix->ndocs ? ix->ndocs : 1, 1);
 	if (!acc || !touched || !seen) {
 		free(acc), free(touched), free(seen);
-		free_query(&c);
+		vs_query_free(&c);
 		return vs_oom(err);
 	}
 	size_t nt = 0;
@@ -523,7 +508,7 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
 		qnorm = sqrt(qnorm);
 	if (ix->opt.norm == VS_NORM_NONE || qnorm == 0)
 		qnorm = 1;
-	const double k1 = 1.2, b = 0.75;
+	const double k1 = VS_BM25_K1, b = VS_BM25_B;
 	for (size_t i = 0; i < c.n; i++) {
 		long t = c.t[i].id;
 		if (t < 0)
@@ -548,7 +533,7 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
 	}
 	int rc = top_docs(ix, acc, touched, nt, -1, k, out, nout);
 	free(acc), free(touched), free(seen);
-	free_query(&c);
+	vs_query_free(&c);
 	return rc < 0 ? vs_oom(err) : 0;
 }
 
@@ -664,9 +649,9 @@ char *vs_index_snippet(const vs_index *ix, long doc, const char *query, size_t w
 	char *text = document_text(ix, doc, &len);
 	if (!text)
 		return NULL;
-	qcollect c;
+	vs_query c;
 	size_t at = 0;
-	if (analyze_query(ix, query, &c) == 0) {
+	if (vs_query_analyze(ix, query, &c) == 0) {
 		/* the rarest query term that the document has: find its first occurrence */
 		double best = -1;
 		const char *want = NULL;
@@ -688,7 +673,7 @@ char *vs_index_snippet(const vs_index *ix, long doc, const char *query, size_t w
 				at = f.at;
 		}
 	}
-	free_query(&c);
+	vs_query_free(&c);
 	size_t a = at > width / 3 ? at - width / 3 : 0, b = a + width < len ? a + width : len;
 	char *s = fold(text, a, b, a > 0, b < len);
 	free(text);

@@ -295,3 +295,44 @@ int vs_nearest_to_vector(const vs_vecset *set, const float *q, size_t k, vs_hit 
 	free(d);
 	return 0;
 }
+
+float vs_dot(const vs_vecset *set, long a, long b)
+{
+	return cblas_sdot((int)set->dims, set->vectors + (size_t)a * set->dims, 1, set->vectors + (size_t)b * set->dims,
+	                  1);
+}
+
+int vs_analogy_explain(const vs_vecset *set, long a, long b, long c, const long *words, size_t n,
+                       vs_analogy_step *out, double *mean_norm, vs_error *err)
+{
+	size_t dims = set->dims;
+	long pos[2] = {b, c}, neg[1] = {a};
+	if (vs_check_nonzero(set, pos, 2, err) < 0 || vs_check_nonzero(set, neg, 1, err) < 0)
+		return -1;
+	float *u = malloc(dims * 5 * sizeof *u); /* unit A, B, C, the mean, and scratch */
+	if (!u)
+		return vs_oom(err);
+	long abc[3] = {a, b, c};
+	for (int i = 0; i < 3; i++)
+		vs_unit_vector(set, abc[i], u + (size_t)i * dims);
+	double m = 0;
+	for (size_t d = 0; d < dims; d++) { /* the mean before it is normalised, as gensim forms it */
+		float v = (u[dims + d] + u[2 * dims + d] - u[d]) / 3.0f;
+		m += (double)v * v;
+	}
+	*mean_norm = sqrt(m);
+	mean_vector(set, pos, 2, neg, 1, u + 3 * dims, u + 4 * dims);
+	for (size_t i = 0; i < n; i++) {
+		const float *w = set->vectors + (size_t)words[i] * dims;
+		float norm = set->norms[words[i]], cs[3];
+		for (int j = 0; j < 3; j++)
+			cs[j] = cblas_sdot((int)dims, w, 1, u + (size_t)j * dims, 1) / norm;
+		out[i].cos_a = cs[0];
+		out[i].cos_b = cs[1];
+		out[i].cos_c = cs[2];
+		out[i].cosadd = cblas_sdot((int)dims, w, 1, u + 3 * dims, 1) / norm;
+		out[i].cosmul = ((1.0f + cs[1]) / 2.0f) * ((1.0f + cs[2]) / 2.0f) / ((1.0f + cs[0]) / 2.0f + 0.000001f);
+	}
+	free(u);
+	return 0;
+}

@@ -96,6 +96,21 @@ int vs_nearest_to_vector(const vs_vecset *set, const float *q, size_t k, vs_hit 
 /* Cosine similarity of two words (gensim's similarity). */
 float vs_similarity(const vs_vecset *set, long a, long b);
 
+/* The dot product of two words' vectors as they are (not normalised). */
+float vs_dot(const vs_vecset *set, long a, long b);
+
+/* The working of an analogy A : B :: C : ? for some answers: each one's
+ * cosine with A, B and C, its 3CosAdd score (the cosine with the normalised
+ * mean of unit B, unit C and minus unit A, as gensim's most_similar) and its
+ * 3CosMul score (most_similar_cosmul's ((1 + cos B) / 2) ((1 + cos C) / 2) /
+ * ((1 + cos A) / 2 + 1e-6)); *mean_norm is the mean's length before it is
+ * normalised. */
+typedef struct vs_analogy_step {
+	float cos_a, cos_b, cos_c, cosadd, cosmul;
+} vs_analogy_step;
+int vs_analogy_explain(const vs_vecset *set, long a, long b, long c, const long *words, size_t n,
+                       vs_analogy_step *out, double *mean_norm, vs_error *err);
+
 /* gensim's rank(a, b): 1 + the number of words (other than a) closer to a than b is. */
 size_t vs_rank(const vs_vecset *set, long a, long b, vs_error *err);
 
