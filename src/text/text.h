@@ -96,6 +96,27 @@ struct vs_index;
 int vs_bag_of_words_index(const struct vs_index *ix, const char *text, vs_bow *out, vs_error *err);
 void vs_bow_free(vs_bow *b);
 
+/* ---- The examples word2vec learns from (windows.c) ---- */
+
+/* Words split on white space (word2vec.c, gensim's LineSentence): no case
+ * folding, no tokenizer. */
+int vs_split_words(const char *text, char ***words, size_t *n, vs_error *err);
+void vs_free_split(char **words, size_t n);
+
+typedef struct vs_window_pair {
+	size_t center, context;  /* positions */
+	int offset;              /* context - center */
+	double p;                /* chance the pair is drawn: (window - |offset| + 1) / window, as
+	                          * word2vec shrinks the window at random for each center */
+} vs_window_pair;
+
+/* Every (center, context) pair within window words of each other, by center. */
+int vs_window_pairs(size_t n, int window, vs_window_pair **out, size_t *npairs, vs_error *err);
+
+/* word2vec's chance of keeping a word of count among total words with
+ * sample (its -sample, gensim's sample): (sqrt(c / (s t)) + 1) (s t) / c, at most 1. */
+double vs_word2vec_keep(double count, double total, double sample);
+
 /* ---- TF-IDF indexes over document collections, with scikit-learn's
  * TfidfVectorizer weights, cosine and BM25 search through an inverted index,
  * and a checksummed, mapped file format. */
