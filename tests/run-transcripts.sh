@@ -121,6 +121,11 @@ for file in "$@"; do
 			skip=$((skip + 1))
 			continue
 		fi
+		if grep -q 'clip load clipmodel' "$c.in" "$c.args" && [ ! -d "$work/clipmodel" ]; then
+			echo "SKIP $name:$line (needs the CLIP fixture: numpy and ../shared/data)"
+			skip=$((skip + 1))
+			continue
+		fi
 		subst="s#\$SHARED#$shared#g;s#\$DEMO#$top/examples/data/glove-demo.txt.gz#g"
 		for x in in out err all; do sed "$subst" "$c.$x" > "$c.$x.s" && mv "$c.$x.s" "$c.$x"; done
 		args=$(sed "$subst" "$c.args")

@@ -271,6 +271,61 @@ static void softmax_scores(const vs_clip_model *m, const float *img, const float
 		prob[i] /= sum;
 }
 
+/* The template with {} replaced by the label. */
+static void fill_template(const char *tpl, const char *label, char *text, size_t size)
+{
+	const char *hole = strstr(tpl, "{}");
+	if (hole)
+		snprintf(text, size, "%.*s%s%s", (int)(hole - tpl), tpl, label, hole + 2);
+	else
+		snprintf(text, size, "%s", tpl);
+}
+
+/* clip classify --explain: each filled prompt's cosine with the image, then
+ * each label's ensemble: its cosine, logit and probability. */
+static int classify_explain(vs_session *s, vs_args *a, const char *const *templates, int nt, const double *pcos,
+                            const double *cos, const double *prob)
+{
+	int n = a->argc - 1;
+	double scale = exp((double)s->clip->logit_scale);
+	vs_result *r = vs_result_new();
+	if (!r)
+		return vs_session_oom(s);
+	vs_result_col(r, "label", VS_COL_STR, 0);
+	vs_result_col(r, "prompt", VS_COL_STR, 0);
+	vs_result_col(r, "cosine", VS_COL_FLOAT, 6);
+	vs_result_col(r, "logit", VS_COL_FLOAT, 6);
+	vs_result_col(r, "probability", VS_COL_FLOAT, 6);
+	for (int i = 0; i < n; i++) {
+		for (int k = 0; k < nt && vs_result_row(r) == 0; k++) {
+			char text[4096];
+			fill_template(templates[k], a->argv[1 + i], text, sizeof text);
+			vs_result_str(r, 0, a->argv[1 + i]);
+			vs_result_str(r, 1, text);
+			vs_result_float(r, 2, pcos[(size_t)i * nt + k]);
+		}
+		if (vs_result_row(r) < 0)
+			break;
+		char mean[64];
+		snprintf(mean, sizeof mean, nt > 1 ? "(mean of the %d prompts)" : "(the one prompt)", nt);
+		vs_result_str(r, 0, a->argv[1 + i]);
+		vs_result_str(r, 1, mean);
+		vs_result_float(r, 2, cos[i]);
+		vs_result_float(r, 3, scale * cos[i]);
+		vs_result_float(r, 4, prob[i]);
+	}
+	if (nt > 1)
+		vs_result_note(r, "a label's embedding is the mean of its prompts' unit embeddings, normalised again: its "
+		                  "cosine is not the mean of theirs");
+	vs_result_note(r, "logit = %g x cosine (exp(logit_scale), the model's temperature); probability = softmax of "
+	                  "the logits over the %d labels",
+	               scale, n);
+	vs_result_title(r, "%s", a->argv[0]);
+	vs_result_context_str(r, "image", a->argv[0]);
+	vs_session_show(s, r);
+	return 0;
+}
+
 /* clip sim IMAGE TEXT...  and  clip classify IMAGE LABEL... [--template T]... */
 static int clip_compare(vs_session *s, vs_args *a, int classify)
 {
@@ -289,8 +344,9 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 			return vs_session_error(s, "%s: the template '%s' has no {} for the label", a->name, templates[k]);
 	float *img = malloc((size_t)P * sizeof *img), *cls = calloc((size_t)n * P, sizeof *cls), *t = malloc((size_t)P * sizeof *t);
 	double *cos = malloc((size_t)n * sizeof *cos), *prob = malloc((size_t)n * sizeof *prob);
-	int rc = -1;
-	if (!img || !cls || !t || !cos || !prob) {
+	double *pcos = malloc((size_t)n * (nt ? nt : 1) * sizeof *pcos); /* each prompt's cosine (--explain) */
+	int rc = -1, explain = classify && vs_arg_flag(a, "--explain");
+	if (!img || !cls || !t || !cos || !prob || !pcos) {
 		vs_session_oom(s);
 		goto out;
 	}
@@ -303,20 +359,24 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 		for (int k = 0; k < (classify ? nt : 1); k++) {
 			/* the template with {} replaced by the label */
 			char text[4096];
-			const char *tpl = classify ? templates[k] : "{}", *hole = strstr(tpl, "{}");
-			if (hole)
-				snprintf(text, sizeof text, "%.*s%s%s", (int)(hole - tpl), tpl, label, hole + 2);
-			else
-				snprintf(text, sizeof text, "%s", tpl);
+			fill_template(classify ? templates[k] : "{}", label, text, sizeof text);
 			if (vs_session_encode_text(s, a->name, text, t) < 0)
 				goto out;
 			normalise(t, P);
-			for (int d = 0; d < P; d++)
+			double pc = 0;
+			for (int d = 0; d < P; d++) {
 				c[d] += t[d];
+				pc += (double)img[d] * t[d];
+			}
+			pcos[(size_t)i * (nt ? nt : 1) + k] = pc;
 		}
 		normalise(c, P); /* the templates' mean, renormalised (the CLIP paper's ensemble) */
 	}
 	softmax_scores(s->clip, img, cls, n, cos, prob);
+	if (explain) {
+		rc = classify_explain(s, a, templates, nt, pcos, cos, prob);
+		goto out;
+	}
 	vs_result *r = vs_result_new();
 	if (!r) {
 		vs_session_oom(s);
@@ -349,7 +409,7 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 	vs_session_show(s, r);
 	rc = 0;
 out:
-	free(img), free(cls), free(t), free(cos), free(prob);
+	free(img), free(cls), free(t), free(cos), free(prob), free(pcos);
 	return rc;
 }
 
@@ -375,6 +435,7 @@ static const vs_option vec_options[] = {
 
 static const vs_option classify_options[] = {
 	{"--template", "T", "a prompt with {} for the label (repeat to ensemble)", VS_COMPLETE_NONE, NULL},
+	{"--explain", NULL, "each prompt's cosine, each label's mean, logit and softmax", VS_COMPLETE_NONE, NULL},
 	{0},
 };
 
@@ -448,7 +509,7 @@ static const vs_cmd_entry clip_sim_entry = {
 
 static const vs_cmd_entry clip_classify_entry = {
 	.name = "classify",
-	.usage = "IMAGE LABEL... [--template T]...",
+	.usage = "IMAGE LABEL... [--template T]... [--explain]",
 	.summary = "zero-shot labels: the labels ranked by CLIP's probability",
 	.help = "Each label is put in the template ('a photo of a {}.' by default); several\n"
 	        "--template options are averaged (normalised embeddings, renormalised), as the\n"
