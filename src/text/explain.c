@@ -72,7 +72,7 @@ int vs_explain_text(const vs_index *ix, const char *text, int with_unseen, vs_we
 		vs_weight_step *t = &w->t[w->n++];
 		t->term = q.t[i].id;
 		t->bucket = q.t[i].bucket;
-		t->count = q.t[i].count;
+		t->count = ix->opt.binary ? 1 : q.t[i].count; /* transform with binary=True counts 1 */
 		t->text = q.t[i].text;
 		q.t[i].text = NULL;
 	}
