@@ -513,7 +513,8 @@ static const vs_cmd_entry clip_classify_entry = {
 	.summary = "zero-shot labels: the labels ranked by CLIP's probability",
 	.help = "Each label is put in the template ('a photo of a {}.' by default); several\n"
 	        "--template options are averaged (normalised embeddings, renormalised), as the\n"
-	        "CLIP paper ensembles prompts.",
+	        "CLIP paper ensembles prompts. --explain shows each filled prompt's cosine with\n"
+	        "the image, and each label's ensembled cosine, logit and softmax probability.",
 	.example = "clip classify cat.jpg cat dog bird --template \"a photo of a {}.\" --template \"a drawing of a {}.\"",
 	.min_args = 2,
 	.max_args = -1,
