@@ -51,7 +51,8 @@ static int cmp_bucket(const void *a, const void *b)
 /* Every term once, in sorted order (the vocabulary's), with its count. */
 static int count_terms(occurrences *o, vs_bow *out, vs_error *err)
 {
-	qsort(o->t, o->n, sizeof *o->t, cmp_str);
+	if (o->n) /* an empty text has no array to sort */
+		qsort(o->t, o->n, sizeof *o->t, cmp_str);
 	out->t = calloc(o->n ? o->n : 1, sizeof *out->t);
 	if (!out->t)
 		return vs_oom(err);
@@ -75,7 +76,8 @@ static void fold_into_buckets(vs_bow *b, int bits, int binary)
 {
 	for (size_t i = 0; i < b->n; i++)
 		b->t[i].bucket = vs_term_bucket(b->t[i].term, strlen(b->t[i].term), bits, &b->t[i].sign);
-	qsort(b->t, b->n, sizeof *b->t, cmp_bucket);
+	if (b->n)
+		qsort(b->t, b->n, sizeof *b->t, cmp_bucket);
 	for (size_t i = 0, j; i < b->n; i = j) {
 		double total = 0;
 		for (j = i; j < b->n && b->t[j].bucket == b->t[i].bucket; j++)

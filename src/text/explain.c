@@ -32,7 +32,8 @@ static void weigh_steps(const vs_index *ix, vs_weight_working *w)
 	w->norm = ix->opt.norm == VS_NORM_L2 ? sqrt(norm) : ix->opt.norm == VS_NORM_L1 ? norm : 1;
 	for (size_t i = 0; i < w->n; i++)
 		w->t[i].weight = ix->opt.norm == VS_NORM_NONE || w->norm == 0 ? w->t[i].tfidf : w->t[i].tfidf / w->norm;
-	qsort(w->t, w->n, sizeof *w->t, cmp_step);
+	if (w->n)
+		qsort(w->t, w->n, sizeof *w->t, cmp_step);
 }
 
 int vs_explain_doc(const vs_index *ix, long doc, vs_weight_working *w, vs_error *err)

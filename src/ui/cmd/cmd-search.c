@@ -26,6 +26,23 @@ static long vs_session_doc(vs_session *s, vs_index *ix, const char *ref)
 	return d;
 }
 
+/* The words of a text the index has never seen: --explain says they add nothing. */
+static void note_unseen(vs_result *r, const vs_index *ix, const char *text)
+{
+	vs_bow b;
+	vs_error err;
+	if (ix->opt.hash_bits || vs_bag_of_words_index(ix, text, &b, &err) < 0)
+		return; /* a hashed index has a bucket for every word */
+	char list[400] = "";
+	size_t n = 0;
+	for (size_t i = 0; i < b.n; i++)
+		if (b.t[i].column < 0 && ++n <= 8)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", n > 1 ? ", " : "", b.t[i].term);
+	if (n)
+		vs_result_note(r, "not in %s's vocabulary, so left out: %s%s", ix->name, list, n > 8 ? ", ..." : "");
+	vs_bow_free(&b);
+}
+
 /* What each figure of --explain is, as the index was built. */
 static void note_weighting(vs_result *r, const vs_index *ix, double norm, int text)
 {
@@ -46,6 +63,9 @@ static void note_weighting(vs_result *r, const vs_index *ix, double norm, int te
 		               norm);
 	if (o->hash_bits)
 		vs_result_note(r, "%s is hashed: each row is a bucket, its count the signed sum of the words in it", ix->name);
+	if (o->hash_bits && o->sublinear && !o->binary)
+		vs_result_note(r, "hashed and sublinear: a negative count c gets tf = -(1 + ln|c|), where scikit-learn's "
+		                  "log of a negative count gives NaN");
 }
 
 /* keywords --explain: tf, df, idf, tf-idf, norm and weight of each term. */
@@ -84,6 +104,8 @@ static int keywords_explain(vs_session *s, vs_index *ix, long doc, const char *t
 		vs_result_float(r, c++, t->weight);
 	}
 	note_weighting(r, ix, w.norm, text != NULL);
+	if (text && !unseen)
+		note_unseen(r, ix, text);
 	if (text && w.n == 0)
 		vs_result_note(r, "no term of the text is in %s's vocabulary", ix->name);
 	if (!text) {
@@ -275,6 +297,7 @@ static int search_explain(vs_session *s, const vs_index *ix, const char *q, int 
 		}
 		vs_score_working_free(&w);
 	}
+	note_unseen(r, ix, q);
 	if (n == 0)
 		vs_result_note(r, "no document matches");
 	else if (bm25)
