@@ -12,7 +12,7 @@ SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 # Engines, lowest first (each depends only on the ones before it), then the
 # terminal layer on top. tests/check-layers.sh keeps it that way.
-DOMAINS = core output vectors text image clip viz
+DOMAINS = core output vectors text train image clip viz
 ENGINE_SRC = $(foreach d,$(DOMAINS),$(wildcard src/$(d)/*.c))
 UI_SRC = $(filter-out src/ui/cli/main.c,$(wildcard src/ui/*/*.c))
 LIB_SRC = $(ENGINE_SRC) $(UI_SRC)

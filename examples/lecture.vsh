@@ -28,14 +28,20 @@ windows the quick brown fox jumps over the lazy dog --window 2
 windows the quick brown fox jumps --model cbow --window 2
 windows the cat sat on the mat --window 1 --sample 0.01 --counts toy
 
-# 5. What vectors learned this way know: similarity and analogies
-#    (GloVe's vectors here; a 25,000-word sample of GloVe 6B 100d).
+# 5. Training: word2vec on 4,000 short sentences (one thread and a seed, so
+#    the vectors are the same every run). What did it learn?
+train small data/sentences.txt --dims 30 --epochs 10 --min-count 3 --threads 1 --seed 1
+nn king -k 3
+analogy man king woman -k 1
+
+# 6. What vectors learned from billions of words know: similarity and
+#    analogies (GloVe's vectors; a 25,000-word sample of GloVe 6B 100d).
 load data/glove-demo.txt.gz as glove
 sim cat dog --explain
 nn frog -k 5
 analogy man king woman -k 3 --explain
 
-# 6. CLIP puts images and texts in one space, and prompts help. With a CLIP
+# 7. CLIP puts images and texts in one space, and prompts help. With a CLIP
 #    model downloaded (for example openai/clip-vit-base-patch32):
 #      clip load clip-vit-base-patch32
 #      clip classify cat.jpg cat dog bird --template "a photo of a {}." --template "a drawing of a {}." --explain

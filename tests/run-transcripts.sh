@@ -126,7 +126,7 @@ for file in "$@"; do
 			skip=$((skip + 1))
 			continue
 		fi
-		subst="s#\$SHARED#$shared#g;s#\$DEMO#$top/examples/data/glove-demo.txt.gz#g"
+		subst="s#\$SHARED#$shared#g;s#\$DEMO#$top/examples/data/glove-demo.txt.gz#g;s#\$EXAMPLES#$top/examples/data#g"
 		for x in in out err all; do sed "$subst" "$c.$x" > "$c.$x.s" && mv "$c.$x.s" "$c.$x"; done
 		args=$(sed "$subst" "$c.args")
 		tol=$(cat "$c.tol")

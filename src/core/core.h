@@ -36,6 +36,25 @@ int vs_oom(vs_error *err);
 /* Interrupt flag set by the front end (Ctrl-C); long engine loops poll it. */
 extern volatile sig_atomic_t vs_interrupted;
 
+/* ---- A table of strings, each once, numbered by first appearance (strtab.c). */
+
+typedef struct vs_strtab {
+	char *arena;        /* the strings, NUL-terminated, end to end */
+	size_t alen, acap;
+	uint64_t *off;      /* id -> offset in arena */
+	uint32_t *len;
+	size_t n, cap;
+	uint32_t *slots;    /* FNV-1a hash table: id + 1, 0 empty */
+	size_t nslots;
+} vs_strtab;
+
+int vs_strtab_init(vs_strtab *t);
+void vs_strtab_free(vs_strtab *t);
+/* The id of s (added if new), or -1 when out of memory. */
+long vs_strtab_intern(vs_strtab *t, const char *s, size_t n);
+/* The id of s, or -1 if absent. */
+long vs_strtab_find(const vs_strtab *t, const char *s, size_t n);
+
 /* ---- UTF-8 validation, repair, case mapping and display width. */
 
 #include <stddef.h>

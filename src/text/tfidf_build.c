@@ -27,93 +27,6 @@ void vs_index_options_default(vs_index_options *o)
 	o->norm = VS_NORM_L2;
 }
 
-/* ---- a growable string table with a hash index ---- */
-
-typedef struct strtab {
-	char *arena;
-	size_t alen, acap;
-	uint64_t *off;      /* id -> offset in arena */
-	uint32_t *len;
-	size_t n, cap;
-	uint32_t *slots;    /* id + 1 */
-	size_t nslots;
-} strtab;
-
-static int strtab_init(strtab *t)
-{
-	memset(t, 0, sizeof *t);
-	t->acap = 1 << 16;
-	t->cap = 1024;
-	t->nslots = 2048;
-	t->arena = malloc(t->acap);
-	t->off = malloc(t->cap * sizeof *t->off);
-	t->len = malloc(t->cap * sizeof *t->len);
-	t->slots = calloc(t->nslots, sizeof *t->slots);
-	return t->arena && t->off && t->len && t->slots ? 0 : -1;
-}
-
-static void strtab_free(strtab *t)
-{
-	free(t->arena);
-	free(t->off);
-	free(t->len);
-	free(t->slots);
-}
-
-/* id of s (added if new), or -1 when out of memory */
-static long strtab_intern(strtab *t, const char *s, size_t n)
-{
-	uint64_t h = vs_hash_fnv1a(s, n);
-	size_t mask = t->nslots - 1, i = (size_t)h & mask;
-	for (; t->slots[i]; i = (i + 1) & mask) {
-		uint32_t id = t->slots[i] - 1;
-		if (t->len[id] == n && memcmp(t->arena + t->off[id], s, n) == 0)
-			return id;
-	}
-	if (t->n == t->cap) {
-		size_t cap = t->cap * 2;
-		uint64_t *no = realloc(t->off, cap * sizeof *no);
-		if (!no)
-			return -1;
-		t->off = no;
-		uint32_t *nl = realloc(t->len, cap * sizeof *nl);
-		if (!nl)
-			return -1;
-		t->len = nl;
-		t->cap = cap;
-	}
-	while (t->alen + n + 1 > t->acap) {
-		char *na = realloc(t->arena, t->acap * 2);
-		if (!na)
-			return -1;
-		t->arena = na;
-		t->acap *= 2;
-	}
-	memcpy(t->arena + t->alen, s, n);
-	t->arena[t->alen + n] = '\0';
-	long id = (long)t->n++;
-	t->off[id] = t->alen;
-	t->len[id] = (uint32_t)n;
-	t->alen += n + 1;
-	t->slots[i] = (uint32_t)id + 1;
-	if (t->n * 2 > t->nslots) { /* grow and rehash */
-		size_t ns = t->nslots * 2;
-		uint32_t *sl = calloc(ns, sizeof *sl);
-		if (!sl)
-			return -1;
-		for (size_t k = 0; k < t->n; k++) {
-			size_t j = (size_t)vs_hash_fnv1a(t->arena + t->off[k], t->len[k]) & (ns - 1);
-			while (sl[j])
-				j = (j + 1) & (ns - 1);
-			sl[j] = (uint32_t)k + 1;
-		}
-		free(t->slots);
-		t->slots = sl;
-		t->nslots = ns;
-	}
-	return id;
-}
-
 /* ---- tokenizing, in worker threads ---- */
 
 typedef struct posting {
@@ -139,7 +52,7 @@ typedef struct file_out {
 } file_out;
 
 typedef struct worker {
-	strtab vocab;          /* local terms */
+	vs_strtab vocab;          /* local terms */
 	double *freq;          /* local term frequency over the corpus (for max_features, buckets) */
 	size_t freq_cap;
 	int32_t *bucket;       /* hash mode: local term -> signed murmur hash */
@@ -201,7 +114,7 @@ static void on_term(const char *term, size_t len, size_t offset, void *ctx)
 	if (w->oom)
 		return;
 	size_t before = w->vocab.n;
-	long id = strtab_intern(&w->vocab, term, len);
+	long id = vs_strtab_intern(&w->vocab, term, len);
 	if (id < 0 || grow_worker(w, w->vocab.n) < 0) {
 		w->oom = 1;
 		return;
@@ -372,7 +285,7 @@ typedef struct builder {
 	file_out *out;             /* one per file */
 	worker *ws;
 	int nw;
-	strtab g;                  /* the merged vocabulary */
+	vs_strtab g;                  /* the merged vocabulary */
 	int g_ok;
 	uint32_t *maps[MAX_WORKERS]; /* worker's term id -> merged id */
 	gterm *gt;
@@ -465,7 +378,7 @@ static int tokenize(builder *b, vs_error *err)
 	atomic_init(&job.done_bytes, 0);
 	int init_ok = 1;
 	for (int t = 0; t < nw; t++)
-		init_ok &= strtab_init(&b->ws[t].vocab) == 0;
+		init_ok &= vs_strtab_init(&b->ws[t].vocab) == 0;
 	pthread_t tids[MAX_WORKERS];
 	void *args[MAX_WORKERS][2];
 	int started[MAX_WORKERS] = {0};
@@ -494,16 +407,16 @@ static int tokenize(builder *b, vs_error *err)
 /* The workers' vocabularies merged into one, with corpus frequencies. */
 static int merge_vocabularies(builder *b, vs_error *err)
 {
-	if (strtab_init(&b->g) < 0)
+	if (vs_strtab_init(&b->g) < 0)
 		return vs_oom(err);
 	b->g_ok = 1;
 	for (int t = 0; t < b->nw; t++) {
-		const strtab *v = &b->ws[t].vocab;
+		const vs_strtab *v = &b->ws[t].vocab;
 		b->maps[t] = malloc((v->n ? v->n : 1) * sizeof *b->maps[t]);
 		if (!b->maps[t])
 			return vs_oom(err);
 		for (size_t k = 0; k < v->n; k++) {
-			long id = strtab_intern(&b->g, v->arena + v->off[k], v->len[k]);
+			long id = vs_strtab_intern(&b->g, v->arena + v->off[k], v->len[k]);
 			if (id < 0)
 				return vs_oom(err);
 			b->maps[t][k] = (uint32_t)id;
@@ -827,9 +740,9 @@ static void builder_free(builder *b)
 	for (int t = 0; t < b->nw; t++)
 		free(b->maps[t]);
 	if (b->g_ok)
-		strtab_free(&b->g);
+		vs_strtab_free(&b->g);
 	for (int t = 0; b->ws && t < b->nw; t++) {
-		strtab_free(&b->ws[t].vocab);
+		vs_strtab_free(&b->ws[t].vocab);
 		free(b->ws[t].freq);
 		free(b->ws[t].bucket);
 		free(b->ws[t].slot_of);

@@ -260,6 +260,7 @@ void vs_vecset_free(vs_vecset *set)
 		return;
 	free(set->name);
 	free(set->source);
+	free(set->about);
 	free(set->words);
 	free(set->word_blob);
 	free(set->own_vectors);

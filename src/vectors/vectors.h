@@ -17,6 +17,7 @@ typedef struct vs_vecset {
 	char *source;        /* path it was loaded from */
 	const char *format;  /* format it was read in (static string) */
 	int unsaved;         /* made in this session (not read from a file) and not saved since */
+	char *about;         /* how it was made, "field\tvalue" lines (training), or NULL */
 	size_t count;        /* number of words */
 	size_t dims;         /* dimensions of each vector */
 	const char **words;  /* count words, in file order */

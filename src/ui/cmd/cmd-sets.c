@@ -211,6 +211,16 @@ static int cmd_info_exec(vs_session *s, vs_args *a)
 	vs_human_bytes(vs_vecset_memory(set), buf, sizeof buf);
 	field(r, "memory", buf);
 	field(r, "mapped", set->map ? "yes" : "no");
+	for (const char *p = set->about; p && *p;) { /* how it was made: "field\tvalue" lines */
+		const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
+		if (!tab || !nl || tab > nl)
+			break;
+		char k[64], v[256];
+		snprintf(k, sizeof k, "%.*s", (int)(tab - p), p);
+		snprintf(v, sizeof v, "%.*s", (int)(nl - tab - 1), tab + 1);
+		field(r, k, v);
+		p = nl + 1;
+	}
 	field(r, "first words", "");
 	size_t show = set->count < 8 ? set->count : 8, o = 0;
 	char words[256] = "";

@@ -1,0 +1,219 @@
+/* word2vec's vocabulary, Huffman tree and noise table (LearnVocabFromTrainFile,
+ * SortVocab, CreateBinaryTree and InitUnigramTable of word2vec.c), and the
+ * learning-rate schedule. */
+#include "train/train.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vs_w2v_counter {
+	vs_strtab t;
+	uint64_t *count;
+	size_t cap;
+	size_t max_vocab;
+	uint64_t min_reduce; /* gensim's prune_vocab: words below it go when the table is full */
+};
+
+vs_w2v_counter *vs_w2v_counter_new(size_t max_vocab)
+{
+	vs_w2v_counter *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->max_vocab = max_vocab;
+	c->min_reduce = 1;
+	if (vs_strtab_init(&c->t) < 0 || vs_w2v_counter_add(c, "</s>", 4) < 0) {
+		vs_w2v_counter_free(c);
+		return NULL;
+	}
+	c->count[0] = 0; /* the sentence ends are counted as they come */
+	return c;
+}
+
+/* gensim's prune_vocab: drop the words counted fewer than min_reduce times
+ * (the sentence end stays), then raise min_reduce. */
+static int prune(vs_w2v_counter *c)
+{
+	vs_strtab nt;
+	if (vs_strtab_init(&nt) < 0)
+		return -1;
+	size_t k = 0;
+	for (size_t i = 0; i < c->t.n; i++) {
+		if (i > 0 && c->count[i] < c->min_reduce)
+			continue;
+		if (vs_strtab_intern(&nt, c->t.arena + c->t.off[i], c->t.len[i]) < 0) {
+			vs_strtab_free(&nt);
+			return -1;
+		}
+		c->count[k++] = c->count[i];
+	}
+	vs_strtab_free(&c->t);
+	c->t = nt;
+	c->min_reduce++;
+	return 0;
+}
+
+int vs_w2v_counter_add(vs_w2v_counter *c, const char *word, size_t len)
+{
+	size_t before = c->t.n;
+	long id = vs_strtab_intern(&c->t, word, len);
+	if (id < 0)
+		return -1;
+	if (c->t.n > before) {
+		if (c->t.n > c->cap) {
+			size_t cap = c->cap ? c->cap * 2 : 1024;
+			uint64_t *nc = realloc(c->count, cap * sizeof *nc);
+			if (!nc)
+				return -1;
+			c->count = nc;
+			c->cap = cap;
+		}
+		c->count[id] = 0;
+	}
+	c->count[id]++;
+	if (c->max_vocab && c->t.n > c->max_vocab + 1)
+		return prune(c);
+	return 0;
+}
+
+static const uint64_t *sort_count;
+static int by_count(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	if (sort_count[x] != sort_count[y])
+		return sort_count[x] > sort_count[y] ? -1 : 1;
+	return x < y ? -1 : x > y; /* ties in order of first appearance: glibc's stable sort in word2vec */
+}
+
+int vs_w2v_counter_finish(vs_w2v_counter *c, size_t min_count, vs_w2v_vocab *out, vs_error *err)
+{
+	memset(out, 0, sizeof *out);
+	size_t n = c->t.n;
+	uint32_t *order = malloc(n * sizeof *order);
+	if (!order || vs_strtab_init(&out->words) < 0 || !(out->count = malloc(n * sizeof *out->count))) {
+		free(order);
+		vs_w2v_vocab_free(out);
+		return vs_oom(err);
+	}
+	for (size_t i = 0; i < n; i++)
+		order[i] = (uint32_t)i;
+	sort_count = c->count;
+	qsort(order + 1, n - 1, sizeof *order, by_count); /* "</s>" stays first */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t id = order[i];
+		if (i > 0 && c->count[id] < min_count)
+			break; /* sorted: the rest are rarer */
+		if (vs_strtab_intern(&out->words, c->t.arena + c->t.off[id], c->t.len[id]) < 0) {
+			free(order);
+			vs_w2v_vocab_free(out);
+			return vs_oom(err);
+		}
+		out->count[out->n++] = c->count[id];
+		out->total += c->count[id];
+	}
+	free(order);
+	return 0;
+}
+
+void vs_w2v_counter_free(vs_w2v_counter *c)
+{
+	if (!c)
+		return;
+	vs_strtab_free(&c->t);
+	free(c->count);
+	free(c);
+}
+
+void vs_w2v_vocab_free(vs_w2v_vocab *v)
+{
+	if (v->words.arena || v->words.slots)
+		vs_strtab_free(&v->words);
+	free(v->count);
+	memset(v, 0, sizeof *v);
+}
+
+int vs_w2v_huffman(const uint64_t *cnt, size_t n, uint8_t *codelen, uint8_t (*code)[VS_W2V_MAX_CODE],
+                   uint32_t (*point)[VS_W2V_MAX_CODE + 1], vs_error *err)
+{
+	if (n < 2)
+		return vs_fail(err, "hierarchical softmax needs at least 2 words in the vocabulary");
+	uint64_t *count = malloc((n * 2 + 1) * sizeof *count);
+	uint8_t *binary = calloc(n * 2 + 1, 1);
+	size_t *parent = malloc((n * 2 + 1) * sizeof *parent);
+	if (!count || !binary || !parent) {
+		free(count), free(binary), free(parent);
+		return vs_oom(err);
+	}
+	for (size_t a = 0; a < n; a++)
+		count[a] = cnt[a];
+	for (size_t a = n; a < n * 2; a++)
+		count[a] = (uint64_t)1e15;
+	long pos1 = (long)n - 1;
+	size_t pos2 = n;
+	/* join the two rarest nodes, n - 1 times: leaves from the end, inner nodes in order */
+	for (size_t a = 0; a < n - 1; a++) {
+		size_t min[2];
+		for (int m = 0; m < 2; m++) {
+			if (pos1 >= 0 && count[pos1] < count[pos2])
+				min[m] = (size_t)pos1--;
+			else
+				min[m] = pos2++;
+		}
+		count[n + a] = count[min[0]] + count[min[1]];
+		parent[min[0]] = n + a;
+		parent[min[1]] = n + a;
+		binary[min[1]] = 1;
+	}
+	int rc = 0;
+	for (size_t a = 0; a < n && rc == 0; a++) {
+		uint8_t c[VS_W2V_MAX_CODE];
+		size_t p[VS_W2V_MAX_CODE], i = 0;
+		for (size_t b = a; b != n * 2 - 2; b = parent[b]) {
+			if (i == VS_W2V_MAX_CODE) {
+				rc = vs_fail(err, "the Huffman tree is deeper than %d levels (counts too skewed)", VS_W2V_MAX_CODE);
+				break;
+			}
+			c[i] = binary[b];
+			p[i] = b;
+			i++;
+		}
+		if (rc)
+			break;
+		codelen[a] = (uint8_t)i;
+		point[a][0] = (uint32_t)(n - 2);
+		for (size_t b = 0; b < i; b++) {
+			code[a][i - b - 1] = c[b];
+			point[a][i - b] = (uint32_t)(p[b] - n);
+		}
+	}
+	free(count), free(binary), free(parent);
+	return rc;
+}
+
+uint32_t *vs_w2v_noise_table(const uint64_t *count, size_t n, size_t size)
+{
+	uint32_t *table = malloc(size * sizeof *table);
+	if (!table || n == 0) {
+		free(table);
+		return NULL;
+	}
+	double total = 0;
+	for (size_t a = 0; a < n; a++)
+		total += pow((double)count[a], 0.75);
+	size_t i = 0;
+	double d1 = pow((double)count[0], 0.75) / total;
+	for (size_t a = 0; a < size; a++) {
+		table[a] = (uint32_t)i;
+		if ((double)a / (double)size > d1 && i + 1 < n) {
+			i++;
+			d1 += pow((double)count[i], 0.75) / total;
+		}
+	}
+	return table;
+}
+
+double vs_w2v_alpha(double alpha, double min_alpha, double done)
+{
+	double a = alpha - (alpha - min_alpha) * (done < 1 ? done : 1);
+	return a > min_alpha ? a : min_alpha;
+}

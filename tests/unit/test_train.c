@@ -1,0 +1,206 @@
+/* Unit tests of word2vec's mechanics: vocabulary order, Huffman codes as
+ * word2vec.c builds them, the noise table, the learning rate, subsampling,
+ * and the same vectors from the same seed on one thread. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "train/train.h"
+
+static const char *word_of(const vs_w2v_vocab *v, size_t i)
+{
+	return v->words.arena + v->words.off[i];
+}
+
+/* "</s>" first, then by count, ties in order of first appearance; rarer than min_count left out */
+static void vocabulary_order(void **state)
+{
+	(void)state;
+	vs_w2v_counter *c = vs_w2v_counter_new(0);
+	assert_non_null(c);
+	const char *words[] = {"b", "a", "c", "a", "\n", "d", "b", "c", "e", "a", "\n"};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		assert_int_equal(words[i][0] == '\n' ? vs_w2v_counter_add(c, "</s>", 4) : vs_w2v_counter_add(c, words[i], 1), 0);
+	vs_w2v_vocab v;
+	vs_error err;
+	assert_int_equal(vs_w2v_counter_finish(c, 2, &v, &err), 0);
+	assert_int_equal(v.n, 4);
+	assert_string_equal(word_of(&v, 0), "</s>");
+	assert_string_equal(word_of(&v, 1), "a"); /* 3 */
+	assert_string_equal(word_of(&v, 2), "b"); /* 2, seen before c */
+	assert_string_equal(word_of(&v, 3), "c"); /* 2 */
+	assert_int_equal(v.count[0], 2);
+	assert_int_equal(v.total, 2 + 3 + 2 + 2);
+	vs_w2v_vocab_free(&v);
+	vs_w2v_counter_free(c);
+}
+
+/* gensim's max_vocab_size: the rarest go while counting */
+static void vocabulary_pruned(void **state)
+{
+	(void)state;
+	vs_w2v_counter *c = vs_w2v_counter_new(2);
+	const char *words[] = {"a", "a", "b", "c", "a", "d", "d"};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		assert_int_equal(vs_w2v_counter_add(c, words[i], 1), 0);
+	vs_w2v_vocab v;
+	vs_error err;
+	assert_int_equal(vs_w2v_counter_finish(c, 1, &v, &err), 0);
+	/* at "c" the table held a, b, c: b and c (count 1) went; then d came twice */
+	assert_int_equal(v.n, 3);
+	assert_string_equal(word_of(&v, 1), "a");
+	assert_string_equal(word_of(&v, 2), "d");
+	vs_w2v_vocab_free(&v);
+	vs_w2v_counter_free(c);
+}
+
+/* counts 5 4 3 2 1: the codes and inner nodes word2vec.c's CreateBinaryTree gives */
+static void huffman_as_word2vec(void **state)
+{
+	(void)state;
+	uint64_t count[] = {5, 4, 3, 2, 1};
+	uint8_t len[5], code[5][VS_W2V_MAX_CODE];
+	uint32_t point[5][VS_W2V_MAX_CODE + 1];
+	vs_error err;
+	assert_int_equal(vs_w2v_huffman(count, 5, len, code, point, &err), 0);
+	const uint8_t want_len[] = {2, 2, 2, 3, 3};
+	const uint8_t want_code[5][3] = {{1, 1}, {1, 0}, {0, 1}, {0, 0, 1}, {0, 0, 0}};
+	const uint32_t want_point[5][3] = {{3, 2}, {3, 2}, {3, 1}, {3, 1, 0}, {3, 1, 0}};
+	for (int w = 0; w < 5; w++) {
+		assert_int_equal(len[w], want_len[w]);
+		for (int d = 0; d < len[w]; d++) {
+			assert_int_equal(code[w][d], want_code[w][d]);
+			assert_int_equal(point[w][d], want_point[w][d]);
+		}
+	}
+	/* on many counts: prefix-free, and as short as Huffman's (sum of count x length) */
+	enum { N = 300 };
+	uint64_t c2[N];
+	uint8_t l2[N], k2[N][VS_W2V_MAX_CODE];
+	uint32_t p2[N][VS_W2V_MAX_CODE + 1];
+	for (int i = 0; i < N; i++)
+		c2[i] = (uint64_t)(100000.0 / (i + 1)) + 1; /* Zipf */
+	assert_int_equal(vs_w2v_huffman(c2, N, l2, k2, p2, &err), 0);
+	double kraft = 0;
+	for (int i = 0; i < N; i++)
+		kraft += pow(2, -l2[i]);
+	assert_true(fabs(kraft - 1) < 1e-12);
+	for (int i = 1; i < N; i++)
+		assert_true(l2[i] >= l2[i - 1] || c2[i] == c2[i - 1]);
+}
+
+/* The noise table draws each word as count^0.75 says */
+static void noise_frequencies(void **state)
+{
+	(void)state;
+	uint64_t count[] = {10, 1000, 100, 10, 1};
+	size_t size = 1000000;
+	uint32_t *t = vs_w2v_noise_table(count, 5, size);
+	assert_non_null(t);
+	size_t seen[5] = {0};
+	for (size_t i = 0; i < size; i++)
+		seen[t[i]]++;
+	double total = 0;
+	for (int i = 0; i < 5; i++)
+		total += pow((double)count[i], 0.75);
+	for (int i = 0; i < 5; i++)
+		assert_true(fabs((double)seen[i] / size - pow((double)count[i], 0.75) / total) < 2e-5);
+	free(t);
+}
+
+static void learning_rate_and_subsampling(void **state)
+{
+	(void)state;
+	assert_true(fabs(vs_w2v_alpha(0.025, 0.0001, 0) - 0.025) < 1e-15);
+	assert_true(fabs(vs_w2v_alpha(0.025, 0.0001, 0.5) - 0.01255) < 1e-15);
+	assert_true(fabs(vs_w2v_alpha(0.025, 0.0001, 1) - 0.0001) < 1e-15);
+	assert_true(fabs(vs_w2v_alpha(0.025, 0.0001, 2) - 0.0001) < 1e-15);
+	/* word2vec: (sqrt(c / (s t)) + 1) (s t) / c, at most 1 */
+	assert_true(fabs(vs_word2vec_keep(6, 23, 0.01) - (sqrt(6 / 0.23) + 1) * 0.23 / 6) < 1e-15);
+	assert_true(vs_word2vec_keep(1, 1000, 0.01) == 1.0);
+}
+
+static const char corpus[] =
+	"the king rules the land\nthe queen rules the land\nthe man walks the dog\nthe woman walks the dog\n"
+	"a king and a queen\na man and a woman\nthe dog and the cat\nthe cat sees the dog\n";
+
+static vs_vecset *train_small(int cbow, int hs, uint64_t seed, vs_train_report *rep)
+{
+	vs_text_source src = {"corpus", corpus, sizeof corpus - 1};
+	vs_train_options o;
+	vs_train_options_default(&o);
+	o.cbow = cbow;
+	o.hs = hs;
+	o.negative = hs ? 0 : 5;
+	o.dims = 16;
+	o.min_count = 1;
+	o.epochs = 20;
+	o.threads = 1;
+	o.seed = seed;
+	vs_error err;
+	vs_vecset *set = vs_train(NULL, 0, &src, 1, &o, rep, &err);
+	if (!set)
+		fprintf(stderr, "%s\n", err.msg);
+	return set;
+}
+
+/* one thread and a seed: the same vectors, bit for bit; another seed: others */
+static void reproducible(void **state)
+{
+	(void)state;
+	for (int mode = 0; mode < 4; mode++) {
+		vs_train_report r1, r2, r3;
+		vs_vecset *a = train_small(mode & 1, mode >> 1, 7, &r1), *b = train_small(mode & 1, mode >> 1, 7, &r2),
+		          *c = train_small(mode & 1, mode >> 1, 8, &r3);
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_non_null(c);
+		assert_int_equal(a->count, 13);
+		assert_int_equal(r1.tokens, 40);
+		assert_memory_equal(a->vectors, b->vectors, a->count * a->dims * sizeof(float));
+		assert_true(memcmp(a->vectors, c->vectors, a->count * a->dims * sizeof(float)) != 0);
+		assert_true(r1.loss > 0 && isfinite(r1.loss));
+		vs_vecset_free(a), vs_vecset_free(b), vs_vecset_free(c);
+	}
+}
+
+static void bad_parameters(void **state)
+{
+	(void)state;
+	vs_text_source src = {"corpus", corpus, sizeof corpus - 1};
+	vs_train_options o;
+	vs_error err;
+	vs_train_options_default(&o);
+	o.window = 0;
+	assert_null(vs_train(NULL, 0, &src, 1, &o, NULL, &err));
+	assert_non_null(strstr(err.msg, "window"));
+	vs_train_options_default(&o);
+	o.negative = 0;
+	assert_null(vs_train(NULL, 0, &src, 1, &o, NULL, &err));
+	assert_non_null(strstr(err.msg, "neither"));
+	vs_train_options_default(&o); /* min-count 5: only "the" */
+	assert_null(vs_train(NULL, 0, &src, 1, &o, NULL, &err));
+	assert_non_null(strstr(err.msg, "too few"));
+	vs_text_source empty = {"empty", "\n\n", 2};
+	vs_train_options_default(&o);
+	assert_null(vs_train(NULL, 0, &empty, 1, &o, NULL, &err));
+	assert_non_null(strstr(err.msg, "no words"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(vocabulary_order),  cmocka_unit_test(vocabulary_pruned),
+		cmocka_unit_test(huffman_as_word2vec), cmocka_unit_test(noise_frequencies),
+		cmocka_unit_test(learning_rate_and_subsampling), cmocka_unit_test(reproducible),
+		cmocka_unit_test(bad_parameters),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
