@@ -29,6 +29,7 @@ void vs_train_options_default(vs_train_options *o)
 	o->epochs = 5;
 	o->min_alpha = 0.0001;
 	o->seed = 1;
+	o->batch = 1;
 }
 
 /* ---- reading the corpus ---- */
@@ -214,6 +215,7 @@ typedef struct worker {
 	double epoch_loss, epoch_pairs; /* their values when its last epoch began */
 	double shown_loss, shown_pairs; /* thread 0's: their values at its last report */
 	float *neu1, *neu1e;
+	float *in, *out, *din, *dout, *grad; /* skip-gram's batch: contexts x dims, targets x dims, ... */
 } worker;
 
 static float sigmoid_of(const model *m, float f)
@@ -231,7 +233,16 @@ static float nlogsig(const model *m, float f)
 	return m->logsig_table[(int)((f + MAX_EXP) * (EXP_TABLE / MAX_EXP / 2))];
 }
 
-static float dot(const float *a, const float *b, size_t n)
+/* The two loops everything runs through: built for AVX2 and FMA too, chosen
+ * when the processor has them, and allowed to sum in any order (vectors). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HOT __attribute__((target_clones("arch=haswell", "default"), optimize("O3", "associative-math", \
+                                                                               "no-signed-zeros", "no-trapping-math")))
+#else
+#define HOT
+#endif
+
+HOT static float dot(const float *restrict a, const float *restrict b, size_t n)
 {
 	float s = 0;
 	for (size_t i = 0; i < n; i++)
@@ -239,7 +250,7 @@ static float dot(const float *a, const float *b, size_t n)
 	return s;
 }
 
-static void axpy(float g, const float *x, float *y, size_t n)
+HOT static void axpy(float g, const float *restrict x, float *restrict y, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		y[i] += g * x[i];
@@ -301,6 +312,53 @@ static void learn(worker *w, const float *in, uint32_t word, float alpha)
 	}
 }
 
+/* Skip-gram with negative sampling, a window at a time (HogBatch, Ji et al.
+ * 2016): the k context words predict the center word against one draw of
+ * negatives shared by the window, so the k x (1 + negative) dot products and
+ * updates run over rows held in cache. Statistically word2vec's per-pair
+ * updates; each pair's gradient is the same function of the vectors as they
+ * were when the window began. */
+static void learn_window(worker *w, const uint32_t *ctx, int k, uint32_t word, float alpha)
+{
+	model *m = w->m;
+	size_t dims = m->dims;
+	uint32_t targets[1 + 1000];
+	int nt = 0;
+	targets[nt++] = word;
+	for (int d = 0; d < m->opt->negative; d++) {
+		uint64_t r = next_random(w);
+		uint32_t t = m->table[(r >> 16) % m->table_size];
+		if (t == 0)
+			t = (uint32_t)(r % (m->vocab - 1) + 1);
+		if (t != word)
+			targets[nt++] = t;
+	}
+	float *in = w->in, *out = w->out, *din = w->din, *dout = w->dout, *g = w->grad;
+	for (int i = 0; i < k; i++)
+		memcpy(in + (size_t)i * dims, m->syn0 + (size_t)ctx[i] * dims, dims * sizeof *in);
+	for (int j = 0; j < nt; j++)
+		memcpy(out + (size_t)j * dims, m->syn1neg + (size_t)targets[j] * dims, dims * sizeof *out);
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < nt; j++) {
+			float f = dot(in + (size_t)i * dims, out + (size_t)j * dims, dims), label = j == 0;
+			w->loss += nlogsig(m, label > 0 ? f : -f);
+			w->pairs += 1;
+			g[i * nt + j] = f > MAX_EXP ? (label - 1) * alpha : f < -MAX_EXP ? label * alpha
+			                                                                 : (label - sigmoid_of(m, f)) * alpha;
+		}
+	memset(din, 0, (size_t)k * dims * sizeof *din);
+	memset(dout, 0, (size_t)nt * dims * sizeof *dout);
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < nt; j++) {
+			axpy(g[i * nt + j], out + (size_t)j * dims, din + (size_t)i * dims, dims);
+			axpy(g[i * nt + j], in + (size_t)i * dims, dout + (size_t)j * dims, dims);
+		}
+	for (int i = 0; i < k; i++)
+		axpy(1.0f, din + (size_t)i * dims, m->syn0 + (size_t)ctx[i] * dims, dims);
+	for (int j = 0; j < nt; j++)
+		axpy(1.0f, dout + (size_t)j * dims, m->syn1neg + (size_t)targets[j] * dims, dims);
+}
+
 /* Every word of a sentence as a center, its window shrunk at random. */
 static void train_sentence(worker *w, const uint32_t *sen, int len, float alpha)
 {
@@ -332,6 +390,16 @@ static void train_sentence(worker *w, const uint32_t *sen, int len, float alpha)
 					continue;
 				axpy(1.0f, w->neu1e, m->syn0 + (size_t)sen[c] * dims, dims);
 			}
+		} else if (!m->opt->hs && m->opt->batch) {
+			uint32_t ctx[2 * 1000];
+			int k = 0;
+			for (int a = b; a < window * 2 + 1 - b; a++) {
+				int c = pos - window + a;
+				if (a != window && c >= 0 && c < len)
+					ctx[k++] = sen[c];
+			}
+			if (k)
+				learn_window(w, ctx, k, word, alpha);
 		} else {
 			for (int a = b; a < window * 2 + 1 - b; a++) {
 				int c = pos - window + a;
@@ -551,7 +619,13 @@ static int run_threads(model *m, vs_train_report *rep, vs_error *err)
 		ws[t].next_random = m->opt->seed + (uint64_t)t;
 		ws[t].neu1 = calloc(m->dims, sizeof(float));
 		ws[t].neu1e = calloc(m->dims, sizeof(float));
-		ok = ws[t].neu1 && ws[t].neu1e;
+		size_t k = 2 * (size_t)m->opt->window, targets = 1 + (size_t)m->opt->negative;
+		ws[t].in = malloc(k * m->dims * sizeof(float));
+		ws[t].din = malloc(k * m->dims * sizeof(float));
+		ws[t].out = malloc(targets * m->dims * sizeof(float));
+		ws[t].dout = malloc(targets * m->dims * sizeof(float));
+		ws[t].grad = malloc(k * targets * sizeof(float));
+		ok = ws[t].neu1 && ws[t].neu1e && ws[t].in && ws[t].din && ws[t].out && ws[t].dout && ws[t].grad;
 		jobs[t] = (job){m, ws, t};
 	}
 	clock_gettime(CLOCK_MONOTONIC, &m->start);
@@ -566,7 +640,8 @@ static int run_threads(model *m, vs_train_report *rep, vs_error *err)
 	for (int t = 0; ws && t < nt; t++) {
 		loss += ws[t].loss - ws[t].epoch_loss; /* the last epoch's */
 		pairs += ws[t].pairs - ws[t].epoch_pairs;
-		free(ws[t].neu1), free(ws[t].neu1e);
+		free(ws[t].neu1), free(ws[t].neu1e), free(ws[t].in), free(ws[t].din), free(ws[t].out), free(ws[t].dout);
+		free(ws[t].grad);
 	}
 	free(ws), free(jobs);
 	if (!ok)

@@ -142,6 +142,7 @@ static vs_vecset *train_small(int cbow, int hs, uint64_t seed, vs_train_report *
 	o.dims = 16;
 	o.min_count = 1;
 	o.epochs = 20;
+	o.sample = 0; /* a corpus this small would be subsampled away */
 	o.threads = 1;
 	o.seed = seed;
 	vs_error err;

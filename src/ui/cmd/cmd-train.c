@@ -81,6 +81,7 @@ static int parse_options(vs_session *s, vs_args *a, vs_train_options *o)
 	o->seed = seed;
 	o->analyzer = vs_arg_flag(a, "--analyzer");
 	o->lines = vs_arg_flag(a, "--lines");
+	o->batch = !vs_arg_flag(a, "--pairs");
 	if (o->lines && !o->analyzer)
 		return vs_session_error(s, "train: --lines goes with --analyzer (without it, each line is a sentence already)");
 	if (vs_arg_opt(a, "--threads") && o->threads == 0)
@@ -180,6 +181,8 @@ static const vs_option cmd_train_options[] = {
 	{"--min-alpha", "A", "the learning rate at the end (default 0.0001)", VS_COMPLETE_NONE, NULL},
 	{"--threads", "N", "threads (default the cores)", VS_COMPLETE_NONE, NULL},
 	{"--seed", "S", "random seed (with --threads 1 the vectors are the same run to run)", VS_COMPLETE_NONE, NULL},
+	{"--pairs", NULL, "skip-gram: update a (context, center) pair at a time, as word2vec (slower)", VS_COMPLETE_NONE,
+	 NULL},
 	{"--analyzer", NULL, "the TF-IDF analyzer's words (lowercase, Unicode, CJK bigrams), a file a sentence",
 	 VS_COMPLETE_NONE, NULL},
 	{"--lines", NULL, "with --analyzer: each line a sentence", VS_COMPLETE_NONE, NULL},
@@ -190,7 +193,7 @@ const vs_cmd_entry cmd_train_entry = {
 	.name = "train",
 	.usage = "NAME CORPUS...|- [--model skipgram|cbow] [--dims N] [--window N] [--negative N | --hs] [--sample T]\n"
 	         "       [--min-count N] [--max-vocab N] [--epochs N] [--alpha A] [--min-alpha A] [--threads N]\n"
-	         "       [--seed S] [--analyzer [--lines]]",
+	         "       [--seed S] [--pairs] [--analyzer [--lines]]",
 	.summary = "train word2vec vectors (skip-gram or CBOW) on a corpus",
 	.help = "CORPUS is files and folders (.gz through zlib), or '-' for the lines that\n"
 	        "follow (up to \\.) or standard input with -c. Words are split on white space\n"
