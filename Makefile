@@ -20,7 +20,7 @@ MAIN_SRC = src/ui/cli/main.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 HDRS = $(wildcard src/*/*.h src/*/*.inc)
 
-.PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench fuzz install clean
+.PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench bench-train fuzz install clean
 
 all: build/vecsh
 
@@ -101,6 +101,10 @@ fuzz: deps
 
 bench: deps build/vecsh
 	@sh bench/run.sh
+
+# word2vec training against word2vec, gensim and fastText (tens of minutes)
+bench-train: deps build/vecsh
+	@sh bench/train.sh
 
 install: build/vecsh
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

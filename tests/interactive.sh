@@ -97,8 +97,17 @@ keys "eval analogies q.txt" Enter
 expect "answering analogies ["
 expect "Total accuracy"
 absent "answering analogies ["
+# training shows its progress; Ctrl-C stops it and keeps what was trained
+awk 'BEGIN { for (i = 0; i < 200000; i++) { for (j = 0; j < 12; j++) printf "w%d ", (i * 7 + j * 13) % 5000; print "" } }' > "$work/corpus.txt"
+keys "train t corpus.txt --epochs 100 --threads 1" Enter
+expect "training: epoch"
+keys C-c
+expect "interrupted at"
+keys "info t" Enter
+expect "word2vec skip-gram, negative sampling"
+keys "quit" Enter
 keys "quit" Enter
 expect "vecsh-exited-0"
 
-[ $fail -eq 0 ] && echo "interactive: completion, history, Ctrl-C, Ctrl-D, progress and the unsaved-work warning work"
+[ $fail -eq 0 ] && echo "interactive: completion, history, Ctrl-C, Ctrl-D, progress (and training's, interrupted) and the unsaved-work warning work"
 exit $fail
