@@ -42,10 +42,10 @@ def params(mode):
     return sg, hs
 
 
-def run_vecsh(mode, seed, out):
+def run_vecsh(mode, seed, out, extra=""):
     sg, hs = params(mode)
-    cmd = "train m %s --model %s %s --dims 100 --window 5 --sample 1e-3 --min-count 5 --epochs %d --threads %d --seed %d" % (
-        a.corpus, "skipgram" if sg else "cbow", "--hs" if hs else "--negative 5", a.epochs, a.threads, seed)
+    cmd = "train m %s --model %s %s --dims 100 --window 5 --sample 1e-3 --min-count 5 --epochs %d --threads %d --seed %d%s" % (
+        a.corpus, "skipgram" if sg else "cbow", "--hs" if hs else "--negative 5", a.epochs, a.threads, seed, extra)
     t = time.time()
     r = subprocess.run([os.path.join(top, "build", "vecsh"), "-c", cmd, "-c", "save m %s --format word2vec-bin" % out],
                        capture_output=True, text=True)
@@ -113,7 +113,11 @@ def overlap(kv, ref, n=1000):
     return tot / len(words)
 
 
-runners = {"vecsh": run_vecsh, "word2vec": run_word2vec, "gensim": run_gensim, "fasttext": run_fasttext}
+def run_vecsh_pairs(mode, seed, out):
+    return run_vecsh(mode, seed, out, " --pairs")
+
+
+runners = {"vecsh-pairs": run_vecsh_pairs, "vecsh": run_vecsh, "word2vec": run_word2vec, "gensim": run_gensim, "fasttext": run_fasttext}
 tools = [t for t in a.tools.split(",") if t in runners]
 if "word2vec" in tools and not os.path.exists(a.word2vec):
     tools.remove("word2vec")

@@ -570,6 +570,12 @@ static int alloc_model(model *m, const vs_w2v_vocab *v, vs_error *err)
 	m->count = v->count;
 	size_t mat = m->vocab * m->dims;
 	double bytes = (double)mat * sizeof(float) * (1 + (o->hs != 0) + (o->negative > 0));
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	double phys = pages > 0 && page > 0 ? (double)pages * (double)page : 1e18;
+	if (bytes > phys)
+		return vs_fail(err, "%zu words x %zu dims need %.1f GB for the model, more than the %.1f GB of memory here "
+		                    "(fewer --dims, or a higher --min-count)",
+		               m->vocab - 1, m->dims, bytes / 1e9, phys / 1e9);
 	if (bytes > 1e12 || !(m->syn0 = malloc(mat * sizeof *m->syn0)) ||
 	    (o->negative && !(m->syn1neg = calloc(mat, sizeof *m->syn1neg))) ||
 	    (o->hs && !(m->syn1 = calloc(mat, sizeof *m->syn1))))
