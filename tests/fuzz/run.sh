@@ -13,9 +13,11 @@ libs="$(pkg-config --libs readline ncursesw zlib libutf8proc libcjson openblas c
 mkdir -p "$out/obj" "$out/seeds" "$out/found"
 echo "fuzz: building the library with $cc (coverage, ASan, UBSan)"
 objs=""
-for src in $(ls src/core/*.c src/output/*.c src/vectors/*.c src/text/*.c src/image/*.c src/clip/*.c src/viz/*.c src/ui/*/*.c | grep -v src/ui/cli/main.c); do
+# an object is stale when its source or any header is newer (a struct may have changed)
+hdr=$(ls -t src/*/*.h src/*/*.inc include/*.h 2>/dev/null | head -1)
+for src in $(ls src/*/*.c src/ui/*/*.c | grep -v src/ui/cli/main.c); do # every domain
 	o="$out/obj/$(echo "$src" | tr / _).o"
-	if [ ! -f "$o" ] || [ "$src" -nt "$o" ]; then
+	if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ "$hdr" -nt "$o" ]; then
 		$cc $flags -fsanitize=fuzzer-no-link,address,undefined -c "$src" -o "$o"
 	fi
 	objs="$objs $o"
@@ -27,6 +29,9 @@ cp -r tests/data/. "$seeds/"
 make --no-print-directory build/vecsh >/dev/null
 VECSH_CACHE="$seeds/cache" sh tests/make-fixtures.sh "$seeds" "$PWD/build/vecsh" >/dev/null 2>&1
 build/vecsh -q -c "index c $seeds/corpus" -c "save c $seeds/small.vsix" 2>/dev/null
+# an index of typed texts (its texts kept in the file), hashed and binary
+build/vecsh -q -c 'index t --text "the cat sat" "the dog sat on the log" --hash 4 --binary --no-idf' \
+	-c "save t $seeds/typed.vsix" 2>/dev/null
 seed() { # seed HARNESS FILE...
 	mkdir -p "$out/seeds/$1"
 	shift_name=$1
@@ -34,7 +39,7 @@ seed() { # seed HARNESS FILE...
 	for f in "$@"; do [ -f "$f" ] && cp "$f" "$out/seeds/$shift_name/" || true; done
 }
 seed vectors "$seeds/tiny.txt" "$seeds/tiny.bin" "$seeds/tiny.vecs" "$seeds/cjk.txt" "$seeds/v1.vecs"
-seed index "$seeds/small.vsix"
+seed index "$seeds/small.vsix" "$seeds/typed.vsix"
 seed safetensors "$seeds"/clip-*/model.safetensors
 mkdir -p "$out/seeds/clipconfig"
 for c in "$seeds"/clip*/config.json; do cp "$c" "$out/seeds/clipconfig/$(basename "$(dirname "$c")").json"; done

@@ -100,7 +100,7 @@ char *vs_session_read_data(vs_session *s, const char *command, size_t *len)
 				oom |= append(&text, len, &cap, line, (size_t)n) < 0;
 			}
 		} else if (s->interactive && s->read_line) { /* typed, up to \. or Ctrl-D */
-			fprintf(s->msg, "Enter the text, a document a line with --lines; end with \\. or Ctrl-D.\n");
+			fprintf(s->msg, "Enter the lines; end with \\. on a line of its own, or Ctrl-D.\n");
 			char *l;
 			while ((l = s->read_line(">> ")) && !is_end_mark(l, strlen(l))) {
 				oom |= append(&text, len, &cap, l, strlen(l)) < 0 || append(&text, len, &cap, "\n", 1) < 0;
