@@ -299,6 +299,8 @@ int vs_parse_expression(vs_session *s, const vs_vecset *set, int argc, char **ar
  * and not zero vectors; reports and returns -1 otherwise. */
 /* The arguments joined by spaces (malloc'd), or NULL when out of memory. */
 char *vs_join_args(int argc, char **argv);
+/* A number of hashing-trick bits, 1 to max; reports errors. */
+int vs_parse_bits(vs_session *s, const char *cmd, const char *opt, const char *v, int max, int *out);
 /* --ngram MIN,MAX (or MIN-MAX), within 1..VS_MAX_NGRAM; reports errors. */
 int vs_parse_ngram(vs_session *s, const char *cmd, const char *v, int *lo, int *hi);
 int vs_session_two_words(vs_session *s, const vs_args *a, vs_vecset **set, long *x, long *y);

@@ -43,14 +43,8 @@ static int options_analyzer(vs_session *s, vs_args *a, vs_analyzer *an, vs_stopw
 			an->stop = *own;
 		}
 	}
-	if ((v = vs_arg_opt(a, "--hash"))) {
-		char *end;
-		long b = strtol(v, &end, 10);
-		if (!*v || *end || b < 1 || b > VS_MAX_HASH_BITS)
-			return vs_session_error(s, "bow: --hash takes a number of bits from 1 to %d (2 to 2^%d buckets), not '%s'",
-			                        VS_MAX_HASH_BITS, VS_MAX_HASH_BITS, v);
-		*bits = (int)b;
-	}
+	if ((v = vs_arg_opt(a, "--hash")))
+		return vs_parse_bits(s, "bow", "--hash", v, VS_MAX_HASH_BITS, bits);
 	return 0;
 }
 

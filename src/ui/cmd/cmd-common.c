@@ -109,6 +109,17 @@ char *vs_join_args(int argc, char **argv)
 	return q;
 }
 
+int vs_parse_bits(vs_session *s, const char *cmd, const char *opt, const char *v, int max, int *out)
+{
+	char *end;
+	long b = strtol(v, &end, 10);
+	if (!*v || *end || b < 1 || b > max)
+		return vs_session_error(s, "%s: %s takes a number of bits from 1 to %d (2 to 2^%d buckets), not '%s'", cmd, opt,
+		                        max, max, v);
+	*out = (int)b;
+	return 0;
+}
+
 int vs_parse_ngram(vs_session *s, const char *cmd, const char *v, int *lo, int *hi)
 {
 	int a, b;

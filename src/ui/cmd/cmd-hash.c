@@ -8,14 +8,9 @@
 static int cmd_hash_exec(vs_session *s, vs_args *a)
 {
 	const char *v = vs_arg_opt(a, "--bits");
-	long bits = 20;
-	if (v) {
-		char *end;
-		bits = strtol(v, &end, 10);
-		if (!*v || *end || bits < 1 || bits > VS_MAX_HASH_BITS)
-			return vs_session_error(s, "hash: --bits takes a number from 1 to %d (2 to 2^%d buckets), not '%s'",
-			                        VS_MAX_HASH_BITS, VS_MAX_HASH_BITS, v);
-	}
+	int bits = 20;
+	if (v && vs_parse_bits(s, "hash", "--bits", v, VS_MAX_HASH_BITS, &bits) < 0)
+		return -1;
 	vs_result *r = vs_result_new();
 	if (!r)
 		return vs_session_oom(s);
@@ -32,14 +27,14 @@ static int cmd_hash_exec(vs_session *s, vs_args *a)
 			return vs_session_oom(s);
 		}
 		int sign;
-		long bucket = vs_term_bucket(term, len, (int)bits, &sign);
+		long bucket = vs_term_bucket(term, len, bits, &sign);
 		vs_result_str(r, 0, term);
 		vs_result_int(r, 1, (int32_t)vs_murmur3_32(term, len, 0));
 		vs_result_int(r, 2, bucket);
 		vs_result_str(r, 3, sign < 0 ? "-" : "+");
 		free(term);
 	}
-	vs_result_note(r, "2^%ld buckets: bucket = |murmurhash3_32(term, seed 0)| mod 2^%ld, sign that of the hash", bits,
+	vs_result_note(r, "2^%d buckets: bucket = |murmurhash3_32(term, seed 0)| mod 2^%d, sign that of the hash", bits,
 	               bits);
 	vs_session_show(s, r);
 	return 0;

@@ -163,13 +163,8 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	}
 	if ((v = vs_arg_opt(a, "--norm")))
 		o.norm = strcmp(v, "l1") == 0 ? VS_NORM_L1 : strcmp(v, "none") == 0 ? VS_NORM_NONE : VS_NORM_L2;
-	if ((v = vs_arg_opt(a, "--hash"))) {
-		char *end;
-		long bits = strtol(v, &end, 10);
-		if (*end || bits < 1 || bits > 28)
-			return vs_session_error(s, "index: --hash takes a number of bits from 1 to 28, not '%s'", v);
-		o.hash_bits = (int)bits;
-	}
+	if ((v = vs_arg_opt(a, "--hash")) && vs_parse_bits(s, "index", "--hash", v, 28, &o.hash_bits) < 0)
+		return -1;
 	if (o.hash_bits && (vs_arg_opt(a, "--min-df") || vs_arg_opt(a, "--max-df") || o.max_features))
 		return vs_session_error(s, "index: --hash has no vocabulary to prune: it takes no --min-df, --max-df or "
 		                           "--max-features");

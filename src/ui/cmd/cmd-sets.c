@@ -113,17 +113,26 @@ static void field(vs_result *r, const char *k, const char *v)
 	}
 }
 
-static int index_info(vs_session *s, const vs_index *ix)
+/* A field/value table opening with the name, kind and source of what it describes. */
+static vs_result *info_result(const char *name, const char *kind, const char *source)
 {
 	vs_result *r = vs_result_new();
 	if (!r)
-		return vs_session_oom(s);
+		return NULL;
 	vs_result_col(r, "field", VS_COL_STR, 0);
 	vs_result_col(r, "value", VS_COL_STR, 0);
+	field(r, "name", name);
+	field(r, "kind", kind);
+	field(r, "source", source);
+	return r;
+}
+
+static int index_info(vs_session *s, const vs_index *ix)
+{
+	vs_result *r = info_result(ix->name, "index", ix->source);
+	if (!r)
+		return vs_session_oom(s);
 	char buf[256];
-	field(r, "name", ix->name);
-	field(r, "kind", "index");
-	field(r, "source", ix->source);
 	snprintf(buf, sizeof buf, "%u", ix->ndocs);
 	field(r, "documents", buf);
 	snprintf(buf, sizeof buf, "%u%s", ix->nterms, ix->opt.hash_bits ? " buckets used" : "");
@@ -160,15 +169,10 @@ static int index_info(vs_session *s, const vs_index *ix)
 
 static int model_info(vs_session *s, const vs_clip_model *m)
 {
-	vs_result *r = vs_result_new();
+	vs_result *r = info_result(m->name, "clip", m->dir);
 	if (!r)
 		return vs_session_oom(s);
-	vs_result_col(r, "field", VS_COL_STR, 0);
-	vs_result_col(r, "value", VS_COL_STR, 0);
 	char buf[256];
-	field(r, "name", m->name);
-	field(r, "kind", "clip");
-	field(r, "source", m->dir);
 	snprintf(buf, sizeof buf, "%d layers x %d, %d heads, context %d, vocabulary %d, %s", m->text.layers,
 	         m->text.width, m->text.heads, m->context, m->vocab, m->text.quick_gelu ? "QuickGELU" : "GELU");
 	field(r, "text encoder", buf);
@@ -194,15 +198,10 @@ static int cmd_info_exec(vs_session *s, vs_args *a)
 	vs_vecset *set = a->argc ? vs_session_find(s, a->argv[0]) : vs_session_active(s);
 	if (!set)
 		return a->argc ? vs_session_error(s, "info: no set, index or model named '%s' (see 'sets')", a->argv[0]) : -1;
-	vs_result *r = vs_result_new();
+	vs_result *r = info_result(set->name, "vectors", set->source);
 	if (!r)
 		return vs_session_oom(s);
-	vs_result_col(r, "field", VS_COL_STR, 0);
-	vs_result_col(r, "value", VS_COL_STR, 0);
 	char buf[64];
-	field(r, "name", set->name);
-	field(r, "kind", "vectors");
-	field(r, "source", set->source);
 	field(r, "format", set->format ? set->format : "?");
 	snprintf(buf, sizeof buf, "%zu", set->count);
 	field(r, "words", buf);
