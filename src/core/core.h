@@ -146,6 +146,7 @@ double vs_spearman(const double *x, const double *y, size_t n);
 /* ---- files (file.c) ---- */
 
 /* A whole regular file, NUL-terminated; NULL with a message naming it. */
+char *vs_read_fd(const char *path, int fd, size_t size, size_t *len, vs_error *err);
 char *vs_read_file(const char *path, size_t *len, vs_error *err);
 /* A whole file, gzip-compressed or not, NUL-terminated; NULL if unreadable. */
 char *vs_read_file_gz(const char *path, size_t *len);

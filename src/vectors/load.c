@@ -146,11 +146,11 @@ static void second_half(void *ctx, double done)
 	opt->progress(opt->progress_ctx, 0.5 + done / 2);
 }
 
-/* The whole content of a text or binary vector file: decompressed, or mapped. */
-static char *read_contents(const char *path, int fd, const struct stat *st, int gzip, size_t *len, int *mapped,
+/* The whole content of a text or binary vector file: decompressed, or read
+ * (not mapped, so that a file truncated meanwhile is an error, not a SIGBUS). */
+static char *read_contents(const char *path, int fd, const struct stat *st, int gzip, size_t *len,
                            const vs_load_options *opt, vs_error *err)
 {
-	*mapped = 0;
 	*len = 0;
 	if (gzip)
 		return vs_gunzip_fd(path, fd, len, half_progress, (void *)opt, err);
@@ -158,16 +158,7 @@ static char *read_contents(const char *path, int fd, const struct stat *st, int 
 		vs_fail(err, "%s: the file is empty", path);
 		return NULL;
 	}
-	*len = (size_t)st->st_size;
-	char *buf = mmap(NULL, *len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	if (buf == MAP_FAILED) {
-		vs_fail(err, "%s: cannot map the file: %s", path, strerror(errno));
-		return NULL;
-	}
-	madvise(buf, *len, MADV_SEQUENTIAL);
-	vs_map_register(buf, *len, path);
-	*mapped = 1;
-	return buf;
+	return vs_read_fd(path, fd, (size_t)st->st_size, len, err);
 }
 
 /* Not a vector file at all: NUL or other control bytes in the first line of a
@@ -230,9 +221,8 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report 
 		return NULL;
 	}
 	size_t len;
-	int mapped;
 	rep->compressed = got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-	char *buf = read_contents(path, fd, &st, rep->compressed, &len, &mapped, opt, err);
+	char *buf = read_contents(path, fd, &st, rep->compressed, &len, opt, err);
 	close(fd);
 	if (!buf)
 		return NULL;
@@ -242,15 +232,7 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report 
 		parse_opt.progress_ctx = (void *)opt;
 	}
 	vs_vecset *set = parse_contents(path, buf, len, &parse_opt, rep, err);
-	if (mapped && vs_map_is_damaged(buf)) { /* truncated while it was read: what was read is not the file */
-		vs_vecset_free(set);
-		set = NULL;
-		vs_fail(err, "%s: the file shrank while it was read (another program changed it)", path);
-	}
-	if (mapped)
-		vs_unmap_file(buf, len);
-	else
-		free(buf);
+	free(buf);
 	if (set) {
 		set->source = strdup(path);
 		set->format = rep->compressed ? gzip_format_name(rep->format) : rep->format;
