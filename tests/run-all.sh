@@ -29,6 +29,7 @@ if sh tests/browse.sh "$b/vecsh"; then ok; else bad browse; fi
 if sh tests/plot.sh "$b/vecsh"; then ok; else bad plot; fi
 if sh tests/images.sh "$b/vecsh"; then ok; else bad images; fi
 if sh tests/faults.sh "$b/vecsh"; then ok; else bad faults; fi
+if sh tests/fasttext.sh "$b/vecsh"; then ok; else bad fasttext; fi
 
 note "== examples ($b)"
 # run from the project's folder: a script's relative paths are its own folder's

@@ -48,6 +48,7 @@ typedef struct vs_session {
 	size_t *script_line;    /* its line counter, moved on by the data read */
 	/* reads data typed at the terminal, a line a call (NULL at Ctrl-D) */
 	char *(*read_line)(const char *prompt);
+	char oov_words[256];    /* words the current command built from subwords (noted under its result) */
 	const struct vs_cmd_entry *const *commands; /* the command table */
 	size_t ncommands;
 } vs_session;
@@ -110,8 +111,10 @@ int vs_session_add_index(vs_session *s, vs_index *ix);
 int vs_session_name_taken(const vs_session *s, const char *name);
 
 /* Look up a word in set, reporting an error that names it and suggests close
- * spellings when it is missing. Returns the index or -1. */
-long vs_session_word(vs_session *s, const vs_vecset *set, const char *word);
+ * spellings when it is missing. A set with subwords (a fastText model)
+ * gives a word outside its dictionary a vector from its character n-grams,
+ * and the command's result notes it. Returns the index or -1. */
+long vs_session_word(vs_session *s, vs_vecset *set, const char *word);
 
 /* ---- the command table (ui/cmd/) and the argument parser (ui/cli/args.c) ----
  * Each command is one declarative entry in its own file under src/ui/cmd/;
@@ -292,7 +295,7 @@ vs_result *vs_ranked_result(const vs_vecset *set, const vs_hit *hits, size_t n, 
 
 /* Parse "w1 [+|-] w2 ..." into positive and negative word indices (arrays
  * of argc entries). Reports unknown words. */
-int vs_parse_expression(vs_session *s, const vs_vecset *set, int argc, char **argv, long *pos, size_t *npos,
+int vs_parse_expression(vs_session *s, vs_vecset *set, int argc, char **argv, long *pos, size_t *npos,
                         long *neg, size_t *nneg);
 
 /* The active set and the two words of a command (sim A B, rank A B), known

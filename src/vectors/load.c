@@ -211,6 +211,10 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report 
 		vs_fail(err, "%s: labels name the rows of a .npy matrix; this file has its words in it", path);
 		return NULL;
 	}
+	if (vs_is_fasttext_model(magic, got > 0 ? (size_t)got : 0) && opt->format == VS_FMT_AUTO) {
+		close(fd);
+		return vs_fasttext_load(path, opt, rep, err);
+	}
 	if (vecs || npy || opt->format == VS_FMT_VECS) {
 		close(fd);
 		if (vecs)

@@ -53,10 +53,91 @@ long vs_vecset_find(const vs_vecset *set, const char *word)
 		uint32_t s = set->slots[i];
 		if (s == 0)
 			return -1;
-		if (s - 1 < set->count && strcmp(set->words[s - 1], word) == 0)
+		if (s - 1 < set->count + set->oov && strcmp(set->words[s - 1], word) == 0)
 			return (long)(s - 1);
 	}
 	return -1;
+}
+
+/* The word index rebuilt for rows words (the dictionary and the words made
+ * from subwords so far). */
+static int rebuild_slots(vs_vecset *set, size_t rows, vs_error *err)
+{
+	size_t n = slots_for(rows), mask = n - 1;
+	uint32_t *slots = calloc(n, sizeof *slots);
+	if (!slots)
+		return vs_fail(err, "out of memory for the index of %zu words", rows);
+	for (size_t w = 0; w < set->count + set->oov; w++) {
+		size_t i = (size_t)vs_hash_fnv1a(set->words[w], strlen(set->words[w])) & mask;
+		while (slots[i])
+			i = (i + 1) & mask;
+		slots[i] = (uint32_t)w + 1;
+	}
+	free(set->own_slots);
+	set->own_slots = slots;
+	set->slots = slots;
+	set->nslots = n;
+	return 0;
+}
+
+/* Room for one more row built from subwords after the dictionary's. */
+static int grow_oov(vs_vecset *set, vs_error *err)
+{
+	if (set->oov < set->oov_cap)
+		return 0;
+	size_t cap = set->oov_cap ? 2 * set->oov_cap : 16, rows = set->count + cap;
+	float *v = realloc(set->own_vectors, rows * set->dims * sizeof *v);
+	if (v)
+		set->own_vectors = v, set->vectors = v;
+	float *nm = v ? realloc(set->own_norms, rows * sizeof *nm) : NULL;
+	if (nm)
+		set->own_norms = nm, set->norms = nm;
+	const char **w = nm ? realloc(set->words, rows * sizeof *w) : NULL;
+	if (!w)
+		return vs_oom(err);
+	set->words = w;
+	set->oov_cap = cap;
+	return rows * 2 > set->nslots ? rebuild_slots(set, rows, err) : 0;
+}
+
+long vs_vecset_add_oov(vs_vecset *set, const char *word, vs_error *err)
+{
+	long known = vs_vecset_find(set, word);
+	if (known >= 0)
+		return known;
+	if (!set->sub)
+		return vs_fail(err, "'%s' is not in the vocabulary of %s", word, set->name ? set->name : "the set");
+	if (grow_oov(set, err) < 0)
+		return -1;
+	size_t row = set->count + set->oov;
+	float *v = set->own_vectors + row * set->dims;
+	if (vs_subwords_vector(set->sub, word, -1, v) == 0) {
+		if (set->sub->maxn <= 0)
+			return vs_fail(err, "'%s' is not in the vocabulary of %s, and the model has no character n-grams "
+			               "(maxn 0): it has no vector", word, set->name ? set->name : "the set");
+		return vs_fail(err, "'%s' is not in the vocabulary of %s and has none of its character n-grams "
+		               "(%d to %d characters): its vector would be zero", word, set->name ? set->name : "the set",
+		               set->sub->minn, set->sub->maxn);
+	}
+	char *copy = strdup(word);
+	if (!copy)
+		return vs_oom(err);
+	float *sq = malloc(set->dims * sizeof *sq);
+	if (!sq) {
+		free(copy);
+		return vs_oom(err);
+	}
+	for (size_t d = 0; d < set->dims; d++)
+		sq[d] = v[d] * v[d];
+	set->own_norms[row] = sqrtf(vs_pairwise_sum(sq, set->dims));
+	free(sq);
+	set->words[row] = copy;
+	set->oov++;
+	size_t mask = set->nslots - 1, i = (size_t)vs_hash_fnv1a(copy, strlen(copy)) & mask;
+	while (set->own_slots[i])
+		i = (i + 1) & mask;
+	set->own_slots[i] = (uint32_t)row + 1;
+	return (long)row;
 }
 
 static void free_upper(vs_vecset *set)
@@ -251,6 +332,14 @@ size_t vs_vecset_memory(const vs_vecset *set)
 			m += strlen(set->words[i]) + 1;
 	}
 	m += set->count * sizeof(char *);
+	if (set->sub) {
+		const vs_subwords *sw = set->sub;
+		m += set->oov_cap * (set->dims + 1) * sizeof(float);
+		if (sw->own_input)
+			m += sw->rows * (size_t)sw->dim * sizeof(float);
+		if (sw->quantized)
+			m += sw->rows * (size_t)sw->nsubq + (size_t)sw->dim * 256 * sizeof(float) + (sw->qnorm ? sw->rows : 0);
+	}
 	return m;
 }
 
@@ -261,6 +350,9 @@ void vs_vecset_free(vs_vecset *set)
 	free(set->name);
 	free(set->source);
 	free(set->about);
+	for (size_t i = 0; i < set->oov; i++)
+		free((char *)set->words[set->count + i]);
+	vs_subwords_free(set->sub);
 	free(set->words);
 	free(set->word_blob);
 	free(set->own_vectors);

@@ -12,6 +12,29 @@
 /* Hard limits that keep malformed headers from asking for absurd memory. */
 #define VS_MAX_DIMS 100000
 
+/* A fastText model's subword half: its arguments, and the input matrix of
+ * word rows and character n-gram buckets that gives any word a vector. */
+typedef struct vs_subwords {
+	int version;               /* of the file: 11 or 12 */
+	int model, loss;           /* fastText's: model 1 cbow, 2 skipgram, 3 supervised; loss 1 hs, 2 ns, 3 softmax, 4 ova */
+	int dim, ws, epoch, min_count, neg, word_ngrams, minn, maxn, lr_update_rate;
+	uint32_t bucket;
+	double t;                  /* sampling threshold */
+	int64_t ntokens;           /* tokens of the training corpus */
+	size_t nwords, nlabels;    /* the dictionary */
+	size_t rows;               /* input rows: the words, then the buckets */
+	long pruned;               /* -1: every bucket kept; else how many a quantized model kept */
+	int32_t *prune_from, *prune_to; /* kept bucket -> its row after the words, sorted by bucket */
+	const float *input;        /* rows x dim, when not quantized */
+	int input_in_map;          /* input points into the set's mapping of the file */
+	float *own_input;          /* or a copy (the file kept the rows unaligned) */
+	int quantized, qnorm;      /* a .ftz: product-quantized rows (and norms) */
+	int nsubq, dsub, lastdsub;
+	uint8_t *codes, *norm_codes;
+	float *centroids;          /* dim x 256 */
+	float norm_centroids[256];
+} vs_subwords;
+
 typedef struct vs_vecset {
 	char *name;          /* the set's name in the session */
 	char *source;        /* path it was loaded from */
@@ -40,8 +63,13 @@ typedef struct vs_vecset {
 	char *word_blob;     /* malloc'd storage of the words, or NULL */
 	float *own_vectors, *own_norms;
 	uint32_t *own_slots;
-	void *map;           /* mmap'd .vecs file, or NULL */
+	void *map;           /* mmap'd .vecs file (or fastText model), or NULL */
 	size_t map_len;
+
+	/* a fastText model: words outside the dictionary get vectors from their
+	 * character n-grams, kept as rows count .. count + oov - 1 (never searched) */
+	vs_subwords *sub;
+	size_t oov, oov_cap;
 } vs_vecset;
 
 /* Sum of n floats in numpy's pairwise order (for norms equal to numpy's). */
@@ -49,6 +77,11 @@ float vs_pairwise_sum(const float *a, size_t n);
 
 /* Index of word, or -1. */
 long vs_vecset_find(const vs_vecset *set, const char *word);
+
+/* A set with subwords: the row of a word outside the dictionary, made from
+ * its character n-grams (fastText's getWordVector) on first use and kept.
+ * Fails naming the word when it has no n-gram (its vector would be zero). */
+long vs_vecset_add_oov(vs_vecset *set, const char *word, vs_error *err);
 
 /* Index of the first (most frequent) word among the first `limit` words whose
  * upper-cased form equals upper (itself upper-cased), or -1; builds the
@@ -188,6 +221,7 @@ typedef struct vs_load_options {
 	int threads;    /* parser threads for text; 0 = number of cores */
 	const char *labels; /* .npy: a text file with one name per row */
 	int verify;         /* .vecs: check every block's checksum first */
+	int supervised;     /* fastText: a supervised model's words are loaded too */
 	/* called now and then from the loading thread with done in [0, 1] */
 	void (*progress)(void *ctx, double done);
 	void *progress_ctx;
@@ -220,6 +254,25 @@ int vs_is_gzip_name(const char *path);
 /* A numpy .npy matrix (float32 or float16, C order, 2-D) with a file of one
  * label per line, as embeddings computed elsewhere (CLIP's) come. */
 vs_vecset *vs_npy_load(const char *path, const char *labels, vs_error *err);
+
+/* ---- fastText models (.bin, .ftz) */
+
+/* Does a file start with fastText's magic number? */
+int vs_is_fasttext_model(const unsigned char *magic, size_t len);
+vs_vecset *vs_fasttext_load(const char *path, const vs_load_options *opt, vs_load_report *rep, vs_error *err);
+void vs_subwords_free(vs_subwords *sw);
+/* fastText's 32-bit FNV-1a of the bytes, each widened as a signed char. */
+uint32_t vs_fasttext_hash(const char *s, size_t len);
+/* The character n-grams of <word> with minn..maxn characters, in fastText's
+ * order: fn gets each with its bucket and its input row (-1 when a quantized
+ * model pruned it). Returns how many have rows. */
+size_t vs_subwords_walk(const vs_subwords *sw, const char *word,
+                        void (*fn)(void *ctx, const char *ngram, size_t len, uint32_t bucket, long row), void *ctx);
+/* Add input row `row` to x (dim floats). */
+void vs_subwords_add_row(const vs_subwords *sw, size_t row, float *x);
+/* fastText's getWordVector: the mean of the dictionary row (dict_row >= 0)
+ * and the n-gram rows; returns how many rows were averaged (0: zero vector). */
+size_t vs_subwords_vector(const vs_subwords *sw, const char *word, long dict_row, float *out);
 
 /* Native format, exposed for tests. */
 vs_vecset *vs_vecs_open(const char *path, vs_error *err);

@@ -96,7 +96,9 @@ int vs_run_line(vs_session *s, const char *line)
 			p[strcspn(p, "\r\n")] = '\0';
 			s->command = p;
 		}
+		s->oov_words[0] = '\0';
 		rc = a.entry->exec(s, &a);
+		s->oov_words[0] = '\0';
 		if (vs_session_check_maps(s) < 0) /* a mapped file changed underneath the command */
 			rc = -1;
 		s->command = saved;

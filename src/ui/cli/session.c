@@ -142,6 +142,10 @@ void vs_session_show(vs_session *s, vs_result *r)
 		vs_result_free(r);
 		return;
 	}
+	if (s->oov_words[0]) {
+		vs_result_note(r, "(oov) not in the dictionary, made from character n-grams: %s", s->oov_words);
+		s->oov_words[0] = '\0';
+	}
 	vs_session_print(s, r);
 	vs_result_free(s->last);
 	s->last = r;
@@ -335,11 +339,29 @@ static long case_folded(const vs_vecset *set, const char *word)
 	return i >= 0 ? i : -1;
 }
 
-long vs_session_word(vs_session *s, const vs_vecset *set, const char *word)
+/* Remember that the command used a word made from subwords. */
+static void note_oov(vs_session *s, const char *word)
+{
+	size_t o = strlen(s->oov_words);
+	if (o + strlen(word) + 3 < sizeof s->oov_words)
+		snprintf(s->oov_words + o, sizeof s->oov_words - o, "%s%s", o ? ", " : "", word);
+}
+
+long vs_session_word(vs_session *s, vs_vecset *set, const char *word)
 {
 	long i = vs_vecset_find(set, word);
+	if (i >= 0 && (size_t)i >= set->count)
+		note_oov(s, word);
 	if (i >= 0)
 		return i;
+	if (set->sub) { /* a fastText model: any word has a vector */
+		vs_error err;
+		i = vs_vecset_add_oov(set, word, &err);
+		if (i < 0)
+			return vs_session_error(s, "%s", err.msg);
+		note_oov(s, word);
+		return i;
+	}
 	long folded = case_folded(set, word);
 	if (folded >= 0 && s->fold_case)
 		return folded;
@@ -366,7 +388,7 @@ static void default_name(const char *path, char *out, size_t size)
 	const char *b = strrchr(path, '/');
 	b = b ? b + 1 : path;
 	snprintf(out, size, "%s", b);
-	static const char *const ext[] = {".gz", ".txt", ".vec", ".bin", ".vecs", ".w2v", ".vsix", ".npy", NULL};
+	static const char *const ext[] = {".gz", ".txt", ".vec", ".bin", ".ftz", ".vecs", ".w2v", ".vsix", ".npy", NULL};
 	for (int again = 1; again;) {
 		again = 0;
 		for (int i = 0; ext[i]; i++) {

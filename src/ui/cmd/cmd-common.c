@@ -24,13 +24,19 @@ vs_result *vs_ranked_result(const vs_vecset *set, const vs_hit *hits, size_t n, 
 		if (vs_result_row(r) < 0)
 			break;
 		vs_result_int(r, 0, (long long)i + 1);
-		vs_result_str(r, 1, set->words[hits[i].index]);
+		const char *w = set->words[hits[i].index];
+		char marked[512];
+		if ((size_t)hits[i].index >= set->count) { /* a word made from its character n-grams */
+			snprintf(marked, sizeof marked, "%s (oov)", w);
+			w = marked;
+		}
+		vs_result_str(r, 1, w);
 		vs_result_float(r, 2, hits[i].score);
 	}
 	return r;
 }
 
-int vs_parse_expression(vs_session *s, const vs_vecset *set, int argc, char **argv, long *pos, size_t *npos,
+int vs_parse_expression(vs_session *s, vs_vecset *set, int argc, char **argv, long *pos, size_t *npos,
                         long *neg, size_t *nneg)
 {
 	int sign = 1, expect_word = 1;

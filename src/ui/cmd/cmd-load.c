@@ -26,7 +26,8 @@ static int cmd_load_exec(vs_session *s, vs_args *a)
 	if (vs_arg_size(s, a, "--limit", 0, &limit) < 0)
 		return -1;
 	vs_load_options opt = {.format = fmt, .limit = limit, .strict = vs_arg_flag(a, "--strict"),
-	                       .labels = vs_arg_opt(a, "--labels"), .verify = vs_arg_flag(a, "--verify")};
+	                       .labels = vs_arg_opt(a, "--labels"), .verify = vs_arg_flag(a, "--verify"),
+	                       .supervised = vs_arg_flag(a, "--supervised")};
 	return vs_session_load(s, a->argv[0], name, &opt);
 }
 
@@ -37,21 +38,26 @@ static const vs_option cmd_load_options[] = {
 	{"--strict", NULL, "refuse words that are not valid UTF-8", VS_COMPLETE_NONE, NULL},
 	{"--labels", "FILE", "for a numpy .npy matrix: its row names, one a line", VS_COMPLETE_FILE, NULL},
 	{"--verify", NULL, "for a .vecs file: check every block against its checksum first", VS_COMPLETE_NONE, NULL},
+	{"--supervised", NULL, "for a fastText classifier (.ftz, supervised .bin): load its words' vectors anyway",
+	 VS_COMPLETE_NONE, NULL},
 	{0},
 };
 
 const vs_cmd_entry cmd_load_entry = {
 	.name = "load",
-	.usage = "PATH [as NAME] [--format FORMAT] [--limit N] [--strict] [--labels FILE] [--verify]",
+	.usage = "PATH [as NAME] [--format FORMAT] [--limit N] [--strict] [--labels FILE] [--verify] [--supervised]",
 	.summary = "load word vectors (word2vec, GloVe, fastText, .vecs; .gz too) or a saved index",
 	.help = "The format is detected from the content: a 'count dims' header means word2vec\n"
 	        "text or binary (fastText .vec is word2vec text), no header means GloVe, and\n"
 	        "vecsh's own .vecs files are mapped. Gzip-compressed files are read as they are.\n"
+	        "A fastText model (.bin, or .ftz quantized) is read with its character n-grams:\n"
+	        "every word has a vector then, one outside the dictionary made from its n-grams\n"
+	        "as fastText's print-word-vectors makes it, and results mark it (oov).\n"
 	        "A TF-IDF index saved by 'save' is recognised by its magic bytes and mapped.\n"
 	        "A numpy .npy matrix (float32, float16 or float64, e.g. CLIP embeddings computed\n"
 	        "elsewhere) loads with --labels FILE naming its rows.\n"
 	        "The new set becomes the active one; its name is the file's, or NAME.",
-	.example = "load examples/data/glove-demo.txt.gz as demo\nload vectors.bin --limit 100000",
+	.example = "load examples/data/glove-demo.txt.gz as demo\nload vectors.bin --limit 100000\nload examples/data/kjv-fasttext.bin as kjv",
 	.min_args = 1,
 	.max_args = 3,
 	.args_complete = VS_COMPLETE_FILE,

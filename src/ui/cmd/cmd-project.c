@@ -10,7 +10,7 @@ static const char *const dims_choices[] = {"2", "3", NULL};
 
 /* The words to show: the arguments, the first N words with --top, or the
  * words of the last result (with its query's words first, highlighted). */
-static int gather(vs_session *s, vs_args *a, const vs_vecset *set, long **out, size_t *n, size_t *nhigh)
+static int gather(vs_session *s, vs_args *a, vs_vecset *set, long **out, size_t *n, size_t *nhigh)
 {
 	size_t top = 0;
 	if (vs_arg_size(s, a, "--top", 0, &top) < 0)

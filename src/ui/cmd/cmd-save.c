@@ -33,6 +33,10 @@ static int cmd_save_exec(vs_session *s, vs_args *a)
 	set->unsaved = 0;
 	vs_session_info(s, "saved %s to %s (%s%s)", set->name, a->argv[1], vs_format_name(fmt),
 	                vs_is_gzip_name(a->argv[1]) && fmt != VS_FMT_VECS ? ", gzip" : "");
+	if (set->sub)
+		vs_session_info(s, "the file has the %zu dictionary words' vectors (fastText's print-word-vectors); the "
+		                "character n-grams are not kept in it, so words outside the dictionary have no vector there",
+		                set->count);
 	return 0;
 }
 
