@@ -96,7 +96,7 @@ check-asan: build/asan/vecsh $(UNIT_BIN_ASAN) $(REPLAY_BIN_ASAN)
 
 # libFuzzer on every reader for FUZZ_SECONDS each (default 60); clang from Debian
 fuzz: deps
-	@sh scripts/setup-deps.sh clang libclang-rt-14-dev
+	@sh scripts/setup-deps.sh clang libclang-rt-14-dev fasttext
 	@sh tests/fuzz/run.sh
 
 bench: deps build/vecsh

@@ -1,7 +1,7 @@
 #!/bin/sh
 # make fuzz: every harness built with clang's libFuzzer (ASan, UBSan) and run
-# for FUZZ_SECONDS (default 60) from a seed corpus of small valid files made
-# here; what it finds lands in build/fuzz/found/HARNESS/ (keep a reproducer
+# for FUZZ_SECONDS (default 60; FUZZ_ONLY=NAME runs one harness) from a
+# seed corpus of small valid files made here; what it finds lands in build/fuzz/found/HARNESS/ (keep a reproducer
 # under tests/fuzz/crashes/HARNESS/, where make check replays it).
 set -eu
 cd "$(dirname "$0")/../.."
@@ -48,8 +48,17 @@ seed npy "$seeds/vectors.npy" "$seeds/vectors64.npy"
 seed script tests/data/script.vsh tests/data/failing.vsh
 seed eval "$seeds/analogies.txt" "$seeds/pairs.tsv"
 seed words examples/data/roff-stopwords.txt
+# fastText models: the quantized one, and a tiny one trained here (the
+# committed skip-gram model is larger than an input may be)
+seed fasttext tests/data/fasttext/kjv-books.ftz
+if command -v fasttext >/dev/null 2>&1; then
+	fasttext skipgram -input examples/data/sentences.txt -output "$seeds/tiny-ft" -dim 4 -bucket 200 -minCount 20 \
+		-epoch 1 -thread 1 -verbose 0 && seed fasttext "$seeds/tiny-ft.bin"
+	fasttext cbow -input examples/data/sentences.txt -output "$seeds/tiny-cbow" -dim 4 -maxn 0 -minCount 20 \
+		-epoch 1 -thread 1 -verbose 0 && seed fasttext "$seeds/tiny-cbow.bin"
+fi
 status=0
-for h in tests/fuzz/fuzz_*.c; do
+for h in tests/fuzz/fuzz_${FUZZ_ONLY:-*}.c; do
 	name=$(basename "$h" .c | sed 's/^fuzz_//')
 	$cc $flags -fsanitize=fuzzer,address,undefined "$h" $objs $libs -o "$out/fuzz_$name"
 	mkdir -p "$out/corpus/$name" "$out/found/$name"
