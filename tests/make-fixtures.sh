@@ -148,3 +148,17 @@ printf 'a 1 0\nb -0.0000001 1\n' > negzero.txt
 printf 'king\tqueen\tnan\n' > nanpairs.tsv
 printf 'load tiny.txt\nnn ki\000ng -k 1\nsim king queen\n' > nul.vsh
 printf 'half a save' > stale.vecs.tmp.AbC123
+# fastText models made wrong: truncated, a later version, absurd dims, a
+# bucket count that disagrees with the input matrix, an unknown model type
+ft=$top/examples/data/kjv-fasttext.bin
+head -c 100000 "$ft" > ft-truncated.bin
+head -c 30 "$ft" > ft-header.bin
+patch_bytes() { # patch_bytes FILE OFFSET OCTAL-BYTES...
+	f=$1 at=$2
+	shift 2
+	printf "$(printf '\\%s' "$@")" | dd of="$f" bs=1 seek="$at" conv=notrunc status=none
+}
+cp "$ft" ft-version.bin && patch_bytes ft-version.bin 4 015
+cp "$ft" ft-dims.bin && patch_bytes ft-dims.bin 8 377 377 377 177
+cp "$ft" ft-bucket.bin && patch_bytes ft-bucket.bin 40 017
+cp "$ft" ft-model.bin && patch_bytes ft-model.bin 36 011

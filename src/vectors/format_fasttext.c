@@ -177,13 +177,15 @@ static void sort_pruned(vs_subwords *sw)
 
 /* ---- the matrices (DenseMatrix, QuantMatrix with its ProductQuantizer) */
 
-static int read_shape(ft_reader *r, int64_t *m, int64_t *n, const char *what)
+/* A matrix's rows and columns, and the bytes of its float32 data. */
+static int read_shape(ft_reader *r, int64_t *m, int64_t *n, uint64_t *bytes, const char *what)
 {
 	size_t at = offset_of(r);
 	if (take_i64(r, m, what) < 0 || take_i64(r, n, what) < 0)
 		return -1;
-	if (*m < 0 || *n < 0 || *n > VS_MAX_DIMS)
+	if (*m < 0 || *n < 0 || *n > VS_MAX_DIMS || (uint64_t)*m > UINT64_MAX / 4 / VS_MAX_DIMS)
 		return bad(r, at, "the matrix shape is out of range (%lld rows)", *m);
+	*bytes = (uint64_t)*m * (uint64_t)*n * sizeof(float);
 	return 0;
 }
 
@@ -224,7 +226,8 @@ typedef struct ft_quant {
 
 static int read_quant(ft_reader *r, ft_quant *q)
 {
-	if (take(r, &q->qnorm, 1, "quantized matrix") < 0 || read_shape(r, &q->m, &q->n, "quantized matrix") < 0)
+	uint64_t unused;
+	if (take(r, &q->qnorm, 1, "quantized matrix") < 0 || read_shape(r, &q->m, &q->n, &unused, "quantized matrix") < 0)
 		return -1;
 	int32_t codesize;
 	size_t at = offset_of(r);
@@ -252,24 +255,23 @@ static int read_input(ft_reader *r, vs_subwords *sw, int quant)
 	size_t at = offset_of(r);
 	if (!quant) {
 		int64_t m, n;
-		if (read_shape(r, &m, &n, "input matrix") < 0)
+		uint64_t bytes;
+		if (read_shape(r, &m, &n, &bytes, "input matrix") < 0)
 			return -1;
 		if (n != sw->dim)
 			return bad(r, at, "the input matrix has %lld columns, not dim", n);
 		sw->rows = (size_t)m;
 		const unsigned char *data = r->p;
-		if ((uint64_t)m > (uint64_t)(r->end - r->p) / sizeof(float) / (uint64_t)n)
-			return skip(r, (uint64_t)-1, "the input matrix");
-		r->p += (size_t)m * (size_t)n * sizeof(float);
+		if (skip(r, bytes, "the input matrix") < 0)
+			return -1;
 		if (((uintptr_t)data & (sizeof(float) - 1)) == 0) {
 			sw->input = (const float *)(const void *)data;
 			sw->input_in_map = 1;
 		} else {
-			size_t bytes = (size_t)m * (size_t)n * sizeof(float);
-			sw->own_input = malloc(bytes ? bytes : 1);
+			sw->own_input = malloc(bytes ? (size_t)bytes : 1);
 			if (!sw->own_input)
 				return vs_oom(r->err);
-			memcpy(sw->own_input, data, bytes);
+			memcpy(sw->own_input, data, (size_t)bytes);
 			sw->input = sw->own_input;
 		}
 		return 0;
@@ -312,11 +314,10 @@ static int skip_output(ft_reader *r, int quant_input)
 		return read_quant(r, &q);
 	}
 	int64_t m, n;
-	if (read_shape(r, &m, &n, "output matrix") < 0)
+	uint64_t bytes;
+	if (read_shape(r, &m, &n, &bytes, "output matrix") < 0)
 		return -1;
-	if (n && (uint64_t)m > (uint64_t)(r->end - r->p) / sizeof(float) / (uint64_t)n)
-		return skip(r, (uint64_t)-1, "the output matrix");
-	return skip(r, (uint64_t)m * (uint64_t)n * sizeof(float), "the output matrix");
+	return skip(r, bytes, "the output matrix");
 }
 
 /* ---- a word's n-grams (Dictionary::computeSubwords) and vector */
