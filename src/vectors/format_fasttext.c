@@ -248,8 +248,8 @@ static int read_quant(ft_reader *r, ft_quant *q)
 	return 0;
 }
 
-/* The input matrix: dense rows used where they lie (or copied when the file
- * does not keep them aligned), or a quantized matrix copied out. */
+/* The input matrix: dense rows used where they lie in the mapped file, or a
+ * quantized matrix copied out. */
 static int read_input(ft_reader *r, vs_subwords *sw, int quant)
 {
 	size_t at = offset_of(r);
@@ -261,19 +261,9 @@ static int read_input(ft_reader *r, vs_subwords *sw, int quant)
 		if (n != sw->dim)
 			return bad(r, at, "the input matrix has %lld columns, not dim", n);
 		sw->rows = (size_t)m;
-		const unsigned char *data = r->p;
+		sw->input = r->p; /* used where it lies: rows are read unaligned (the file rarely aligns them) */
 		if (skip(r, bytes, "the input matrix") < 0)
 			return -1;
-		if (((uintptr_t)data & (sizeof(float) - 1)) == 0) {
-			sw->input = (const float *)(const void *)data;
-			sw->input_in_map = 1;
-		} else {
-			sw->own_input = malloc(bytes ? (size_t)bytes : 1);
-			if (!sw->own_input)
-				return vs_oom(r->err);
-			memcpy(sw->own_input, data, (size_t)bytes);
-			sw->input = sw->own_input;
-		}
 		return 0;
 	}
 	ft_quant q;
@@ -391,9 +381,12 @@ void vs_subwords_add_row(const vs_subwords *sw, size_t row, float *x)
 {
 	size_t dims = (size_t)sw->dim;
 	if (!sw->quantized) {
-		const float *v = sw->input + row * dims;
-		for (size_t j = 0; j < dims; j++)
-			x[j] += v[j];
+		const unsigned char *v = sw->input + row * dims * sizeof(float);
+		for (size_t j = 0; j < dims; j++) {
+			float f;
+			memcpy(&f, v + j * sizeof f, sizeof f); /* an unaligned load */
+			x[j] += f;
+		}
 		return;
 	}
 	/* ProductQuantizer::addcode, with the row's norm when norms are quantized */
@@ -521,7 +514,7 @@ static char *describe(const vs_subwords *sw, int quant)
 	if (sw->nlabels)
 		fprintf(f, "labels\t%zu (a classifier)\n", sw->nlabels);
 	fprintf(f, "input rows\t%zu (%s)\n", sw->rows,
-	        sw->quantized ? "product-quantized" : sw->input_in_map ? "mapped" : "read: unaligned in the file");
+	        sw->quantized ? "product-quantized, read" : "mapped");
 	return fclose(f) == 0 ? s : (free(s), NULL);
 }
 
@@ -531,7 +524,6 @@ void vs_subwords_free(vs_subwords *sw)
 		return;
 	free(sw->prune_from);
 	free(sw->prune_to);
-	free(sw->own_input);
 	free(sw->codes);
 	free(sw->centroids);
 	free(sw->norm_codes);
@@ -630,7 +622,7 @@ vs_vecset *vs_fasttext_load(const char *path, const vs_load_options *opt, vs_loa
 	if (!set)
 		goto fail;
 	dict_free(&dict);
-	if (sw->input_in_map) {
+	if (!sw->quantized) { /* the input rows stay in the mapping */
 		set->map = map;
 		set->map_len = len;
 	} else {

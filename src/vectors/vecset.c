@@ -335,8 +335,6 @@ size_t vs_vecset_memory(const vs_vecset *set)
 	if (set->sub) {
 		const vs_subwords *sw = set->sub;
 		m += set->oov_cap * (set->dims + 1) * sizeof(float);
-		if (sw->own_input)
-			m += sw->rows * (size_t)sw->dim * sizeof(float);
 		if (sw->quantized)
 			m += sw->rows * (size_t)sw->nsubq + (size_t)sw->dim * 256 * sizeof(float) + (sw->qnorm ? sw->rows : 0);
 	}

@@ -25,9 +25,7 @@ typedef struct vs_subwords {
 	size_t rows;               /* input rows: the words, then the buckets */
 	long pruned;               /* -1: every bucket kept; else how many a quantized model kept */
 	int32_t *prune_from, *prune_to; /* kept bucket -> its row after the words, sorted by bucket */
-	const float *input;        /* rows x dim, when not quantized */
-	int input_in_map;          /* input points into the set's mapping of the file */
-	float *own_input;          /* or a copy (the file kept the rows unaligned) */
+	const unsigned char *input;/* rows x dim float32, in the mapped file (not aligned), when not quantized */
 	int quantized, qnorm;      /* a .ftz: product-quantized rows (and norms) */
 	int nsubq, dsub, lastdsub;
 	uint8_t *codes, *norm_codes;
