@@ -377,11 +377,11 @@ size_t vs_subwords_walk(const vs_subwords *sw, const char *word,
 	return count;
 }
 
-void vs_subwords_add_row(const vs_subwords *sw, size_t row, float *x)
+void vs_subwords_add_row(const vs_subwords *sw, size_t row, float *restrict x)
 {
 	size_t dims = (size_t)sw->dim;
 	if (!sw->quantized) {
-		const unsigned char *v = sw->input + row * dims * sizeof(float);
+		const unsigned char *restrict v = sw->input + row * dims * sizeof(float);
 		for (size_t j = 0; j < dims; j++) {
 			float f;
 			memcpy(&f, v + j * sizeof f, sizeof f); /* an unaligned load */

@@ -267,7 +267,7 @@ uint32_t vs_fasttext_hash(const char *s, size_t len);
 size_t vs_subwords_walk(const vs_subwords *sw, const char *word,
                         void (*fn)(void *ctx, const char *ngram, size_t len, uint32_t bucket, long row), void *ctx);
 /* Add input row `row` to x (dim floats). */
-void vs_subwords_add_row(const vs_subwords *sw, size_t row, float *x);
+void vs_subwords_add_row(const vs_subwords *sw, size_t row, float *restrict x);
 /* fastText's getWordVector: the mean of the dictionary row (dict_row >= 0)
  * and the n-gram rows; returns how many rows were averaged (0: zero vector). */
 size_t vs_subwords_vector(const vs_subwords *sw, const char *word, long dict_row, float *out);
