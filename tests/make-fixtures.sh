@@ -162,3 +162,7 @@ cp "$ft" ft-version.bin && patch_bytes ft-version.bin 4 015
 cp "$ft" ft-dims.bin && patch_bytes ft-dims.bin 8 377 377 377 177
 cp "$ft" ft-bucket.bin && patch_bytes ft-bucket.bin 40 017
 cp "$ft" ft-model.bin && patch_bytes ft-model.bin 36 011
+# a dictionary word that is not UTF-8 (repaired, its vector made at load), and
+# a word twice
+cp "$ft" ft-badutf8.bin && patch_bytes ft-badutf8.bin 92 377
+cp "$ft" ft-twice.bin && patch_bytes ft-twice.bin 105 164 150 145

@@ -64,7 +64,7 @@ vs_vecset *vs_build_set(const char *path, const char *buf, size_t n, size_t dims
 		}
 		slots[i] = (uint32_t)w + 1;
 		words[w] = dst;
-		if (w != r)
+		if (vectors && w != r)
 			memmove(vectors + w * dims, vectors + r * dims, dims * sizeof *vectors);
 		o += len + 1;
 		w++;
@@ -78,7 +78,7 @@ vs_vecset *vs_build_set(const char *path, const char *buf, size_t n, size_t dims
 	set->own_slots = slots;
 	set->slots = slots;
 	set->nslots = nslots;
-	if (w < n) {
+	if (vectors && w < n) {
 		float *shrunk = realloc(vectors, w * dims * sizeof *vectors);
 		if (shrunk)
 			set->own_vectors = shrunk, set->vectors = shrunk;

@@ -329,6 +329,7 @@ static int answer_questions(eval_job *job, vs_error *err)
 int vs_eval_analogies(vs_vecset *set, const char *path, size_t restrict_vocab, vs_progress_fn progress,
                       void *progress_ctx, vs_analogy_report *rep, vs_error *err)
 {
+	vs_vecset_need_all(set);
 	memset(rep, 0, sizeof *rep);
 	size_t nvocab = restrict_vocab && restrict_vocab < set->count ? restrict_vocab : set->count, nq = 0;
 	question *qs = NULL;

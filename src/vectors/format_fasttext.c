@@ -471,12 +471,19 @@ vs_vecset *vs_fasttext_load(const char *path, const vs_load_options *opt, vs_loa
 		goto fail;
 	}
 	size_t dims = (size_t)sw->dim;
-	vectors = malloc(sw->nwords * dims * sizeof *vectors);
-	if (!vectors) {
-		vs_fail(err, "%s: out of memory for %zu x %zu word vectors", path, sw->nwords, dims);
-		goto fail;
+	/* the words' vectors are made on first use, from the words as the set
+	 * keeps them: unless a word had to be repaired (not UTF-8), then now */
+	int lazy = 1;
+	for (size_t i = 0; i < sw->nwords && lazy; i++)
+		lazy = vs_utf8_invalid_count((const char *)map + dict.off[i], dict.len[i]) == 0;
+	if (!lazy) {
+		vectors = malloc(sw->nwords * dims * sizeof *vectors);
+		if (!vectors) {
+			vs_fail(err, "%s: out of memory for %zu x %zu word vectors", path, sw->nwords, dims);
+			goto fail;
+		}
+		word_vectors(sw, map, &dict, vectors, opt->threads);
 	}
-	word_vectors(sw, map, &dict, vectors, opt->threads);
 	if (vs_map_is_damaged(map)) {
 		vs_fail(err, "%s: the file shrank while it was read (another program changed it)", path);
 		goto fail;
@@ -485,6 +492,11 @@ vs_vecset *vs_fasttext_load(const char *path, const vs_load_options *opt, vs_loa
 	vectors = NULL; /* the set owns them now, or they are freed */
 	if (!set)
 		goto fail;
+	if (lazy && set->count != sw->nwords) {
+		vs_fail(err, "%s: the dictionary holds a word twice (%zu entries, %zu different words)", path, sw->nwords,
+		        set->count);
+		goto fail;
+	}
 	dict_free(&dict);
 	if (!sw->quantized) { /* the input rows stay in the mapping */
 		set->map = map;
@@ -496,6 +508,10 @@ vs_vecset *vs_fasttext_load(const char *path, const vs_load_options *opt, vs_loa
 	set->about = describe(sw, quant);
 	set->source = strdup(path);
 	set->format = rep->format = quant ? "fasttext-ftz" : "fasttext-bin";
+	if (lazy && vs_vecset_defer_rows(set, err) < 0) {
+		vs_vecset_free(set);
+		return NULL;
+	}
 	if (!set->source || !set->about) {
 		vs_vecset_free(set);
 		vs_oom(err);
@@ -503,6 +519,7 @@ vs_vecset *vs_fasttext_load(const char *path, const vs_load_options *opt, vs_loa
 	}
 	return set;
 fail:
+	vs_vecset_free(set);
 	free(vectors);
 	dict_free(&dict);
 	vs_subwords_free(sw);

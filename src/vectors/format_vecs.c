@@ -122,6 +122,7 @@ int vs_vecs_verify(const char *path, vs_vecs_check *out, vs_error *err)
 
 int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
 {
+	vs_vecset_need_all(set); /* every row is written */
 	struct vecs_header h;
 	memset(&h, 0, sizeof h);
 	memcpy(h.magic, VS_VECS_MAGIC, 8);

@@ -18,7 +18,8 @@ vs_vecset *vs_parse_binary(const char *path, const char *buf, size_t len,
 
 /* Make a set from n parsed rows: the words are at buf + word_off[i] with
  * word_len[i] bytes. Repairs or rejects invalid UTF-8, drops duplicates
- * (keeping the first), takes ownership of vectors (freed on failure).
+ * (keeping the first), takes ownership of vectors (freed on failure);
+ * vectors NULL leaves the rows to be made later (vs_vecset_defer_rows).
  * line_base > 0 names rows by line (text), 0 by byte offset (binary). */
 vs_vecset *vs_build_set(const char *path, const char *buf, size_t n, size_t dims, float *vectors,
                         const size_t *word_off, const size_t *word_len, size_t line_base,

@@ -9,6 +9,7 @@
 
 void vs_unit_vector(const vs_vecset *set, long i, float *out)
 {
+	vs_vecset_need_row(set, (size_t)i);
 	const float *v = set->vectors + (size_t)i * set->dims;
 	float n = set->norms[i];
 	for (size_t d = 0; d < set->dims; d++)
@@ -35,6 +36,8 @@ void vs_unitvec(float *v, size_t n)
 
 int vs_check_nonzero(const vs_vecset *set, const long *idx, size_t n, vs_error *err)
 {
+	for (size_t i = 0; i < n; i++)
+		vs_vecset_need_row(set, (size_t)idx[i]);
 	for (size_t i = 0; i < n; i++)
 		if (!(set->norms[idx[i]] > 0))
 			return vs_fail(err, "the vector of '%s' is zero: it has no direction to compare", set->words[idx[i]]);
@@ -71,6 +74,7 @@ static void mean_vector(const vs_vecset *set, const long *pos, size_t npos, cons
 int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const long *neg, size_t nneg,
                     size_t k, size_t restrict_vocab, vs_hit *out, size_t *nout, vs_error *err)
 {
+	vs_vecset_need_all(set); /* a scan of every row */
 	size_t n = restrict_vocab && restrict_vocab < set->count ? restrict_vocab : set->count;
 	*nout = 0;
 	if (npos + nneg == 0)
@@ -109,6 +113,7 @@ int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const lo
 int vs_most_similar_cosmul(const vs_vecset *set, const long *pos, size_t npos, const long *neg,
                            size_t nneg, size_t k, vs_hit *out, size_t *nout, vs_error *err)
 {
+	vs_vecset_need_all(set);
 	size_t n = set->count, dims = set->dims;
 	*nout = 0;
 	if (npos == 0)
@@ -151,6 +156,8 @@ int vs_most_similar_cosmul(const vs_vecset *set, const long *pos, size_t npos, c
 
 float vs_similarity(const vs_vecset *set, long a, long b)
 {
+	vs_vecset_need_row(set, (size_t)a);
+	vs_vecset_need_row(set, (size_t)b);
 	size_t dims = set->dims;
 	float *u = malloc(2 * dims * sizeof *u);
 	if (!u)
@@ -166,6 +173,7 @@ float vs_similarity(const vs_vecset *set, long a, long b)
 
 size_t vs_rank(const vs_vecset *set, long a, long b, vs_error *err)
 {
+	vs_vecset_need_all(set);
 	size_t n = set->count, dims = set->dims;
 	float *d = malloc(n * sizeof *d);
 	if (!d) {
@@ -276,6 +284,7 @@ size_t vs_suggest(const vs_vecset *set, const char *word, long *out, size_t max)
 
 int vs_nearest_to_vector(const vs_vecset *set, const float *q, size_t k, vs_hit *out, size_t *nout, vs_error *err)
 {
+	vs_vecset_need_all(set);
 	float *d = malloc(set->count * sizeof *d);
 	if (!d)
 		return vs_oom(err);
@@ -298,6 +307,8 @@ int vs_nearest_to_vector(const vs_vecset *set, const float *q, size_t k, vs_hit 
 
 float vs_dot(const vs_vecset *set, long a, long b)
 {
+	vs_vecset_need_row(set, (size_t)a);
+	vs_vecset_need_row(set, (size_t)b);
 	return cblas_sdot((int)set->dims, set->vectors + (size_t)a * set->dims, 1, set->vectors + (size_t)b * set->dims,
 	                  1);
 }
@@ -305,6 +316,8 @@ float vs_dot(const vs_vecset *set, long a, long b)
 int vs_analogy_explain(const vs_vecset *set, long a, long b, long c, const long *words, size_t n,
                        vs_analogy_step *out, double *mean_norm, vs_error *err)
 {
+	for (size_t i = 0; i < n; i++)
+		vs_vecset_need_row(set, (size_t)words[i]);
 	size_t dims = set->dims;
 	long pos[2] = {b, c}, neg[1] = {a};
 	if (vs_check_nonzero(set, pos, 2, err) < 0 || vs_check_nonzero(set, neg, 1, err) < 0)

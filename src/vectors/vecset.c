@@ -1,9 +1,11 @@
 #include "vectors/vectors.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/core.h"
 
@@ -57,6 +59,112 @@ long vs_vecset_find(const vs_vecset *set, const char *word)
 			return (long)(s - 1);
 	}
 	return -1;
+}
+
+/* ---- rows made on first use (fastText models) */
+
+typedef struct vs_pending {
+	uint8_t *todo;  /* 1: row i is not made yet */
+	size_t left;    /* how many */
+} vs_pending;
+
+/* Row i as fastText's getWordVector makes it, and its norm as numpy's. */
+static void make_row(const vs_vecset *set, size_t i, float *sq)
+{
+	float *v = set->own_vectors + i * set->dims;
+	vs_subwords_vector(set->sub, set->words[i], (long)i, v);
+	for (size_t d = 0; d < set->dims; d++)
+		sq[d] = v[d] * v[d];
+	set->own_norms[i] = sqrtf(vs_pairwise_sum(sq, set->dims));
+}
+
+void vs_vecset_need_row(const vs_vecset *set, size_t i)
+{
+	vs_pending *p = set->pending;
+	if (!p || !p->left || i >= set->count || !p->todo[i])
+		return;
+	float *sq = malloc(set->dims * sizeof *sq);
+	if (!sq) { /* no room even for one row's squares: all at once needs none either */
+		vs_vecset_need_all(set);
+		return;
+	}
+	make_row(set, i, sq);
+	free(sq);
+	p->todo[i] = 0;
+	p->left--;
+}
+
+typedef struct rows_job {
+	const vs_vecset *set;
+	size_t from, to;
+} rows_job;
+
+static void *make_rows(void *arg)
+{
+	rows_job *j = arg;
+	enum { STACK_DIMS = 4096 };
+	float stack[STACK_DIMS], *sq = j->set->dims <= STACK_DIMS ? stack : malloc(j->set->dims * sizeof *sq);
+	for (size_t i = j->from; i < j->to; i++)
+		if (j->set->pending->todo[i]) {
+			if (sq) {
+				make_row(j->set, i, sq);
+			} else { /* no memory for the squares: the norm as a plain sum */
+				float *v = j->set->own_vectors + i * j->set->dims, s2 = 0;
+				vs_subwords_vector(j->set->sub, j->set->words[i], (long)i, v);
+				for (size_t d = 0; d < j->set->dims; d++)
+					s2 += v[d] * v[d];
+				j->set->own_norms[i] = sqrtf(s2);
+			}
+			j->set->pending->todo[i] = 0;
+		}
+	if (sq != stack)
+		free(sq);
+	return NULL;
+}
+
+void vs_vecset_need_all(const vs_vecset *set)
+{
+	vs_pending *p = set->pending;
+	if (!p || !p->left)
+		return;
+	enum { MAXT = 64 };
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int threads = cores < 1 ? 1 : cores > MAXT ? MAXT : (int)cores;
+	if ((size_t)threads > set->count / 256 + 1)
+		threads = (int)(set->count / 256 + 1);
+	rows_job jobs[MAXT];
+	pthread_t tids[MAXT];
+	int started[MAXT] = {0};
+	for (int t = 0; t < threads; t++) {
+		jobs[t] = (rows_job){set, set->count * (size_t)t / (size_t)threads, set->count * (size_t)(t + 1) / (size_t)threads};
+		started[t] = t > 0 && pthread_create(&tids[t], NULL, make_rows, &jobs[t]) == 0;
+	}
+	for (int t = 0; t < threads; t++)
+		if (!started[t])
+			make_rows(&jobs[t]);
+	for (int t = 0; t < threads; t++)
+		if (started[t])
+			pthread_join(tids[t], NULL);
+	p->left = 0;
+}
+
+int vs_vecset_defer_rows(vs_vecset *set, vs_error *err)
+{
+	size_t n = set->count ? set->count : 1;
+	set->own_vectors = malloc(n * set->dims * sizeof *set->own_vectors); /* pages touched as rows are made */
+	set->own_norms = malloc(n * sizeof *set->own_norms);
+	set->pending = calloc(1, sizeof *set->pending);
+	uint8_t *todo = malloc(n);
+	if (!set->own_vectors || !set->own_norms || !set->pending || !todo) {
+		free(todo);
+		return vs_fail(err, "out of memory for %zu x %zu word vectors", set->count, set->dims);
+	}
+	memset(todo, 1, n);
+	set->pending->todo = todo;
+	set->pending->left = set->count;
+	set->vectors = set->own_vectors;
+	set->norms = set->own_norms;
+	return 0;
 }
 
 /* The word index rebuilt for rows words (the dictionary and the words made
@@ -244,7 +352,7 @@ long vs_vecset_find_upper(vs_vecset *set, const char *upper, size_t limit, vs_er
 
 int vs_vecset_finish(vs_vecset *set, vs_error *err)
 {
-	if (!set->norms) {
+	if (!set->norms && set->vectors) { /* (a set whose rows are made later has none yet) */
 		float *norms = malloc((set->count ? set->count : 1) * sizeof *norms);
 		if (!norms)
 			return vs_fail(err, "out of memory for the norms of %zu vectors", set->count);
@@ -351,6 +459,9 @@ void vs_vecset_free(vs_vecset *set)
 	for (size_t i = 0; i < set->oov; i++)
 		free((char *)set->words[set->count + i]);
 	vs_subwords_free(set->sub);
+	if (set->pending)
+		free(set->pending->todo);
+	free(set->pending);
 	free(set->words);
 	free(set->word_blob);
 	free(set->own_vectors);

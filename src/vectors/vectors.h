@@ -68,6 +68,9 @@ typedef struct vs_vecset {
 	 * character n-grams, kept as rows count .. count + oov - 1 (never searched) */
 	vs_subwords *sub;
 	size_t oov, oov_cap;
+	/* dictionary rows not made yet: a fastText model's words get their vectors
+	 * (and norms) on first use, a row at a time or all at once for a scan */
+	struct vs_pending *pending;
 } vs_vecset;
 
 /* Sum of n floats in numpy's pairwise order (for norms equal to numpy's). */
@@ -75,6 +78,15 @@ float vs_pairwise_sum(const float *a, size_t n);
 
 /* Index of word, or -1. */
 long vs_vecset_find(const vs_vecset *set, const char *word);
+
+/* Make sure row i, or every row, holds its vector and norm (a fastText
+ * model's dictionary words are made on first use; other sets have them all).
+ * Call before reading set->vectors or set->norms. */
+void vs_vecset_need_row(const vs_vecset *set, size_t i);
+void vs_vecset_need_all(const vs_vecset *set);
+/* Leave the rows of a set with subwords (built without vectors, its rows
+ * the model's dictionary in order) to be made on first use. */
+int vs_vecset_defer_rows(vs_vecset *set, vs_error *err);
 
 /* A set with subwords: the row of a word outside the dictionary, made from
  * its character n-grams (fastText's getWordVector) on first use and kept.

@@ -149,6 +149,7 @@ static char *host_detail(void *ctx, const vs_result *r, size_t row)
 	vs_index *ix = s->active_index >= 0 ? s->indexes[s->active_index] : NULL;
 	if (t && strcmp(kind, "word") == 0 && set && vs_vecset_find(set, t) >= 0) {
 		long w = vs_vecset_find(set, t);
+		vs_vecset_need_row(set, (size_t)w);
 		fprintf(f, "frequency rank %ld of %zu\nnorm %.4f\n\nnearest words:\n", w + 1, set->count, set->norms[w]);
 		vs_hit hits[8];
 		size_t n;
@@ -224,6 +225,7 @@ static int host_project(void *ctx, const vs_result *r, double *xy, char **error)
 			*error = strdup("a word of the list is not in the active set");
 			return -1;
 		}
+		vs_vecset_need_row(set, (size_t)w);
 		memcpy(rows + i * set->dims, set->vectors + (size_t)w * set->dims, set->dims * sizeof *rows);
 	}
 	double ratio[2];

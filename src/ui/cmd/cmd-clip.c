@@ -207,6 +207,7 @@ static int embed_image(vs_session *s, const char *path, float *out)
 	vs_vecset *set = s->active >= 0 ? s->sets[s->active] : NULL;
 	long i = set && set->dims == (size_t)s->clip->proj && access(path, F_OK) != 0 ? vs_vecset_find(set, path) : -1;
 	if (i >= 0) {
+		vs_vecset_need_row(set, (size_t)i);
 		memcpy(out, set->vectors + (size_t)i * set->dims, set->dims * sizeof *out);
 		return 0;
 	}

@@ -79,8 +79,10 @@ static float *rows_of(const vs_vecset *set, const long *idx, size_t n)
 {
 	float *rows = malloc(n * set->dims * sizeof *rows);
 	if (rows)
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			vs_vecset_need_row(set, (size_t)idx[i]);
 			memcpy(rows + i * set->dims, set->vectors + (size_t)idx[i] * set->dims, set->dims * sizeof *rows);
+		}
 	return rows;
 }
 
