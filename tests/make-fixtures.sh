@@ -166,3 +166,6 @@ cp "$ft" ft-model.bin && patch_bytes ft-model.bin 36 011
 # a word twice
 cp "$ft" ft-badutf8.bin && patch_bytes ft-badutf8.bin 92 377
 cp "$ft" ft-twice.bin && patch_bytes ft-twice.bin 105 164 150 145
+# word2vec binary with a word longer than the reader's first look (4 KiB)
+{ printf '2 2\n'; head -c 10000 /dev/zero | tr '\0' a; printf ' \000\000\200\077\000\000\000\100\nb \000\000\100\100\000\000\200\100\n'; } > longword.bin
+gzip -9n -c longword.bin > longword.bin.gz

@@ -143,8 +143,37 @@ int vs_rankdata(const double *x, size_t n, double *ranks);
 /* Spearman's rho: Pearson's r of the average ranks. */
 double vs_spearman(const double *x, const double *y, size_t n);
 
+/* ---- reading a file front to back through a window (stream.c) ---- */
+
+typedef struct vs_stream {
+	const char *path;
+	int fd;
+	struct gzFile_s *gz;  /* gzip-compressed: read through zlib */
+	char *buf;            /* the window: bytes [pos, end) are unread, buf[end] is NUL */
+	size_t cap, pos, end;
+	uint64_t base;        /* offset in the (uncompressed) file of buf[0] */
+	uint64_t size;        /* of the file on disk, for progress */
+	int eof;
+} vs_stream;
+
+/* Read fd (from its current offset) through a window of `window` bytes. */
+int vs_stream_open(vs_stream *s, const char *path, int fd, int gzip, size_t window, vs_error *err);
+void vs_stream_close(vs_stream *s);
+/* At least want bytes unread in the window (fewer at the end of the file):
+ * returns how many there are, or -1 after a read error. */
+long vs_stream_fill(vs_stream *s, size_t want, vs_error *err);
+/* n bytes into out (fewer at the end); large reads skip the window. */
+long vs_stream_read(vs_stream *s, void *out, size_t n, vs_error *err);
+/* The offset of the next unread byte in the uncompressed file. */
+uint64_t vs_stream_offset(const vs_stream *s);
+/* How far through the file on disk, 0 to 1. */
+double vs_stream_progress(const vs_stream *s);
+
 /* ---- files (file.c) ---- */
 
+/* Make the pages of a large fresh allocation ready, on every core (the
+ * kernel zeroes each on first touch: a cost that dwarfs reading a file). */
+void vs_prefault(void *p, size_t bytes);
 /* A whole regular file, NUL-terminated; NULL with a message naming it. */
 char *vs_read_fd(const char *path, int fd, size_t size, size_t *len, vs_error *err);
 char *vs_read_file(const char *path, size_t *len, vs_error *err);

@@ -13,8 +13,8 @@ int vs_parse_header(const char *buf, size_t len, size_t *count, size_t *dims, si
 
 vs_vecset *vs_parse_text(const char *path, const char *buf, size_t len, int has_header,
                          const vs_load_options *opt, vs_load_report *rep, vs_error *err);
-vs_vecset *vs_parse_binary(const char *path, const char *buf, size_t len,
-                           const vs_load_options *opt, vs_load_report *rep, vs_error *err);
+/* word2vec binary from a stream positioned at the header (plain or gzip). */
+vs_vecset *vs_read_binary_stream(vs_stream *st, const vs_load_options *opt, vs_load_report *rep, vs_error *err);
 
 /* Make a set from n parsed rows: the words are at buf + word_off[i] with
  * word_len[i] bytes. Repairs or rejects invalid UTF-8, drops duplicates

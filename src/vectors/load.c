@@ -187,9 +187,63 @@ static vs_vecset *parse_contents(const char *path, const char *buf, size_t len, 
 		return NULL;
 	}
 	rep->format = vs_format_name(fmt);
-	if (fmt == VS_FMT_WORD2VEC_BIN)
-		return vs_parse_binary(path, buf, len, opt, rep, err);
+	if (fmt == VS_FMT_WORD2VEC_BIN) { /* read_binary_streamed reads these */
+		vs_fail(err, "%s: internal error: a word2vec binary file read whole", path);
+		return NULL;
+	}
 	return vs_parse_text(path, buf, len, fmt != VS_FMT_GLOVE, opt, rep, err);
+}
+
+/* A set read: named after its file and format. */
+static vs_vecset *finish_load(vs_vecset *set, const char *path, vs_load_report *rep, vs_error *err)
+{
+	if (set) {
+		set->source = strdup(path);
+		set->format = rep->compressed ? gzip_format_name(rep->format) : rep->format;
+		if (!set->source) {
+			vs_vecset_free(set);
+			vs_oom(err);
+			return NULL;
+		}
+	}
+	return set;
+}
+
+/* A word2vec binary file (or its .gz) is read through a window, its rows
+ * going straight into the matrix; *streamed says whether it was one (else
+ * the caller reads a text format whole). */
+static vs_vecset *read_binary_streamed(const char *path, int fd, const vs_load_options *opt, vs_load_report *rep,
+                                       int *streamed, vs_error *err)
+{
+	*streamed = 0;
+	if (opt->format != VS_FMT_AUTO && opt->format != VS_FMT_WORD2VEC_BIN)
+		return NULL;
+	vs_stream st;
+	if (vs_stream_open(&st, path, fd, rep->compressed, 16u << 20, err) < 0) {
+		*streamed = 1;
+		return NULL;
+	}
+	long have = vs_stream_fill(&st, 1 << 16, err); /* enough to tell the format */
+	if (have < 0 && opt->format == VS_FMT_AUTO) { /* the text reader says what is wrong */
+		vs_stream_close(&st);
+		return NULL;
+	}
+	if (have < 0 || (have == 0 && opt->format == VS_FMT_WORD2VEC_BIN)) {
+		if (have == 0)
+			vs_fail(err, "%s: the file is empty", path);
+		vs_stream_close(&st);
+		*streamed = 1;
+		return NULL;
+	}
+	if (opt->format == VS_FMT_AUTO && (have == 0 || detect(st.buf, (size_t)have) != VS_FMT_WORD2VEC_BIN)) {
+		vs_stream_close(&st);
+		return NULL; /* text: read whole */
+	}
+	*streamed = 1;
+	rep->format = vs_format_name(VS_FMT_WORD2VEC_BIN);
+	vs_vecset *set = vs_read_binary_stream(&st, opt, rep, err);
+	vs_stream_close(&st);
+	return set;
 }
 
 vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report *rep, vs_error *err)
@@ -226,6 +280,17 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report 
 	}
 	size_t len;
 	rep->compressed = got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+	int streamed = 0;
+	vs_vecset *bin = read_binary_streamed(path, fd, opt, rep, &streamed, err);
+	if (streamed) {
+		close(fd);
+		return finish_load(bin, path, rep, err);
+	}
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		vs_fail(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
 	char *buf = read_contents(path, fd, &st, rep->compressed, &len, opt, err);
 	close(fd);
 	if (!buf)
@@ -237,16 +302,7 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report 
 	}
 	vs_vecset *set = parse_contents(path, buf, len, &parse_opt, rep, err);
 	free(buf);
-	if (set) {
-		set->source = strdup(path);
-		set->format = rep->compressed ? gzip_format_name(rep->format) : rep->format;
-		if (!set->source) {
-			vs_vecset_free(set);
-			vs_oom(err);
-			return NULL;
-		}
-	}
-	return set;
+	return finish_load(set, path, rep, err);
 }
 
 /* ---- writing ----------------------------------------------------------- */

@@ -61,6 +61,65 @@ long vs_vecset_find(const vs_vecset *set, const char *word)
 	return -1;
 }
 
+/* ---- work over every row, on every core */
+
+typedef struct rows_job {
+	const vs_vecset *set;
+	size_t from, to;
+} rows_job;
+
+static void over_rows(const vs_vecset *set, void *(*fn)(void *))
+{
+	enum { MAXT = 64 };
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int threads = cores < 1 ? 1 : cores > MAXT ? MAXT : (int)cores;
+	if ((size_t)threads > set->count / 256 + 1)
+		threads = (int)(set->count / 256 + 1);
+	rows_job jobs[MAXT];
+	pthread_t tids[MAXT];
+	int started[MAXT] = {0};
+	for (int t = 0; t < threads; t++) {
+		jobs[t] = (rows_job){set, set->count * (size_t)t / (size_t)threads, set->count * (size_t)(t + 1) / (size_t)threads};
+		started[t] = t > 0 && pthread_create(&tids[t], NULL, fn, &jobs[t]) == 0;
+	}
+	for (int t = 0; t < threads; t++)
+		if (!started[t])
+			fn(&jobs[t]);
+	for (int t = 0; t < threads; t++)
+		if (started[t])
+			pthread_join(tids[t], NULL);
+}
+
+/* The norm of a row as numpy's np.linalg.norm computes it (pairwise sum). */
+static float row_norm(const float *v, size_t dims, float *sq)
+{
+	for (size_t d = 0; d < dims; d++)
+		sq[d] = v[d] * v[d];
+	return sqrtf(vs_pairwise_sum(sq, dims));
+}
+
+static void *make_norms(void *arg)
+{
+	rows_job *j = arg;
+	size_t dims = j->set->dims;
+	enum { STACK_DIMS = 4096 };
+	float stack[STACK_DIMS], *sq = dims <= STACK_DIMS ? stack : malloc(dims * sizeof *sq);
+	for (size_t i = j->from; i < j->to; i++) {
+		const float *v = j->set->vectors + i * dims;
+		if (sq) {
+			j->set->own_norms[i] = row_norm(v, dims, sq);
+		} else { /* no memory for the squares: a plain sum */
+			float s2 = 0;
+			for (size_t d = 0; d < dims; d++)
+				s2 += v[d] * v[d];
+			j->set->own_norms[i] = sqrtf(s2);
+		}
+	}
+	if (sq != stack)
+		free(sq);
+	return NULL;
+}
+
 /* ---- rows made on first use (fastText models) */
 
 typedef struct vs_pending {
@@ -73,9 +132,7 @@ static void make_row(const vs_vecset *set, size_t i, float *sq)
 {
 	float *v = set->own_vectors + i * set->dims;
 	vs_subwords_vector(set->sub, set->words[i], (long)i, v);
-	for (size_t d = 0; d < set->dims; d++)
-		sq[d] = v[d] * v[d];
-	set->own_norms[i] = sqrtf(vs_pairwise_sum(sq, set->dims));
+	set->own_norms[i] = row_norm(v, set->dims, sq);
 }
 
 void vs_vecset_need_row(const vs_vecset *set, size_t i)
@@ -93,11 +150,6 @@ void vs_vecset_need_row(const vs_vecset *set, size_t i)
 	p->todo[i] = 0;
 	p->left--;
 }
-
-typedef struct rows_job {
-	const vs_vecset *set;
-	size_t from, to;
-} rows_job;
 
 static void *make_rows(void *arg)
 {
@@ -127,24 +179,7 @@ void vs_vecset_need_all(const vs_vecset *set)
 	vs_pending *p = set->pending;
 	if (!p || !p->left)
 		return;
-	enum { MAXT = 64 };
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int threads = cores < 1 ? 1 : cores > MAXT ? MAXT : (int)cores;
-	if ((size_t)threads > set->count / 256 + 1)
-		threads = (int)(set->count / 256 + 1);
-	rows_job jobs[MAXT];
-	pthread_t tids[MAXT];
-	int started[MAXT] = {0};
-	for (int t = 0; t < threads; t++) {
-		jobs[t] = (rows_job){set, set->count * (size_t)t / (size_t)threads, set->count * (size_t)(t + 1) / (size_t)threads};
-		started[t] = t > 0 && pthread_create(&tids[t], NULL, make_rows, &jobs[t]) == 0;
-	}
-	for (int t = 0; t < threads; t++)
-		if (!started[t])
-			make_rows(&jobs[t]);
-	for (int t = 0; t < threads; t++)
-		if (started[t])
-			pthread_join(tids[t], NULL);
+	over_rows(set, make_rows);
 	p->left = 0;
 }
 
@@ -356,19 +391,8 @@ int vs_vecset_finish(vs_vecset *set, vs_error *err)
 		float *norms = malloc((set->count ? set->count : 1) * sizeof *norms);
 		if (!norms)
 			return vs_fail(err, "out of memory for the norms of %zu vectors", set->count);
-		float *sq = malloc((set->dims ? set->dims : 1) * sizeof *sq);
-		if (!sq) {
-			free(norms);
-			return vs_fail(err, "out of memory for the norms of %zu vectors", set->count);
-		}
-		for (size_t i = 0; i < set->count; i++) {
-			const float *v = set->vectors + i * set->dims;
-			for (size_t d = 0; d < set->dims; d++)
-				sq[d] = v[d] * v[d];
-			norms[i] = sqrtf(vs_pairwise_sum(sq, set->dims));
-		}
-		free(sq);
-		set->own_norms = norms;
+		set->own_norms = norms; /* filled on every core */
+		over_rows(set, make_norms);
 		set->norms = norms;
 	}
 	if (!set->slots) {

@@ -1,0 +1,139 @@
+/* A file read front to back through a window (plain, or gzip through zlib),
+ * so that a reader holds a few megabytes of it at a time, never the whole. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "core/core.h"
+
+int vs_stream_open(vs_stream *s, const char *path, int fd, int gzip, size_t window, vs_error *err)
+{
+	memset(s, 0, sizeof *s);
+	s->path = path;
+	s->fd = fd;
+	struct stat st;
+	s->size = fstat(fd, &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size : 0;
+	if (gzip) {
+		int dfd = dup(fd);
+		s->gz = dfd >= 0 ? gzdopen(dfd, "rb") : NULL;
+		if (!s->gz) {
+			if (dfd >= 0)
+				close(dfd);
+			return vs_fail(err, "%s: cannot open the gzip stream", path);
+		}
+		gzbuffer(s->gz, 1 << 18);
+	}
+	s->cap = window;
+	s->buf = malloc(window + 1);
+	if (!s->buf) {
+		vs_stream_close(s);
+		return vs_oom(err);
+	}
+	return 0;
+}
+
+void vs_stream_close(vs_stream *s)
+{
+	if (s->gz)
+		gzclose(s->gz);
+	s->gz = NULL;
+	free(s->buf);
+	s->buf = NULL;
+}
+
+/* One read into buf + at, at most n bytes: > 0 bytes, 0 at the end, -1. */
+static long read_some(vs_stream *s, char *at, size_t n, vs_error *err)
+{
+	if (n > (1u << 30))
+		n = 1u << 30;
+	for (;;) {
+		long r;
+		if (s->gz) {
+			r = gzread(s->gz, at, (unsigned)n);
+			if (r < 0 || (r == 0 && !gzeof(s->gz))) {
+				int e;
+				const char *m = gzerror(s->gz, &e);
+				if (m && m[0] == '<' && strstr(m, ">: ")) /* zlib names the stream "<fd:N>: " */
+					m = strstr(m, ">: ") + 3;
+				return vs_fail(err, "%s: corrupt gzip data near uncompressed byte offset %llu: %s", s->path,
+				               (unsigned long long)(s->base + s->end), m);
+			}
+			if (r == 0) { /* the end: of a whole stream, or of a truncated one */
+				int e;
+				gzerror(s->gz, &e);
+				if (e != Z_OK)
+					return vs_fail(err, "%s: truncated gzip data at uncompressed byte offset %llu", s->path,
+					               (unsigned long long)(s->base + s->end));
+			}
+		} else {
+			r = read(s->fd, at, n);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				return vs_fail(err, "%s: %s", s->path, strerror(errno));
+		}
+		return r;
+	}
+}
+
+long vs_stream_fill(vs_stream *s, size_t want, vs_error *err)
+{
+	if (want > s->cap)
+		want = s->cap;
+	if (s->end - s->pos >= want || s->eof)
+		return (long)(s->end - s->pos);
+	/* keep what is left at the front, then read behind it */
+	memmove(s->buf, s->buf + s->pos, s->end - s->pos);
+	s->base += s->pos;
+	s->end -= s->pos;
+	s->pos = 0;
+	while (s->end < want && !s->eof) {
+		long r = read_some(s, s->buf + s->end, s->cap - s->end, err);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			s->eof = 1;
+		s->end += (size_t)r;
+		if (vs_interrupted)
+			return vs_fail(err, "%s: interrupted", s->path);
+	}
+	s->buf[s->end] = '\0';
+	return (long)(s->end - s->pos);
+}
+
+long vs_stream_read(vs_stream *s, void *out, size_t n, vs_error *err)
+{
+	size_t got = 0, have = s->end - s->pos;
+	if (have) {
+		size_t take = have < n ? have : n;
+		memcpy(out, s->buf + s->pos, take);
+		s->pos += take;
+		got = take;
+	}
+	while (got < n && !s->eof) { /* straight into the caller's memory: no second copy */
+		long r = read_some(s, (char *)out + got, n - got, err);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			s->eof = 1;
+		got += (size_t)r;
+		s->base += (size_t)r;
+	}
+	return (long)got;
+}
+
+uint64_t vs_stream_offset(const vs_stream *s)
+{
+	return s->base + s->pos;
+}
+
+double vs_stream_progress(const vs_stream *s)
+{
+	if (!s->size)
+		return 0;
+	uint64_t at = s->gz ? (uint64_t)gzoffset(s->gz) : s->base + s->end;
+	return (double)at / (double)s->size;
+}
