@@ -20,7 +20,7 @@ MAIN_SRC = src/ui/cli/main.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 HDRS = $(wildcard src/*/*.h src/*/*.inc)
 
-.PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench bench-train bench-fasttext fuzz install clean
+.PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench bench-train bench-fasttext bench-big fuzz install clean
 
 all: build/vecsh
 
@@ -105,6 +105,10 @@ bench: deps build/vecsh
 # word2vec training against word2vec, gensim and fastText (tens of minutes)
 bench-train: deps build/vecsh
 	@sh bench/train.sh
+
+# a GoogleNews-sized set (2 M x 300): vecsh and gensim opening and querying it
+bench-big: deps build/vecsh
+	@sh bench/big.sh
 
 # fastText models: vecsh and the fasttext tool opening the same 2.4 GB .bin
 bench-fasttext: deps build/vecsh

@@ -156,7 +156,8 @@ typedef struct vs_stream {
 	int eof;
 } vs_stream;
 
-/* Read fd (from its current offset) through a window of `window` bytes. */
+/* Read fd (from its current offset) through a window of `window` bytes
+ * (VECSH_STREAM_WINDOW makes it smaller, for tests). */
 int vs_stream_open(vs_stream *s, const char *path, int fd, int gzip, size_t window, vs_error *err);
 void vs_stream_close(vs_stream *s);
 /* At least want bytes unread in the window (fewer at the end of the file):
@@ -179,10 +180,6 @@ char *vs_read_fd(const char *path, int fd, size_t size, size_t *len, vs_error *e
 char *vs_read_file(const char *path, size_t *len, vs_error *err);
 /* A whole file, gzip-compressed or not, NUL-terminated; NULL if unreadable. */
 char *vs_read_file_gz(const char *path, size_t *len);
-/* Decompress a whole gzip stream from fd (which stays open); messages name
- * path and the uncompressed offset of a fault; progress (may be NULL) hears
- * how far through the compressed file it is. */
-char *vs_gunzip_fd(const char *path, int fd, size_t *len, vs_progress_fn progress, void *ctx, vs_error *err);
 
 /* Writing through a temporary file beside path (PATH.tmp.XXXXXX, locked
  * while written), renamed into place by commit: flushed and synced first, the

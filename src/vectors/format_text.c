@@ -249,8 +249,8 @@ int vs_parse_header(const char *buf, size_t len, size_t *count, size_t *dims, si
 
 /* The shape of the file: from the header ("count dims"), or for GloVe the
  * number of values on the first line. pos is where the rows start. */
-static int read_shape(const char *path, const char *buf, size_t len, int has_header, size_t *count, size_t *dims,
-                      size_t *pos, vs_error *err)
+static int read_shape(const char *path, const char *buf, size_t len, uint64_t total, int has_header, size_t *count,
+                      size_t *dims, size_t *pos, vs_error *err)
 {
 	if (has_header) {
 		if (!vs_parse_header(buf, len, count, dims, pos))
@@ -259,9 +259,9 @@ static int read_shape(const char *path, const char *buf, size_t len, int has_hea
 			return vs_fail(err, "%s: line 1: header claims %zu dimensions (must be 1 to %d)", path, *dims,
 			               VS_MAX_DIMS);
 		/* each row needs at least a word, and dims values of 2 bytes */
-		if (*count > (len - *pos) / (2 * *dims + 1) + 1)
-			return vs_fail(err, "%s: line 1: header claims %zu words, more than the file's %zu bytes can hold",
-			               path, *count, len);
+		if (total && *count > (total - *pos) / (2 * *dims + 1) + 1)
+			return vs_fail(err, "%s: line 1: header claims %zu words, more than the file's %llu bytes can hold",
+			               path, *count, (unsigned long long)total);
 		return 0;
 	}
 	const char *nl = memchr(buf, '\n', len);
@@ -273,65 +273,6 @@ static int read_shape(const char *path, const char *buf, size_t len, int has_hea
 		return vs_fail(err, "%s: line 1: %zu values on a line (at most %d)", path, *dims, VS_MAX_DIMS);
 	*pos = 0;
 	return 0;
-}
-
-/* Where the blank space after pos ends (len if it runs to the end). */
-static size_t past_last_row(const char *buf, size_t len, size_t pos)
-{
-	while (pos < len && (is_space(buf[pos]) || buf[pos] == '\n'))
-		pos++;
-	return pos;
-}
-
-/* The rows' lines (at most want), checked against the header's count. */
-static line_ref *find_lines(const char *path, const char *buf, size_t len, size_t pos, size_t want, int has_header,
-                            size_t count, int limited, size_t line_no, size_t *nout, vs_error *err)
-{
-	size_t cap = 1024, n = 0;
-	line_ref *lines = malloc(cap * sizeof *lines);
-	if (!lines) {
-		vs_oom(err);
-		return NULL;
-	}
-	while (pos < len && n < want) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t e = nl ? (size_t)(nl - buf) : len;
-		if (n == cap) {
-			line_ref *nlines = realloc(lines, cap * 2 * sizeof *lines);
-			if (!nlines) {
-				free(lines);
-				vs_oom(err);
-				return NULL;
-			}
-			lines = nlines;
-			cap *= 2;
-		}
-		lines[n].off = pos;
-		lines[n].len = e - pos;
-		n++;
-		pos = nl ? e + 1 : len;
-	}
-	int bad = 1;
-	if (has_header && n < want) {
-		vs_fail(err, "%s: line %zu: file ends after %zu rows but the header says %zu words", path, line_no + n, n,
-		        count);
-	} else if (has_header && !limited && past_last_row(buf, len, pos) < len) {
-		/* anything but blank space after the last row disagrees with the header */
-		size_t where = line_no + n;
-		for (size_t r = pos; r < past_last_row(buf, len, pos); r++)
-			where += buf[r] == '\n';
-		vs_fail(err, "%s: line %zu: more rows than the %zu words the header says", path, where, count);
-	} else if (n == 0) {
-		vs_fail(err, "%s: no vectors in the file", path);
-	} else {
-		bad = 0;
-	}
-	if (bad) {
-		free(lines);
-		return NULL;
-	}
-	*nout = n;
-	return lines;
 }
 
 /* Parse the rows in threads (a share of the lines each), reporting progress;
@@ -388,40 +329,235 @@ static int parse_in_threads(const char *path, const char *buf, const line_ref *l
 	return vs_fail(err, "%s: line %zu: %s", path, line_no + bad, msg);
 }
 
-vs_vecset *vs_parse_text(const char *path, const char *buf, size_t len, int has_header,
-                         const vs_load_options *opt, vs_load_report *rep, vs_error *err)
+/* ---- reading a text file front to back in chunks of whole lines: each
+ * chunk's rows parsed on every core, their words kept, the file (or its
+ * gzip stream) never held whole; --limit stops after its rows. */
+
+#define TEXT_CHUNK (32u << 20)
+
+typedef struct text_rows {
+	float *vectors;
+	size_t *word_off, *word_len;
+	size_t cap, n;
+	char *blob;
+	size_t blob_len, blob_cap;
+} text_rows;
+
+static void text_rows_free(text_rows *t)
 {
-	size_t count = 0, dims = 0, pos = 0, line_no = has_header ? 2 : 1, n = 0;
-	if (read_shape(path, buf, len, has_header, &count, &dims, &pos, err) < 0)
+	free(t->vectors);
+	free(t->word_off);
+	free(t->word_len);
+	free(t->blob);
+}
+
+/* Room for more rows: all of them at once when the header's count is known
+ * (its pages made ready on every core), else by doubling. */
+static int text_room(text_rows *t, size_t more, size_t dims, size_t known, const char *path, vs_error *err)
+{
+	if (t->cap - t->n >= more)
+		return 0;
+	size_t cap = known >= t->n + more ? known : t->cap ? 2 * t->cap : 65536;
+	while (cap - t->n < more)
+		cap *= 2;
+	float *v = realloc(t->vectors, cap * dims * sizeof *v);
+	if (v)
+		t->vectors = v;
+	size_t *o = v ? realloc(t->word_off, cap * sizeof *o) : NULL;
+	if (o)
+		t->word_off = o;
+	size_t *l = o ? realloc(t->word_len, cap * sizeof *l) : NULL;
+	if (!l)
+		return vs_fail(err, "%s: out of memory for %zu x %zu vectors", path, cap, dims);
+	t->word_len = l;
+	if (known && !t->cap)
+		vs_prefault(t->vectors, cap * dims * sizeof *v);
+	t->cap = cap;
+	return 0;
+}
+
+/* Keep the words of rows [from, n) (they lie in the window, which moves on). */
+static int keep_words(text_rows *t, size_t from, const char *buf, const line_ref *lines, vs_error *err)
+{
+	size_t need = 0;
+	for (size_t i = from; i < t->n; i++)
+		need += t->word_len[i] + 1;
+	if (t->blob_cap - t->blob_len < need) {
+		size_t cap = t->blob_cap ? t->blob_cap : 1 << 20;
+		while (cap - t->blob_len < need)
+			cap *= 2;
+		char *nb = realloc(t->blob, cap);
+		if (!nb)
+			return vs_oom(err);
+		t->blob = nb;
+		t->blob_cap = cap;
+	}
+	for (size_t i = from; i < t->n; i++) {
+		memcpy(t->blob + t->blob_len, buf + lines[i - from].off, t->word_len[i]);
+		t->blob[t->blob_len + t->word_len[i]] = '\0';
+		t->word_off[i] = t->blob_len;
+		t->blob_len += t->word_len[i] + 1;
+	}
+	return 0;
+}
+
+/* The window's whole lines from the read position: up to the last newline
+ * (or the end of the file), at most want of them. */
+static line_ref *chunk_lines(vs_stream *st, size_t want, size_t *n, size_t *consumed, vs_error *err)
+{
+	const char *buf = st->buf;
+	size_t pos = st->pos, end = st->end;
+	if (!st->eof) {
+		const char *last = end > pos ? memrchr(buf + pos, '\n', end - pos) : NULL;
+		end = last ? (size_t)(last - buf) + 1 : pos;
+	}
+	size_t cap = 4096, k = 0;
+	line_ref *lines = malloc(cap * sizeof *lines);
+	if (!lines) {
+		vs_oom(err);
 		return NULL;
+	}
+	while (pos < end && k < want) {
+		const char *nl = memchr(buf + pos, '\n', end - pos);
+		size_t e = nl ? (size_t)(nl - buf) : end;
+		if (k == cap) {
+			line_ref *more = realloc(lines, 2 * cap * sizeof *lines);
+			if (!more) {
+				free(lines);
+				vs_oom(err);
+				return NULL;
+			}
+			lines = more;
+			cap *= 2;
+		}
+		lines[k].off = pos;
+		lines[k].len = e - pos;
+		k++;
+		pos = nl ? e + 1 : end;
+	}
+	*n = k;
+	*consumed = pos - st->pos;
+	return lines;
+}
+
+/* After the rows the header counts, only blank space may follow: the line
+ * of the first thing that is not, or 0. */
+static size_t first_extra_line(vs_stream *st, size_t line_no, vs_error *err, int *failed)
+{
+	*failed = 0;
+	for (;;) {
+		long have = vs_stream_fill(st, TEXT_CHUNK, err);
+		if (have < 0) {
+			*failed = 1;
+			return 0;
+		}
+		for (size_t i = st->pos; i < st->end; i++) {
+			if (st->buf[i] == '\n')
+				line_no++;
+			else if (!is_space(st->buf[i]))
+				return line_no;
+		}
+		st->pos = st->end;
+		if (st->eof)
+			return 0;
+	}
+}
+
+/* The first line whole in the window (a GloVe line of 100,000 values is long). */
+static long fill_first_line(vs_stream *st, vs_error *err)
+{
+	for (size_t want = 1 << 16;; want *= 2) {
+		long have = vs_stream_fill(st, want, err);
+		if (have < 0 || st->eof || memchr(st->buf + st->pos, '\n', (size_t)have) || want >= st->cap)
+			return have;
+	}
+}
+
+vs_vecset *vs_read_text_stream(vs_stream *st, int has_header, const vs_load_options *opt, vs_load_report *rep,
+                               vs_error *err)
+{
+	const char *path = st->path;
+	size_t count = 0, dims = 0, pos = 0, line_no = has_header ? 2 : 1;
+	long have = fill_first_line(st, err);
+	if (have < 0)
+		return NULL;
+	if (have == 0) {
+		vs_fail(err, "%s: the file is empty", path);
+		return NULL;
+	}
+	if (read_shape(path, st->buf + st->pos, (size_t)have, st->gz ? 0 : st->size, has_header, &count, &dims, &pos,
+	               err) < 0)
+		return NULL;
+	st->pos += pos;
 	size_t want = has_header ? count : SIZE_MAX;
 	if (opt->limit && opt->limit < want)
 		want = opt->limit;
-	line_ref *lines = find_lines(path, buf, len, pos, want, has_header, count, opt->limit != 0, line_no, &n, err);
-	if (!lines)
-		return NULL;
-	float *vectors = malloc(n * dims * sizeof *vectors);
-	size_t *word_len = malloc(n * sizeof *word_len);
-	vs_vecset *set = NULL;
-	if (!vectors || !word_len) {
-		vs_fail(err, "out of memory for %zu x %zu vectors", n, dims);
-	} else if (parse_in_threads(path, buf, lines, n, dims, line_no, vectors, word_len, opt, err) == 0) {
-		/* a row's word starts where its line does */
-		size_t *word_off = (size_t *)lines; /* reuse: a line_ref is larger than a size_t */
-		for (size_t i = 0; i < n; i++)
-			word_off[i] = lines[i].off;
-		set = vs_build_set(path, buf, n, dims, vectors, word_off, word_len, line_no, opt, rep, err);
-		vectors = NULL; /* vs_build_set owns them */
+	size_t known = has_header && !st->gz ? want : 0; /* a count checked against the size */
+	text_rows t = {0};
+	vs_load_options chunk_opt = *opt;
+	chunk_opt.progress = NULL; /* progress is the stream's, chunk by chunk */
+	while (t.n < want) {
+		have = vs_stream_fill(st, st->cap / 2 < TEXT_CHUNK ? st->cap / 2 : TEXT_CHUNK, err);
+		if (have < 0)
+			goto fail;
+		if (have == 0)
+			break;
+		size_t n, consumed;
+		line_ref *lines = chunk_lines(st, want - t.n, &n, &consumed, err);
+		if (!lines)
+			goto fail;
+		if (n == 0 && !st->eof) { /* no newline in a whole window */
+			free(lines);
+			vs_fail(err, "%s: line %zu: a line longer than %zu bytes", path, line_no, st->cap);
+			goto fail;
+		}
+		size_t first = t.n;
+		if (text_room(&t, n, dims, known, path, err) < 0 ||
+		    parse_in_threads(path, st->buf, lines, n, dims, line_no, t.vectors + first * dims, t.word_len + first,
+		                     &chunk_opt, err) < 0) {
+			free(lines);
+			goto fail;
+		}
+		t.n += n;
+		int kept = keep_words(&t, first, st->buf, lines, err);
+		free(lines);
+		if (kept < 0)
+			goto fail;
+		st->pos += consumed;
+		line_no += n;
+		if (opt->progress)
+			opt->progress(opt->progress_ctx, vs_stream_progress(st));
+		if (n == 0)
+			break;
 	}
-	free(vectors);
-	free(lines);
-	free(word_len);
+	if (has_header && t.n < want) {
+		vs_fail(err, "%s: line %zu: file ends after %zu rows but the header says %zu words", path, line_no, t.n, count);
+		goto fail;
+	}
+	if (has_header && !opt->limit) {
+		int failed;
+		size_t extra = first_extra_line(st, line_no, err, &failed);
+		if (failed)
+			goto fail;
+		if (extra) {
+			vs_fail(err, "%s: line %zu: more rows than the %zu words the header says", path, extra, count);
+			goto fail;
+		}
+	}
+	if (t.n == 0) {
+		vs_fail(err, "%s: no vectors in the file", path);
+		goto fail;
+	}
+	vs_vecset *set = vs_build_set(path, t.blob, t.n, dims, t.vectors, t.word_off, t.word_len, has_header ? 2 : 1, opt,
+	                              rep, err);
+	t.vectors = NULL; /* the set's now, or freed */
+	text_rows_free(&t);
 	return set;
+fail:
+	text_rows_free(&t);
+	return NULL;
 }
 
-/* ---- writing ---- */
-
-/* Shortest decimal form that reads back as the same float. */
 static int format_float(char *out, size_t size, float v)
 {
 	for (int prec = 6; prec <= 9; prec++) {

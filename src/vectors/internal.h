@@ -11,8 +11,9 @@
 /* "count dims" on the first line: returns 1 and the header's length. */
 int vs_parse_header(const char *buf, size_t len, size_t *count, size_t *dims, size_t *header_len);
 
-vs_vecset *vs_parse_text(const char *path, const char *buf, size_t len, int has_header,
-                         const vs_load_options *opt, vs_load_report *rep, vs_error *err);
+/* Text formats from a stream positioned at the start (plain or gzip). */
+vs_vecset *vs_read_text_stream(vs_stream *st, int has_header, const vs_load_options *opt, vs_load_report *rep,
+                               vs_error *err);
 /* word2vec binary from a stream positioned at the header (plain or gzip). */
 vs_vecset *vs_read_binary_stream(vs_stream *st, const vs_load_options *opt, vs_load_report *rep, vs_error *err);
 

@@ -132,35 +132,6 @@ static vs_vecset *load_npy(const char *path, const vs_load_options *opt, vs_load
 	return set;
 }
 
-/* Decompressing is the first half of loading a .gz, parsing the second. */
-static void half_progress(void *ctx, double done)
-{
-	const vs_load_options *opt = ctx;
-	if (opt->progress)
-		opt->progress(opt->progress_ctx, done / 2);
-}
-
-static void second_half(void *ctx, double done)
-{
-	const vs_load_options *opt = ctx;
-	opt->progress(opt->progress_ctx, 0.5 + done / 2);
-}
-
-/* The whole content of a text or binary vector file: decompressed, or read
- * (not mapped, so that a file truncated meanwhile is an error, not a SIGBUS). */
-static char *read_contents(const char *path, int fd, const struct stat *st, int gzip, size_t *len,
-                           const vs_load_options *opt, vs_error *err)
-{
-	*len = 0;
-	if (gzip)
-		return vs_gunzip_fd(path, fd, len, half_progress, (void *)opt, err);
-	if (st->st_size == 0) {
-		vs_fail(err, "%s: the file is empty", path);
-		return NULL;
-	}
-	return vs_read_fd(path, fd, (size_t)st->st_size, len, err);
-}
-
 /* Not a vector file at all: NUL or other control bytes in the first line of a
  * file that has no word2vec header (word2vec binary has one). */
 static int looks_binary(const char *buf, size_t len)
@@ -171,27 +142,6 @@ static int looks_binary(const char *buf, size_t len)
 			return 1;
 	}
 	return 0;
-}
-
-static vs_vecset *parse_contents(const char *path, const char *buf, size_t len, const vs_load_options *opt,
-                                 vs_load_report *rep, vs_error *err)
-{
-	if (len == 0) {
-		vs_fail(err, "%s: the file is empty", path);
-		return NULL;
-	}
-	vs_format fmt = opt->format == VS_FMT_AUTO ? detect(buf, len) : opt->format;
-	if (opt->format == VS_FMT_AUTO && fmt == VS_FMT_GLOVE && looks_binary(buf, len)) {
-		vs_fail(err, "%s: not a vector file (binary data without a word2vec header; formats: word2vec text or "
-		        "binary, GloVe, fastText .vec, .vecs, .npy)", path);
-		return NULL;
-	}
-	rep->format = vs_format_name(fmt);
-	if (fmt == VS_FMT_WORD2VEC_BIN) { /* read_binary_streamed reads these */
-		vs_fail(err, "%s: internal error: a word2vec binary file read whole", path);
-		return NULL;
-	}
-	return vs_parse_text(path, buf, len, fmt != VS_FMT_GLOVE, opt, rep, err);
 }
 
 /* A set read: named after its file and format. */
@@ -209,39 +159,30 @@ static vs_vecset *finish_load(vs_vecset *set, const char *path, vs_load_report *
 	return set;
 }
 
-/* A word2vec binary file (or its .gz) is read through a window, its rows
- * going straight into the matrix; *streamed says whether it was one (else
- * the caller reads a text format whole). */
-static vs_vecset *read_binary_streamed(const char *path, int fd, const vs_load_options *opt, vs_load_report *rep,
-                                       int *streamed, vs_error *err)
+/* A text or word2vec binary file (or its .gz), read front to back through
+ * a window: the format told from its first bytes. */
+static vs_vecset *read_streamed(const char *path, int fd, const vs_load_options *opt, vs_load_report *rep,
+                                vs_error *err)
 {
-	*streamed = 0;
-	if (opt->format != VS_FMT_AUTO && opt->format != VS_FMT_WORD2VEC_BIN)
-		return NULL;
 	vs_stream st;
-	if (vs_stream_open(&st, path, fd, rep->compressed, 16u << 20, err) < 0) {
-		*streamed = 1;
+	if (vs_stream_open(&st, path, fd, rep->compressed, 64u << 20, err) < 0)
 		return NULL;
-	}
+	vs_vecset *set = NULL;
 	long have = vs_stream_fill(&st, 1 << 16, err); /* enough to tell the format */
-	if (have < 0 && opt->format == VS_FMT_AUTO) { /* the text reader says what is wrong */
-		vs_stream_close(&st);
-		return NULL;
+	if (have == 0)
+		vs_fail(err, "%s: the file is empty", path);
+	if (have <= 0)
+		goto done;
+	vs_format fmt = opt->format == VS_FMT_AUTO ? detect(st.buf, (size_t)have) : opt->format;
+	if (opt->format == VS_FMT_AUTO && fmt == VS_FMT_GLOVE && looks_binary(st.buf, (size_t)have)) {
+		vs_fail(err, "%s: not a vector file (binary data without a word2vec header; formats: word2vec text or "
+		        "binary, GloVe, fastText .vec, .vecs, .npy)", path);
+		goto done;
 	}
-	if (have < 0 || (have == 0 && opt->format == VS_FMT_WORD2VEC_BIN)) {
-		if (have == 0)
-			vs_fail(err, "%s: the file is empty", path);
-		vs_stream_close(&st);
-		*streamed = 1;
-		return NULL;
-	}
-	if (opt->format == VS_FMT_AUTO && (have == 0 || detect(st.buf, (size_t)have) != VS_FMT_WORD2VEC_BIN)) {
-		vs_stream_close(&st);
-		return NULL; /* text: read whole */
-	}
-	*streamed = 1;
-	rep->format = vs_format_name(VS_FMT_WORD2VEC_BIN);
-	vs_vecset *set = vs_read_binary_stream(&st, opt, rep, err);
+	rep->format = vs_format_name(fmt);
+	set = fmt == VS_FMT_WORD2VEC_BIN ? vs_read_binary_stream(&st, opt, rep, err)
+	                                 : vs_read_text_stream(&st, fmt != VS_FMT_GLOVE, opt, rep, err);
+done:
 	vs_stream_close(&st);
 	return set;
 }
@@ -278,30 +219,9 @@ vs_vecset *vs_load(const char *path, const vs_load_options *opt, vs_load_report 
 		vs_fail(err, "%s: not a .vecs file (bad magic bytes)", path);
 		return NULL;
 	}
-	size_t len;
 	rep->compressed = got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-	int streamed = 0;
-	vs_vecset *bin = read_binary_streamed(path, fd, opt, rep, &streamed, err);
-	if (streamed) {
-		close(fd);
-		return finish_load(bin, path, rep, err);
-	}
-	if (lseek(fd, 0, SEEK_SET) != 0) {
-		close(fd);
-		vs_fail(err, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	char *buf = read_contents(path, fd, &st, rep->compressed, &len, opt, err);
+	vs_vecset *set = read_streamed(path, fd, opt, rep, err);
 	close(fd);
-	if (!buf)
-		return NULL;
-	vs_load_options parse_opt = *opt;
-	if (rep->compressed && opt->progress) {
-		parse_opt.progress = second_half;
-		parse_opt.progress_ctx = (void *)opt;
-	}
-	vs_vecset *set = parse_contents(path, buf, len, &parse_opt, rep, err);
-	free(buf);
 	return finish_load(set, path, rep, err);
 }
 
