@@ -558,31 +558,96 @@ fail:
 	return NULL;
 }
 
+/* The shortest decimal that reads back as the same float (as Python's repr
+ * of a numpy float32): 6 digits (most trained vectors' files), else a
+ * search of 7 to 9. */
 static int format_float(char *out, size_t size, float v)
 {
-	for (int prec = 6; prec <= 9; prec++) {
-		int n = snprintf(out, size, "%.*g", prec, (double)v);
-		if (strtof(out, NULL) == v || prec == 9)
-			return n;
+	int n = snprintf(out, size, "%.6g", (double)v);
+	if (strtof(out, NULL) == v)
+		return n;
+	n = snprintf(out, size, "%.8g", (double)v);
+	if (strtof(out, NULL) != v)
+		return snprintf(out, size, "%.9g", (double)v);
+	char shorter[32];
+	int m = snprintf(shorter, sizeof shorter, "%.7g", (double)v);
+	if (strtof(shorter, NULL) != v)
+		return n;
+	memcpy(out, shorter, (size_t)m + 1);
+	return m;
+}
+
+/* Rows [from, to) as text lines into a growing buffer. */
+typedef struct text_block {
+	const vs_vecset *set;
+	size_t from, to;
+	char *buf;
+	size_t len, cap;
+	int failed;
+} text_block;
+
+static void *format_rows(void *arg)
+{
+	text_block *b = arg;
+	b->len = 0;
+	for (size_t i = b->from; i < b->to; i++) {
+		size_t need = strlen(b->set->words[i]) + b->set->dims * 18 + 2;
+		if (b->cap - b->len < need) {
+			size_t cap = b->cap ? b->cap : 1 << 20;
+			while (cap - b->len < need)
+				cap *= 2;
+			char *nb = realloc(b->buf, cap);
+			if (!nb) {
+				b->failed = 1;
+				return NULL;
+			}
+			b->buf = nb;
+			b->cap = cap;
+		}
+		size_t w = strlen(b->set->words[i]);
+		memcpy(b->buf + b->len, b->set->words[i], w);
+		b->len += w;
+		const float *v = b->set->vectors + i * b->set->dims;
+		for (size_t d = 0; d < b->set->dims; d++) {
+			b->buf[b->len++] = ' ';
+			b->len += (size_t)format_float(b->buf + b->len, 18, v[d]);
+		}
+		b->buf[b->len++] = '\n';
 	}
-	return 0;
+	return NULL;
 }
 
 int vs_write_text(FILE *f, const vs_vecset *set, int header)
 {
 	if (header)
 		fprintf(f, "%zu %zu\n", set->count, set->dims);
-	char num[32];
-	for (size_t i = 0; i < set->count; i++) {
-		fputs(set->words[i], f);
-		const float *v = set->vectors + i * set->dims;
-		for (size_t d = 0; d < set->dims; d++) {
-			format_float(num, sizeof num, v[d]);
-			fputc(' ', f);
-			fputs(num, f);
+	/* rows formatted on every core, a block each, written in order */
+	enum { MAXT = 16, ROWS = 2048 };
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int nt = cores < 1 ? 1 : cores > MAXT ? MAXT : (int)cores;
+	text_block blocks[MAXT] = {{0}};
+	int rc = 0;
+	for (size_t start = 0; start < set->count && rc == 0; start += (size_t)nt * ROWS) {
+		pthread_t tids[MAXT];
+		int started[MAXT] = {0};
+		for (int t = 0; t < nt; t++) {
+			size_t from = start + (size_t)t * ROWS, to = from + ROWS;
+			blocks[t].set = set;
+			blocks[t].from = from < set->count ? from : set->count;
+			blocks[t].to = to < set->count ? to : set->count;
+			started[t] = t > 0 && pthread_create(&tids[t], NULL, format_rows, &blocks[t]) == 0;
 		}
-		if (fputc('\n', f) == EOF)
-			return -1;
+		for (int t = 0; t < nt; t++)
+			if (!started[t])
+				format_rows(&blocks[t]);
+		for (int t = 0; t < nt; t++)
+			if (started[t])
+				pthread_join(tids[t], NULL);
+		for (int t = 0; t < nt && rc == 0; t++)
+			if (blocks[t].failed || fwrite(blocks[t].buf, 1, blocks[t].len, f) != blocks[t].len)
+				rc = -1;
 	}
-	return 0;
+	for (int t = 0; t < nt; t++)
+		free(blocks[t].buf);
+	return rc;
 }
