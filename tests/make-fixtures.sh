@@ -169,3 +169,20 @@ cp "$ft" ft-twice.bin && patch_bytes ft-twice.bin 105 164 150 145
 # word2vec binary with a word longer than the reader's first look (4 KiB)
 { printf '2 2\n'; head -c 10000 /dev/zero | tr '\0' a; printf ' \000\000\200\077\000\000\000\100\nb \000\000\100\100\000\000\200\100\n'; } > longword.bin
 gzip -9n -c longword.bin > longword.bin.gz
+# a quantized model whose quantizer disagrees with its dimensions (nsubq + 1)
+python3 - fasttext/kjv-books.ftz ft-quantizer.ftz <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+o = 8 + 12 * 4 + 8
+size = struct.unpack_from("<i", b, o)[0]
+pruned = struct.unpack_from("<q", b, o + 20)[0]
+o += 28
+for _ in range(size):  # word, NUL, count, type
+    o = b.index(b"\0", o) + 1 + 8 + 1
+o += 8 * max(pruned, 0) + 2  # the pruned buckets, the quantization and qnorm flags
+o += 16
+codesize = struct.unpack_from("<i", b, o)[0]
+o += 4 + codesize  # the quantizer: dim, nsubq, dsub, lastdsub
+struct.pack_into("<i", b, o + 4, struct.unpack_from("<i", b, o + 4)[0] + 1)
+open(sys.argv[2], "wb").write(b)
+PY
