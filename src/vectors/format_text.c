@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -14,9 +15,50 @@
 
 static const float pow10f_tab[] = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f,
                                    1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
+static const double pow10_tab[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 static int is_sep(char c) { return c == ' ' || c == '\t'; }
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+
+/* Eight ASCII digits at once (the bytes of a little-endian word): are they
+ * all digits, and their value (simdjson's way, Lemire 2018). */
+static int eight_digits(uint64_t v)
+{
+	return ((v & 0xF0F0F0F0F0F0F0F0u) | (((v + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u) >> 4)) ==
+	       0x3333333333333333u;
+}
+
+static uint32_t eight_value(uint64_t v)
+{
+	v -= 0x3030303030303030u;
+	v = v * 10 + (v >> 8);
+	v = ((v & 0x000000FF000000FFu) * (100 + (1000000ull << 32)) +
+	     ((v >> 16) & 0x000000FF000000FFu) * (1 + (10000ull << 32))) >> 32;
+	return (uint32_t)v;
+}
+
+static int decimal_digits(uint32_t v) /* of v < 10^8 */
+{
+	static const uint32_t pow10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+	int n = 0;
+	while (n < 8 && v >= pow10u[n])
+		n++;
+	return n;
+}
+
+/* Is the double exactly halfway between two floats? (Then rounding it to
+ * float is not the rounding of the decimal it came from.) */
+static int float_tie(double d, float f)
+{
+	if (fabs(d) >= FLT_MIN) { /* a normal float: the 29 bits it drops are 1 then zeros */
+		uint64_t bits;
+		memcpy(&bits, &d, sizeof bits);
+		return (bits & 0x1FFFFFFFu) == 0x10000000u;
+	}
+	float g = nextafterf(f, d > (double)f ? INFINITY : -INFINITY);
+	return (double)f != d && d - (double)f == (double)g - d;
+}
 
 const char *vs_parse_float(const char *p, const char *end, float *out)
 {
@@ -42,6 +84,16 @@ const char *vs_parse_float(const char *p, const char *end, float *out)
 	if (p < end && *p == '.') {
 		p++;
 		while (p < end && (unsigned)(*p - '0') < 10) {
+			uint64_t eight;
+			if (digits <= 11 && end - p >= 8 && (memcpy(&eight, p, 8), eight_digits(eight))) {
+				uint32_t v = eight_value(eight); /* the usual 8 to 9 decimals, in one step */
+				digits = m ? digits + 8 : decimal_digits(v);
+				m = m * 100000000u + v;
+				exp10 -= 8;
+				p += 8;
+				any = 1;
+				continue;
+			}
 			if (digits < 19) {
 				m = m * 10 + (unsigned)(*p - '0');
 				if (m)
@@ -80,6 +132,18 @@ const char *vs_parse_float(const char *p, const char *end, float *out)
 		f = exp10 < 0 ? f / pow10f_tab[-exp10] : f * pow10f_tab[exp10];
 		*out = neg ? -f : f;
 		return p;
+	}
+	if (m <= (1ull << 53) && exp10 >= -22 && exp10 <= 22) {
+		/* Clinger's fast path in double (both operands exact: one correctly
+		 * rounded result), then to float: rounding twice differs from once
+		 * only when the double lands exactly halfway between two floats */
+		double d = (double)m;
+		d = exp10 < 0 ? d / pow10_tab[-exp10] : d * pow10_tab[exp10];
+		float f = (float)d;
+		if (isfinite(f) && !float_tie(d, f)) {
+			*out = neg ? -f : f;
+			return p;
+		}
 	}
 slow:;
 	const char *t = s;

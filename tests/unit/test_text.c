@@ -19,7 +19,10 @@ static void parse_float_equals_strtof(void **state)
 	(void)state;
 	const char *cases[] = {"0", "-0", "1", "-0.038194", "0.72812", "1e-05", "0.00001", "3.4028235e38",
 	                       "1.17549435e-38", "123456789", "0.1234567890123", "-7.5E+3", "+2.5", "5.",
-	                       ".5", "16777217", "0.000000000001", "9999999999.5", "1e10", "1e-10", "1e-45"};
+	                       ".5", "16777217", "0.000000000001", "9999999999.5", "1e10", "1e-10", "1e-45",
+	                       /* 16 digits whose nearest double is exactly halfway between two floats:
+	                        * rounding through double would go the wrong way for the last two */
+	                       "64.95209121704101", "67.05834579467774", "76.47523117065429", "65.36768722534179"};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		float got = -1;
 		const char *s = cases[i], *end = s + strlen(s);
@@ -35,6 +38,39 @@ static void parse_float_equals_strtof(void **state)
 		int digits = 1 + rand() % 9, exp = rand() % 8;
 		snprintf(buf, sizeof buf, "%s0.%0*d%se-%d", rand() % 2 ? "-" : "", digits, rand() % 1000000000 % (int)pow(10, digits),
 		         "", exp);
+		float got, want = strtof(buf, NULL);
+		assert_non_null(vs_parse_float(buf, buf + strlen(buf), &got));
+		assert_memory_equal(&got, &want, sizeof got);
+	}
+}
+
+/* the shortest and the 9-digit forms of random floats (what exports hold),
+ * and decimals exactly halfway between two floats (rounded twice, wrong) */
+static void parse_float_long_mantissas(void **state)
+{
+	(void)state;
+	srand(11);
+	char buf[64];
+	for (int i = 0; i < 300000; i++) {
+		uint32_t bits = ((uint32_t)rand() << 16) ^ (uint32_t)rand();
+		float v;
+		memcpy(&v, &bits, sizeof v);
+		if (!isfinite(v))
+			continue;
+		for (int prec = 6; prec <= 17; prec += 3) {
+			snprintf(buf, sizeof buf, "%.*g", prec, (double)v);
+			float got, want = strtof(buf, NULL);
+			if (!isfinite(want))
+				continue;
+			assert_non_null(vs_parse_float(buf, buf + strlen(buf), &got));
+			assert_memory_equal(&got, &want, sizeof got);
+		}
+	}
+	for (int i = 0; i < 100000; i++) { /* integers exactly halfway between two floats: ties to even */
+		long k = (1L << 24) + 2L * (rand() % (1 << 23)) + 1; /* odd, in [2^24, 2^25): floats are 2 apart */
+		if (i % 2)
+			k = (1L << 25) + 4L * (rand() % (1 << 23)) + 2; /* 2 mod 4 in [2^25, 2^26) */
+		snprintf(buf, sizeof buf, "%s%ld", i % 3 ? "" : "-", k);
 		float got, want = strtof(buf, NULL);
 		assert_non_null(vs_parse_float(buf, buf + strlen(buf), &got));
 		assert_memory_equal(&got, &want, sizeof got);
@@ -156,6 +192,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_float_equals_strtof),
+		cmocka_unit_test(parse_float_long_mantissas),
 		cmocka_unit_test(parse_float_rejects),
 		cmocka_unit_test(header_parsing),
 		cmocka_unit_test(utf8_repair_like_python),
