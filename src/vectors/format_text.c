@@ -708,7 +708,7 @@ int vs_write_text(FILE *f, const vs_vecset *set, int header)
 			if (started[t])
 				pthread_join(tids[t], NULL);
 		for (int t = 0; t < nt && rc == 0; t++)
-			if (blocks[t].failed || fwrite(blocks[t].buf, 1, blocks[t].len, f) != blocks[t].len)
+			if (blocks[t].failed || (blocks[t].len && fwrite(blocks[t].buf, 1, blocks[t].len, f) != blocks[t].len))
 				rc = -1;
 	}
 	for (int t = 0; t < nt; t++)
