@@ -96,3 +96,69 @@ fail:
 	free(vectors);
 	return NULL;
 }
+
+/* ---- rows read from a stream, before they become a set */
+
+void vs_rows_free(vs_rows *r)
+{
+	free(r->vectors);
+	free(r->word_off);
+	free(r->word_len);
+	free(r->blob);
+	memset(r, 0, sizeof *r);
+}
+
+int vs_rows_room(vs_rows *r, size_t more, size_t max, int all, const char *path, vs_error *err)
+{
+	if (r->cap - r->n >= more)
+		return 0;
+	size_t cap = all ? max : r->cap ? 2 * r->cap : 65536;
+	while (cap - r->n < more)
+		cap *= 2;
+	if (cap > max || max - cap < cap / 8) /* no room wasted at the end */
+		cap = max;
+	float *v = realloc(r->vectors, cap * r->dims * sizeof *v);
+	if (v)
+		r->vectors = v;
+	size_t *o = v ? realloc(r->word_off, cap * sizeof *o) : NULL;
+	if (o)
+		r->word_off = o;
+	size_t *l = o ? realloc(r->word_len, cap * sizeof *l) : NULL;
+	if (!l)
+		return vs_fail(err, "%s: out of memory for %zu x %zu vectors", path, cap, r->dims);
+	r->word_len = l;
+	if (all && !r->cap)
+		vs_prefault(r->vectors, cap * r->dims * sizeof *v);
+	r->cap = cap;
+	return 0;
+}
+
+int vs_rows_word(vs_rows *r, size_t i, const char *w, size_t len, vs_error *err)
+{
+	if (r->blob_cap - r->blob_len < len + 1) {
+		size_t cap = r->blob_cap ? r->blob_cap : 1 << 20;
+		while (cap - r->blob_len < len + 1)
+			cap *= 2;
+		char *nb = realloc(r->blob, cap);
+		if (!nb)
+			return vs_oom(err);
+		r->blob = nb;
+		r->blob_cap = cap;
+	}
+	memcpy(r->blob + r->blob_len, w, len);
+	r->blob[r->blob_len + len] = '\0';
+	r->word_off[i] = r->blob_len;
+	r->word_len[i] = len;
+	r->blob_len += len + 1;
+	return 0;
+}
+
+vs_vecset *vs_rows_set(vs_rows *r, const char *path, size_t line_base, const vs_load_options *opt,
+                       vs_load_report *rep, vs_error *err)
+{
+	vs_vecset *set = vs_build_set(path, r->blob, r->n, r->dims, r->vectors, r->word_off, r->word_len, line_base,
+	                              opt, rep, err);
+	r->vectors = NULL; /* the set's now, or freed */
+	vs_rows_free(r);
+	return set;
+}

@@ -14,67 +14,9 @@
 #define BIN_WINDOW (16u << 20)
 #define BIN_MAX_WORD (BIN_WINDOW / 2)
 
-typedef struct bin_rows {
-	float *vectors;
-	size_t cap, n;         /* rows allocated, read */
-	char *blob;            /* the words, NUL-terminated, one after another */
-	size_t blob_len, blob_cap;
-	size_t *word_off, *word_len;
-} bin_rows;
-
-static void bin_rows_free(bin_rows *b)
-{
-	free(b->vectors);
-	free(b->blob);
-	free(b->word_off);
-	free(b->word_len);
-}
-
-/* Room for one more row: the matrix grows by doubling up to the header's count. */
-static int bin_room(bin_rows *b, size_t count, size_t dims, int all, const char *path, vs_error *err)
-{
-	if (b->n < b->cap)
-		return 0;
-	size_t cap = all ? count : b->cap ? 2 * b->cap : 65536;
-	if (cap > count || count - cap < cap / 8) /* no room wasted at the end */
-		cap = count;
-	float *v = realloc(b->vectors, cap * dims * sizeof *v);
-	if (v)
-		b->vectors = v;
-	size_t *o = v ? realloc(b->word_off, cap * sizeof *o) : NULL;
-	if (o)
-		b->word_off = o;
-	size_t *l = o ? realloc(b->word_len, cap * sizeof *l) : NULL;
-	if (!l)
-		return vs_fail(err, "%s: out of memory for %zu x %zu vectors", path, cap, dims);
-	b->word_len = l;
-	b->cap = cap;
-	return 0;
-}
-
-static int bin_add_word(bin_rows *b, const char *w, size_t len, vs_error *err)
-{
-	if (b->blob_cap - b->blob_len < len + 1) {
-		size_t cap = b->blob_cap ? b->blob_cap : 1 << 20;
-		while (cap - b->blob_len < len + 1)
-			cap *= 2;
-		char *nb = realloc(b->blob, cap);
-		if (!nb)
-			return vs_oom(err);
-		b->blob = nb;
-		b->blob_cap = cap;
-	}
-	memcpy(b->blob + b->blob_len, w, len);
-	b->blob[b->blob_len + len] = '\0';
-	b->word_off[b->n] = b->blob_len;
-	b->word_len[b->n] = len;
-	b->blob_len += len + 1;
-	return 0;
-}
-
 /* The next word (after the newlines word2vec leaves between rows) and the
  * space after it, checked as the buffer parser checks it. */
-static int bin_word(vs_stream *st, bin_rows *b, size_t count, const vs_load_options *opt, uint64_t *word_at,
+static int bin_word(vs_stream *st, vs_rows *b, size_t count, const vs_load_options *opt, uint64_t *word_at,
                     vs_error *err)
 {
 	size_t want = 4096; /* a window that holds the word, grown for a long one */
@@ -107,7 +49,7 @@ static int bin_word(vs_stream *st, bin_rows *b, size_t count, const vs_load_opti
 		if (opt->strict && vs_utf8_invalid_count(p, len))
 			return vs_fail(err, "%s: byte offset %llu: word %zu is not valid UTF-8", st->path, (unsigned long long)at,
 			               b->n + 1);
-		if (bin_add_word(b, p, len, err) < 0)
+		if (vs_rows_word(b, b->n, p, len, err) < 0)
 			return -1;
 		st->pos += len + 1;
 		return 0;
@@ -173,16 +115,11 @@ vs_vecset *vs_read_binary_stream(vs_stream *st, const vs_load_options *opt, vs_l
 		vs_fail(err, "%s: no vectors in the file", path);
 		return NULL;
 	}
-	bin_rows b = {0};
+	vs_rows b = {.dims = dims};
 	size_t vbytes = dims * sizeof(float);
-	if (!st->gz) { /* the header's count was checked against the size: room for all at once */
-		if (bin_room(&b, n, dims, 1, path, err) < 0)
-			goto fail;
-		vs_prefault(b.vectors, n * vbytes);
-	}
 	while (b.n < n) {
 		uint64_t word_at;
-		if (bin_room(&b, n, dims, 0, path, err) < 0 || bin_word(st, &b, count, opt, &word_at, err) < 0)
+		if (vs_rows_room(&b, 1, n, !st->gz, path, err) < 0 || bin_word(st, &b, count, opt, &word_at, err) < 0)
 			goto fail;
 		uint64_t at = vs_stream_offset(st);
 		float *v = b.vectors + b.n * dims;
@@ -206,12 +143,9 @@ vs_vecset *vs_read_binary_stream(vs_stream *st, const vs_load_options *opt, vs_l
 	}
 	if (n == count && bin_trailing(st, count, err) < 0)
 		goto fail;
-	vs_vecset *set = vs_build_set(path, b.blob, n, dims, b.vectors, b.word_off, b.word_len, 0, opt, rep, err);
-	b.vectors = NULL; /* the set's now, or freed */
-	bin_rows_free(&b);
-	return set;
+	return vs_rows_set(&b, path, 0, opt, rep, err);
 fail:
-	bin_rows_free(&b);
+	vs_rows_free(&b);
 	return NULL;
 }
 

@@ -399,69 +399,12 @@ static int parse_in_threads(const char *path, const char *buf, const line_ref *l
 
 #define TEXT_CHUNK (32u << 20)
 
-typedef struct text_rows {
-	float *vectors;
-	size_t *word_off, *word_len;
-	size_t cap, n;
-	char *blob;
-	size_t blob_len, blob_cap;
-} text_rows;
-
-static void text_rows_free(text_rows *t)
-{
-	free(t->vectors);
-	free(t->word_off);
-	free(t->word_len);
-	free(t->blob);
-}
-
-/* Room for more rows: all of them at once when the header's count is known
- * (its pages made ready on every core), else by doubling. */
-static int text_room(text_rows *t, size_t more, size_t dims, size_t known, const char *path, vs_error *err)
-{
-	if (t->cap - t->n >= more)
-		return 0;
-	size_t cap = known >= t->n + more ? known : t->cap ? 2 * t->cap : 65536;
-	while (cap - t->n < more)
-		cap *= 2;
-	float *v = realloc(t->vectors, cap * dims * sizeof *v);
-	if (v)
-		t->vectors = v;
-	size_t *o = v ? realloc(t->word_off, cap * sizeof *o) : NULL;
-	if (o)
-		t->word_off = o;
-	size_t *l = o ? realloc(t->word_len, cap * sizeof *l) : NULL;
-	if (!l)
-		return vs_fail(err, "%s: out of memory for %zu x %zu vectors", path, cap, dims);
-	t->word_len = l;
-	if (known && !t->cap)
-		vs_prefault(t->vectors, cap * dims * sizeof *v);
-	t->cap = cap;
-	return 0;
-}
-
 /* Keep the words of rows [from, n) (they lie in the window, which moves on). */
-static int keep_words(text_rows *t, size_t from, const char *buf, const line_ref *lines, vs_error *err)
+static int keep_words(vs_rows *t, size_t from, const char *buf, const line_ref *lines, vs_error *err)
 {
-	size_t need = 0;
 	for (size_t i = from; i < t->n; i++)
-		need += t->word_len[i] + 1;
-	if (t->blob_cap - t->blob_len < need) {
-		size_t cap = t->blob_cap ? t->blob_cap : 1 << 20;
-		while (cap - t->blob_len < need)
-			cap *= 2;
-		char *nb = realloc(t->blob, cap);
-		if (!nb)
-			return vs_oom(err);
-		t->blob = nb;
-		t->blob_cap = cap;
-	}
-	for (size_t i = from; i < t->n; i++) {
-		memcpy(t->blob + t->blob_len, buf + lines[i - from].off, t->word_len[i]);
-		t->blob[t->blob_len + t->word_len[i]] = '\0';
-		t->word_off[i] = t->blob_len;
-		t->blob_len += t->word_len[i] + 1;
-	}
+		if (vs_rows_word(t, i, buf + lines[i - from].off, t->word_len[i], err) < 0)
+			return -1;
 	return 0;
 }
 
@@ -556,8 +499,8 @@ vs_vecset *vs_read_text_stream(vs_stream *st, int has_header, const vs_load_opti
 	size_t want = has_header ? count : SIZE_MAX;
 	if (opt->limit && opt->limit < want)
 		want = opt->limit;
-	size_t known = has_header && !st->gz ? want : 0; /* a count checked against the size */
-	text_rows t = {0};
+	int known = has_header && !st->gz; /* a count checked against the size: room for all at once */
+	vs_rows t = {.dims = dims};
 	vs_load_options chunk_opt = *opt;
 	chunk_opt.progress = NULL; /* progress is the stream's, chunk by chunk */
 	while (t.n < want) {
@@ -576,7 +519,7 @@ vs_vecset *vs_read_text_stream(vs_stream *st, int has_header, const vs_load_opti
 			goto fail;
 		}
 		size_t first = t.n;
-		if (text_room(&t, n, dims, known, path, err) < 0 ||
+		if (vs_rows_room(&t, n, want, known, path, err) < 0 ||
 		    parse_in_threads(path, st->buf, lines, n, dims, line_no, t.vectors + first * dims, t.word_len + first,
 		                     &chunk_opt, err) < 0) {
 			free(lines);
@@ -612,13 +555,9 @@ vs_vecset *vs_read_text_stream(vs_stream *st, int has_header, const vs_load_opti
 		vs_fail(err, "%s: no vectors in the file", path);
 		goto fail;
 	}
-	vs_vecset *set = vs_build_set(path, t.blob, t.n, dims, t.vectors, t.word_off, t.word_len, has_header ? 2 : 1, opt,
-	                              rep, err);
-	t.vectors = NULL; /* the set's now, or freed */
-	text_rows_free(&t);
-	return set;
+	return vs_rows_set(&t, path, has_header ? 2 : 1, opt, rep, err);
 fail:
-	text_rows_free(&t);
+	vs_rows_free(&t);
 	return NULL;
 }
 

@@ -26,6 +26,28 @@ vs_vecset *vs_build_set(const char *path, const char *buf, size_t n, size_t dims
                         const size_t *word_off, const size_t *word_len, size_t line_base,
                         const vs_load_options *opt, vs_load_report *rep, vs_error *err);
 
+/* Rows read from a stream (build.c): a growing matrix, and the words kept
+ * one after another, NUL-terminated, in blob. */
+typedef struct vs_rows {
+	size_t dims;
+	float *vectors;
+	size_t *word_off, *word_len;
+	size_t cap, n;       /* rows allocated, read */
+	char *blob;
+	size_t blob_len, blob_cap;
+} vs_rows;
+void vs_rows_free(vs_rows *r);
+/* Room for `more` rows, never past max: all max at once (its pages made
+ * ready on every core) when a header's count was checked against the file
+ * size, else by doubling. */
+int vs_rows_room(vs_rows *r, size_t more, size_t max, int all, const char *path, vs_error *err);
+/* Keep row i's word: len bytes at w. */
+int vs_rows_word(vs_rows *r, size_t i, const char *w, size_t len, vs_error *err);
+/* The set of the rows (vs_build_set, words named by line from line_base, or
+ * by byte offset if 0); the rows are given up either way. */
+vs_vecset *vs_rows_set(vs_rows *r, const char *path, size_t line_base, const vs_load_options *opt,
+                       vs_load_report *rep, vs_error *err);
+
 extern const char VS_VECS_MAGIC[8];
 
 /* Writers of the export formats (format_text.c, format_binary.c). */

@@ -165,7 +165,7 @@ static vs_vecset *read_streamed(const char *path, int fd, const vs_load_options 
                                 vs_error *err)
 {
 	vs_stream st;
-	if (vs_stream_open(&st, path, fd, rep->compressed, 64u << 20, err) < 0)
+	if (vs_stream_open(&st, path, fd, rep->compressed, 32u << 20, err) < 0)
 		return NULL;
 	vs_vecset *set = NULL;
 	long have = vs_stream_fill(&st, 1 << 16, err); /* enough to tell the format */
