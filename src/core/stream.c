@@ -29,6 +29,10 @@ int vs_stream_open(vs_stream *s, const char *path, int fd, int gzip, size_t wind
 	const char *small = getenv("VECSH_STREAM_WINDOW"); /* tests: windows of a few KiB cross many boundaries */
 	if (small && atol(small) >= 4096 && (size_t)atol(small) < window)
 		window = (size_t)atol(small);
+	if (!gzip && s->size < window) /* a small file: a window of its size */
+		window = s->size > 4096 ? (size_t)s->size : 4096;
+	if (gzip && s->size < window / 64) /* a small gzip file: ample for what it can hold in lines */
+		window = s->size * 64 > (1u << 20) ? (size_t)s->size * 64 : 1u << 20;
 	s->cap = window;
 	s->buf = malloc(window + 1);
 	if (!s->buf) {
