@@ -110,6 +110,50 @@ int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const lo
 	return 0;
 }
 
+int vs_most_similar_batch(const vs_vecset *set, const long *words, size_t m, size_t k, vs_hit *out, size_t *nout,
+                          vs_error *err)
+{
+	enum { BLOCK = 4096 };
+	vs_vecset_need_all(set);
+	if (vs_check_nonzero(set, words, m, err) < 0)
+		return -1;
+	size_t n = set->count, dims = set->dims;
+	float *q = malloc(m * dims * sizeof *q), *tmp = malloc(dims * sizeof *tmp);
+	float *s = malloc((size_t)BLOCK * m * sizeof *s);
+	vs_topk *best = calloc(m, sizeof *best);
+	int ok = q && tmp && s && best;
+	for (size_t j = 0; ok && j < m; j++)
+		ok = vs_topk_init(&best[j], k) == 0;
+	if (!ok) {
+		for (size_t j = 0; best && j < m; j++)
+			vs_topk_free(&best[j]);
+		free(q), free(tmp), free(s), free(best);
+		return vs_oom(err);
+	}
+	for (size_t j = 0; j < m; j++) /* each query as most_similar makes it */
+		mean_vector(set, &words[j], 1, NULL, 0, q + j * dims, tmp);
+	for (size_t b0 = 0; b0 < n; b0 += BLOCK) {
+		size_t rows = n - b0 < BLOCK ? n - b0 : BLOCK;
+		/* s = block of the matrix x queries^T, rows x m */
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)m, (int)dims, 1.0f,
+		            set->vectors + b0 * dims, (int)dims, q, (int)dims, 0.0f, s, (int)m);
+		for (size_t i = 0; i < rows; i++) {
+			float norm = set->norms[b0 + i];
+			for (size_t j = 0; j < m; j++) {
+				float d = s[i * m + j] / norm;
+				if ((long)(b0 + i) != words[j] && d >= vs_topk_threshold(&best[j]))
+					vs_topk_push(&best[j], (long)(b0 + i), d);
+			}
+		}
+	}
+	for (size_t j = 0; j < m; j++) {
+		nout[j] = vs_topk_sorted(&best[j], out + j * k);
+		vs_topk_free(&best[j]);
+	}
+	free(q), free(tmp), free(s), free(best);
+	return 0;
+}
+
 int vs_most_similar_cosmul(const vs_vecset *set, const long *pos, size_t npos, const long *neg,
                            size_t nneg, size_t k, vs_hit *out, size_t *nout, vs_error *err)
 {

@@ -127,6 +127,12 @@ void vs_vecset_free(vs_vecset *set);
 int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const long *neg, size_t nneg,
                     size_t k, size_t restrict_vocab, vs_hit *out, size_t *nout, vs_error *err);
 
+/* most_similar of m words at once (each query made as most_similar makes
+ * it), as matrix products over blocks of the vocabulary: out gets k hits a
+ * word (m x k), nout how many each. */
+int vs_most_similar_batch(const vs_vecset *set, const long *words, size_t m, size_t k, vs_hit *out, size_t *nout,
+                          vs_error *err);
+
 /* most_similar_cosmul: Levy and Goldberg's 3CosMul, gensim's formula. */
 int vs_most_similar_cosmul(const vs_vecset *set, const long *pos, size_t npos, const long *neg,
                            size_t nneg, size_t k, vs_hit *out, size_t *nout, vs_error *err);

@@ -80,6 +80,49 @@ static double dot64(const float *a, const float *b, size_t n)
 	return d;
 }
 
+/* nn --file: many words at once through sgemm give what one nn each gives
+ * (the same words in the same order, scores to float rounding) */
+static void batch_equals_one_at_a_time(void **state)
+{
+	(void)state;
+	enum { N = 9000, D = 40, M = 37, K = 7 };
+	float *v = malloc((size_t)N * D * sizeof *v);
+	char **names = malloc(N * sizeof *names);
+	assert_non_null(v);
+	assert_non_null(names);
+	srand(5);
+	for (size_t i = 0; i < (size_t)N * D; i++)
+		v[i] = (float)rand() / RAND_MAX - 0.5f;
+	for (int i = 0; i < N; i++) {
+		names[i] = malloc(16);
+		snprintf(names[i], 16, "w%d", i);
+	}
+	vs_error err;
+	vs_vecset *s = vs_vecset_from_arrays((const char *const *)names, N, v, D, &err);
+	assert_non_null(s);
+	long q[M];
+	for (int j = 0; j < M; j++)
+		q[j] = (long)(j * 241 % N);
+	vs_hit batch[M * K], one[K];
+	size_t got[M], n1;
+	assert_int_equal(vs_most_similar_batch(s, q, M, K, batch, got, &err), 0);
+	for (int j = 0; j < M; j++) {
+		assert_int_equal(vs_most_similar(s, &q[j], 1, NULL, 0, K, 0, one, &n1, &err), 0);
+		assert_int_equal(got[j], n1);
+		for (size_t h = 0; h < n1; h++) {
+			assert_true(fabsf(batch[j * K + h].score - one[h].score) <= 1e-6f);
+			if (batch[j * K + h].index != one[h].index) /* only a tie within rounding may swap */
+				assert_true(fabsf(one[h].score - one[h + (h + 1 < n1 ? 1 : 0)].score) <= 2e-6f ||
+				            (h > 0 && fabsf(one[h].score - one[h - 1].score) <= 2e-6f));
+		}
+	}
+	vs_vecset_free(s);
+	for (int i = 0; i < N; i++)
+		free(names[i]);
+	free(names);
+	free(v);
+}
+
 static void most_similar_matches_definition(void **state)
 {
 	(void)state;
@@ -260,6 +303,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lookup_and_case_folding),
 		cmocka_unit_test(most_similar_matches_definition),
+		cmocka_unit_test(batch_equals_one_at_a_time),
 		cmocka_unit_test(formats_round_trip),
 		cmocka_unit_test(corrupt_vecs_files_are_refused),
 		cmocka_unit_test(fuzzed_text_never_crashes),

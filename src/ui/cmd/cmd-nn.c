@@ -1,8 +1,94 @@
 /* nn: nearest neighbours of a word or of an expression of words. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ui/ui.h"
 #include "vectors/vectors.h"
+
+/* The words of a file, one a line (blank lines skipped), looked up. */
+static long *file_words(vs_session *s, vs_vecset *set, const char *path, size_t *m)
+{
+	vs_error err;
+	size_t len;
+	char *text = vs_read_file(path, &len, &err);
+	if (!text) {
+		vs_session_error(s, "nn: %s", err.msg);
+		return NULL;
+	}
+	long *idx = malloc((len / 2 + 1) * sizeof *idx); /* a word and a newline at least */
+	*m = 0;
+	size_t line = 0;
+	for (char *p = text, *nl; idx && p < text + len; p = nl + 1) {
+		line++;
+		nl = memchr(p, '\n', (size_t)(text + len - p));
+		if (!nl)
+			nl = text + len;
+		*nl = '\0';
+		char *w = p + strspn(p, " \t\r"), *e = w + strcspn(w, " \t\r");
+		if (w == e)
+			continue;
+		*e = '\0';
+		long i = vs_vecset_find(set, w);
+		if (i < 0 && !set->sub) {
+			vs_session_error(s, "nn: %s: line %zu: '%s' is not in the vocabulary of %s", path, line, w, set->name);
+			free(idx), free(text);
+			return NULL;
+		}
+		if (i < 0 && (i = vs_session_word(s, set, w)) < 0) {
+			free(idx), free(text);
+			return NULL;
+		}
+		idx[(*m)++] = i;
+	}
+	free(text);
+	if (!idx)
+		vs_session_oom(s);
+	else if (*m == 0) {
+		vs_session_error(s, "nn: %s: no words in the file", path);
+		free(idx);
+		return NULL;
+	}
+	return idx;
+}
+
+/* nn --file: every word's neighbours at once, as matrix products. */
+static int nn_file(vs_session *s, vs_vecset *set, const char *path, size_t k)
+{
+	size_t m;
+	long *idx = file_words(s, set, path, &m);
+	if (!idx)
+		return -1;
+	vs_hit *hits = malloc(m * (k ? k : 1) * sizeof *hits);
+	size_t *got = malloc(m * sizeof *got);
+	vs_error err;
+	int rc = -1;
+	if (!hits || !got)
+		vs_session_oom(s);
+	else if (vs_most_similar_batch(set, idx, m, k, hits, got, &err) < 0)
+		vs_session_error(s, "nn: %s", err.msg);
+	else {
+		vs_result *r = vs_result_new();
+		if (r) {
+			vs_result_col(r, "query", VS_COL_STR, 0);
+			vs_result_col(r, "rank", VS_COL_INT, 0);
+			vs_result_col(r, "word", VS_COL_STR, 0);
+			vs_result_col(r, "score", VS_COL_FLOAT, 6);
+			for (size_t j = 0; j < m; j++)
+				for (size_t h = 0; h < got[j] && vs_result_row(r) == 0; h++) {
+					vs_result_str(r, 0, set->words[idx[j]]);
+					vs_result_int(r, 1, (long long)h + 1);
+					vs_result_str(r, 2, set->words[hits[j * k + h].index]);
+					vs_result_float(r, 3, hits[j * k + h].score);
+				}
+			vs_session_show(s, r);
+			rc = 0;
+		} else {
+			vs_session_oom(s);
+		}
+	}
+	free(idx), free(hits), free(got);
+	return rc;
+}
 
 static int cmd_nn_exec(vs_session *s, vs_args *a)
 {
@@ -10,8 +96,18 @@ static int cmd_nn_exec(vs_session *s, vs_args *a)
 	size_t k;
 	if (!set || vs_arg_size(s, a, "-k", 10, &k) < 0)
 		return -1;
+	const char *file = vs_arg_opt(a, "--file");
+	if (file && a->argc)
+		return vs_session_error(s, "nn: give a query or --file, not both");
+	if (!file && !a->argc) {
+		vs_session_error(s, "nn: missing arguments (a query, or --file FILE)");
+		vs_command_usage(a, s->msg);
+		return -1;
+	}
 	if (k > set->count)
 		k = set->count;
+	if (file)
+		return nn_file(s, set, file, k);
 	long *pos = malloc((size_t)a->argc * sizeof *pos), *neg = malloc((size_t)a->argc * sizeof *neg);
 	vs_hit *hits = malloc((k ? k : 1) * sizeof *hits);
 	size_t npos, nneg, n = 0;
@@ -38,19 +134,22 @@ static int cmd_nn_exec(vs_session *s, vs_args *a)
 
 static const vs_option cmd_nn_options[] = {
 	{"-k", "N", "how many neighbours (default 10)", VS_COMPLETE_NONE, NULL},
+	{"--file", "FILE", "the neighbours of every word of FILE (one a line) at once", VS_COMPLETE_FILE, NULL},
 	{0},
 };
 
 const vs_cmd_entry cmd_nn_entry = {
 	.name = "nn",
 	.aliases = (const char *const[]){"neighbours", "neighbors", "most_similar", NULL},
-	.usage = "QUERY [-k N]",
+	.usage = "QUERY [-k N] | --file FILE [-k N]",
 	.summary = "nearest words by cosine similarity",
 	.help = "QUERY is a word, or words joined by + and - (king - man + woman): the words'\n"
 	        "unit vectors are added or subtracted, averaged and normalised, as gensim's\n"
-	        "most_similar does, and the query words are left out of the result.",
-	.example = "nn king -k 5\nnn king - man + woman",
-	.min_args = 1,
+	        "most_similar does, and the query words are left out of the result.\n"
+	        "--file FILE answers every word of FILE (one a line) at once, as matrix\n"
+	        "products over blocks of the vocabulary: a row for each query and neighbour.",
+	.example = "nn king -k 5\nnn king - man + woman\nnn --file words.txt -k 3",
+	.min_args = 0,
 	.max_args = -1,
 	.args_complete = VS_COMPLETE_WORD,
 	.options = cmd_nn_options,
