@@ -172,6 +172,12 @@ double vs_stream_progress(const vs_stream *s);
 
 /* ---- files (file.c) ---- */
 
+/* fn(ctx, from, to) over [0, n) in one part a core (at most threads if > 0,
+ * at least min_each items a part if > 0), the calling thread taking the
+ * first part; returns when every part is done. */
+void vs_parallel_ranges(size_t n, size_t min_each, int threads, void (*fn)(void *ctx, size_t from, size_t to),
+                        void *ctx);
+
 /* Make the pages of a large fresh allocation ready, on every core (the
  * kernel zeroes each on first touch: a cost that dwarfs reading a file). */
 void vs_prefault(void *p, size_t bytes);

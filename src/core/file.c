@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -23,43 +22,24 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
-typedef struct prefault_job {
-	char *from;
-	size_t len;
-} prefault_job;
+enum { PAGE = 4096 };
 
-static void *prefault_part(void *arg)
+/* Pages [from, to) after base. */
+static void prefault_pages(void *base, size_t from, size_t to)
 {
-	prefault_job *j = arg;
-	if (madvise(j->from, j->len, MADV_POPULATE_WRITE) != 0) /* before Linux 5.14: a write a page */
-		for (size_t i = 0; i < j->len; i += 4096)
-			((volatile char *)j->from)[i] = 0;
-	return NULL;
+	char *p = (char *)base + from * PAGE;
+	size_t len = (to - from) * PAGE;
+	if (madvise(p, len, MADV_POPULATE_WRITE) != 0) /* before Linux 5.14: a write a page */
+		for (size_t i = 0; i < len; i += PAGE)
+			((volatile char *)p)[i] = 0;
 }
 
 void vs_prefault(void *p, size_t bytes)
 {
-	enum { PAGE = 4096, MAXT = 16 };
 	uintptr_t a = ((uintptr_t)p + PAGE - 1) & ~(uintptr_t)(PAGE - 1), e = ((uintptr_t)p + bytes) & ~(uintptr_t)(PAGE - 1);
 	if (bytes < (64u << 20) || e <= a)
 		return;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int n = cores < 1 ? 1 : cores > MAXT ? MAXT : (int)cores;
-	size_t pages = (size_t)(e - a) / PAGE;
-	prefault_job jobs[MAXT];
-	pthread_t tids[MAXT];
-	int started[MAXT] = {0};
-	for (int t = 0; t < n; t++) {
-		size_t p0 = pages * (size_t)t / (size_t)n, p1 = pages * (size_t)(t + 1) / (size_t)n;
-		jobs[t] = (prefault_job){(char *)a + p0 * PAGE, (p1 - p0) * PAGE};
-		started[t] = t > 0 && pthread_create(&tids[t], NULL, prefault_part, &jobs[t]) == 0;
-	}
-	for (int t = 0; t < n; t++)
-		if (!started[t])
-			prefault_part(&jobs[t]);
-	for (int t = 0; t < n; t++)
-		if (started[t])
-			pthread_join(tids[t], NULL);
+	vs_parallel_ranges((size_t)(e - a) / PAGE, 0, 0, prefault_pages, (void *)a);
 }
 
 /* A buffer for a whole file: a large one in huge pages where the kernel

@@ -8,7 +8,6 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -315,48 +314,21 @@ typedef struct word_job {
 	const unsigned char *base;
 	const ft_dict *dict;
 	float *vectors;
-	size_t from, to;
-	char *word;   /* scratch: the entry, NUL-terminated */
 } word_job;
 
-static void *make_word_vectors(void *arg)
+static void make_word_vectors(void *arg, size_t from, size_t to)
 {
 	word_job *j = arg;
 	size_t dims = (size_t)j->sw->dim;
-	for (size_t i = j->from; i < j->to; i++) {
-		const char *w = (const char *)j->base + j->dict->off[i];
-		vs_subwords_vector(j->sw, w, (long)i, j->vectors + i * dims);
-	}
-	return NULL;
+	for (size_t i = from; i < to; i++)
+		vs_subwords_vector(j->sw, (const char *)j->base + j->dict->off[i], (long)i, j->vectors + i * dims);
 }
 
-static int word_vectors(const vs_subwords *sw, const unsigned char *base, const ft_dict *dict, float *vectors,
-                        int threads)
+static void word_vectors(const vs_subwords *sw, const unsigned char *base, const ft_dict *dict, float *vectors,
+                         int threads)
 {
-	enum { MAXT = 64 };
-	if (threads <= 0) {
-		long c = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = c > 0 ? (int)c : 1;
-	}
-	if (threads > MAXT)
-		threads = MAXT;
-	if ((size_t)threads > sw->nwords / 256 + 1)
-		threads = (int)(sw->nwords / 256 + 1);
-	word_job jobs[MAXT];
-	pthread_t tids[MAXT];
-	int started[MAXT] = {0};
-	for (int t = 0; t < threads; t++) {
-		jobs[t] = (word_job){sw, base, dict, vectors, sw->nwords * (size_t)t / (size_t)threads,
-		                     sw->nwords * (size_t)(t + 1) / (size_t)threads, NULL};
-		started[t] = t > 0 && pthread_create(&tids[t], NULL, make_word_vectors, &jobs[t]) == 0;
-	}
-	for (int t = 0; t < threads; t++)
-		if (!started[t])
-			make_word_vectors(&jobs[t]);
-	for (int t = 0; t < threads; t++)
-		if (started[t])
-			pthread_join(tids[t], NULL);
-	return 0;
+	word_job j = {sw, base, dict, vectors};
+	vs_parallel_ranges(sw->nwords, 256, threads, make_word_vectors, &j);
 }
 
 /* ---- the whole model */

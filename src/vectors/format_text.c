@@ -589,9 +589,8 @@ typedef struct text_block {
 	int failed;
 } text_block;
 
-static void *format_rows(void *arg)
+static void format_rows(text_block *b)
 {
-	text_block *b = arg;
 	b->len = 0;
 	for (size_t i = b->from; i < b->to; i++) {
 		size_t need = strlen(b->set->words[i]) + b->set->dims * 18 + 2;
@@ -602,7 +601,7 @@ static void *format_rows(void *arg)
 			char *nb = realloc(b->buf, cap);
 			if (!nb) {
 				b->failed = 1;
-				return NULL;
+				return;
 			}
 			b->buf = nb;
 			b->cap = cap;
@@ -617,7 +616,12 @@ static void *format_rows(void *arg)
 		}
 		b->buf[b->len++] = '\n';
 	}
-	return NULL;
+}
+
+static void format_blocks(void *blocks, size_t from, size_t to)
+{
+	for (size_t t = from; t < to; t++)
+		format_rows((text_block *)blocks + t);
 }
 
 int vs_write_text(FILE *f, const vs_vecset *set, int header)
@@ -631,21 +635,13 @@ int vs_write_text(FILE *f, const vs_vecset *set, int header)
 	text_block blocks[MAXT] = {{0}};
 	int rc = 0;
 	for (size_t start = 0; start < set->count && rc == 0; start += (size_t)nt * ROWS) {
-		pthread_t tids[MAXT];
-		int started[MAXT] = {0};
 		for (int t = 0; t < nt; t++) {
 			size_t from = start + (size_t)t * ROWS, to = from + ROWS;
 			blocks[t].set = set;
 			blocks[t].from = from < set->count ? from : set->count;
 			blocks[t].to = to < set->count ? to : set->count;
-			started[t] = t > 0 && pthread_create(&tids[t], NULL, format_rows, &blocks[t]) == 0;
 		}
-		for (int t = 0; t < nt; t++)
-			if (!started[t])
-				format_rows(&blocks[t]);
-		for (int t = 0; t < nt; t++)
-			if (started[t])
-				pthread_join(tids[t], NULL);
+		vs_parallel_ranges((size_t)nt, 1, nt, format_blocks, blocks);
 		for (int t = 0; t < nt && rc == 0; t++)
 			if (blocks[t].failed || (blocks[t].len && fwrite(blocks[t].buf, 1, blocks[t].len, f) != blocks[t].len))
 				rc = -1;

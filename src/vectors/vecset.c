@@ -1,7 +1,6 @@
 #include "vectors/vectors.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -63,33 +62,6 @@ long vs_vecset_find(const vs_vecset *set, const char *word)
 
 /* ---- work over every row, on every core */
 
-typedef struct rows_job {
-	const vs_vecset *set;
-	size_t from, to;
-} rows_job;
-
-static void over_rows(const vs_vecset *set, void *(*fn)(void *))
-{
-	enum { MAXT = 64 };
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int threads = cores < 1 ? 1 : cores > MAXT ? MAXT : (int)cores;
-	if ((size_t)threads > set->count / 256 + 1)
-		threads = (int)(set->count / 256 + 1);
-	rows_job jobs[MAXT];
-	pthread_t tids[MAXT];
-	int started[MAXT] = {0};
-	for (int t = 0; t < threads; t++) {
-		jobs[t] = (rows_job){set, set->count * (size_t)t / (size_t)threads, set->count * (size_t)(t + 1) / (size_t)threads};
-		started[t] = t > 0 && pthread_create(&tids[t], NULL, fn, &jobs[t]) == 0;
-	}
-	for (int t = 0; t < threads; t++)
-		if (!started[t])
-			fn(&jobs[t]);
-	for (int t = 0; t < threads; t++)
-		if (started[t])
-			pthread_join(tids[t], NULL);
-}
-
 /* The norm of a row as numpy's np.linalg.norm computes it (pairwise sum). */
 static float row_norm(const float *v, size_t dims, float *sq)
 {
@@ -98,26 +70,31 @@ static float row_norm(const float *v, size_t dims, float *sq)
 	return sqrtf(vs_pairwise_sum(sq, dims));
 }
 
-static void *make_norms(void *arg)
+/* The norm of row i into own_norms: numpy's (pairwise, through sq), or a
+ * plain sum when there was no memory for sq. */
+static void set_norm(const vs_vecset *set, size_t i, float *sq)
 {
-	rows_job *j = arg;
-	size_t dims = j->set->dims;
-	enum { STACK_DIMS = 4096 };
-	float stack[STACK_DIMS], *sq = dims <= STACK_DIMS ? stack : malloc(dims * sizeof *sq);
-	for (size_t i = j->from; i < j->to; i++) {
-		const float *v = j->set->vectors + i * dims;
-		if (sq) {
-			j->set->own_norms[i] = row_norm(v, dims, sq);
-		} else { /* no memory for the squares: a plain sum */
-			float s2 = 0;
-			for (size_t d = 0; d < dims; d++)
-				s2 += v[d] * v[d];
-			j->set->own_norms[i] = sqrtf(s2);
-		}
+	const float *v = set->vectors + i * set->dims;
+	float s2 = 0;
+	if (sq) {
+		set->own_norms[i] = row_norm(v, set->dims, sq);
+		return;
 	}
+	for (size_t d = 0; d < set->dims; d++)
+		s2 += v[d] * v[d];
+	set->own_norms[i] = sqrtf(s2);
+}
+
+enum { STACK_DIMS = 4096 };
+
+static void make_norms(void *arg, size_t from, size_t to)
+{
+	const vs_vecset *set = arg;
+	float stack[STACK_DIMS], *sq = set->dims <= STACK_DIMS ? stack : malloc(set->dims * sizeof *sq);
+	for (size_t i = from; i < to; i++)
+		set_norm(set, i, sq);
 	if (sq != stack)
 		free(sq);
-	return NULL;
 }
 
 /* ---- rows made on first use (fastText models) */
@@ -127,12 +104,12 @@ typedef struct vs_pending {
 	size_t left;    /* how many */
 } vs_pending;
 
-/* Row i as fastText's getWordVector makes it, and its norm as numpy's. */
+/* Row i as fastText's getWordVector makes it, and its norm. */
 static void make_row(const vs_vecset *set, size_t i, float *sq)
 {
-	float *v = set->own_vectors + i * set->dims;
-	vs_subwords_vector(set->sub, set->words[i], (long)i, v);
-	set->own_norms[i] = row_norm(v, set->dims, sq);
+	vs_subwords_vector(set->sub, set->words[i], (long)i, set->own_vectors + i * set->dims);
+	set_norm(set, i, sq);
+	set->pending->todo[i] = 0;
 }
 
 void vs_vecset_need_row(const vs_vecset *set, size_t i)
@@ -140,38 +117,21 @@ void vs_vecset_need_row(const vs_vecset *set, size_t i)
 	vs_pending *p = set->pending;
 	if (!p || !p->left || i >= set->count || !p->todo[i])
 		return;
-	float *sq = malloc(set->dims * sizeof *sq);
-	if (!sq) { /* no room even for one row's squares: all at once needs none either */
-		vs_vecset_need_all(set);
-		return;
-	}
+	float *sq = malloc(set->dims * sizeof *sq); /* NULL: the norm as a plain sum */
 	make_row(set, i, sq);
 	free(sq);
-	p->todo[i] = 0;
 	p->left--;
 }
 
-static void *make_rows(void *arg)
+static void make_rows(void *arg, size_t from, size_t to)
 {
-	rows_job *j = arg;
-	enum { STACK_DIMS = 4096 };
-	float stack[STACK_DIMS], *sq = j->set->dims <= STACK_DIMS ? stack : malloc(j->set->dims * sizeof *sq);
-	for (size_t i = j->from; i < j->to; i++)
-		if (j->set->pending->todo[i]) {
-			if (sq) {
-				make_row(j->set, i, sq);
-			} else { /* no memory for the squares: the norm as a plain sum */
-				float *v = j->set->own_vectors + i * j->set->dims, s2 = 0;
-				vs_subwords_vector(j->set->sub, j->set->words[i], (long)i, v);
-				for (size_t d = 0; d < j->set->dims; d++)
-					s2 += v[d] * v[d];
-				j->set->own_norms[i] = sqrtf(s2);
-			}
-			j->set->pending->todo[i] = 0;
-		}
+	const vs_vecset *set = arg;
+	float stack[STACK_DIMS], *sq = set->dims <= STACK_DIMS ? stack : malloc(set->dims * sizeof *sq);
+	for (size_t i = from; i < to; i++)
+		if (set->pending->todo[i])
+			make_row(set, i, sq);
 	if (sq != stack)
 		free(sq);
-	return NULL;
 }
 
 void vs_vecset_need_all(const vs_vecset *set)
@@ -179,7 +139,7 @@ void vs_vecset_need_all(const vs_vecset *set)
 	vs_pending *p = set->pending;
 	if (!p || !p->left)
 		return;
-	over_rows(set, make_rows);
+	vs_parallel_ranges(set->count, 256, 0, make_rows, (void *)set);
 	p->left = 0;
 }
 
@@ -392,7 +352,7 @@ int vs_vecset_finish(vs_vecset *set, vs_error *err)
 		if (!norms)
 			return vs_fail(err, "out of memory for the norms of %zu vectors", set->count);
 		set->own_norms = norms; /* filled on every core */
-		over_rows(set, make_norms);
+		vs_parallel_ranges(set->count, 256, 0, make_norms, set);
 		set->norms = norms;
 	}
 	if (!set->slots) {

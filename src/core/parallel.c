@@ -1,0 +1,46 @@
+/* Work over a range split into one part a core: the threads started for the
+ * parts, the calling thread taking the first, all joined before returning. */
+#include <pthread.h>
+#include <unistd.h>
+
+#include "core/core.h"
+
+typedef struct part {
+	void (*fn)(void *ctx, size_t from, size_t to);
+	void *ctx;
+	size_t from, to;
+} part;
+
+static void *run_part(void *arg)
+{
+	part *p = arg;
+	p->fn(p->ctx, p->from, p->to);
+	return NULL;
+}
+
+void vs_parallel_ranges(size_t n, size_t min_each, int threads, void (*fn)(void *ctx, size_t from, size_t to),
+                        void *ctx)
+{
+	enum { MAXT = 64 };
+	if (threads <= 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cores < 1 ? 1 : (int)cores;
+	}
+	if (threads > MAXT)
+		threads = MAXT;
+	if (min_each && (size_t)threads > n / min_each + 1)
+		threads = (int)(n / min_each + 1);
+	part parts[MAXT];
+	pthread_t tids[MAXT];
+	int started[MAXT] = {0};
+	for (int t = 0; t < threads; t++) {
+		parts[t] = (part){fn, ctx, n * (size_t)t / (size_t)threads, n * (size_t)(t + 1) / (size_t)threads};
+		started[t] = t > 0 && pthread_create(&tids[t], NULL, run_part, &parts[t]) == 0;
+	}
+	for (int t = 0; t < threads; t++) /* the first part, and any whose thread did not start */
+		if (!started[t])
+			run_part(&parts[t]);
+	for (int t = 0; t < threads; t++)
+		if (started[t])
+			pthread_join(tids[t], NULL);
+}
