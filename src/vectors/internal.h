@@ -50,6 +50,32 @@ vs_vecset *vs_rows_set(vs_rows *r, const char *path, size_t line_base, const vs_
 
 extern const char VS_VECS_MAGIC[8];
 
+/* ---- int8 codes of a set's rows (codes.c) */
+typedef struct vs_codes {
+	size_t count, dims, stride; /* stride: dims rounded up to 32 */
+	const int8_t *q;            /* count x stride codes c: row ~ s c */
+	const float *row;           /* count x 3: s / |x|, |s c| / |x| and |x - s c| / |x| (rounded up); s NaN: a zero row, inf: no bound */
+	int8_t *own_q;              /* heap storage, or NULL when mapped */
+	float *own_row;
+} vs_codes;
+size_t vs_codes_stride(size_t dims);
+int vs_codes_build(const vs_vecset *set, vs_codes **out, vs_error *err);
+void vs_codes_free(vs_codes *c);
+
+/* How a candidate's float32 dot becomes its score, as the brute force makes
+ * it: qn == 0: dot / norm (a zero row NaN); qn > 0: dot / (norm qn) in
+ * double, a zero row 0. */
+typedef struct vs_score_rule {
+	double qn;
+} vs_score_rule;
+/* The k best of the first n rows for query q (not excluded): 0 with the
+ * answer, 1 when the scan should run in float32 instead (no codes by the
+ * policy, or a zero query), -1 on error. */
+int vs_codes_nearest(const vs_vecset *set, const float *q, const vs_score_rule *rule, size_t n, size_t k,
+                     const long *ex, size_t nex, vs_hit *out, size_t *nout, vs_error *err);
+/* gensim's rank's count of words closer to a than b (0), or 1 / -1 as above. */
+int vs_codes_rank(const vs_vecset *set, long a, long b, size_t *closer, vs_error *err);
+
 /* Writers of the export formats (format_text.c, format_binary.c). */
 int vs_write_text(FILE *f, const vs_vecset *set, int header);
 int vs_write_binary(FILE *f, const vs_vecset *set);

@@ -1,6 +1,6 @@
 /* Word-vector queries. Each follows the float32 arithmetic of gensim 4's
  * KeyedVectors step by step, so scores agree to the last digits shown. */
-#include "vectors/vectors.h"
+#include "vectors/internal.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -95,19 +95,24 @@ int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const lo
 		free(mean), free(dists), free(ex);
 		return vs_fail(err, "the query vector is zero (its words cancel out)");
 	}
-	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)set->dims, 1.0f, set->vectors, (int)set->dims,
-	            mean, 1, 0.0f, dists, 1);
-	for (size_t i = 0; i < n; i++)
-		dists[i] /= set->norms[i];
 	if (npos)
 		memcpy(ex, pos, npos * sizeof *ex);
 	if (nneg)
 		memcpy(ex + npos, neg, nneg * sizeof *ex);
-	*nout = vs_topk_select(dists, n, k, ex, npos + nneg, out);
+	vs_score_rule rule = {0};
+	int rc = vs_codes_nearest(set, mean, &rule, n, k, ex, npos + nneg, out, nout, err);
+	if (rc > 0) { /* one float32 scan */
+		cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)set->dims, 1.0f, set->vectors, (int)set->dims,
+		            mean, 1, 0.0f, dists, 1);
+		for (size_t i = 0; i < n; i++)
+			dists[i] /= set->norms[i];
+		*nout = vs_topk_select(dists, n, k, ex, npos + nneg, out);
+		rc = 0;
+	}
 	free(mean);
 	free(dists);
 	free(ex);
-	return 0;
+	return rc;
 }
 
 int vs_most_similar_batch(const vs_vecset *set, const long *words, size_t m, size_t k, vs_hit *out, size_t *nout,
@@ -218,7 +223,10 @@ float vs_similarity(const vs_vecset *set, long a, long b)
 size_t vs_rank(const vs_vecset *set, long a, long b, vs_error *err)
 {
 	vs_vecset_need_all(set);
-	size_t n = set->count, dims = set->dims;
+	size_t n = set->count, dims = set->dims, fast;
+	int rc = vs_codes_rank(set, a, b, &fast, err);
+	if (rc <= 0)
+		return rc < 0 ? 0 : fast + 1;
 	float *d = malloc(n * sizeof *d);
 	if (!d) {
 		vs_oom(err);
@@ -329,19 +337,21 @@ size_t vs_suggest(const vs_vecset *set, const char *word, long *out, size_t max)
 int vs_nearest_to_vector(const vs_vecset *set, const float *q, size_t k, vs_hit *out, size_t *nout, vs_error *err)
 {
 	vs_vecset_need_all(set);
+	double qn = 0;
+	for (size_t i = 0; i < set->dims; i++)
+		qn += (double)q[i] * q[i];
+	qn = sqrt(qn);
+	if (!(qn > 0))
+		return vs_fail(err, "the query vector is zero");
+	vs_score_rule rule = {qn};
+	int rc = vs_codes_nearest(set, q, &rule, set->count, k, NULL, 0, out, nout, err);
+	if (rc <= 0)
+		return rc;
 	float *d = malloc(set->count * sizeof *d);
 	if (!d)
 		return vs_oom(err);
 	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)set->count, (int)set->dims, 1.0f, set->vectors, (int)set->dims, q, 1,
 	            0.0f, d, 1);
-	double qn = 0;
-	for (size_t i = 0; i < set->dims; i++)
-		qn += (double)q[i] * q[i];
-	qn = sqrt(qn);
-	if (!(qn > 0)) {
-		free(d);
-		return vs_fail(err, "the query vector is zero");
-	}
 	for (size_t i = 0; i < set->count; i++)
 		d[i] = set->norms[i] > 0 ? (float)(d[i] / (set->norms[i] * qn)) : 0.0f;
 	*nout = vs_topk_select(d, set->count, k, NULL, 0, out);

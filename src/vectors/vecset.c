@@ -1,4 +1,4 @@
-#include "vectors/vectors.h"
+#include "vectors/internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -430,7 +430,7 @@ size_t vs_vecset_memory(const vs_vecset *set)
 		if (sw->quantized)
 			m += sw->rows * (size_t)sw->nsubq + (size_t)sw->dim * 256 * sizeof(float) + (sw->qnorm ? sw->rows : 0);
 	}
-	return m;
+	return m + vs_codes_memory(set);
 }
 
 void vs_vecset_free(vs_vecset *set)
@@ -443,6 +443,7 @@ void vs_vecset_free(vs_vecset *set)
 	for (size_t i = 0; i < set->oov; i++)
 		free((char *)set->words[set->count + i]);
 	vs_subwords_free(set->sub);
+	vs_codes_free(set->codes);
 	if (set->pending)
 		free(set->pending->todo);
 	free(set->pending);

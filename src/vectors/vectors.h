@@ -71,6 +71,9 @@ typedef struct vs_vecset {
 	/* dictionary rows not made yet: a fastText model's words get their vectors
 	 * (and norms) on first use, a row at a time or all at once for a scan */
 	struct vs_pending *pending;
+	/* int8 codes of the rows for exact scans that read less (codes.c), made
+	 * on first use or mapped from a .vecs file; NULL until then */
+	struct vs_codes *codes;
 } vs_vecset;
 
 /* Sum of n floats in numpy's pairwise order (for norms equal to numpy's). */
@@ -118,6 +121,18 @@ size_t vs_vecset_memory(const vs_vecset *set);
 void vs_vecset_free(vs_vecset *set);
 
 /* ---- Word-vector queries, with gensim's KeyedVectors definitions. */
+
+/* How scans of every row run: through int8 codes with exact bounds and a
+ * float32 re-rank of the candidates (the same answers, a quarter of the
+ * bytes read) on sets of 8 M floats or more (auto), on every set (codes), or
+ * as one float32 sgemv (float). */
+typedef enum vs_scan_policy { VS_SCAN_AUTO, VS_SCAN_CODES, VS_SCAN_FLOAT } vs_scan_policy;
+void vs_set_scan_policy(vs_scan_policy p);
+vs_scan_policy vs_get_scan_policy(void);
+/* Rows the last scan through codes (on this thread) computed in float32. */
+size_t vs_codes_last_candidates(void);
+/* Bytes of the set's codes (0 when none are made). */
+size_t vs_codes_memory(const vs_vecset *set);
 
 #include <stddef.h>
 

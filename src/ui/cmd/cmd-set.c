@@ -5,6 +5,7 @@
 
 static const char *const on_off[] = {"on", "off", NULL};
 static const char *const cases[] = {"exact", "fold", NULL};
+static const char *const scans[] = {"auto", "codes", "float", NULL}; /* in vs_scan_policy's order */
 
 static int show_settings(vs_session *s, vs_args *a)
 {
@@ -18,6 +19,7 @@ static int show_settings(vs_session *s, vs_args *a)
 		{"echo", s->echo ? "on" : "off"},
 		{"case", s->fold_case ? "fold" : "exact"},
 		{"format", vs_output_format_name(s->format)},
+		{"scan", scans[vs_get_scan_policy()]},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		if (vs_result_row(r) < 0)
@@ -35,7 +37,11 @@ static int choice(vs_session *s, const vs_args *a, const char *const *choices)
 	for (int i = 0; choices[i]; i++)
 		if (strcmp(a->argv[0], choices[i]) == 0)
 			return i;
-	return vs_session_error(s, "%s: expected %s or %s, not '%s'", a->name, choices[0], choices[1], a->argv[0]);
+	size_t n = 0;
+	while (choices[n])
+		n++;
+	return vs_session_error(s, "%s: expected %s%s%s or %s, not '%s'", a->name, choices[0], n > 2 ? ", " : "",
+	                        n > 2 ? choices[1] : "", choices[n - 1], a->argv[0]);
 }
 
 static int set_echo(vs_session *s, vs_args *a)
@@ -53,6 +59,15 @@ static int set_case(vs_session *s, vs_args *a)
 	if (i < 0)
 		return -1;
 	s->fold_case = i == 1;
+	return 0;
+}
+
+static int set_scan(vs_session *s, vs_args *a)
+{
+	int i = choice(s, a, scans);
+	if (i < 0)
+		return -1;
+	vs_set_scan_policy((vs_scan_policy)i);
 	return 0;
 }
 
@@ -90,12 +105,31 @@ static const vs_cmd_entry set_case_entry = {
 	.exec = set_case,
 };
 
-static const vs_cmd_entry *const set_subcommands[] = {&set_show_entry, &set_echo_entry, &set_case_entry, NULL};
+static const vs_cmd_entry set_scan_entry = {
+	.name = "scan",
+	.usage = "auto|codes|float",
+	.summary = "how nn, analogy, rank and vector queries read every row",
+	.help = "codes: first through int8 codes of the rows (a quarter of the bytes), each\n"
+	        "row's cosine bounded exactly, then the float32 cosines of the rows whose\n"
+	        "bounds reach the top k: the same answers as a float32 scan, faster on big\n"
+	        "sets. The codes are made on a set's first scan (on every core) or read\n"
+	        "from a .vecs file that has them. float: one float32 scan of every row.\n"
+	        "auto (the default): codes on sets of 8 M numbers or more.",
+	.example = "set scan codes\nnn king -k 5\nset scan auto",
+	.min_args = 1,
+	.max_args = 1,
+	.first_complete = VS_COMPLETE_CHOICE,
+	.choices = scans,
+	.exec = set_scan,
+};
+
+static const vs_cmd_entry *const set_subcommands[] = {&set_show_entry, &set_echo_entry, &set_case_entry,
+                                                      &set_scan_entry, NULL};
 
 const vs_cmd_entry cmd_set_entry = {
 	.name = "set",
 	.usage = "SUBCOMMAND ...",
-	.summary = "the session's settings: echo, case",
+	.summary = "the session's settings: echo, case, scan",
 	.help = "The output format has a command of its own, 'format'.",
 	.example = "set echo on\nset case fold\nset show",
 	.subcommands = set_subcommands,

@@ -1,0 +1,643 @@
+/* Exact scans that read a quarter of the bytes: every row is also kept as
+ * int8 codes with a scale (x ~ s c), and a query as int16 codes (q ~ t d).
+ * The integer dot d.c is exact, so for a unit query and a row of norm |x|
+ *
+ *   q.x / |x| = s t (d.c) / |x|  +  s (u.c) / |x|  +  q.r / |x|
+ *
+ * where u = q - t d and r = x - s c are the two rounding residues, and by
+ * Cauchy-Schwarz the last two terms are at most |u| |s c| / |x| and |r| / |x|
+ * (both kept per row, rounded up). A scan of the codes gives each row an
+ * interval that holds its cosine; any row whose interval reaches the k-th
+ * best lower bound is a candidate, and the candidates' float32 cosines,
+ * computed as the brute force computes them, decide. Nothing outside the
+ * candidates can enter the top k, so the answer is the brute force's. */
+#include "vectors/internal.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define VS_X86 1
+#endif
+
+/* Sets smaller than this many floats are scanned in float32 (already fast);
+ * `set scan codes` forces codes on any set, `set scan float` turns them off. */
+#define CODES_MIN_FLOATS ((size_t)8 << 20)
+#define BLOCK 4096
+
+static vs_scan_policy scan_policy = VS_SCAN_AUTO;
+static _Thread_local size_t last_candidates;
+
+static void set_last_candidates(size_t n) { last_candidates = n; }
+size_t vs_codes_last_candidates(void) { return last_candidates; }
+
+void vs_set_scan_policy(vs_scan_policy p) { scan_policy = p; }
+vs_scan_policy vs_get_scan_policy(void) { return scan_policy; }
+
+size_t vs_codes_stride(size_t dims) { return (dims + 31) / 32 * 32; }
+
+/* ---- Making the codes of a row */
+
+static float round_up(double x)
+{
+	float f = (float)x;
+	return (double)f < x ? nextafterf(f, INFINITY) : f;
+}
+
+/* A row's codes c = round(x / s), s = max |x| / 127, in float32: the
+ * product s c rounds by at most 2^-24 |s c| a value and the subtraction
+ * x - fl(s c) is exact (the two are within a factor of two, or c is 0), so
+ * |x - s c| <= |r| + 2^-24 |s c| with r the float residue; the float sums of
+ * squares are within dims ulps. Returns the sums of r^2 and (s c)^2. */
+static void encode_plain(const float *x, size_t dims, float s, float inv, int8_t *c, float *rr, float *cc)
+{
+	float r2 = 0, c2 = 0;
+	for (size_t d = 0; d < dims; d++) {
+		float v = nearbyintf(x[d] * inv);
+		v = v > 127 ? 127 : v < -127 ? -127 : v;
+		c[d] = (int8_t)v;
+		float sc = s * v, r = x[d] - sc;
+		r2 += r * r;
+		c2 += sc * sc;
+	}
+	*rr = r2;
+	*cc = c2;
+}
+
+#ifdef VS_X86
+__attribute__((target("avx2"))) static float hsum_ps(__m256 v)
+{
+	__m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+	s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+	s = _mm_add_ss(s, _mm_movehdup_ps(s));
+	return _mm_cvtss_f32(s);
+}
+
+__attribute__((target("avx2"))) static void encode_avx2(const float *x, size_t dims, float s, float inv, int8_t *c,
+                                                        float *rr, float *cc)
+{
+	__m256 vs = _mm256_set1_ps(s), vi = _mm256_set1_ps(inv), hi = _mm256_set1_ps(127), lo = _mm256_set1_ps(-127);
+	__m256 r2 = _mm256_setzero_ps(), c2 = r2;
+	size_t d = 0;
+	for (; d + 8 <= dims; d += 8) {
+		__m256 xv = _mm256_loadu_ps(x + d);
+		__m256 v = _mm256_round_ps(_mm256_mul_ps(xv, vi), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+		v = _mm256_max_ps(_mm256_min_ps(v, hi), lo);
+		__m256 sc = _mm256_mul_ps(vs, v), r = _mm256_sub_ps(xv, sc);
+		r2 = _mm256_add_ps(r2, _mm256_mul_ps(r, r));
+		c2 = _mm256_add_ps(c2, _mm256_mul_ps(sc, sc));
+		__m256i i32 = _mm256_cvtps_epi32(v);
+		__m128i i16 = _mm_packs_epi32(_mm256_castsi256_si128(i32), _mm256_extracti128_si256(i32, 1));
+		_mm_storel_epi64((__m128i *)(c + d), _mm_packs_epi16(i16, i16));
+	}
+	float tr, tc;
+	encode_plain(x + d, dims - d, s, inv, c + d, &tr, &tc);
+	*rr = hsum_ps(r2) + tr;
+	*cc = hsum_ps(c2) + tc;
+}
+#endif
+
+static float max_abs(const float *x, size_t dims)
+{
+	float m = 0;
+	for (size_t d = 0; d < dims; d++) {
+		float a = fabsf(x[d]);
+		m = a > m ? a : m;
+	}
+	return m;
+}
+
+/* Codes and the three per-row numbers of row x (norm as the set keeps it). */
+static void encode_row(const float *x, size_t dims, size_t stride, float norm, int avx2, int8_t *c, float *row)
+{
+	float m = max_abs(x, dims);
+	memset(c, 0, stride);
+	row[1] = row[2] = 0;
+	if (!(m > 0)) {
+		row[0] = NAN; /* a zero row: the brute force's cosine is NaN (or 0 by vs_score_rule) */
+		return;
+	}
+	float s = m / 127.0f, inv = 127.0f / m;
+	if (!(norm > 0) || !isfinite(norm) || !isfinite(m) || !(s > 0) || !isfinite(inv)) {
+		row[0] = INFINITY; /* a norm that under- or overflowed: no bound, always computed */
+		return;
+	}
+	float rr, cc;
+#ifdef VS_X86
+	if (avx2)
+		encode_avx2(x, dims, s, inv, c, &rr, &cc);
+	else
+#endif
+		encode_plain(x, dims, s, inv, c, &rr, &cc);
+	(void)avx2;
+	/* the float sums' own rounding: (dims + 2) ulps, and the products' */
+	double grow = 1 + (double)(dims + 4) * 0x1p-23;
+	double cn = sqrt((double)cc * grow), rn = sqrt((double)rr * grow) + 0x1p-23 * cn;
+	row[0] = (float)((double)s / norm);
+	row[1] = round_up(cn / norm * (1 + 0x1p-40));
+	row[2] = round_up(rn / norm * (1 + 0x1p-40));
+}
+
+static int have_avx2(void)
+{
+#ifdef VS_X86
+	static int avx2 = -1;
+	if (avx2 < 0)
+		avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+	return avx2;
+#else
+	return 0;
+#endif
+}
+
+typedef struct build_ctx {
+	const vs_vecset *set;
+	vs_codes *codes;
+} build_ctx;
+
+static void build_range(void *arg, size_t from, size_t to)
+{
+	build_ctx *b = arg;
+	size_t dims = b->set->dims, stride = b->codes->stride;
+	for (size_t i = from; i < to; i++)
+		encode_row(b->set->vectors + i * dims, dims, stride, b->set->norms[i], have_avx2(),
+		           b->codes->own_q + i * stride, b->codes->own_row + 3 * i);
+}
+
+int vs_codes_build(const vs_vecset *set, vs_codes **out, vs_error *err)
+{
+	size_t stride = vs_codes_stride(set->dims);
+	vs_codes *c = calloc(1, sizeof *c);
+	if (!c || set->count > SIZE_MAX / stride)
+		return free(c), vs_fail(err, "out of memory for the codes of %zu vectors", set->count);
+	c->count = set->count;
+	c->dims = set->dims;
+	c->stride = stride;
+	c->own_q = malloc(set->count * stride);
+	c->own_row = malloc(set->count * 3 * sizeof *c->own_row);
+	if (!c->own_q || !c->own_row) {
+		vs_codes_free(c);
+		return vs_fail(err, "out of memory for the codes of %zu vectors", set->count);
+	}
+	build_ctx b = {set, c};
+	vs_parallel_ranges(set->count, 4096, 0, build_range, &b);
+	c->q = c->own_q;
+	c->row = c->own_row;
+	*out = c;
+	return 0;
+}
+
+void vs_codes_free(vs_codes *c)
+{
+	if (!c)
+		return;
+	free(c->own_q);
+	free(c->own_row);
+	free(c);
+}
+
+size_t vs_codes_memory(const vs_vecset *set)
+{
+	const vs_codes *c = set->codes;
+	return c && c->own_q ? c->count * (c->stride + 3 * sizeof(float)) : 0;
+}
+
+/* The set's codes, made on first use when the policy asks for them over the
+ * first n rows; NULL means scan in float32. */
+static const vs_codes *codes_for(const vs_vecset *set, size_t n)
+{
+	if (scan_policy == VS_SCAN_FLOAT || n == 0)
+		return NULL;
+	if (scan_policy == VS_SCAN_AUTO && n * set->dims < CODES_MIN_FLOATS)
+		return NULL;
+	if (!set->codes) {
+		vs_error ignored;
+		vs_codes *c;
+		if (vs_codes_build(set, &c, &ignored) < 0)
+			return NULL; /* no memory for codes: the float32 scan still answers */
+		((vs_vecset *)set)->codes = c;
+	}
+	return set->codes;
+}
+
+/* ---- The query's codes */
+
+typedef struct query_codes {
+	int16_t *d;    /* stride values */
+	double t;      /* q / |q| ~ t d */
+	float unorm;   /* |q / |q| - t d|, rounded up */
+} query_codes;
+
+static int encode_query(const float *q, size_t dims, size_t stride, query_codes *out)
+{
+	double n = 0, m = 0;
+	for (size_t d = 0; d < dims; d++) {
+		n += (double)q[d] * q[d];
+		m = fabs(q[d]) > m ? fabs(q[d]) : m;
+	}
+	n = sqrt(n);
+	if (!(n > 0) || !isfinite(n))
+		return -1;
+	/* the int32 sums must not overflow: |d| * 127 * 2 per lane, stride / 16 times */
+	double lim = (double)INT32_MAX / (254.0 * (double)(stride / 16 + 1));
+	double top = lim < 16383 ? floor(lim) : 16383;
+	out->d = calloc(stride, sizeof *out->d);
+	if (!out->d)
+		return -1;
+	out->t = m / n / top;
+	double uu = 0;
+	for (size_t d = 0; d < dims; d++) {
+		double v = q[d] / n;
+		long c = lrint(v / out->t);
+		out->d[d] = (int16_t)c;
+		double u = v - out->t * (double)c;
+		uu += u * u;
+	}
+	out->unorm = round_up(sqrt(uu) * (1 + 1e-12));
+	return 0;
+}
+
+/* ---- The integer dot products of a block of rows */
+
+static void dots_plain(const int8_t *c, size_t stride, const int16_t *d, size_t rows, int32_t *out)
+{
+	for (size_t i = 0; i < rows; i++) {
+		int32_t s = 0;
+		for (size_t j = 0; j < stride; j++)
+			s += (int32_t)c[i * stride + j] * d[j];
+		out[i] = s;
+	}
+}
+
+#ifdef VS_X86
+__attribute__((target("avx2"))) static inline int32_t hsum(__m256i v)
+{
+	__m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+	s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+	s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+	return _mm_cvtsi128_si32(s);
+}
+
+__attribute__((target("avx2"))) static void dots_avx2(const int8_t *c, size_t stride, const int16_t *d, size_t rows,
+                                                      int32_t *out)
+{
+	size_t i = 0;
+	for (; i + 4 <= rows; i += 4) {
+		const int8_t *r = c + i * stride;
+		__m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+		for (size_t j = 0; j < stride; j += 16) {
+			__m256i q = _mm256_loadu_si256((const __m256i *)(d + j));
+			a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(q, _mm256_cvtepi8_epi16(
+			                                                   _mm_loadu_si128((const __m128i *)(r + j)))));
+			a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(q, _mm256_cvtepi8_epi16(_mm_loadu_si128(
+			                                                   (const __m128i *)(r + stride + j)))));
+			a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(q, _mm256_cvtepi8_epi16(_mm_loadu_si128(
+			                                                   (const __m128i *)(r + 2 * stride + j)))));
+			a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(q, _mm256_cvtepi8_epi16(_mm_loadu_si128(
+			                                                   (const __m128i *)(r + 3 * stride + j)))));
+		}
+		out[i] = hsum(a0);
+		out[i + 1] = hsum(a1);
+		out[i + 2] = hsum(a2);
+		out[i + 3] = hsum(a3);
+	}
+	dots_plain(c + i * stride, stride, d, rows - i, out + i);
+}
+#endif
+
+/* Integer arithmetic: every path gives the same sums. */
+static void dots(const int8_t *c, size_t stride, const int16_t *d, size_t rows, int32_t *out)
+{
+#ifdef VS_X86
+	if (have_avx2()) {
+		dots_avx2(c, stride, d, rows, out);
+		return;
+	}
+#endif
+	dots_plain(c, stride, d, rows, out);
+}
+
+/* ---- Bounds */
+
+typedef struct scan {
+	const vs_codes *codes;
+	query_codes qc;
+	float slack; /* the brute force's own float32 rounding, and ours */
+	size_t n;    /* rows scanned */
+	const long *ex;
+	size_t nex;
+	size_t k;
+	float zero;  /* the score of a zero row: NaN (skipped) or 0 */
+} scan;
+
+/* Each row's cosine interval [lo, hi] for rows from..from+rows: a row
+ * without codes (zero, or too small to scale) gets [-inf, +inf], and a zero
+ * row NaN (never a hit, as in the brute force). */
+static void intervals(const scan *sc, size_t from, size_t rows, int32_t *dot, float *lo, float *hi)
+{
+	const vs_codes *c = sc->codes;
+	dots(c->q + from * c->stride, c->stride, sc->qc.d, rows, dot);
+	float t = (float)sc->qc.t, u = sc->qc.unorm;
+	for (size_t i = 0; i < rows; i++) {
+		const float *r = c->row + 3 * (from + i);
+		float approx = r[0] * t * (float)dot[i];
+		float b = r[1] * u + r[2] + sc->slack;
+		if (isnan(r[0])) {
+			lo[i] = hi[i] = sc->zero;
+		} else if (!isfinite(approx) || !isfinite(b)) {
+			lo[i] = -INFINITY;
+			hi[i] = INFINITY;
+		} else {
+			lo[i] = approx - b;
+			hi[i] = approx + b;
+		}
+	}
+}
+
+static int excluded(const scan *sc, size_t i)
+{
+	for (size_t e = 0; e < sc->nex; e++)
+		if (sc->ex[e] == (long)i)
+			return 1;
+	return 0;
+}
+
+/* ---- nn: the k best rows */
+
+typedef struct cand {
+	long index;
+	float hi;
+} cand;
+
+typedef struct part_out {
+	vs_topk lows; /* the k best lower bounds seen */
+	cand *cands;
+	size_t n, cap;
+	size_t from, to;
+	size_t sure;  /* rank: rows certainly closer */
+	int failed;
+} part_out;
+
+typedef struct nn_ctx {
+	const scan *sc;
+	part_out *parts;
+	float at;     /* rank: the cosine of the word ranked */
+} nn_ctx;
+
+static int keep(part_out *p, long i, float hi)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 1024;
+		cand *c = realloc(p->cands, cap * sizeof *c);
+		if (!c)
+			return -1;
+		p->cands = c;
+		p->cap = cap;
+	}
+	p->cands[p->n++] = (cand){i, hi};
+	return 0;
+}
+
+/* One part of the rows: a row is kept as a candidate while its upper bound
+ * reaches the part's k-th best lower bound so far (which only rises, so no
+ * row that could be in the top k is dropped). */
+static void nn_part(void *arg, size_t first, size_t last)
+{
+	nn_ctx *x = arg;
+	const scan *sc = x->sc;
+	int32_t *dot = malloc(BLOCK * (sizeof *dot + 2 * sizeof(float)));
+	for (size_t j = first; j < last; j++) {
+		part_out *p = &x->parts[j];
+		if (!dot) {
+			p->failed = 1;
+			continue;
+		}
+		float *lo = (float *)(dot + BLOCK), *hi = lo + BLOCK;
+		for (size_t b = p->from; b < p->to && !p->failed; b += BLOCK) {
+			size_t rows = p->to - b < BLOCK ? p->to - b : BLOCK;
+			intervals(sc, b, rows, dot, lo, hi);
+			for (size_t i = 0; i < rows && !p->failed; i++) {
+				if (!(hi[i] >= vs_topk_threshold(&p->lows)) || excluded(sc, b + i))
+					continue; /* NaN rows too */
+				p->failed = keep(p, (long)(b + i), hi[i]) < 0;
+				vs_topk_push(&p->lows, (long)(b + i), lo[i]);
+			}
+		}
+	}
+	free(dot);
+}
+
+/* The float32 dot products of the candidates with q as the brute force's
+ * sgemv makes them: an sgemv over the aligned block of 16 rows that holds
+ * each (OpenBLAS's kernel gives a row the same sum there as in a scan of the
+ * whole matrix on one thread; where its threads split a scan, a row's sum may
+ * differ in the last bit). */
+static void exact_dots(const vs_vecset *set, const float *q, const cand *c, size_t n, float *out)
+{
+	size_t dims = set->dims, done = 0;
+	float s[16];
+	while (done < n) {
+		size_t b0 = (size_t)c[done].index / 16 * 16, rows = set->count - b0 < 16 ? set->count - b0 : 16;
+		cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)dims, 1.0f, set->vectors + b0 * dims, (int)dims, q,
+		            1, 0.0f, s, 1);
+		for (; done < n && (size_t)c[done].index < b0 + rows; done++)
+			out[done] = s[c[done].index - (long)b0];
+	}
+}
+
+/* The float32 rounding of the brute force's cosine (a sum of dims products:
+ * at most dims ulps of 1) and of our interval (a few ulps). */
+static float slack_for(size_t dims) { return (float)((double)(dims + 8) * 0x1p-23); }
+
+static int start_scan(const vs_vecset *set, const float *q, size_t n, scan *sc)
+{
+	const vs_codes *codes = codes_for(set, n);
+	if (!codes)
+		return 1;
+	sc->codes = codes;
+	sc->slack = slack_for(set->dims);
+	sc->n = n;
+	if (encode_query(q, set->dims, codes->stride, &sc->qc) < 0)
+		return 1; /* a zero query: the float32 scan says what that gives */
+	return 0;
+}
+
+/* The parts scanned in parallel, one a core. */
+static size_t split(size_t n, part_out *parts, size_t max)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t np = cores < 1 ? 1 : (size_t)cores > max ? max : (size_t)cores;
+	if (np > n / BLOCK + 1)
+		np = n / BLOCK + 1;
+	for (size_t j = 0; j < np; j++) {
+		parts[j].from = n * j / np;
+		parts[j].to = n * (j + 1) / np;
+	}
+	return np;
+}
+
+/* The k-th best lower bound over all parts (-inf when fewer than k rows). */
+static int merged_threshold(part_out *parts, size_t np, size_t k, float *out)
+{
+	vs_topk all;
+	vs_hit *h = malloc((k ? k : 1) * sizeof *h);
+	if (!h || vs_topk_init(&all, k) < 0)
+		return free(h), -1;
+	for (size_t j = 0; j < np; j++) {
+		size_t m = vs_topk_sorted(&parts[j].lows, h);
+		for (size_t i = 0; i < m; i++)
+			vs_topk_push(&all, h[i].index, h[i].score);
+	}
+	*out = vs_topk_threshold(&all);
+	vs_topk_free(&all);
+	free(h);
+	return 0;
+}
+
+static float rule_score(const vs_vecset *set, const vs_score_rule *rule, size_t i, float dot)
+{
+	float norm = set->norms[i];
+	if (rule->qn > 0) /* cosine with a query of that length (a zero row scores 0) */
+		return norm > 0 ? (float)(dot / (norm * rule->qn)) : 0.0f;
+	return dot / norm;
+}
+
+int vs_codes_nearest(const vs_vecset *set, const float *q, const vs_score_rule *rule, size_t n, size_t k,
+                     const long *ex, size_t nex, vs_hit *out, size_t *nout, vs_error *err)
+{
+	scan sc = {.ex = ex, .nex = nex, .k = k, .zero = rule->qn > 0 ? 0.0f : NAN};
+	*nout = 0;
+	if (k == 0 || start_scan(set, q, n, &sc) != 0)
+		return 1;
+	enum { MAXP = 64 };
+	part_out parts[MAXP];
+	memset(parts, 0, sizeof parts);
+	size_t np = split(n, parts, MAXP), total = 0;
+	int ok = 1;
+	for (size_t j = 0; j < np; j++)
+		ok = ok && vs_topk_init(&parts[j].lows, k) == 0;
+	nn_ctx x = {&sc, parts};
+	if (ok)
+		vs_parallel_ranges(np, 1, (int)np, nn_part, &x);
+	for (size_t j = 0; j < np; j++) {
+		ok = ok && !parts[j].failed;
+		total += parts[j].n;
+	}
+	float floor = -INFINITY;
+	ok = ok && merged_threshold(parts, np, k, &floor) == 0;
+	cand *c = ok ? calloc(total ? total : 1, sizeof *c) : NULL;
+	float *dot = ok ? malloc((total ? total : 1) * sizeof *dot) : NULL;
+	vs_topk best = {0};
+	ok = c && dot && vs_topk_init(&best, k) == 0;
+	if (ok) {
+		/* the candidates, in row order, whose interval reaches the k-th best lower bound */
+		size_t nc = 0;
+		for (size_t j = 0; j < np; j++)
+			for (size_t i = 0; i < parts[j].n; i++)
+				if (parts[j].cands[i].hi >= floor)
+					c[nc++] = parts[j].cands[i];
+		exact_dots(set, q, c, nc, dot);
+		for (size_t i = 0; i < nc; i++) {
+			float s = rule_score(set, rule, (size_t)c[i].index, dot[i]);
+			if (s >= vs_topk_threshold(&best)) /* NaN never enters, as in vs_topk_select */
+				vs_topk_push(&best, c[i].index, s);
+		}
+		*nout = vs_topk_sorted(&best, out);
+		set_last_candidates(nc);
+	}
+	vs_topk_free(&best);
+	for (size_t j = 0; j < np; j++) {
+		vs_topk_free(&parts[j].lows);
+		free(parts[j].cands);
+	}
+	free(c);
+	free(dot);
+	free(sc.qc.d);
+	return ok ? 0 : vs_oom(err);
+}
+
+/* ---- rank: how many rows are closer than a given one */
+
+/* A row is certainly closer when its interval lies above the ranked word's
+ * cosine (by more than the rounding of 1 - cos in the brute force's
+ * distances), certainly not when below; the rows between are computed. */
+#define RANK_MARGIN 1e-6f
+
+static void rank_part(void *arg, size_t first, size_t last)
+{
+	nn_ctx *x = arg;
+	const scan *sc = x->sc;
+	int32_t *dot = malloc(BLOCK * (sizeof *dot + 2 * sizeof(float)));
+	for (size_t j = first; j < last; j++) {
+		part_out *p = &x->parts[j];
+		p->failed = !dot;
+		if (!dot)
+			continue;
+		float *lo = (float *)(dot + BLOCK), *hi = lo + BLOCK;
+		for (size_t b = p->from; b < p->to && !p->failed; b += BLOCK) {
+			size_t rows = p->to - b < BLOCK ? p->to - b : BLOCK;
+			intervals(sc, b, rows, dot, lo, hi);
+			for (size_t i = 0; i < rows && !p->failed; i++) {
+				if (isnan(lo[i]) || hi[i] < x->at - RANK_MARGIN || excluded(sc, b + i))
+					continue;
+				if (lo[i] > x->at + RANK_MARGIN)
+					p->sure++;
+				else
+					p->failed = keep(p, (long)(b + i), hi[i]) < 0;
+			}
+		}
+	}
+	free(dot);
+}
+
+int vs_codes_rank(const vs_vecset *set, long a, long b, size_t *closer, vs_error *err)
+{
+	size_t dims = set->dims;
+	const float *va = set->vectors + (size_t)a * dims;
+	scan sc = {.ex = &a, .nex = 1, .zero = NAN};
+	if (start_scan(set, va, set->count, &sc) != 0)
+		return 1;
+	/* the brute force's distance: 1 - dot / (|a| |x|), |a| = sqrt(dot(a, a)) in float32 */
+	float na = sqrtf(cblas_sdot((int)dims, va, 1, va, 1));
+	cand cb = {b, 0};
+	float dotb = 0;
+	exact_dots(set, va, &cb, 1, &dotb);
+	float db = 1.0f - dotb / (na * set->norms[b]);
+	enum { MAXP = 64 };
+	part_out parts[MAXP];
+	memset(parts, 0, sizeof parts);
+	size_t np = split(set->count, parts, MAXP);
+	nn_ctx x = {&sc, parts, dotb / (na * set->norms[b])};
+	vs_parallel_ranges(np, 1, (int)np, rank_part, &x);
+	size_t total = 0, count = 0;
+	int ok = 1;
+	for (size_t j = 0; j < np; j++) {
+		ok = ok && !parts[j].failed;
+		total += parts[j].n;
+		count += parts[j].sure;
+	}
+	cand *c = ok ? calloc(total ? total : 1, sizeof *c) : NULL;
+	float *dot = ok ? malloc((total ? total : 1) * sizeof *dot) : NULL;
+	ok = c && dot;
+	if (ok) {
+		size_t nc = 0;
+		for (size_t j = 0; j < np; j++)
+			for (size_t i = 0; i < parts[j].n; i++)
+				c[nc++] = parts[j].cands[i];
+		exact_dots(set, va, c, nc, dot);
+		for (size_t i = 0; i < nc; i++)
+			count += 1.0f - dot[i] / (na * set->norms[c[i].index]) < db;
+		set_last_candidates(nc);
+		*closer = count;
+	}
+	for (size_t j = 0; j < np; j++)
+		free(parts[j].cands);
+	free(c);
+	free(dot);
+	free(sc.qc.d);
+	return ok ? 0 : vs_oom(err);
+}

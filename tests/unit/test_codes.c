@@ -1,0 +1,167 @@
+/* Unit tests: scans through int8 codes give the float32 brute force's
+ * answers (same words, same order, scores to 1e-6) on 1,000 random queries
+ * over real vectors (the bundled GloVe demo, 25,000 x 100), and on a set
+ * with duplicate rows, zero rows and rows of very different lengths. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vectors/vectors.h"
+
+static vs_vecset *glove(void)
+{
+	vs_error err;
+	vs_load_options opt = {0};
+	vs_vecset *s = vs_load("examples/data/glove-demo.txt.gz", &opt, NULL, &err);
+	if (!s)
+		fail_msg("%s", err.msg);
+	return s;
+}
+
+/* The same hits: words, order, scores to 1e-6; two words may only swap where
+ * their scores tie to the last bits (a row at the edge of one of OpenBLAS's
+ * thread parts may get a sum one ulp off). */
+static void same_hits(const vs_hit *a, size_t na, const vs_hit *b, size_t nb)
+{
+	assert_int_equal(na, nb);
+	for (size_t h = 0; h < na; h++) {
+		if (!(a[h].score == b[h].score || fabsf(a[h].score - b[h].score) <= 1e-6f))
+			print_message("hit %zu: %ld %.9g vs %ld %.9g\n", h, a[h].index, a[h].score, b[h].index, b[h].score);
+		assert_true(a[h].score == b[h].score || fabsf(a[h].score - b[h].score) <= 1e-6f);
+		if (a[h].index != b[h].index)
+			assert_true((h + 1 < na && fabsf(a[h].score - a[h + 1].score) <= 1e-6f) ||
+			            (h > 0 && fabsf(a[h].score - a[h - 1].score) <= 1e-6f));
+	}
+}
+
+static size_t swaps;
+
+static void compare_nn(vs_vecset *s, const long *pos, size_t npos, const long *neg, size_t nneg, size_t k,
+                       size_t restrict_vocab)
+{
+	vs_hit a[64], b[64];
+	size_t na, nb;
+	vs_error err;
+	vs_set_scan_policy(VS_SCAN_FLOAT);
+	int ra = vs_most_similar(s, pos, npos, neg, nneg, k, restrict_vocab, a, &na, &err);
+	vs_set_scan_policy(VS_SCAN_CODES);
+	int rb = vs_most_similar(s, pos, npos, neg, nneg, k, restrict_vocab, b, &nb, &err);
+	assert_int_equal(ra, rb);
+	if (ra == 0)
+		same_hits(a, na, b, nb);
+	for (size_t h = 0; ra == 0 && h < na; h++)
+		swaps += a[h].index != b[h].index;
+}
+
+static void nn_on_real_vectors(void **state)
+{
+	(void)state;
+	vs_vecset *s = glove();
+	srand(11);
+	size_t candidates = 0;
+	for (int q = 0; q < 1000; q++) {
+		long w = rand() % (long)s->count;
+		size_t k = 1 + (size_t)(rand() % 40);
+		compare_nn(s, &w, 1, NULL, 0, k, 0);
+		candidates += vs_codes_last_candidates();
+	}
+	/* analogies (three words), and a restricted vocabulary */
+	for (int q = 0; q < 200; q++) {
+		long p[2] = {rand() % 2000, rand() % 2000}, n[1] = {rand() % 2000};
+		if (p[0] == p[1] || p[0] == n[0] || p[1] == n[0])
+			continue;
+		compare_nn(s, p, 2, n, 1, 10, q % 2 ? 0 : 5000 + (size_t)q * 7);
+	}
+	print_message("codes: %.1f float32 rows a query of %zu; %zu swapped ties\n", candidates / 1000.0, s->count,
+	              swaps);
+	assert_true(candidates / 1000 < s->count / 20); /* the codes prune: fewer than 5% re-ranked */
+	assert_int_equal(swaps, 0);
+	vs_set_scan_policy(VS_SCAN_AUTO);
+	vs_vecset_free(s);
+}
+
+static void rank_and_vector_queries(void **state)
+{
+	(void)state;
+	vs_vecset *s = glove();
+	vs_error err;
+	srand(12);
+	for (int q = 0; q < 300; q++) {
+		long a = rand() % (long)s->count, b = rand() % (long)s->count;
+		vs_set_scan_policy(VS_SCAN_FLOAT);
+		size_t ra = vs_rank(s, a, b, &err);
+		vs_set_scan_policy(VS_SCAN_CODES);
+		size_t rb = vs_rank(s, a, b, &err);
+		assert_int_equal(ra, rb);
+	}
+	float v[100];
+	for (int q = 0; q < 100; q++) {
+		for (int d = 0; d < 100; d++)
+			v[d] = (float)rand() / RAND_MAX - 0.5f;
+		vs_hit a[10], b[10];
+		size_t na, nb;
+		vs_set_scan_policy(VS_SCAN_FLOAT);
+		assert_int_equal(vs_nearest_to_vector(s, v, 10, a, &na, &err), 0);
+		vs_set_scan_policy(VS_SCAN_CODES);
+		assert_int_equal(vs_nearest_to_vector(s, v, 10, b, &nb, &err), 0);
+		same_hits(a, na, b, nb);
+	}
+	vs_set_scan_policy(VS_SCAN_AUTO);
+	vs_vecset_free(s);
+}
+
+/* Duplicate rows tie exactly (the lower index first, in both scans), zero
+ * rows are never hits, and rows scaled by 1e-30 or 1e30 keep their cosines. */
+static void ties_zeros_and_scales(void **state)
+{
+	(void)state;
+	enum { N = 6000, D = 37 };
+	float *v = malloc((size_t)N * D * sizeof *v);
+	char **names = malloc(N * sizeof *names);
+	assert_non_null(v);
+	assert_non_null(names);
+	srand(13);
+	for (size_t i = 0; i < (size_t)N * D; i++)
+		v[i] = (float)rand() / RAND_MAX - 0.5f;
+	for (int i = 0; i < N; i++) {
+		names[i] = malloc(16);
+		snprintf(names[i], 16, "w%d", i);
+		if (i % 10 == 3) /* a copy of an earlier row */
+			memcpy(v + (size_t)i * D, v + (size_t)(i / 2) * D, D * sizeof *v);
+		if (i % 97 == 5)
+			memset(v + (size_t)i * D, 0, D * sizeof *v);
+		if (i % 89 == 7 || i % 83 == 9)
+			for (int d = 0; d < D; d++)
+				v[(size_t)i * D + d] *= i % 89 == 7 ? 1e-30f : 1e30f;
+	}
+	vs_error err;
+	vs_vecset *s = vs_vecset_from_arrays((const char *const *)names, N, v, D, &err);
+	assert_non_null(s);
+	for (long w = 0; w < N; w += 13)
+		if (s->norms[w] > 0)
+			compare_nn(s, &w, 1, NULL, 0, 25, 0);
+	assert_int_equal(swaps, 0);
+	vs_set_scan_policy(VS_SCAN_AUTO);
+	vs_vecset_free(s);
+	for (int i = 0; i < N; i++)
+		free(names[i]);
+	free(names);
+	free(v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(nn_on_real_vectors),
+		cmocka_unit_test(rank_and_vector_queries),
+		cmocka_unit_test(ties_zeros_and_scales),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
