@@ -43,13 +43,38 @@ f = fields(src)
 def out(name, b, fix_header=True):
     b = bytearray(b)
     if fix_header:  # keep the header's CRC valid, so that the change itself is what is found
+        size = struct.unpack_from('<I', b, 12)[0]
         struct.pack_into('<I', b, 120, 0)
-        struct.pack_into('<I', b, 120, zlib.crc32(bytes(b[:128])) & 0xffffffff)
+        struct.pack_into('<I', b, 120, zlib.crc32(bytes(b[:size])) & 0xffffffff)
     open(name, 'wb').write(b)
-b = bytearray(src); struct.pack_into('<f', b, f['vectors'] + 4, 9.5); out('changed.vecs', b)
+# two words swapped in the sorted table (only the checksums see it), and a
+# vector value (its codes no longer match it: every open samples them)
+sorted_off = struct.unpack_from('<Q', src, 152)[0]
+b = bytearray(src); b[sorted_off:sorted_off + 8] = src[sorted_off + 4:sorted_off + 8] + src[sorted_off:sorted_off + 4]
+out('changed.vecs', b)
+b = bytearray(src); struct.pack_into('<f', b, f['vectors'] + 4, 9.5); out('edited.vecs', b)
 b = bytearray(src); struct.pack_into('<f', b, f['norms'] + 8, float('nan')); out('nan-norm.vecs', b)
 b = bytearray(src); b[f['slots']:f['slots'] + 4 * f['nslots']] = bytes(4 * f['nslots']); out('no-slots.vecs', b)
-b = bytearray(src); struct.pack_into('<I', b, 8, 1); b[96:128] = bytes(32); out('v1.vecs', b, False)
+# the files of older vecsh: version 1 (no checksums) and 2 (no codes, no
+# sorted words), made by moving version 3's tables 64 bytes down
+def older(version):
+    end = f['vectors'] + 4 * f['count'] * f['dims']
+    b = bytearray(src[:128]) + bytearray(src[192:end])
+    struct.pack_into('<II', b, 8, version, 128)
+    for at in (32, 48, 56, 72, 80):  # words, word offsets, slots, norms, vectors
+        struct.pack_into('<Q', b, at, struct.unpack_from('<Q', b, at)[0] - 64)
+    b[96:128] = bytes(32)
+    if version == 2:
+        body_end, block = len(b), 1 << 20
+        crc_off = (body_end + 3) // 4 * 4
+        crcs = b''.join(struct.pack('<I', zlib.crc32(bytes(b[at:min(at + block, body_end)])) & 0xffffffff)
+                        for at in range(128, body_end, block))
+        b += bytes(crc_off - body_end) + crcs
+        struct.pack_into('<QQQ', b, 96, crc_off, block, body_end)
+    struct.pack_into('<Q', b, 88, len(b))
+    return b
+out('v1.vecs', older(1), False)
+out('v2.vecs', older(2))
 PY
 cp tiny.vecs badmagic.vecs
 printf '\211VECX' | dd of=badmagic.vecs bs=1 seek=0 conv=notrunc 2>/dev/null

@@ -199,6 +199,9 @@ int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_
  * the kind of file in the message: ".vecs file", "index file"). */
 void *vs_map_file(const char *path, size_t min, const char *what, size_t *len, vs_error *err);
 void vs_unmap_file(void *map, size_t len);
+/* Bytes of a mapping (made by vs_map_file) this process has paged in: its
+ * Rss in /proc/self/smaps, or what mincore says is in memory. */
+size_t vs_map_resident(const void *map, size_t len);
 
 /* The regular files below a folder, sorted by name (relative to it). */
 typedef struct vs_file_entry {

@@ -3,6 +3,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -259,6 +261,34 @@ int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_
 }
 
 /* ---- mapping ---- */
+
+size_t vs_map_resident(const void *map, size_t len)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	int here = 0;
+	while (f && fgets(line, sizeof line, f)) {
+		unsigned long from, to;
+		size_t kb;
+		if (sscanf(line, "%lx-%lx ", &from, &to) == 2 && strchr(line, '-') < strchr(line, ' '))
+			here = from == (unsigned long)(uintptr_t)map;
+		else if (here && sscanf(line, "Rss: %zu kB", &kb) == 1) {
+			fclose(f);
+			return kb * 1024 < len ? kb * 1024 : len; /* whole pages, the last one partly the file's */
+		}
+	}
+	if (f)
+		fclose(f);
+	/* no smaps: the pages in memory (the page cache's, not only ours) */
+	long page = sysconf(_SC_PAGESIZE);
+	size_t pages = (len + (size_t)page - 1) / (size_t)page, in = 0;
+	unsigned char *vec = malloc(pages ? pages : 1);
+	if (vec && mincore((void *)map, len, vec) == 0)
+		for (size_t i = 0; i < pages; i++)
+			in += vec[i] & 1;
+	free(vec);
+	return in * (size_t)page < len ? in * (size_t)page : len;
+}
 
 void *vs_map_file(const char *path, size_t min, const char *what, size_t *len, vs_error *err)
 {

@@ -154,6 +154,23 @@ static int have_avx2(void)
 #endif
 }
 
+int vs_codes_check_row(const float *x, size_t dims, float norm, const int8_t *c, const float *row)
+{
+	size_t stride = vs_codes_stride(dims);
+	int8_t *mine = malloc(stride);
+	float r[3];
+	if (!mine)
+		return 0; /* nothing to compare with: taken as it is */
+	encode_row(x, dims, stride, norm, have_avx2(), mine, r);
+	int same = memcmp(mine, c, stride) == 0;
+	free(mine);
+	if (isnan(r[0]) || isinf(r[0]))
+		return same && (isnan(r[0]) ? isnan(row[0]) : isinf(row[0])) ? 0 : -1;
+	/* the sums of squares may be added in another order (another machine's
+	 * path): each is an upper bound with its own room, so allow 1e-5 */
+	return same && row[0] == r[0] && row[1] >= r[1] * (1 - 1e-5f) && row[2] >= r[2] * (1 - 1e-5f) ? 0 : -1;
+}
+
 typedef struct build_ctx {
 	const vs_vecset *set;
 	vs_codes *codes;
@@ -206,14 +223,26 @@ size_t vs_codes_memory(const vs_vecset *set)
 	return c && c->own_q ? c->count * (c->stride + 3 * sizeof(float)) : 0;
 }
 
+const char *vs_codes_state(const vs_vecset *set)
+{
+	if (scan_policy == VS_SCAN_FLOAT)
+		return "float32 (set scan float)";
+	if (set->codes)
+		return set->codes->own_q ? "int8 codes (made on the first scan), then float32" :
+		                           "int8 codes (from the file), then float32";
+	if (scan_policy == VS_SCAN_AUTO && set->count * set->dims < CODES_MIN_FLOATS)
+		return "float32 (a small set)";
+	return "int8 codes (made on the first scan), then float32";
+}
+
 /* The set's codes, made on first use when the policy asks for them over the
  * first n rows; NULL means scan in float32. */
 static const vs_codes *codes_for(const vs_vecset *set, size_t n)
 {
 	if (scan_policy == VS_SCAN_FLOAT || n == 0)
 		return NULL;
-	if (scan_policy == VS_SCAN_AUTO && n * set->dims < CODES_MIN_FLOATS)
-		return NULL;
+	if (!set->codes && scan_policy == VS_SCAN_AUTO && n * set->dims < CODES_MIN_FLOATS)
+		return NULL; /* a small set: its codes are used when a .vecs file has them */
 	if (!set->codes) {
 		vs_error ignored;
 		vs_codes *c;
@@ -288,6 +317,8 @@ __attribute__((target("avx2"))) static void dots_avx2(const int8_t *c, size_t st
 	size_t i = 0;
 	for (; i + 4 <= rows; i += 4) {
 		const int8_t *r = c + i * stride;
+		for (size_t p = 0; p < 4 * stride; p += 64)
+			_mm_prefetch((const char *)r + 16 * stride + p, _MM_HINT_T0);
 		__m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
 		for (size_t j = 0; j < stride; j += 16) {
 			__m256i q = _mm256_loadu_si256((const __m256i *)(d + j));

@@ -15,9 +15,22 @@
  *      checksummed bytes, u32 CRC-32 of the header (with this field 0), u32 0
  *      (version 1: zero; its files still open, unverified)
  *
- * Version 2 ends with a u32 CRC-32 of each block of the bytes from 128 to
- * the end of the vectors: `verify` and `load --verify` check them all; every
- * open checks the header's CRC and the structure (norms, hash table).
+ * Version 3 (header size 192) adds, after the vectors:
+ * 128  u64 codes offset (64-aligned)        i8[count * stride]: each row's int8
+ *                                           codes, stride = dims rounded up to 32
+ * 136  u64 code stride
+ * 144  u64 code rows offset                 f32[count * 3]: per row s / |x|,
+ *                                           |s c| / |x|, |x - s c| / |x| (codes.c)
+ * 152  u64 sorted offset                    u32[count]: the words in byte order
+ *                                           (for completion)
+ * 160  32 bytes zero; the header's CRC (at 120) covers all 192 bytes
+ * so that a scan reads the codes and pages in only its candidates' float32
+ * rows, and nothing is computed a word at open.
+ *
+ * Versions 2 and 3 end with a u32 CRC-32 of each block of the bytes from the
+ * header's end to the end of the body (the vectors, or the sorted table):
+ * `verify` and `load --verify` check them all; every open checks the header's
+ * CRC and the structure (norms, hash table, a sample of the codes).
  */
 #include "vectors/internal.h"
 
@@ -36,6 +49,7 @@
 #endif
 
 #define HDR_SIZE 128
+#define HDR3_SIZE 192
 
 struct vecs_header {
 	char magic[8];
@@ -53,23 +67,35 @@ struct vecs_header {
 
 _Static_assert(sizeof(struct vecs_header) == HDR_SIZE, "header layout");
 
+struct vecs_header3 {
+	struct vecs_header h;
+	uint64_t codes_off, stride, rows_off, sorted_off;
+	uint64_t zero[4];
+};
+
+_Static_assert(sizeof(struct vecs_header3) == HDR3_SIZE, "version 3 header layout");
+
 const char VS_VECS_MAGIC[8] = {'\x89', 'V', 'E', 'C', 'S', '\r', '\n', '\x1a'};
 
 static uint64_t align_up(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
 
 #define VECS_BLOCK (1u << 20)
 
-static uint32_t header_crc(const struct vecs_header *h)
+/* The CRC of the header (its first header_size bytes, 128 or 192), with its
+ * own CRC field taken as 0. */
+static uint32_t header_crc(const struct vecs_header3 *h3)
 {
-	struct vecs_header c = *h;
-	c.crc_header = 0;
-	return (uint32_t)crc32(0, (const unsigned char *)&c, sizeof c);
+	struct vecs_header3 c = *h3;
+	c.h.crc_header = 0;
+	size_t n = h3->h.version >= 3 ? HDR3_SIZE : HDR_SIZE;
+	return (uint32_t)crc32(0, (const unsigned char *)&c, (uInt)n);
 }
 
 /* The CRC of each block of the body, read back from what was just written,
  * appended; then the header, with its own CRC, written over the first one. */
-static int write_checksums(FILE *f, struct vecs_header *h)
+static int write_checksums(FILE *f, struct vecs_header3 *h3)
 {
+	struct vecs_header *h = &h3->h;
 	if (fflush(f) != 0)
 		return -1;
 	int fd = fileno(f);
@@ -77,15 +103,15 @@ static int write_checksums(FILE *f, struct vecs_header *h)
 	if (!buf)
 		return -1;
 	int bad = 0;
-	for (uint64_t at = HDR_SIZE; at < h->body_end && !bad; at += h->block) {
+	for (uint64_t at = h->header_size; at < h->body_end && !bad; at += h->block) {
 		size_t n = h->body_end - at < h->block ? (size_t)(h->body_end - at) : h->block;
 		bad = pread(fd, buf, n, (off_t)at) != (ssize_t)n;
 		uint32_t crc = (uint32_t)crc32(0, buf, (uInt)n);
 		bad = bad || fwrite(&crc, 4, 1, f) != 1;
 	}
 	free(buf);
-	h->crc_header = header_crc(h);
-	if (bad || fflush(f) != 0 || pwrite(fd, h, sizeof *h, 0) != (ssize_t)sizeof *h)
+	h->crc_header = header_crc(h3);
+	if (bad || fflush(f) != 0 || pwrite(fd, h3, h->header_size, 0) != (ssize_t)h->header_size)
 		return -1;
 	return 0;
 }
@@ -105,7 +131,7 @@ int vs_vecs_verify(const char *path, vs_vecs_check *out, vs_error *err)
 	} else {
 		const char *base = set->map;
 		const uint32_t *crcs = (const uint32_t *)(base + h.crc_off);
-		for (uint64_t at = HDR_SIZE, b = 0; at < h.body_end; at += h.block, b++) {
+		for (uint64_t at = h.header_size, b = 0; at < h.body_end; at += h.block, b++) {
 			size_t n = h.body_end - at < h.block ? (size_t)(h.body_end - at) : (size_t)h.block;
 			if ((uint32_t)crc32(0, (const unsigned char *)base + at, (uInt)n) != crcs[b]) {
 				rc = vs_fail(err, "%s: byte offset %llu: the block of %zu bytes there does not match its checksum "
@@ -120,74 +146,96 @@ int vs_vecs_verify(const char *path, vs_vecs_check *out, vs_error *err)
 	return rc;
 }
 
+/* Zero bytes up to offset `to` (the file is at `at`). */
+static int pad_to(FILE *f, uint64_t at, uint64_t to)
+{
+	static const char zeros[64];
+	return to < at || to - at > sizeof zeros || fwrite(zeros, 1, to - at, f) != to - at;
+}
+
 int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
 {
 	vs_vecset_need_all(set); /* every row is written */
-	struct vecs_header h;
-	memset(&h, 0, sizeof h);
-	memcpy(h.magic, VS_VECS_MAGIC, 8);
-	h.version = 2;
-	h.header_size = HDR_SIZE;
-	h.count = set->count;
-	h.dims = set->dims;
+	const vs_codes *codes = set->codes;
+	vs_codes *made = NULL;
+	if (!codes && vs_codes_build(set, &made, err) < 0)
+		return -1;
+	codes = codes ? codes : made;
+	const uint32_t *sorted = vs_vecset_sorted((vs_vecset *)set);
+	if (!sorted) {
+		vs_codes_free(made);
+		return vs_oom(err);
+	}
+	struct vecs_header3 h3;
+	struct vecs_header *h = &h3.h;
+	memset(&h3, 0, sizeof h3);
+	memcpy(h->magic, VS_VECS_MAGIC, 8);
+	h->version = 3;
+	h->header_size = HDR3_SIZE;
+	h->count = set->count;
+	h->dims = set->dims;
 	uint64_t wl = 0;
 	for (size_t i = 0; i < set->count; i++)
 		wl += strlen(set->words[i]) + 1;
-	h.words_off = HDR_SIZE;
-	h.words_len = wl;
-	h.offsets_off = align_up(h.words_off + wl, 8);
-	h.nslots = 16;
-	while (h.nslots < set->count * 2)
-		h.nslots <<= 1;
-	h.slots_off = h.offsets_off + 8 * h.count;
-	h.norms_off = align_up(h.slots_off + 4 * h.nslots, 4);
-	h.vectors_off = align_up(h.norms_off + 4 * h.count, 64);
-	h.body_end = h.vectors_off + 4 * h.count * h.dims;
-	h.block = VECS_BLOCK;
-	h.crc_off = align_up(h.body_end, 4);
-	h.file_size = h.crc_off + 4 * ((h.body_end - HDR_SIZE + h.block - 1) / h.block);
+	h->words_off = HDR3_SIZE;
+	h->words_len = wl;
+	h->offsets_off = align_up(h->words_off + wl, 8);
+	h->nslots = 16;
+	while (h->nslots < set->count * 2)
+		h->nslots <<= 1;
+	h->slots_off = h->offsets_off + 8 * h->count;
+	h->norms_off = align_up(h->slots_off + 4 * h->nslots, 4);
+	h->vectors_off = align_up(h->norms_off + 4 * h->count, 64);
+	h3.stride = codes->stride;
+	h3.codes_off = align_up(h->vectors_off + 4 * h->count * h->dims, 64);
+	h3.rows_off = h3.codes_off + h->count * h3.stride;
+	h3.sorted_off = h3.rows_off + 12 * h->count;
+	h->body_end = h3.sorted_off + 4 * h->count;
+	h->block = VECS_BLOCK;
+	h->crc_off = align_up(h->body_end, 4);
+	h->file_size = h->crc_off + 4 * ((h->body_end - HDR3_SIZE + h->block - 1) / h->block);
 
 	uint64_t *offsets = malloc((set->count ? set->count : 1) * sizeof *offsets);
-	uint32_t *slots = calloc(h.nslots, sizeof *slots);
+	uint32_t *slots = calloc(h->nslots, sizeof *slots);
 	if (!offsets || !slots) {
-		free(offsets);
-		free(slots);
+		free(offsets), free(slots), vs_codes_free(made);
 		return vs_oom(err);
 	}
-	uint64_t o = 0, mask = h.nslots - 1;
+	uint64_t o = 0, mask = h->nslots - 1;
 	for (size_t i = 0; i < set->count; i++) {
 		size_t len = strlen(set->words[i]);
 		offsets[i] = o;
 		o += len + 1;
-		uint64_t s = vs_hash_fnv1a(set->words[i], len) & mask;
-		while (slots[s])
-			s = (s + 1) & mask;
-		slots[s] = (uint32_t)i + 1;
+		uint64_t at = vs_hash_fnv1a(set->words[i], len) & mask;
+		while (slots[at])
+			at = (at + 1) & mask;
+		slots[at] = (uint32_t)i + 1;
 	}
 	char *tmp;
 	FILE *f = vs_tmpfile_open(path, &tmp, err);
 	if (!f) {
-		free(offsets);
-		free(slots);
+		free(offsets), free(slots), vs_codes_free(made);
 		return -1;
 	}
-	static const char zeros[64];
-	int bad = fwrite(&h, sizeof h, 1, f) != 1;
+	int bad = fwrite(&h3, sizeof h3, 1, f) != 1;
 	for (size_t i = 0; i < set->count && !bad; i++)
 		bad = fwrite(set->words[i], 1, strlen(set->words[i]) + 1, f) != strlen(set->words[i]) + 1;
-	bad = bad || fwrite(zeros, 1, h.offsets_off - (h.words_off + wl), f) != h.offsets_off - (h.words_off + wl);
+	bad = bad || pad_to(f, h->words_off + wl, h->offsets_off);
 	bad = bad || fwrite(offsets, 8, set->count, f) != set->count;
-	bad = bad || fwrite(slots, 4, h.nslots, f) != h.nslots;
-	bad = bad || fwrite(zeros, 1, h.norms_off - (h.slots_off + 4 * h.nslots), f) !=
-	                 h.norms_off - (h.slots_off + 4 * h.nslots);
+	bad = bad || fwrite(slots, 4, h->nslots, f) != h->nslots;
+	bad = bad || pad_to(f, h->slots_off + 4 * h->nslots, h->norms_off);
 	bad = bad || fwrite(set->norms, 4, set->count, f) != set->count;
-	bad = bad || fwrite(zeros, 1, h.vectors_off - (h.norms_off + 4 * h.count), f) !=
-	                 h.vectors_off - (h.norms_off + 4 * h.count);
+	bad = bad || pad_to(f, h->norms_off + 4 * h->count, h->vectors_off);
 	bad = bad || fwrite(set->vectors, 4 * set->dims, set->count, f) != set->count;
+	bad = bad || pad_to(f, h->vectors_off + 4 * h->count * h->dims, h3.codes_off);
+	bad = bad || fwrite(codes->q, h3.stride, set->count, f) != set->count;
+	bad = bad || fwrite(codes->row, 12, set->count, f) != set->count;
+	bad = bad || fwrite(sorted, 4, set->count, f) != set->count;
 	free(offsets);
 	free(slots);
-	bad = bad || fwrite(zeros, 1, h.crc_off - h.body_end, f) != h.crc_off - h.body_end;
-	bad = bad || write_checksums(f, &h) < 0;
+	vs_codes_free(made);
+	bad = bad || pad_to(f, h->body_end, h->crc_off);
+	bad = bad || write_checksums(f, &h3) < 0;
 	if (bad)
 		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
 	return vs_tmpfile_commit(f, tmp, path, bad, err);
@@ -222,6 +270,36 @@ static const char *check_structure(const struct vecs_header *h, const char *base
 	return NULL;
 }
 
+/* Version 3's tables: the sorted permutation in range, and a sample of the
+ * codes (up to 64 rows) what encoding their rows gives; the mapped codes. */
+static const char *check_codes(const struct vecs_header3 *h3, const char *base, vs_codes **out)
+{
+	const struct vecs_header *h = &h3->h;
+	const uint32_t *sorted = (const uint32_t *)(base + h3->sorted_off);
+	uint32_t worst = 0;
+	for (uint64_t i = 0; i < h->count; i++)
+		worst = sorted[i] > worst ? sorted[i] : worst;
+	if (worst >= h->count)
+		return "a sorted-word entry out of range";
+	const int8_t *q = (const int8_t *)(base + h3->codes_off);
+	const float *rows = (const float *)(base + h3->rows_off);
+	const float *vectors = (const float *)(base + h->vectors_off), *norms = (const float *)(base + h->norms_off);
+	uint64_t step = h->count > 64 ? h->count / 64 : 1;
+	for (uint64_t i = 0; i < h->count; i += step)
+		if (vs_codes_check_row(vectors + i * h->dims, h->dims, norms[i], q + i * h3->stride, rows + 3 * i) < 0)
+			return "codes that do not match their rows";
+	vs_codes *c = calloc(1, sizeof *c);
+	if (!c)
+		return "no memory for the codes";
+	c->count = h->count;
+	c->dims = h->dims;
+	c->stride = h3->stride;
+	c->q = q;
+	c->row = rows;
+	*out = c;
+	return NULL;
+}
+
 vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 {
 	size_t len;
@@ -230,18 +308,21 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 		return NULL;
 	uint64_t size = len;
 	const char *base = map;
-	struct vecs_header h;
-	memcpy(&h, base, sizeof h);
+	struct vecs_header3 h3;
+	memset(&h3, 0, sizeof h3);
+	memcpy(&h3, base, size < HDR3_SIZE ? HDR_SIZE : HDR3_SIZE);
+	struct vecs_header h = h3.h;
+	uint64_t hsize = h.version >= 3 ? HDR3_SIZE : HDR_SIZE;
 	const char *why = NULL;
 	uint64_t at = 0;
 	if (memcmp(h.magic, VS_VECS_MAGIC, 8) != 0)
 		why = "not a .vecs file (bad magic bytes)";
-	else if (h.version != 1 && h.version != 2)
-		why = "unsupported .vecs version (this vecsh reads versions 1 and 2)", at = 8;
-	else if (h.version == 2 && header_crc(&h) != h.crc_header)
-		why = "corrupt header (checksum mismatch)", at = 120;
-	else if (h.header_size != HDR_SIZE)
+	else if (h.version < 1 || h.version > 3)
+		why = "unsupported .vecs version (this vecsh reads versions 1 to 3)", at = 8;
+	else if (h.header_size != hsize || size < hsize)
 		why = "bad header size", at = 12;
+	else if (h.version >= 2 && header_crc(&h3) != h.crc_header)
+		why = "corrupt header (checksum mismatch)", at = 120;
 	else if (h.file_size != size)
 		why = h.file_size > size ? "truncated .vecs file (shorter than its header says)"
 		                         : "the file is longer than its header says", at = 88;
@@ -261,9 +342,18 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 	else if (h.vectors_off % 64 || h.dims > UINT64_MAX / 4 / h.count ||
 	         !in_file(h.vectors_off, 4 * h.count * h.dims, size))
 		why = "bad vector table", at = 80;
-	else if (h.version == 2 && (h.block == 0 || h.body_end != h.vectors_off + 4 * h.count * h.dims ||
-	                            h.crc_off % 4 || h.crc_off < h.body_end ||
-	                            !in_file(h.crc_off, 4 * ((h.body_end - HDR_SIZE + h.block - 1) / h.block), size)))
+	else if (h.version >= 3 && (h3.stride != vs_codes_stride(h.dims) || h3.codes_off % 64 ||
+	                            h3.stride > UINT64_MAX / h.count || !in_file(h3.codes_off, h3.stride * h.count, size)))
+		why = "bad code table", at = 128;
+	else if (h.version >= 3 && (h3.rows_off % 4 || !in_file(h3.rows_off, 12 * h.count, size)))
+		why = "bad code-row table", at = 144;
+	else if (h.version >= 3 && (h3.sorted_off % 4 || !in_file(h3.sorted_off, 4 * h.count, size)))
+		why = "bad sorted-word table", at = 152;
+	else if (h.version >= 2 &&
+	         (h.block == 0 ||
+	          h.body_end != (h.version >= 3 ? h3.sorted_off + 4 * h.count : h.vectors_off + 4 * h.count * h.dims) ||
+	          h.crc_off % 4 || h.crc_off < h.body_end ||
+	          !in_file(h.crc_off, 4 * ((h.body_end - hsize + h.block - 1) / h.block), size)))
 		why = "bad checksum table", at = 96;
 	if (why) {
 		vs_unmap_file(map, size);
@@ -301,6 +391,19 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 		vs_fail(err, "%s: %s (the file was changed or damaged)", path, bad);
 		return NULL;
 	}
+	vs_codes *codes = NULL;
+	if (!bad && h.version >= 3)
+		bad = check_codes(&h3, base, &codes);
+	if (bad) {
+		free(set);
+		free(words);
+		vs_unmap_file(map, size);
+		vs_fail(err, "%s: %s (the file was changed or damaged)", path, bad);
+		return NULL;
+	}
+	set->codes = codes;
+	if (h.version >= 3)
+		set->sorted = (const uint32_t *)(base + h3.sorted_off);
 	set->count = h.count;
 	set->dims = h.dims;
 	set->words = words;

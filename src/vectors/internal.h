@@ -61,6 +61,8 @@ typedef struct vs_codes {
 size_t vs_codes_stride(size_t dims);
 int vs_codes_build(const vs_vecset *set, vs_codes **out, vs_error *err);
 void vs_codes_free(vs_codes *c);
+/* Are a row's stored codes and numbers what encoding x gives (0), or not (-1)? */
+int vs_codes_check_row(const float *x, size_t dims, float norm, const int8_t *c, const float *row);
 
 /* How a candidate's float32 dot becomes its score, as the brute force makes
  * it: qn == 0: dot / norm (a zero row NaN); qn > 0: dot / (norm qn) in

@@ -108,6 +108,7 @@ static vs_vecset *load_vecs(const char *path, const vs_load_options *opt, vs_loa
 		set->count = opt->limit;
 		set->slots = NULL;
 		set->nslots = 0;
+		set->sorted = NULL; /* the file's order of all its words: made again for the prefix */
 		if (vs_vecset_finish(set, err) < 0) {
 			vs_vecset_free(set);
 			return NULL;

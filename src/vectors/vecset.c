@@ -379,19 +379,26 @@ static int cmp_word(const void *a, const void *b)
 	return strcmp(sort_set->words[*(const uint32_t *)a], sort_set->words[*(const uint32_t *)b]);
 }
 
-int vs_vecset_prefix(vs_vecset *set, const char *prefix,
-                     int (*fn)(const char *word, void *ctx), void *ctx)
+const uint32_t *vs_vecset_sorted(vs_vecset *set)
 {
 	if (!set->sorted) {
 		uint32_t *perm = malloc((set->count ? set->count : 1) * sizeof *perm);
 		if (!perm)
-			return -1;
+			return NULL;
 		for (size_t i = 0; i < set->count; i++)
 			perm[i] = (uint32_t)i;
 		sort_set = set;
 		qsort(perm, set->count, sizeof *perm, cmp_word);
-		set->sorted = perm;
+		set->sorted = set->own_sorted = perm;
 	}
+	return set->sorted;
+}
+
+int vs_vecset_prefix(vs_vecset *set, const char *prefix,
+                     int (*fn)(const char *word, void *ctx), void *ctx)
+{
+	if (!vs_vecset_sorted(set))
+		return -1;
 	size_t plen = strlen(prefix), lo = 0, hi = set->count;
 	while (lo < hi) { /* first word >= prefix */
 		size_t mid = lo + (hi - lo) / 2;
@@ -453,7 +460,7 @@ void vs_vecset_free(vs_vecset *set)
 	free(set->own_norms);
 	free(set->own_slots);
 	free_upper(set);
-	free(set->sorted);
+	free(set->own_sorted);
 	if (set->map)
 		vs_unmap_file((void *)set->map, set->map_len);
 	free(set);

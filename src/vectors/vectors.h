@@ -54,8 +54,10 @@ typedef struct vs_vecset {
 	char **upper_words;  /* upper-cased word i (only for i < upper_limit) */
 	size_t upper_limit, upper_nslots;
 
-	/* sorted permutation for prefix completion, built on demand */
-	uint32_t *sorted;
+	/* sorted permutation for prefix completion, built on demand (own_sorted)
+	 * or mapped from a .vecs file */
+	const uint32_t *sorted;
+	uint32_t *own_sorted;
 
 	/* ownership */
 	char *word_blob;     /* malloc'd storage of the words, or NULL */
@@ -105,6 +107,10 @@ long vs_vecset_find_upper(vs_vecset *set, const char *upper, size_t limit, vs_er
  * words/vectors. Fails on allocation failure. */
 int vs_vecset_finish(vs_vecset *set, vs_error *err);
 
+/* The words' order by bytes (a permutation of 0..count-1), built on first
+ * use; NULL when there is no memory for it. */
+const uint32_t *vs_vecset_sorted(vs_vecset *set);
+
 /* Words starting with prefix, in byte order: calls fn for each until it
  * returns nonzero. Builds the sorted permutation on first use. */
 int vs_vecset_prefix(vs_vecset *set, const char *prefix,
@@ -131,6 +137,8 @@ void vs_set_scan_policy(vs_scan_policy p);
 vs_scan_policy vs_get_scan_policy(void);
 /* Rows the last scan through codes (on this thread) computed in float32. */
 size_t vs_codes_last_candidates(void);
+/* How the set's scans run, for info. */
+const char *vs_codes_state(const vs_vecset *set);
 /* Bytes of the set's codes (0 when none are made). */
 size_t vs_codes_memory(const vs_vecset *set);
 

@@ -239,7 +239,7 @@ static void corrupt_vecs_files_are_refused(void **state)
 		assert_null(t);
 	}
 	/* flipping header bytes never crashes: either refused or a consistent set */
-	for (int at = 0; at < 128; at++) {
+	for (int at = 0; at < 192; at++) {
 		char *c = malloc((size_t)size);
 		memcpy(c, buf, (size_t)size);
 		c[at] ^= (char)0x5a;
@@ -253,6 +253,32 @@ static void corrupt_vecs_files_are_refused(void **state)
 		}
 		free(c);
 	}
+	/* any byte of the body changed (words, tables, vectors, codes, the sorted
+	 * words): refused at open, or by the checksums of verify */
+	uint64_t body_end;
+	memcpy(&body_end, buf + 112, 8);
+	assert_true(body_end > 192 && body_end <= (uint64_t)size);
+	for (uint64_t at = 192; at < body_end; at++) {
+		char *c = malloc((size_t)size);
+		memcpy(c, buf, (size_t)size);
+		c[at] ^= (char)0x21;
+		write_file(tmp("flip.vecs"), c, (size_t)size);
+		vs_load_options o = {0};
+		vs_vecset *t = vs_load(tmp("flip.vecs"), &o, NULL, &err);
+		vs_vecs_check chk;
+		if (t)
+			assert_int_equal(vs_vecs_verify(tmp("flip.vecs"), &chk, &err), -1);
+		vs_vecset_free(t);
+		free(c);
+	}
+	/* a code of the first row (always in the sample checked at open) */
+	uint64_t codes_off;
+	memcpy(&codes_off, buf + 128, 8);
+	buf[codes_off] ^= 1;
+	write_file(tmp("code.vecs"), buf, (size_t)size);
+	vs_load_options o = {0};
+	assert_null(vs_load(tmp("code.vecs"), &o, NULL, &err));
+	assert_non_null(strstr(err.msg, "codes that do not match their rows"));
 	free(buf);
 	vs_vecset_free(s);
 }

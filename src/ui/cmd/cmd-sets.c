@@ -209,7 +209,16 @@ static int cmd_info_exec(vs_session *s, vs_args *a)
 	field(r, "dims", buf);
 	vs_human_bytes(vs_vecset_memory(set), buf, sizeof buf);
 	field(r, "memory", buf);
-	field(r, "mapped", set->map ? "yes" : "no");
+	if (set->map) {
+		char res[32], all[32], line[96];
+		vs_human_bytes(vs_map_resident(set->map, set->map_len), res, sizeof res);
+		vs_human_bytes(set->map_len, all, sizeof all);
+		snprintf(line, sizeof line, "yes: %s of %s paged in", res, all);
+		field(r, "mapped", line);
+	} else {
+		field(r, "mapped", "no");
+	}
+	field(r, "scan", vs_codes_state(set));
 	for (const char *p = set->about; p && *p;) { /* how it was made: "field\tvalue" lines */
 		const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
 		if (!tab || !nl || tab > nl)
