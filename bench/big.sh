@@ -40,13 +40,28 @@ if [ "${BENCH_BIG_GZ:-0}" = 1 ]; then
 	[ -f "$big.gz" ] || gzip -1 -c "$big" > "$big.gz"
 	echo "vecsh  load word2vec binary .gz    $(best build/vecsh -q -c "load $big.gz as b")"
 fi
-# a query: 21 nn in one process, less 1 (the first pages the matrix in)
+# a query: 21 nn in one process, less 1 (the first pages in what the scan
+# reads), scanning float32 rows or int8 codes (the same answers)
 words="the of king paris music computer river green quickly seven france history water house science run blue city war light"
-set -- -q -c "load $data/big-$n.vecs as b" -c "nn also -k 10"
-o=$(best build/vecsh "$@" | cut -d' ' -f1)
-for w in $words; do set -- "$@" -c "nn $w -k 10"; done
-q=$(best build/vecsh "$@" | cut -d' ' -f1)
-echo "vecsh  nn -k 10, a query           $(echo "$q $o" | awk '{ printf "%.1f ms", ($1 - $2) / 20 * 1000 }')"
+for scan in float codes; do
+	set -- -q -c "load $data/big-$n.vecs as b" -c "set scan $scan" -c "nn also -k 10"
+	first=$(best build/vecsh "$@")
+	o=$(echo "$first" | cut -d' ' -f1)
+	for w in $words; do set -- "$@" -c "nn $w -k 10"; done
+	q=$(best build/vecsh "$@" | cut -d' ' -f1)
+	echo "vecsh  nn -k 10, a query ($scan)  $(echo "$q $o" | awk '{ printf "%.1f ms", ($1 - $2) / 20 * 1000 }');" \
+		"open + first nn $first"
+done
+# the same answers: every word's neighbours by both scans
+for scan in float codes; do
+	set -- -q --format tsv -c "load $data/big-$n.vecs as b" -c "set scan $scan"
+	for w in $words; do set -- "$@" -c "nn $w -k 10"; done
+	build/vecsh "$@" > "$tmp/$scan.out" 2>&1
+done
+cmp -s "$tmp/float.out" "$tmp/codes.out" && echo "vecsh  the two scans' answers to the 20 words: identical" ||
+	{ echo "vecsh  the two scans' answers differ:"; diff "$tmp/float.out" "$tmp/codes.out" | head; }
+build/vecsh -q --format tsv -c "load $data/big-$n.vecs as b" -c "set scan codes" -c "nn king" -c "info" |
+	sed -n 's/^mapped\tyes: /vecsh  after a query, of the mapped file: /p'
 if [ "${BENCH_GENSIM:-1}" != 0 ] && /usr/bin/python3 -c 'import gensim' 2>/dev/null; then
 	/usr/bin/python3 - "$big" $words <<'PY'
 import sys, time, resource
