@@ -27,5 +27,13 @@ done
 [ "$(head -c 8 a.png | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || { echo "FAIL plot: a.png is not a PNG"; fail=1; }
 "$vecsh" -q "$top/tests/data/tiny.txt" -c "plot king nosuch --out gone.svg" 2>/dev/null && fail=1
 [ ! -e gone.svg ] && [ -z "$(ls | grep tmp)" ] || { echo "FAIL plot: a failed plot left a file"; ls; fail=1; }
-[ $fail -eq 0 ] && echo "plot: SVG (parsed by xmllint) and PNG written whole"
+# after cluster, points take their cluster's colour (two clusters, two colours
+# of matplotlib's tab10), and cluster --out lists every word with its cluster
+"$vecsh" -q "$top/tests/data/tiny.txt" -c "cluster king queen prince princess apple banana car --k 2 --out labels.tsv" \
+	-c "plot king queen prince princess apple banana car --out clusters.svg" >/dev/null || fail=1
+colours=$(grep 'class="point"' clusters.svg | sed 's/.*circle[^>]*fill="\(#[0-9a-f]*\)".*/\1/' | sort -u | tr '\n' ' ')
+[ "$colours" = "#1f77b4 #ff7f0e " ] || { echo "FAIL plot: cluster colours are '$colours', not tab10's first two"; fail=1; }
+[ "$(wc -l < labels.tsv)" = 8 ] && head -1 labels.tsv | grep -q '^word	cluster$' ||
+	{ echo "FAIL plot: labels.tsv is not a header and 7 words"; cat labels.tsv; fail=1; }
+[ $fail -eq 0 ] && echo "plot: SVG (parsed by xmllint) and PNG written whole; points coloured by cluster"
 exit $fail

@@ -38,6 +38,11 @@ typedef struct vs_session {
 	const char *command;    /* the command line being run (JSON names it) */
 	int fold_case;          /* a word not found as typed is looked up whatever its case (set case fold) */
 	vs_result *last;        /* the last result shown */
+	/* the last clustering (cluster): a label per word of one set, -1 for
+	 * words not clustered; plots colour points by it */
+	const vs_vecset *cluster_set;
+	int *cluster_of;
+	size_t cluster_k;
 	struct vs_clip_tokenizer *clip_tokenizer; /* loaded on first use */
 	struct vs_clip_model **models;             /* loaded image-text models */
 	size_t nmodels;
@@ -54,6 +59,8 @@ typedef struct vs_session {
 } vs_session;
 
 void vs_session_init(vs_session *s);
+/* Forget what the session keeps about a set that is being freed. */
+void vs_session_forget_set(vs_session *s, const vs_vecset *set);
 void vs_session_free(vs_session *s);
 
 /* Report an error of the current command ("vecsh: LINE: message" in scripts). */
@@ -298,15 +305,21 @@ vs_result *vs_ranked_result(const vs_vecset *set, const vs_hit *hits, size_t n, 
 int vs_parse_expression(vs_session *s, vs_vecset *set, int argc, char **argv, long *pos, size_t *npos,
                         long *neg, size_t *nneg);
 
-/* The active set and the two words of a command (sim A B, rank A B), known
- * and not zero vectors; reports and returns -1 otherwise. */
 /* The arguments joined by spaces (malloc'd), or NULL when out of memory. */
 char *vs_join_args(int argc, char **argv);
 /* A number of hashing-trick bits, 1 to max; reports errors. */
 int vs_parse_bits(vs_session *s, const char *cmd, const char *opt, const char *v, int max, int *out);
 /* --ngram MIN,MAX (or MIN-MAX), within 1..VS_MAX_NGRAM; reports errors. */
 int vs_parse_ngram(vs_session *s, const char *cmd, const char *v, int *lo, int *hi);
+/* The active set and the two words of a command (sim A B, rank A B), known
+ * and not zero vectors; reports and returns -1 otherwise. */
 int vs_session_two_words(vs_session *s, const vs_args *a, vs_vecset **set, long *x, long *y);
+/* The words a command shows (project, plot, cluster): the arguments, the
+ * first N words with --top N, or the words of the last result (its query's
+ * words first: *nhigh of them). */
+int vs_gather_words(vs_session *s, vs_args *a, vs_vecset *set, long **out, size_t *n, size_t *nhigh);
+/* The rows of those words, copied (n x dims), or NULL without memory. */
+float *vs_rows_of(const vs_vecset *set, const long *idx, size_t n);
 
 /* The active CLIP model's embedding of a text, warning when the text is cut
  * to the model's context; reports errors as cmd's. */

@@ -16,6 +16,19 @@ typedef struct layout {
 	double sx, sy, ox, oy; /* pixel = (x * sx + ox, y * sy + oy) */
 } layout;
 
+/* A point's colour: the accent for the query's words, a cluster's colour
+ * (matplotlib's tab10, ten colours that people tell apart), or dark blue. */
+static unsigned point_colour(const vs_plot_point *pt)
+{
+	static const unsigned tab10[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
+	                                 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf};
+	if (pt->highlight)
+		return 0xc0392b;
+	if (pt->group > 0)
+		return tab10[(pt->group - 1) % 10];
+	return 0x2c3e50;
+}
+
 static layout fit(const vs_plot *p)
 {
 	double minx = INFINITY, maxx = -INFINITY, miny = INFINITY, maxy = -INFINITY;
@@ -76,7 +89,9 @@ static int write_svg(const vs_plot *p, FILE *f)
 	for (size_t i = 0; i < p->npoints; i++) {
 		const vs_plot_point *pt = &p->points[i];
 		double x = pt->x * l.sx + l.ox, y = pt->y * l.sy + l.oy;
-		const char *col = pt->highlight ? "#c0392b" : "#2c3e50";
+		char col[8];
+		unsigned rgb = point_colour(pt);
+		snprintf(col, sizeof col, "#%06x", rgb);
 		fprintf(f, "<g class=\"point\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" fill=\"%s\"/>", x, y,
 		        pt->highlight ? 6 : 4, col);
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-family=\"sans-serif\" font-size=\"14\" fill=\"%s\"%s>",
@@ -126,10 +141,8 @@ static int write_png(const vs_plot *p, FILE *f)
 	for (size_t i = 0; i < p->npoints; i++) {
 		const vs_plot_point *pt = &p->points[i];
 		double x = pt->x * l.sx + l.ox, y = pt->y * l.sy + l.oy;
-		if (pt->highlight)
-			cairo_set_source_rgb(cr, 0.75, 0.22, 0.17);
-		else
-			cairo_set_source_rgb(cr, 0.17, 0.24, 0.31);
+		unsigned rgb = point_colour(pt);
+		cairo_set_source_rgb(cr, (rgb >> 16) / 255.0, (rgb >> 8 & 255) / 255.0, (rgb & 255) / 255.0);
 		cairo_arc(cr, x, y, pt->highlight ? 6 : 4, 0, 2 * M_PI);
 		cairo_fill(cr);
 		cairo_move_to(cr, x + 8, y - 6);

@@ -8,6 +8,7 @@
  * OpenBLAS), and plots of the projected points as SVG or PNG. */
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* PCA of n rows of d floats onto k components: centre, then the leading
  * eigenvectors of the covariance (dsyev). coords gets n x k values, ratio the
@@ -16,10 +17,34 @@
  * positive. */
 int vs_pca(const float *rows, size_t n, size_t d, size_t k, double *coords, double *ratio, vs_error *err);
 
+/* ---- k-means (scikit-learn's KMeans, algorithm "lloyd"). */
+
+typedef struct vs_kmeans_options {
+	size_t k;
+	const double *init; /* k x d initial centres, or NULL for k-means++ seeding */
+	int n_init;         /* seeded runs, the lowest inertia kept (scikit-learn 1.2: 10) */
+	int max_iter;       /* 0: 300 */
+	double tol;         /* relative to the mean variance of the features (1e-4) */
+	uint64_t seed;
+} vs_kmeans_options;
+
+typedef struct vs_kmeans_result {
+	size_t k, dims, n;
+	double *centers;    /* k x dims */
+	int *labels;        /* n */
+	double inertia;     /* the sum of squared distances to the centres */
+	int iterations;
+} vs_kmeans_result;
+
+int vs_kmeans(const float *rows, size_t n, size_t d, const vs_kmeans_options *opt, vs_kmeans_result *out,
+              vs_error *err);
+void vs_kmeans_free(vs_kmeans_result *r);
+
 typedef struct vs_plot_point {
 	const char *label;
 	double x, y;
 	int highlight;   /* drawn in the accent colour */
+	int group;       /* 0, or 1 + a cluster: drawn in that cluster's colour */
 } vs_plot_point;
 
 typedef struct vs_plot_arrow {

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "vectors/vectors.h"
 #include "viz/viz.h"
 
 static void pca_known_answer(void **state)
@@ -76,10 +77,117 @@ static void plots_are_written_whole(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* k-means against scikit-learn's KMeans from the same initial centres
+ * (tests/reference/make-kmeans.py): labels equal, centres to 1e-5. */
+static void kmeans_case(const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof path, "tests/data/kmeans/%s.tsv", name);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	vs_error err;
+	vs_load_options lo = {0};
+	vs_vecset *set = vs_load("examples/data/glove-demo.txt.gz", &lo, NULL, &err);
+	assert_non_null(set);
+	size_t d = set->dims, n = 0, k = 0;
+	static char line[1 << 16];
+	double want_inertia = 0, *init = NULL, *centers = NULL;
+	int *labels = NULL, iterations = 0;
+	float *rows = NULL;
+	size_t nl = 0;
+	while (fgets(line, sizeof line, f)) {
+		char *tab = strchr(line, '\t');
+		assert_non_null(tab);
+		*tab = 0;
+		char *v = tab + 1;
+		if (strcmp(line, "points") == 0) {
+			n = strtoul(v, NULL, 10);
+			rows = malloc(n * d * sizeof *rows);
+			labels = malloc(n * sizeof *labels);
+			for (size_t i = 0; i < n; i++)
+				vs_unit_vector(set, (long)i, rows + i * d);
+		} else if (strcmp(line, "init") == 0) {
+			init = malloc(64 * d * sizeof *init);
+			for (char *p = v, *e; (k < 64) && (strtol(p, &e, 10), e != p); p = e, k++)
+				for (size_t j = 0; j < d; j++)
+					init[k * d + j] = rows[strtoul(p, NULL, 10) * d + j];
+			centers = malloc(k * d * sizeof *centers);
+		} else if (strcmp(line, "inertia") == 0) {
+			want_inertia = strtod(v, NULL);
+		} else if (strcmp(line, "iterations") == 0) {
+			iterations = atoi(v);
+		} else if (strcmp(line, "label") == 0) {
+			char *t2 = strrchr(v, '\t');
+			labels[nl++] = atoi(t2 + 1);
+		} else if (strcmp(line, "center") == 0) {
+			char *p = v, *e;
+			size_t j = strtoul(p, &e, 10);
+			for (size_t c = 0; c < d; c++, p = e)
+				centers[j * d + c] = strtod(e, &e);
+		}
+	}
+	fclose(f);
+	assert_int_equal(nl, n);
+	vs_kmeans_options opt = {.k = k, .init = init, .tol = 1e-4};
+	vs_kmeans_result r;
+	assert_int_equal(vs_kmeans(rows, n, d, &opt, &r, &err), 0);
+	size_t diff = 0;
+	for (size_t i = 0; i < n; i++)
+		diff += r.labels[i] != labels[i];
+	double worst = 0;
+	for (size_t i = 0; i < k * d; i++)
+		worst = fmax(worst, fabs(r.centers[i] - centers[i]));
+	print_message("%s: %zu of %zu labels differ, centres within %.2g, inertia %.9g (scikit-learn %.9g), "
+	              "%d iterations (%d)\n", name, diff, n, worst, r.inertia, want_inertia, r.iterations, iterations);
+	assert_int_equal(diff, 0);
+	assert_true(worst < 1e-5);
+	assert_true(fabs(r.inertia - want_inertia) < 1e-5 * want_inertia);
+	assert_int_equal(r.iterations, iterations);
+	vs_kmeans_free(&r);
+	free(rows), free(labels), free(init), free(centers);
+	vs_vecset_free(set);
+}
+
+static void kmeans_equals_scikit_learn(void **state)
+{
+	(void)state;
+	kmeans_case("first-10");
+	kmeans_case("empty");
+}
+
+/* Seeded runs: the same seed, the same clusters; every point labelled;
+ * k-means++ never worse than the first k points as centres here. */
+static void kmeans_plusplus_runs(void **state)
+{
+	(void)state;
+	enum { N = 400, D = 5, K = 4 };
+	float rows[N * D];
+	srand(3);
+	for (int i = 0; i < N; i++) /* four blobs */
+		for (int j = 0; j < D; j++)
+			rows[i * D + j] = (float)((i % K) * 10 * (j == i % K % D)) + (float)rand() / RAND_MAX;
+	vs_kmeans_options opt = {.k = K, .n_init = 10, .tol = 1e-4, .seed = 7};
+	vs_kmeans_result a, b;
+	vs_error err;
+	assert_int_equal(vs_kmeans(rows, N, D, &opt, &a, &err), 0);
+	assert_int_equal(vs_kmeans(rows, N, D, &opt, &b, &err), 0);
+	assert_memory_equal(a.labels, b.labels, N * sizeof *a.labels);
+	for (int i = 0; i < N; i++) /* the blobs found: points of a blob share a label */
+		assert_int_equal(a.labels[i], a.labels[i % K]);
+	assert_true(a.inertia < N * D * 0.2);
+	opt.k = N + 1;
+	assert_int_equal(vs_kmeans(rows, N, D, &opt, &b, &err), -1);
+	vs_kmeans_free(&a);
+	opt.k = K;
+	vs_kmeans_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pca_known_answer),
+		cmocka_unit_test(kmeans_equals_scikit_learn),
+		cmocka_unit_test(kmeans_plusplus_runs),
 		cmocka_unit_test(plots_are_written_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

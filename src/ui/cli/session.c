@@ -23,8 +23,10 @@ void vs_session_init(vs_session *s)
 void vs_session_free(vs_session *s)
 {
 	vs_session_end_output(s);
-	for (size_t i = 0; i < s->nsets; i++)
+	for (size_t i = 0; i < s->nsets; i++) {
+		vs_session_forget_set(s, s->sets[i]);
 		vs_vecset_free(s->sets[i]);
+	}
 	free(s->sets);
 	for (size_t i = 0; i < s->nindexes; i++)
 		vs_index_free(s->indexes[i]);
@@ -200,6 +202,16 @@ vs_vecset *vs_session_active(vs_session *s)
 	return s->sets[s->active];
 }
 
+void vs_session_forget_set(vs_session *s, const vs_vecset *set)
+{
+	if (s->cluster_set != set)
+		return;
+	free(s->cluster_of);
+	s->cluster_of = NULL;
+	s->cluster_set = NULL;
+	s->cluster_k = 0;
+}
+
 int vs_session_add(vs_session *s, vs_vecset *set)
 {
 	vs_vecset **ns = realloc(s->sets, (s->nsets + 1) * sizeof *ns);
@@ -315,6 +327,7 @@ int vs_session_remove(vs_session *s, const char *name)
 	for (size_t i = 0; i < s->nsets; i++) {
 		if (strcmp(s->sets[i]->name, name) != 0)
 			continue;
+		vs_session_forget_set(s, s->sets[i]);
 		vs_vecset_free(s->sets[i]);
 		memmove(s->sets + i, s->sets + i + 1, (s->nsets - i - 1) * sizeof *s->sets);
 		s->nsets--;

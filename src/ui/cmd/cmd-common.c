@@ -138,3 +138,82 @@ int vs_parse_ngram(vs_session *s, const char *cmd, const char *v, int *lo, int *
 	*hi = b;
 	return 0;
 }
+
+/* The words to show: the arguments, the first N words with --top, or the
+ * words of the last result (with its query's words first, highlighted). */
+int vs_gather_words(vs_session *s, vs_args *a, vs_vecset *set, long **out, size_t *n, size_t *nhigh)
+{
+	size_t top = 0;
+	if (vs_arg_size(s, a, "--top", 0, &top) < 0)
+		return -1;
+	*nhigh = 0;
+	if (top) {
+		if (top > set->count)
+			top = set->count;
+		*out = malloc(top * sizeof **out);
+		if (!*out)
+			return vs_session_oom(s);
+		for (size_t i = 0; i < top; i++)
+			(*out)[i] = (long)i;
+		*n = top;
+		return 0;
+	}
+	if (a->argc) {
+		*out = malloc((size_t)a->argc * sizeof **out);
+		if (!*out)
+			return vs_session_oom(s);
+		for (int i = 0; i < a->argc; i++)
+			if (((*out)[i] = vs_session_word(s, set, a->argv[i])) < 0) {
+				free(*out);
+				return -1;
+			}
+		*n = (size_t)a->argc;
+		*nhigh = 1;
+		return 0;
+	}
+	const vs_result *r = s->last;
+	size_t col = r ? r->ncols : 0;
+	for (size_t c = 0; r && c < r->ncols; c++)
+		if (strcmp(r->cols[c].name, "word") == 0)
+			col = c;
+	if (!r || col == r->ncols)
+		return vs_session_error(s, "%s: name the words, give --top N, or run a word query (nn, analogy) first",
+		                        a->entry->name);
+	/* the query's words that are in the vocabulary come first */
+	size_t cap = r->nrows + 8, k = 0;
+	long *idx = malloc(cap * sizeof *idx);
+	if (!idx)
+		return vs_session_oom(s);
+	char **qw = NULL;
+	vs_error err;
+	int nq = r->query ? vs_split_line(r->query, &qw, &err) : 0;
+	for (int i = 1; i < nq && k < 8; i++) {
+		long w = vs_vecset_find(set, qw[i]);
+		if (w >= 0 && qw[i][0] != '-')
+			idx[k++] = w;
+	}
+	if (nq >= 0)
+		vs_free_words(qw);
+	*nhigh = k;
+	for (size_t i = 0; i < r->nrows; i++) {
+		const vs_cell *cell = &r->cells[i * r->ncols + col];
+		long w = cell->set ? vs_vecset_find(set, cell->s) : -1;
+		if (w >= 0)
+			idx[k++] = w;
+	}
+	*out = idx;
+	*n = k;
+	return 0;
+}
+
+float *vs_rows_of(const vs_vecset *set, const long *idx, size_t n)
+{
+	float *rows = malloc(n * set->dims * sizeof *rows);
+	if (rows)
+		for (size_t i = 0; i < n; i++) {
+			vs_vecset_need_row(set, (size_t)idx[i]);
+			memcpy(rows + i * set->dims, set->vectors + (size_t)idx[i] * set->dims, set->dims * sizeof *rows);
+		}
+	return rows;
+}
+

@@ -8,84 +8,6 @@
 static const char *const methods[] = {"pca", NULL};
 static const char *const dims_choices[] = {"2", "3", NULL};
 
-/* The words to show: the arguments, the first N words with --top, or the
- * words of the last result (with its query's words first, highlighted). */
-static int gather(vs_session *s, vs_args *a, vs_vecset *set, long **out, size_t *n, size_t *nhigh)
-{
-	size_t top = 0;
-	if (vs_arg_size(s, a, "--top", 0, &top) < 0)
-		return -1;
-	*nhigh = 0;
-	if (top) {
-		if (top > set->count)
-			top = set->count;
-		*out = malloc(top * sizeof **out);
-		if (!*out)
-			return vs_session_oom(s);
-		for (size_t i = 0; i < top; i++)
-			(*out)[i] = (long)i;
-		*n = top;
-		return 0;
-	}
-	if (a->argc) {
-		*out = malloc((size_t)a->argc * sizeof **out);
-		if (!*out)
-			return vs_session_oom(s);
-		for (int i = 0; i < a->argc; i++)
-			if (((*out)[i] = vs_session_word(s, set, a->argv[i])) < 0) {
-				free(*out);
-				return -1;
-			}
-		*n = (size_t)a->argc;
-		*nhigh = 1;
-		return 0;
-	}
-	const vs_result *r = s->last;
-	size_t col = r ? r->ncols : 0;
-	for (size_t c = 0; r && c < r->ncols; c++)
-		if (strcmp(r->cols[c].name, "word") == 0)
-			col = c;
-	if (!r || col == r->ncols)
-		return vs_session_error(s, "%s: name the words, give --top N, or run a word query (nn, analogy) first",
-		                        a->entry->name);
-	/* the query's words that are in the vocabulary come first */
-	size_t cap = r->nrows + 8, k = 0;
-	long *idx = malloc(cap * sizeof *idx);
-	if (!idx)
-		return vs_session_oom(s);
-	char **qw = NULL;
-	vs_error err;
-	int nq = r->query ? vs_split_line(r->query, &qw, &err) : 0;
-	for (int i = 1; i < nq && k < 8; i++) {
-		long w = vs_vecset_find(set, qw[i]);
-		if (w >= 0 && qw[i][0] != '-')
-			idx[k++] = w;
-	}
-	if (nq >= 0)
-		vs_free_words(qw);
-	*nhigh = k;
-	for (size_t i = 0; i < r->nrows; i++) {
-		const vs_cell *cell = &r->cells[i * r->ncols + col];
-		long w = cell->set ? vs_vecset_find(set, cell->s) : -1;
-		if (w >= 0)
-			idx[k++] = w;
-	}
-	*out = idx;
-	*n = k;
-	return 0;
-}
-
-static float *rows_of(const vs_vecset *set, const long *idx, size_t n)
-{
-	float *rows = malloc(n * set->dims * sizeof *rows);
-	if (rows)
-		for (size_t i = 0; i < n; i++) {
-			vs_vecset_need_row(set, (size_t)idx[i]);
-			memcpy(rows + i * set->dims, set->vectors + (size_t)idx[i] * set->dims, set->dims * sizeof *rows);
-		}
-	return rows;
-}
-
 static int cmd_project_exec(vs_session *s, vs_args *a)
 {
 	vs_vecset *set = vs_session_active(s);
@@ -94,9 +16,9 @@ static int cmd_project_exec(vs_session *s, vs_args *a)
 	const char *d = vs_arg_opt(a, "--dims");
 	size_t k = d && strcmp(d, "3") == 0 ? 3 : 2, n, nhigh;
 	long *idx;
-	if (gather(s, a, set, &idx, &n, &nhigh) < 0)
+	if (vs_gather_words(s, a, set, &idx, &n, &nhigh) < 0)
 		return -1;
-	float *rows = rows_of(set, idx, n);
+	float *rows = vs_rows_of(set, idx, n);
 	double *coords = malloc(n * k * sizeof *coords), ratio[3];
 	vs_error err;
 	int rc = -1;
@@ -169,9 +91,9 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 		return vs_session_error(s, "plot: --analogy takes four words: A B C D (A is to B as C is to D)");
 	size_t n, nhigh;
 	long *idx;
-	if (gather(s, a, set, &idx, &n, &nhigh) < 0)
+	if (vs_gather_words(s, a, set, &idx, &n, &nhigh) < 0)
 		return -1;
-	float *rows = rows_of(set, idx, n);
+	float *rows = vs_rows_of(set, idx, n);
 	double *coords = malloc(n * 2 * sizeof *coords), ratio[2];
 	vs_plot_point *pts = malloc(n * sizeof *pts);
 	vs_error err;
@@ -181,9 +103,12 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 	} else if (vs_pca(rows, n, set->dims, 2, coords, ratio, &err) < 0) {
 		vs_session_error(s, "plot: %s", err.msg);
 	} else {
+		/* coloured by the last clustering when it was of this set */
+		int clustered = s->cluster_set == set && !analogy;
 		for (size_t i = 0; i < n; i++)
 			pts[i] = (vs_plot_point){set->words[idx[i]], coords[2 * i], coords[2 * i + 1],
-			                         analogy ? i == 3 : i < nhigh};
+			                         analogy ? i == 3 : i < nhigh && !clustered,
+			                         clustered ? 1 + s->cluster_of[idx[i]] : 0};
 		vs_plot_arrow arrows[2] = {{0, 1}, {2, 3}};
 		char title[512];
 		if (analogy)
@@ -191,8 +116,8 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 			         set->words[idx[0]], set->words[idx[1]], set->words[idx[2]], set->words[idx[3]],
 			         100 * (ratio[0] + ratio[1]));
 		else
-			snprintf(title, sizeof title, "%zu words of %s (PCA, %.0f%% of the variance)", n, set->name,
-			         100 * (ratio[0] + ratio[1]));
+			snprintf(title, sizeof title, "%zu words of %s (PCA, %.0f%% of the variance%s)", n, set->name,
+			         100 * (ratio[0] + ratio[1]), clustered ? "; colours: k-means clusters" : "");
 		vs_plot p = {title, pts, n, analogy ? arrows : NULL, analogy ? 2 : 0, 900, 650};
 		if (vs_plot_write(&p, out, &err) < 0)
 			vs_session_error(s, "plot: %s", err.msg);

@@ -1,0 +1,11 @@
+# Clusters of words: k-means (scikit-learn's) of the demo set's most frequent
+# words, each cluster's most central words, and a picture coloured by cluster.
+# Run from this folder:  vecsh -f clusters.vsh  (then open the file)
+load data/glove-demo.txt.gz as demo
+cluster --top 400 --k 8
+plot --top 400 --out /tmp/vecsh-clusters.svg
+
+# the words of a query, clustered: countries and their capitals apart?
+nn france -k 30
+cluster --k 3
+cluster --top 1000 --k 12 --out /tmp/vecsh-clusters.tsv
