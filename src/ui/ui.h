@@ -314,6 +314,9 @@ int vs_parse_ngram(vs_session *s, const char *cmd, const char *v, int *lo, int *
 /* The active set and the two words of a command (sim A B, rank A B), known
  * and not zero vectors; reports and returns -1 otherwise. */
 int vs_session_two_words(vs_session *s, const vs_args *a, vs_vecset **set, long *x, long *y);
+/* Two loaded sets named by a command's first two arguments; reports and
+ * returns -1 when one is not loaded. */
+int vs_session_two_sets(vs_session *s, const vs_args *a, vs_vecset **x, vs_vecset **y);
 /* The words a command shows (project, plot, cluster): the arguments, the
  * first N words with --top N, or the words of the last result (its query's
  * words first: *nhigh of them). */

@@ -40,6 +40,25 @@ int vs_kmeans(const float *rows, size_t n, size_t d, const vs_kmeans_options *op
               vs_error *err);
 void vs_kmeans_free(vs_kmeans_result *r);
 
+/* ---- Two sets in one space: orthogonal Procrustes. */
+
+/* The orthogonal d x d matrix R (row-major) that minimises ||A R - B|| for
+ * n x d row-major a and b: U V^T of the SVD of A^T B, as
+ * scipy.linalg.orthogonal_procrustes. */
+int vs_procrustes(const double *a, const double *b, size_t n, size_t d, double *r, vs_error *err);
+
+struct vs_vecset;
+/* Align set a to set b: R fitted on the unit vectors of the words both have
+ * (the first max_words of a's that b has; 0: all), as histwords aligns
+ * decades. *shared gets how many words it was fitted on. */
+int vs_align_sets(const struct vs_vecset *a, const struct vs_vecset *b, size_t max_words, double *r, size_t *shared,
+                  vs_error *err);
+/* The shared words that moved most: the cosine distance between each word's
+ * aligned vector in a and its vector in b, the k largest (hits index a's
+ * rows, scores the distances). */
+int vs_moved_words(const struct vs_vecset *a, const struct vs_vecset *b, size_t max_words, size_t k, vs_hit *out,
+                   size_t *nout, size_t *shared, vs_error *err);
+
 typedef struct vs_plot_point {
 	const char *label;
 	double x, y;

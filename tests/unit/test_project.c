@@ -182,12 +182,48 @@ static void kmeans_plusplus_runs(void **state)
 	vs_kmeans_free(&b);
 }
 
+/* align: the rotation equals scipy's orthogonal_procrustes on the shared
+ * words' unit vectors (tests/reference/make-align.py), and is orthogonal. */
+static void procrustes_equals_scipy(void **state)
+{
+	(void)state;
+	vs_error err;
+	vs_load_options lo = {0};
+	vs_vecset *a = vs_load("tests/data/align/a.txt", &lo, NULL, &err), *b = vs_load("tests/data/align/b.txt", &lo, NULL, &err);
+	assert_non_null(a);
+	assert_non_null(b);
+	double r[16 * 16], want;
+	size_t shared;
+	assert_int_equal(vs_align_sets(a, b, 0, r, &shared, &err), 0);
+	assert_int_equal(shared, 280);
+	FILE *f = fopen("tests/data/align/r.tsv", "r");
+	assert_non_null(f);
+	double worst = 0;
+	for (int i = 0; i < 16 * 16; i++) {
+		assert_int_equal(fscanf(f, "%lf", &want), 1);
+		worst = fmax(worst, fabs(r[i] - want));
+	}
+	fclose(f);
+	print_message("procrustes: within %.2g of scipy's\n", worst);
+	assert_true(worst < 1e-5);
+	for (int i = 0; i < 16; i++) /* R R^T = I */
+		for (int j = 0; j < 16; j++) {
+			double dot = 0;
+			for (int c = 0; c < 16; c++)
+				dot += r[i * 16 + c] * r[j * 16 + c];
+			assert_true(fabs(dot - (i == j)) < 1e-12);
+		}
+	vs_vecset_free(a);
+	vs_vecset_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pca_known_answer),
 		cmocka_unit_test(kmeans_equals_scikit_learn),
 		cmocka_unit_test(kmeans_plusplus_runs),
+		cmocka_unit_test(procrustes_equals_scipy),
 		cmocka_unit_test(plots_are_written_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
