@@ -15,6 +15,14 @@
 #include <stdio.h>
 #include <time.h>
 
+/* A named direction of a set (axis). */
+typedef struct vs_axis {
+	char *name;
+	const vs_vecset *set;
+	float *g;      /* dims, unit length */
+	char *pairs;   /* "he:she man:woman" */
+} vs_axis;
+
 typedef struct vs_session {
 	vs_vecset **sets;
 	size_t nsets;
@@ -43,6 +51,8 @@ typedef struct vs_session {
 	const vs_vecset *cluster_set;
 	int *cluster_of;
 	size_t cluster_k;
+	vs_axis *axes;          /* named directions (axis) */
+	size_t naxes;
 	struct vs_clip_tokenizer *clip_tokenizer; /* loaded on first use */
 	struct vs_clip_model **models;             /* loaded image-text models */
 	size_t nmodels;
@@ -59,6 +69,8 @@ typedef struct vs_session {
 } vs_session;
 
 void vs_session_init(vs_session *s);
+/* The axis of that name for the set, or NULL with an error naming cmd. */
+const vs_axis *vs_session_axis(vs_session *s, const char *cmd, const char *name, const vs_vecset *set);
 /* Forget what the session keeps about a set that is being freed. */
 void vs_session_forget_set(vs_session *s, const vs_vecset *set);
 void vs_session_free(vs_session *s);

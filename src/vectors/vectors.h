@@ -192,6 +192,18 @@ size_t vs_rank(const vs_vecset *set, long a, long b, vs_error *err);
  * The last one is the word that does not match (doesnt_match). */
 int vs_rank_by_centrality(const vs_vecset *set, const long *idx, size_t n, vs_hit *out, vs_error *err);
 
+/* ---- Directions (direction.c). */
+
+/* The unit direction of n pairs: the normalised mean of unit(to) - unit(from). */
+int vs_direction(const vs_vecset *set, const long *from, const long *to, size_t npairs, float *out, vs_error *err);
+/* A word's position along a unit direction g: the cosine of its vector and g. */
+float vs_position(const vs_vecset *set, long w, const float *g);
+/* most_similar with the direction g removed from the query and from every
+ * vector (x - (x.g) g of the unit vectors): the cosines of what is left, and
+ * before[] the plain cosines of the hits. */
+int vs_most_similar_without(const vs_vecset *set, const long *pos, size_t npos, const long *neg, size_t nneg,
+                            const float *g, size_t k, vs_hit *out, float *before, size_t *nout, vs_error *err);
+
 /* Words within a small edit distance of word, most frequent first (at most max). */
 size_t vs_suggest(const vs_vecset *set, const char *word, long *out, size_t max);
 

@@ -27,6 +27,7 @@ void vs_session_free(vs_session *s)
 		vs_session_forget_set(s, s->sets[i]);
 		vs_vecset_free(s->sets[i]);
 	}
+	vs_session_forget_set(s, NULL); /* what is left (nothing, unless a set was not in the list) */
 	free(s->sets);
 	for (size_t i = 0; i < s->nindexes; i++)
 		vs_index_free(s->indexes[i]);
@@ -204,12 +205,40 @@ vs_vecset *vs_session_active(vs_session *s)
 
 void vs_session_forget_set(vs_session *s, const vs_vecset *set)
 {
+	size_t kept = 0;
+	for (size_t i = 0; i < s->naxes; i++) {
+		if (s->axes[i].set == set || !set) {
+			free(s->axes[i].name), free(s->axes[i].g), free(s->axes[i].pairs);
+			continue;
+		}
+		s->axes[kept++] = s->axes[i];
+	}
+	s->naxes = kept;
+	if (!set || !kept) {
+		free(s->axes);
+		s->axes = NULL;
+		s->naxes = 0;
+	}
 	if (s->cluster_set != set)
 		return;
 	free(s->cluster_of);
 	s->cluster_of = NULL;
 	s->cluster_set = NULL;
 	s->cluster_k = 0;
+}
+
+const vs_axis *vs_session_axis(vs_session *s, const char *cmd, const char *name, const vs_vecset *set)
+{
+	for (size_t i = 0; i < s->naxes; i++)
+		if (strcmp(s->axes[i].name, name) == 0) {
+			if (s->axes[i].set == set)
+				return &s->axes[i];
+			vs_session_error(s, "%s: the axis '%s' is a direction of %s, not of %s", cmd, name,
+			                 s->axes[i].set->name, set->name);
+			return NULL;
+		}
+	vs_session_error(s, "%s: no axis named '%s' (make one: axis %s WORD WORD)", cmd, name, name);
+	return NULL;
 }
 
 int vs_session_add(vs_session *s, vs_vecset *set)

@@ -90,6 +90,40 @@ static int nn_file(vs_session *s, vs_vecset *set, const char *path, size_t k)
 	return rc;
 }
 
+/* nn --minus AXIS: the direction removed from every vector, the scores
+ * before it was removed beside. */
+static int nn_minus(vs_session *s, vs_vecset *set, const long *pos, size_t npos, const long *neg, size_t nneg,
+                    const vs_axis *ax, size_t k, vs_hit *hits)
+{
+	float *before = malloc((k ? k : 1) * sizeof *before);
+	size_t n;
+	vs_error err;
+	if (!before)
+		return vs_session_oom(s);
+	if (vs_most_similar_without(set, pos, npos, neg, nneg, ax->g, k, hits, before, &n, &err) < 0) {
+		free(before);
+		return vs_session_error(s, "nn: %s", err.msg);
+	}
+	vs_result *r = vs_result_new();
+	if (r) {
+		vs_result_col(r, "rank", VS_COL_INT, 0);
+		vs_result_col(r, "word", VS_COL_STR, 0);
+		vs_result_col(r, "score", VS_COL_FLOAT, 6);
+		vs_result_col(r, "before", VS_COL_FLOAT, 6);
+		for (size_t i = 0; i < n && vs_result_row(r) == 0; i++) {
+			vs_result_int(r, 0, (long long)i + 1);
+			vs_result_str(r, 1, set->words[hits[i].index]);
+			vs_result_float(r, 2, hits[i].score);
+			vs_result_float(r, 3, before[i]);
+		}
+		vs_result_note(r, "the direction %s (%s) removed from every vector; before: the cosine as it was", ax->name,
+		               ax->pairs);
+		vs_session_show(s, r);
+	}
+	free(before);
+	return r ? 0 : vs_session_oom(s);
+}
+
 static int cmd_nn_exec(vs_session *s, vs_args *a)
 {
 	vs_vecset *set = vs_session_active(s);
@@ -108,6 +142,10 @@ static int cmd_nn_exec(vs_session *s, vs_args *a)
 		k = set->count;
 	if (file)
 		return nn_file(s, set, file, k);
+	const char *minus_name = vs_arg_opt(a, "--minus");
+	const vs_axis *minus = minus_name ? vs_session_axis(s, "nn", minus_name, set) : NULL;
+	if (minus_name && !minus)
+		return -1;
 	long *pos = malloc((size_t)a->argc * sizeof *pos), *neg = malloc((size_t)a->argc * sizeof *neg);
 	vs_hit *hits = malloc((k ? k : 1) * sizeof *hits);
 	size_t npos, nneg, n = 0;
@@ -117,6 +155,8 @@ static int cmd_nn_exec(vs_session *s, vs_args *a)
 		vs_session_oom(s);
 	else if (vs_parse_expression(s, set, a->argc, a->argv, pos, &npos, neg, &nneg) < 0)
 		;
+	else if (minus)
+		rc = nn_minus(s, set, pos, npos, neg, nneg, minus, k, hits);
 	else if (vs_most_similar(set, pos, npos, neg, nneg, k, 0, hits, &n, &err) < 0)
 		vs_session_error(s, "nn: %s", err.msg);
 	else {
@@ -135,20 +175,24 @@ static int cmd_nn_exec(vs_session *s, vs_args *a)
 static const vs_option cmd_nn_options[] = {
 	{"-k", "N", "how many neighbours (default 10)", VS_COMPLETE_NONE, NULL},
 	{"--file", "FILE", "the neighbours of every word of FILE (one a line) at once", VS_COMPLETE_FILE, NULL},
+	{"--minus", "AXIS", "remove the direction AXIS (see axis) from every vector first", VS_COMPLETE_NONE, NULL},
 	{0},
 };
 
 const vs_cmd_entry cmd_nn_entry = {
 	.name = "nn",
 	.aliases = (const char *const[]){"neighbours", "neighbors", "most_similar", NULL},
-	.usage = "QUERY [-k N] | --file FILE [-k N]",
+	.usage = "QUERY [-k N] [--minus AXIS] | --file FILE [-k N]",
 	.summary = "nearest words by cosine similarity",
 	.help = "QUERY is a word, or words joined by + and - (king - man + woman): the words'\n"
 	        "unit vectors are added or subtracted, averaged and normalised, as gensim's\n"
 	        "most_similar does, and the query words are left out of the result.\n"
 	        "--file FILE answers every word of FILE (one a line) at once, as matrix\n"
-	        "products over blocks of the vocabulary: a row for each query and neighbour.",
-	.example = "nn king -k 5\nnn king - man + woman\nnn --file words.txt -k 3",
+	        "products over blocks of the vocabulary: a row for each query and neighbour.\n"
+	        "--minus AXIS removes a direction (see axis) from the query and from every\n"
+	        "vector before ranking (Bolukbasi et al.'s neutralising projection), with\n"
+	        "each word's cosine before it beside.",
+	.example = "nn king -k 5\nnn king - man + woman\nnn --file words.txt -k 3\naxis gender he:she man:woman\nnn nurse --minus gender -k 5",
 	.min_args = 0,
 	.max_args = -1,
 	.args_complete = VS_COMPLETE_WORD,
