@@ -9,3 +9,7 @@ plot --top 400 --out /tmp/vecsh-clusters.svg
 nn france -k 30
 cluster --k 3
 cluster --top 1000 --k 12 --out /tmp/vecsh-clusters.tsv
+
+# the same words laid out by t-SNE (scikit-learn's), coloured by cluster
+cluster --top 800 --k 8
+plot --method tsne --top 800 --out /tmp/vecsh-tsne.svg

@@ -35,5 +35,8 @@ colours=$(grep 'class="point"' clusters.svg | sed 's/.*circle[^>]*fill="\(#[0-9a
 [ "$colours" = "#1f77b4 #ff7f0e " ] || { echo "FAIL plot: cluster colours are '$colours', not tab10's first two"; fail=1; }
 [ "$(wc -l < labels.tsv)" = 8 ] && head -1 labels.tsv | grep -q '^word	cluster$' ||
 	{ echo "FAIL plot: labels.tsv is not a header and 7 words"; cat labels.tsv; fail=1; }
-[ $fail -eq 0 ] && echo "plot: SVG (parsed by xmllint) and PNG written whole; points coloured by cluster"
+# t-SNE: a point a word
+"$vecsh" -q "$top/examples/data/glove-demo.txt.gz" -c "plot --method tsne --top 40 --perplexity 10 --out tsne.svg" >/dev/null || fail=1
+[ "$(grep -c 'class="point"' tsne.svg)" = 40 ] || { echo "FAIL plot: tsne.svg has not 40 points"; fail=1; }
+[ $fail -eq 0 ] && echo "plot: SVG (parsed by xmllint) and PNG written whole; points coloured by cluster; t-SNE"
 exit $fail

@@ -17,6 +17,28 @@
  * positive. */
 int vs_pca(const float *rows, size_t n, size_t d, size_t k, double *coords, double *ratio, vs_error *err);
 
+/* ---- t-SNE (scikit-learn's TSNE, 2 components, PCA start). */
+
+typedef struct vs_tsne_options {
+	double perplexity;            /* 0: 30 */
+	int exact;                    /* every pair (O(n^2)) rather than Barnes-Hut */
+	double angle;                 /* Barnes-Hut's theta; 0: 0.5 */
+	int n_iter;                   /* 0: 1000 */
+	int n_iter_without_progress;  /* 0: 300 */
+} vs_tsne_options;
+
+typedef struct vs_tsne_report {
+	double kl_divergence;         /* the last computed, as scikit-learn's kl_divergence_ */
+	int iterations;
+} vs_tsne_report;
+
+/* y gets n x 2 coordinates. */
+int vs_tsne(const float *x, size_t n, size_t d, const vs_tsne_options *opt, double *y, vs_tsne_report *rep,
+            vs_error *err);
+/* sklearn.manifold.trustworthiness of an embedding y (n x e) of x (n x d)
+ * with k neighbours (Euclidean); NaN when k >= n / 2. */
+double vs_trustworthiness(const float *x, size_t n, size_t d, const double *y, size_t e, size_t k);
+
 /* ---- k-means (scikit-learn's KMeans, algorithm "lloyd"). */
 
 typedef struct vs_kmeans_options {

@@ -5,7 +5,7 @@
 #include "ui/ui.h"
 #include "viz/viz.h"
 
-static const char *const methods[] = {"pca", NULL};
+static const char *const methods[] = {"pca", "tsne", NULL};
 static const char *const dims_choices[] = {"2", "3", NULL};
 
 /* --x AXIS --y AXIS: the axes to place words on instead of principal
@@ -31,35 +31,90 @@ static void place(const vs_vecset *set, const long *idx, size_t n, const vs_axis
 	}
 }
 
+/* How the coordinates were made, for the result's note and the plot's title. */
+typedef struct layout_info {
+	int on_axes, tsne;
+	const vs_axis *ax, *ay;
+	double ratio[3];
+	vs_tsne_report tsne_rep;
+} layout_info;
+
+/* --method tsne's options: perplexity (default 30) and --exact. */
+static int tsne_options(vs_session *s, const vs_args *a, vs_tsne_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->exact = vs_arg_flag(a, "--exact");
+	const char *p = vs_arg_opt(a, "--perplexity");
+	if (p) {
+		char *end;
+		o->perplexity = strtod(p, &end);
+		if (!*p || *end || !(o->perplexity >= 1 && o->perplexity <= 1000))
+			return vs_session_error(s, "%s: --perplexity takes a number from 1 to 1000, not '%s'", a->name, p);
+	}
+	return 0;
+}
+
+/* The words' coordinates (n x k): on two axes, by t-SNE (of the unit
+ * vectors), or by PCA (of the vectors). */
+static int layout(vs_session *s, const vs_args *a, const vs_vecset *set, const long *idx, size_t n, size_t k,
+                  const float *rows, double *coords, layout_info *li)
+{
+	vs_error err;
+	const char *m = vs_arg_opt(a, "--method");
+	li->tsne = m && strcmp(m, "tsne") == 0;
+	if (!li->tsne && (vs_arg_opt(a, "--perplexity") || vs_arg_flag(a, "--exact")))
+		return vs_session_error(s, "%s: --perplexity and --exact are options of --method tsne", a->name);
+	if (li->on_axes) {
+		place(set, idx, n, li->ax, li->ay, coords);
+		return 0;
+	}
+	if (!li->tsne) {
+		if (vs_pca(rows, n, set->dims, k, coords, li->ratio, &err) < 0)
+			return vs_session_error(s, "%s: %s", a->name, err.msg);
+		return 0;
+	}
+	vs_tsne_options o;
+	if (tsne_options(s, a, &o) < 0)
+		return -1;
+	if (o.exact && n > 5000)
+		return vs_session_error(s, "%s: --exact t-SNE takes every pair: at most 5000 words, not %zu", a->name, n);
+	float *unit = malloc(n * set->dims * sizeof *unit);
+	if (!unit)
+		return vs_session_oom(s);
+	for (size_t i = 0; i < n; i++)
+		vs_unit_vector(set, idx[i], unit + i * set->dims);
+	int rc = vs_tsne(unit, n, set->dims, &o, coords, &li->tsne_rep, &err);
+	free(unit);
+	return rc < 0 ? vs_session_error(s, "%s: %s", a->name, err.msg) : 0;
+}
+
 static int cmd_project_exec(vs_session *s, vs_args *a)
 {
 	vs_vecset *set = vs_session_active(s);
 	if (!set)
 		return -1;
-	const char *d = vs_arg_opt(a, "--dims");
+	const char *d = vs_arg_opt(a, "--dims"), *m = vs_arg_opt(a, "--method");
 	size_t k = d && strcmp(d, "3") == 0 ? 3 : 2, n, nhigh;
-	const vs_axis *ax = NULL, *ay = NULL;
-	int on_axes = axes_of(s, a, set, &ax, &ay);
-	if (on_axes < 0)
+	layout_info li = {0};
+	li.on_axes = axes_of(s, a, set, &li.ax, &li.ay);
+	if (li.on_axes < 0)
 		return -1;
-	if (on_axes && d && k != 2)
-		return vs_session_error(s, "project: --x and --y place words on two axes (not --dims 3)");
+	if ((li.on_axes || (m && strcmp(m, "tsne") == 0)) && k != 2)
+		return vs_session_error(s, "project: --dims 3 is for principal components");
 	long *idx;
 	if (vs_gather_words(s, a, set, &idx, &n, &nhigh) < 0)
 		return -1;
 	float *rows = vs_rows_of(set, idx, n);
-	double *coords = malloc(n * k * sizeof *coords), ratio[3];
-	vs_error err;
+	double *coords = malloc(n * k * sizeof *coords);
 	int rc = -1;
 	int ok = 0;
 	if (!rows || !coords)
 		vs_session_oom(s);
-	else if (on_axes)
-		place(set, idx, n, ax, ay, coords), ok = 1;
-	else if (vs_pca(rows, n, set->dims, k, coords, ratio, &err) < 0)
-		vs_session_error(s, "project: %s", err.msg);
 	else
-		ok = 1;
+		ok = layout(s, a, set, idx, n, k, rows, coords, &li) == 0;
+	const vs_axis *ax = li.ax, *ay = li.ay;
+	int on_axes = li.on_axes;
+	double *ratio = li.ratio;
 	vs_result *r = ok ? vs_result_new() : NULL;
 	if (ok && !r)
 		vs_session_oom(s);
@@ -79,10 +134,14 @@ static int cmd_project_exec(vs_session *s, vs_args *a)
 		if (on_axes)
 			vs_result_note(r, "x: the cosine with %s (%s), y: with %s (%s)", ax->name, ax->pairs, ay->name,
 			               ay->pairs);
-		else
+		else if (li.tsne) {
+			vs_result_context_float(r, "kl_divergence", li.tsne_rep.kl_divergence, 6);
+			vs_result_note(r, "t-SNE of %zu unit vectors: KL divergence %.6f after %d iterations", n,
+			               li.tsne_rep.kl_divergence, li.tsne_rep.iterations);
+		} else
 			for (size_t c = 0; c < k; c++) /* the explained-variance ratio of each component */
 				vs_result_context_float(r, ratio_names[c], ratio[c], 6);
-		if (on_axes)
+		if (on_axes || li.tsne)
 			;
 		else if (k == 2)
 			vs_result_note(r, "explained variance ratio: %.6f %.6f", ratio[0], ratio[1]);
@@ -96,7 +155,9 @@ static int cmd_project_exec(vs_session *s, vs_args *a)
 }
 
 static const vs_option cmd_project_options[] = {
-	{"--method", "pca", "the projection (principal components)", VS_COMPLETE_CHOICE, methods},
+	{"--method", "pca|tsne", "principal components (default) or t-SNE", VS_COMPLETE_CHOICE, methods},
+	{"--perplexity", "P", "t-SNE's perplexity (default 30)", VS_COMPLETE_NONE, NULL},
+	{"--exact", NULL, "t-SNE over every pair rather than Barnes-Hut's tree", VS_COMPLETE_NONE, NULL},
 	{"--dims", "2|3", "how many components (default 2)", VS_COMPLETE_CHOICE, dims_choices},
 	{"--x", "AXIS", "place words on two axes (see axis): the first", VS_COMPLETE_NONE, NULL},
 	{"--y", "AXIS", "and the second", VS_COMPLETE_NONE, NULL},
@@ -106,14 +167,18 @@ static const vs_option cmd_project_options[] = {
 
 const vs_cmd_entry cmd_project_entry = {
 	.name = "project",
-	.usage = "[WORD...] [--method pca] [--dims 2|3] [--top N] [--x AXIS --y AXIS]",
+	.usage = "[WORD...] [--method pca|tsne] [--perplexity P] [--exact] [--dims 2|3] [--top N] [--x AXIS --y AXIS]",
 	.summary = "principal-component coordinates of words",
 	.help = "Centres the vectors and projects them on the leading eigenvectors of their\n"
 	        "covariance (LAPACK through OpenBLAS). Without words, the words of the last\n"
 	        "result (nn, analogy) are projected. The explained-variance ratio of each\n"
 	        "component is reported; signs follow scikit-learn's PCA. --x AXIS --y AXIS\n"
 	        "place the words on two named directions instead (see axis): each\n"
-	        "coordinate is the cosine of the word's vector with the direction.",
+	        "coordinate is the cosine of the word's vector with the direction.\n"
+	        "--method tsne: scikit-learn's TSNE of the words' unit vectors (PCA start,\n"
+	        "perplexity 30, early exaggeration 12 for 250 iterations, 1000 in all,\n"
+	        "Barnes-Hut with angle 0.5, or --exact over every pair); the final KL\n"
+	        "divergence is reported.",
 	.example = "project king queen man woman prince princess\nnn frog -k 20\nproject --dims 3",
 	.min_args = 0,
 	.max_args = -1,
@@ -134,25 +199,26 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 	if (analogy && a->argc != 4)
 		return vs_session_error(s, "plot: --analogy takes four words: A B C D (A is to B as C is to D)");
 	size_t n, nhigh;
-	const vs_axis *ax = NULL, *ay = NULL;
-	int on_axes = axes_of(s, a, set, &ax, &ay);
-	if (on_axes < 0)
+	layout_info li = {0};
+	li.on_axes = axes_of(s, a, set, &li.ax, &li.ay);
+	if (li.on_axes < 0)
 		return -1;
+	const vs_axis *ax = li.ax, *ay = li.ay;
+	int on_axes = li.on_axes;
+	double *ratio = li.ratio;
 	long *idx;
 	if (vs_gather_words(s, a, set, &idx, &n, &nhigh) < 0)
 		return -1;
 	float *rows = vs_rows_of(set, idx, n);
-	double *coords = malloc(n * 2 * sizeof *coords), ratio[2];
+	double *coords = malloc(n * 2 * sizeof *coords);
 	vs_plot_point *pts = malloc(n * sizeof *pts);
 	vs_error err;
 	int rc = -1;
 	if (!rows || !coords || !pts) {
 		vs_session_oom(s);
-	} else if (!on_axes && vs_pca(rows, n, set->dims, 2, coords, ratio, &err) < 0) {
-		vs_session_error(s, "plot: %s", err.msg);
+	} else if (layout(s, a, set, idx, n, 2, rows, coords, &li) < 0) {
+		;
 	} else {
-		if (on_axes)
-			place(set, idx, n, ax, ay, coords);
 		/* coloured by the last clustering when it was of this set */
 		int clustered = s->cluster_set == set && !analogy;
 		for (size_t i = 0; i < n; i++)
@@ -168,6 +234,9 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 		else if (on_axes)
 			snprintf(title, sizeof title, "%zu words of %s along %s (x) and %s (y)%s", n, set->name, ax->name,
 			         ay->name, clustered ? "; colours: k-means clusters" : "");
+		else if (li.tsne)
+			snprintf(title, sizeof title, "%zu words of %s (t-SNE, KL divergence %.3f%s)", n, set->name,
+			         li.tsne_rep.kl_divergence, clustered ? "; colours: k-means clusters" : "");
 		else
 			snprintf(title, sizeof title, "%zu words of %s (PCA, %.0f%% of the variance%s)", n, set->name,
 			         100 * (ratio[0] + ratio[1]), clustered ? "; colours: k-means clusters" : "");
@@ -186,6 +255,9 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 static const vs_option cmd_plot_options[] = {
 	{"--out", "FILE", "FILE.svg (the default is vecsh-plot.svg) or FILE.png", VS_COMPLETE_FILE, NULL},
 	{"--analogy", NULL, "four words A B C D: draw the offsets A->B and C->D", VS_COMPLETE_NONE, NULL},
+	{"--method", "pca|tsne", "principal components (default) or t-SNE", VS_COMPLETE_CHOICE, methods},
+	{"--perplexity", "P", "t-SNE's perplexity (default 30)", VS_COMPLETE_NONE, NULL},
+	{"--exact", NULL, "t-SNE over every pair rather than Barnes-Hut's tree", VS_COMPLETE_NONE, NULL},
 	{"--x", "AXIS", "place words on two axes (see axis): the first", VS_COMPLETE_NONE, NULL},
 	{"--y", "AXIS", "and the second", VS_COMPLETE_NONE, NULL},
 	{"--top", "N", "the first (most frequent) N words of the set", VS_COMPLETE_NONE, NULL},
@@ -194,7 +266,7 @@ static const vs_option cmd_plot_options[] = {
 
 const vs_cmd_entry cmd_plot_entry = {
 	.name = "plot",
-	.usage = "[WORD...] [--out FILE.svg|FILE.png] [--analogy] [--top N] [--x AXIS --y AXIS]",
+	.usage = "[WORD...] [--out FILE.svg|FILE.png] [--analogy] [--top N] [--method pca|tsne] [--x AXIS --y AXIS]",
 	.summary = "draw words in the plane of their first two principal components",
 	.help = "Writes labelled points, the first word (or the last query's words)\n"
 	        "highlighted. With --analogy A B C D, arrows show the two offsets, the picture\n"
