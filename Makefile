@@ -20,7 +20,7 @@ MAIN_SRC = src/ui/cli/main.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 HDRS = $(wildcard src/*/*.h src/*/*.inc)
 
-.PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench bench-train bench-fasttext bench-big fuzz install clean
+.PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench bench-train bench-fasttext bench-big bench-shape fuzz install clean
 
 all: build/vecsh
 
@@ -113,6 +113,10 @@ bench-big: deps build/vecsh
 # fastText models: vecsh and the fasttext tool opening the same 2.4 GB .bin
 bench-fasttext: deps build/vecsh
 	@sh bench/fasttext.sh
+
+# t-SNE and k-means of 10,000 words: vecsh and scikit-learn in the same run
+bench-shape: deps build/vecsh
+	@sh bench/shape.sh
 
 install: build/vecsh
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -35,6 +35,18 @@ colours=$(grep 'class="point"' clusters.svg | sed 's/.*circle[^>]*fill="\(#[0-9a
 [ "$colours" = "#1f77b4 #ff7f0e " ] || { echo "FAIL plot: cluster colours are '$colours', not tab10's first two"; fail=1; }
 [ "$(wc -l < labels.tsv)" = 8 ] && head -1 labels.tsv | grep -q '^word	cluster$' ||
 	{ echo "FAIL plot: labels.tsv is not a header and 7 words"; cat labels.tsv; fail=1; }
+# project --out and export projector: the files hold every word (and cluster)
+"$vecsh" -q "$top/tests/data/tiny.txt" -c "cluster king queen prince princess apple banana car --k 2" \
+	-c "project king queen prince princess apple banana car --out coords.tsv" \
+	-c "export projector proj king queen prince princess apple banana car" >/dev/null || fail=1
+[ "$(head -1 coords.tsv)" = "word	x	y	cluster" ] && [ "$(wc -l < coords.tsv)" = 8 ] ||
+	{ echo "FAIL plot: coords.tsv is not a header and 7 rows"; cat coords.tsv; fail=1; }
+[ "$(wc -l < proj/tensors.tsv)" = 7 ] && [ "$(awk -F'\t' '{ print NF }' proj/tensors.tsv | sort -u)" = 4 ] ||
+	{ echo "FAIL plot: proj/tensors.tsv is not 7 rows of 4 values"; fail=1; }
+[ "$(sed -n 2p proj/metadata.tsv | cut -f1)" = king ] && [ "$(wc -l < proj/metadata.tsv)" = 8 ] ||
+	{ echo "FAIL plot: proj/metadata.tsv is not a header and 7 words"; fail=1; }
+/usr/bin/python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); e=c["embeddings"][0]; assert e["tensorShape"]==[7,4] and e["metadataPath"]=="metadata.tsv"' proj/projector_config.json 2>/dev/null ||
+	grep -q '"tensorShape":	\[7, 4\]' proj/projector_config.json || { echo "FAIL plot: projector_config.json"; fail=1; }
 # t-SNE: a point a word
 "$vecsh" -q "$top/examples/data/glove-demo.txt.gz" -c "plot --method tsne --top 40 --perplexity 10 --out tsne.svg" >/dev/null || fail=1
 [ "$(grep -c 'class="point"' tsne.svg)" = 40 ] || { echo "FAIL plot: tsne.svg has not 40 points"; fail=1; }

@@ -1,4 +1,6 @@
 /* project and plot: principal components of words, as numbers or a picture. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +90,32 @@ static int layout(vs_session *s, const vs_args *a, const vs_vecset *set, const l
 	return rc < 0 ? vs_session_error(s, "%s: %s", a->name, err.msg) : 0;
 }
 
+/* project --out: word, coordinates (and cluster, after cluster) as TSV. */
+static int write_coords(const char *path, const vs_vecset *set, const long *idx, size_t n, size_t k,
+                        const double *coords, const int *clusters, vs_error *err)
+{
+	static const char *const axis[] = {"x", "y", "z"};
+	char *tmp;
+	FILE *f = vs_tmpfile_open(path, &tmp, err);
+	if (!f)
+		return -1;
+	int bad = fputs("word", f) == EOF;
+	for (size_t c = 0; c < k; c++)
+		bad = bad || fprintf(f, "\t%s", axis[c]) < 0;
+	bad = bad || fputs(clusters ? "\tcluster\n" : "\n", f) == EOF;
+	for (size_t i = 0; i < n && !bad; i++) {
+		bad = fputs(set->words[idx[i]], f) == EOF;
+		for (size_t c = 0; c < k; c++)
+			bad = bad || fprintf(f, "\t%.6f", coords[i * k + c]) < 0;
+		if (clusters)
+			bad = bad || fprintf(f, "\t%d", clusters[idx[i]]) < 0;
+		bad = bad || fputc('\n', f) == EOF;
+	}
+	if (bad)
+		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
+	return vs_tmpfile_commit(f, tmp, path, bad, err);
+}
+
 static int cmd_project_exec(vs_session *s, vs_args *a)
 {
 	vs_vecset *set = vs_session_active(s);
@@ -115,6 +143,13 @@ static int cmd_project_exec(vs_session *s, vs_args *a)
 	const vs_axis *ax = li.ax, *ay = li.ay;
 	int on_axes = li.on_axes;
 	double *ratio = li.ratio;
+	const char *out = vs_arg_opt(a, "--out");
+	vs_error err;
+	if (ok && out &&
+	    write_coords(out, set, idx, n, k, coords, s->cluster_set == set ? s->cluster_of : NULL, &err) < 0) {
+		vs_session_error(s, "project: %s", err.msg);
+		ok = 0;
+	}
 	vs_result *r = ok ? vs_result_new() : NULL;
 	if (ok && !r)
 		vs_session_oom(s);
@@ -162,12 +197,13 @@ static const vs_option cmd_project_options[] = {
 	{"--x", "AXIS", "place words on two axes (see axis): the first", VS_COMPLETE_NONE, NULL},
 	{"--y", "AXIS", "and the second", VS_COMPLETE_NONE, NULL},
 	{"--top", "N", "the first (most frequent) N words of the set", VS_COMPLETE_NONE, NULL},
+	{"--out", "FILE", "also write the words and coordinates (and clusters) as TSV", VS_COMPLETE_FILE, NULL},
 	{0},
 };
 
 const vs_cmd_entry cmd_project_entry = {
 	.name = "project",
-	.usage = "[WORD...] [--method pca|tsne] [--perplexity P] [--exact] [--dims 2|3] [--top N] [--x AXIS --y AXIS]",
+	.usage = "[WORD...] [--method pca|tsne] [--perplexity P] [--exact] [--dims 2|3] [--top N] [--x AXIS --y AXIS] [--out FILE]",
 	.summary = "principal-component coordinates of words",
 	.help = "Centres the vectors and projects them on the leading eigenvectors of their\n"
 	        "covariance (LAPACK through OpenBLAS). Without words, the words of the last\n"
