@@ -13,3 +13,4 @@ cluster --top 1000 --k 12 --out /tmp/vecsh-clusters.tsv
 # the same words laid out by t-SNE (scikit-learn's), coloured by cluster
 cluster --top 800 --k 8
 plot --method tsne --top 800 --out /tmp/vecsh-tsne.svg
+plot --method umap --top 800 --out /tmp/vecsh-umap.svg

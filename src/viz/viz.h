@@ -39,6 +39,20 @@ int vs_tsne(const float *x, size_t n, size_t d, const vs_tsne_options *opt, doub
  * with k neighbours (Euclidean); NaN when k >= n / 2. */
 double vs_trustworthiness(const float *x, size_t n, size_t d, const double *y, size_t e, size_t k);
 
+/* ---- UMAP (umap-learn's defaults; its own random numbers). */
+
+typedef struct vs_umap_options {
+	size_t n_neighbors;   /* 0: 15 */
+	double min_dist;      /* 0: 0.1 */
+	int n_epochs;         /* 0: 500 up to 10,000 points, else 200 */
+	uint64_t seed;        /* 0: 1 */
+} vs_umap_options;
+
+/* y gets n x 2 coordinates. */
+int vs_umap(const float *x, size_t n, size_t d, const vs_umap_options *opt, double *y, vs_error *err);
+/* The curve 1 / (1 + a d^2b) fitted to min_dist and spread (find_ab_params). */
+void vs_umap_ab(double spread, double min_dist, double *a, double *b);
+
 /* ---- k-means (scikit-learn's KMeans, algorithm "lloyd"). */
 
 typedef struct vs_kmeans_options {

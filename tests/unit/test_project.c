@@ -302,6 +302,62 @@ static void tsne_near_scikit_learn(void **state)
 	free(x);
 }
 
+/* UMAP: umap-learn's curve parameters (find_ab_params: a 1.5769434604,
+ * b 0.8950608781 for min_dist 0.1), labelled blobs kept apart, the same
+ * seed the same layout, and the words' neighbourhoods kept (trustworthiness). */
+static void umap_structure(void **state)
+{
+	(void)state;
+	double a, b;
+	vs_umap_ab(1.0, 0.1, &a, &b);
+	assert_true(fabs(a - 1.5769434604) < 1e-5 && fabs(b - 0.8950608781) < 1e-5);
+	enum { B = 4, PER = 80, D = 20, N = B * PER };
+	float *x = malloc(N * D * sizeof *x);
+	srand(9);
+	for (int i = 0; i < N; i++) /* blob i % B around a corner of its own */
+		for (int j = 0; j < D; j++)
+			x[i * D + j] = (float)(5.0 * (j == i % B) + ((double)rand() / RAND_MAX - 0.5));
+	double y[2 * N], y2[2 * N];
+	vs_umap_options o = {.seed = 4};
+	vs_error err;
+	assert_int_equal(vs_umap(x, N, D, &o, y, &err), 0);
+	assert_int_equal(vs_umap(x, N, D, &o, y2, &err), 0);
+	assert_memory_equal(y, y2, sizeof y);
+	size_t same = 0, all = 0; /* each point's 10 nearest in the layout: of its blob */
+	for (int i = 0; i < N; i++) {
+		double best[10];
+		int lab[10], m = 0;
+		for (int j = 0; j < N; j++) {
+			if (j == i)
+				continue;
+			double d2 = (y[2 * i] - y[2 * j]) * (y[2 * i] - y[2 * j]) + (y[2 * i + 1] - y[2 * j + 1]) * (y[2 * i + 1] - y[2 * j + 1]);
+			int at = m < 10 ? m++ : 10;
+			while (at > 0 && best[at - 1] > d2) {
+				if (at < 10)
+					best[at] = best[at - 1], lab[at] = lab[at - 1];
+				at--;
+			}
+			if (at < 10)
+				best[at] = d2, lab[at] = j % B;
+		}
+		for (int k = 0; k < 10; k++)
+			same += lab[k] == i % B, all++;
+	}
+	print_message("UMAP: %zu of %zu nearest in the layout from the same blob\n", same, all);
+	assert_true(same == all);
+	assert_int_equal(vs_umap(x, 3, D, &o, y, &err), -1);
+	free(x);
+	size_t d;
+	float *w = demo_units(1000, &d);
+	double *yw = malloc(2000 * sizeof *yw);
+	vs_umap_options ow = {0};
+	assert_int_equal(vs_umap(w, 1000, d, &ow, yw, &err), 0);
+	double t = vs_trustworthiness(w, 1000, d, yw, 2, 10);
+	print_message("UMAP of 1,000 words: trustworthiness %.4f\n", t);
+	assert_true(t > 0.85);
+	free(w), free(yw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +367,7 @@ int main(void)
 		cmocka_unit_test(procrustes_equals_scipy),
 		cmocka_unit_test(trustworthiness_equals_scikit_learn),
 		cmocka_unit_test(tsne_near_scikit_learn),
+		cmocka_unit_test(umap_structure),
 		cmocka_unit_test(plots_are_written_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,7 @@
 #include "ui/ui.h"
 #include "viz/viz.h"
 
-static const char *const methods[] = {"pca", "tsne", NULL};
+static const char *const methods[] = {"pca", "tsne", "umap", NULL};
 static const char *const dims_choices[] = {"2", "3", NULL};
 
 /* --x AXIS --y AXIS: the axes to place words on instead of principal
@@ -35,7 +35,7 @@ static void place(const vs_vecset *set, const long *idx, size_t n, const vs_axis
 
 /* How the coordinates were made, for the result's note and the plot's title. */
 typedef struct layout_info {
-	int on_axes, tsne;
+	int on_axes, tsne, umap;
 	const vs_axis *ax, *ay;
 	double ratio[3];
 	vs_tsne_report tsne_rep;
@@ -56,6 +56,35 @@ static int tsne_options(vs_session *s, const vs_args *a, vs_tsne_options *o)
 	return 0;
 }
 
+/* --method umap: umap-learn's defaults, --neighbors, --min-dist, --seed. */
+static int umap_layout(vs_session *s, const vs_args *a, const vs_vecset *set, const long *idx, size_t n,
+                       double *coords)
+{
+	vs_umap_options o = {0};
+	size_t seed;
+	if (vs_arg_size(s, a, "--neighbors", 15, &o.n_neighbors) < 0 || vs_arg_size(s, a, "--seed", 1, &seed) < 0)
+		return -1;
+	o.seed = seed;
+	const char *md = vs_arg_opt(a, "--min-dist");
+	if (md) {
+		char *end;
+		o.min_dist = strtod(md, &end);
+		if (!*md || *end || !(o.min_dist > 0 && o.min_dist <= 1))
+			return vs_session_error(s, "%s: --min-dist takes a number over 0, at most 1, not '%s'", a->name, md);
+	}
+	if (o.n_neighbors < 2 || o.n_neighbors > 200)
+		return vs_session_error(s, "%s: --neighbors takes 2 to 200, not %zu", a->name, o.n_neighbors);
+	float *unit = malloc(n * set->dims * sizeof *unit);
+	if (!unit)
+		return vs_session_oom(s);
+	for (size_t i = 0; i < n; i++)
+		vs_unit_vector(set, idx[i], unit + i * set->dims);
+	vs_error err;
+	int rc = vs_umap(unit, n, set->dims, &o, coords, &err);
+	free(unit);
+	return rc < 0 ? vs_session_error(s, "%s: %s", a->name, err.msg) : 0;
+}
+
 /* The words' coordinates (n x k): on two axes, by t-SNE (of the unit
  * vectors), or by PCA (of the vectors). */
 static int layout(vs_session *s, const vs_args *a, const vs_vecset *set, const long *idx, size_t n, size_t k,
@@ -64,12 +93,17 @@ static int layout(vs_session *s, const vs_args *a, const vs_vecset *set, const l
 	vs_error err;
 	const char *m = vs_arg_opt(a, "--method");
 	li->tsne = m && strcmp(m, "tsne") == 0;
+	li->umap = m && strcmp(m, "umap") == 0;
 	if (!li->tsne && (vs_arg_opt(a, "--perplexity") || vs_arg_flag(a, "--exact")))
 		return vs_session_error(s, "%s: --perplexity and --exact are options of --method tsne", a->name);
+	if (!li->umap && (vs_arg_opt(a, "--neighbors") || vs_arg_opt(a, "--min-dist") || vs_arg_opt(a, "--seed")))
+		return vs_session_error(s, "%s: --neighbors, --min-dist and --seed are options of --method umap", a->name);
 	if (li->on_axes) {
 		place(set, idx, n, li->ax, li->ay, coords);
 		return 0;
 	}
+	if (li->umap)
+		return umap_layout(s, a, set, idx, n, coords);
 	if (!li->tsne) {
 		if (vs_pca(rows, n, set->dims, k, coords, li->ratio, &err) < 0)
 			return vs_session_error(s, "%s: %s", a->name, err.msg);
@@ -127,7 +161,7 @@ static int cmd_project_exec(vs_session *s, vs_args *a)
 	li.on_axes = axes_of(s, a, set, &li.ax, &li.ay);
 	if (li.on_axes < 0)
 		return -1;
-	if ((li.on_axes || (m && strcmp(m, "tsne") == 0)) && k != 2)
+	if ((li.on_axes || (m && strcmp(m, "pca") != 0)) && k != 2)
 		return vs_session_error(s, "project: --dims 3 is for principal components");
 	long *idx;
 	if (vs_gather_words(s, a, set, &idx, &n, &nhigh) < 0)
@@ -169,6 +203,8 @@ static int cmd_project_exec(vs_session *s, vs_args *a)
 		if (on_axes)
 			vs_result_note(r, "x: the cosine with %s (%s), y: with %s (%s)", ax->name, ax->pairs, ay->name,
 			               ay->pairs);
+		else if (li.umap)
+			vs_result_note(r, "UMAP of %zu unit vectors", n);
 		else if (li.tsne) {
 			vs_result_context_float(r, "kl_divergence", li.tsne_rep.kl_divergence, 6);
 			vs_result_note(r, "t-SNE of %zu unit vectors: KL divergence %.6f after %d iterations", n,
@@ -176,7 +212,7 @@ static int cmd_project_exec(vs_session *s, vs_args *a)
 		} else
 			for (size_t c = 0; c < k; c++) /* the explained-variance ratio of each component */
 				vs_result_context_float(r, ratio_names[c], ratio[c], 6);
-		if (on_axes || li.tsne)
+		if (on_axes || li.tsne || li.umap)
 			;
 		else if (k == 2)
 			vs_result_note(r, "explained variance ratio: %.6f %.6f", ratio[0], ratio[1]);
@@ -190,9 +226,12 @@ static int cmd_project_exec(vs_session *s, vs_args *a)
 }
 
 static const vs_option cmd_project_options[] = {
-	{"--method", "pca|tsne", "principal components (default) or t-SNE", VS_COMPLETE_CHOICE, methods},
+	{"--method", "pca|tsne", "principal components (default), t-SNE or UMAP", VS_COMPLETE_CHOICE, methods},
 	{"--perplexity", "P", "t-SNE's perplexity (default 30)", VS_COMPLETE_NONE, NULL},
 	{"--exact", NULL, "t-SNE over every pair rather than Barnes-Hut's tree", VS_COMPLETE_NONE, NULL},
+	{"--neighbors", "K", "UMAP's neighbours (default 15)", VS_COMPLETE_NONE, NULL},
+	{"--min-dist", "D", "UMAP's minimum distance (default 0.1)", VS_COMPLETE_NONE, NULL},
+	{"--seed", "S", "UMAP's random numbers (default 1)", VS_COMPLETE_NONE, NULL},
 	{"--dims", "2|3", "how many components (default 2)", VS_COMPLETE_CHOICE, dims_choices},
 	{"--x", "AXIS", "place words on two axes (see axis): the first", VS_COMPLETE_NONE, NULL},
 	{"--y", "AXIS", "and the second", VS_COMPLETE_NONE, NULL},
@@ -203,7 +242,7 @@ static const vs_option cmd_project_options[] = {
 
 const vs_cmd_entry cmd_project_entry = {
 	.name = "project",
-	.usage = "[WORD...] [--method pca|tsne] [--perplexity P] [--exact] [--dims 2|3] [--top N] [--x AXIS --y AXIS] [--out FILE]",
+	.usage = "[WORD...] [--method pca|tsne|umap] [--perplexity P] [--exact] [--neighbors K] [--min-dist D] [--seed S] [--dims 2|3] [--top N] [--x AXIS --y AXIS] [--out FILE]",
 	.summary = "principal-component coordinates of words",
 	.help = "Centres the vectors and projects them on the leading eigenvectors of their\n"
 	        "covariance (LAPACK through OpenBLAS). Without words, the words of the last\n"
@@ -214,7 +253,9 @@ const vs_cmd_entry cmd_project_entry = {
 	        "--method tsne: scikit-learn's TSNE of the words' unit vectors (PCA start,\n"
 	        "perplexity 30, early exaggeration 12 for 250 iterations, 1000 in all,\n"
 	        "Barnes-Hut with angle 0.5, or --exact over every pair); the final KL\n"
-	        "divergence is reported.",
+	        "divergence is reported. --method umap: UMAP with umap-learn's defaults\n"
+	        "(15 neighbours, min-dist 0.1, spectral start, 500 epochs up to 10,000\n"
+	        "words), its random numbers vecsh's own (--seed).",
 	.example = "project king queen man woman prince princess\nnn frog -k 20\nproject --dims 3",
 	.min_args = 0,
 	.max_args = -1,
@@ -270,6 +311,9 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 		else if (on_axes)
 			snprintf(title, sizeof title, "%zu words of %s along %s (x) and %s (y)%s", n, set->name, ax->name,
 			         ay->name, clustered ? "; colours: k-means clusters" : "");
+		else if (li.umap)
+			snprintf(title, sizeof title, "%zu words of %s (UMAP%s)", n, set->name,
+			         clustered ? "; colours: k-means clusters" : "");
 		else if (li.tsne)
 			snprintf(title, sizeof title, "%zu words of %s (t-SNE, KL divergence %.3f%s)", n, set->name,
 			         li.tsne_rep.kl_divergence, clustered ? "; colours: k-means clusters" : "");
@@ -291,9 +335,12 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 static const vs_option cmd_plot_options[] = {
 	{"--out", "FILE", "FILE.svg (the default is vecsh-plot.svg) or FILE.png", VS_COMPLETE_FILE, NULL},
 	{"--analogy", NULL, "four words A B C D: draw the offsets A->B and C->D", VS_COMPLETE_NONE, NULL},
-	{"--method", "pca|tsne", "principal components (default) or t-SNE", VS_COMPLETE_CHOICE, methods},
+	{"--method", "pca|tsne", "principal components (default), t-SNE or UMAP", VS_COMPLETE_CHOICE, methods},
 	{"--perplexity", "P", "t-SNE's perplexity (default 30)", VS_COMPLETE_NONE, NULL},
 	{"--exact", NULL, "t-SNE over every pair rather than Barnes-Hut's tree", VS_COMPLETE_NONE, NULL},
+	{"--neighbors", "K", "UMAP's neighbours (default 15)", VS_COMPLETE_NONE, NULL},
+	{"--min-dist", "D", "UMAP's minimum distance (default 0.1)", VS_COMPLETE_NONE, NULL},
+	{"--seed", "S", "UMAP's random numbers (default 1)", VS_COMPLETE_NONE, NULL},
 	{"--x", "AXIS", "place words on two axes (see axis): the first", VS_COMPLETE_NONE, NULL},
 	{"--y", "AXIS", "and the second", VS_COMPLETE_NONE, NULL},
 	{"--top", "N", "the first (most frequent) N words of the set", VS_COMPLETE_NONE, NULL},
@@ -302,7 +349,7 @@ static const vs_option cmd_plot_options[] = {
 
 const vs_cmd_entry cmd_plot_entry = {
 	.name = "plot",
-	.usage = "[WORD...] [--out FILE.svg|FILE.png] [--analogy] [--top N] [--method pca|tsne] [--x AXIS --y AXIS]",
+	.usage = "[WORD...] [--out FILE.svg|FILE.png] [--analogy] [--top N] [--method pca|tsne|umap] [--x AXIS --y AXIS]",
 	.summary = "draw words in the plane of their first two principal components",
 	.help = "Writes labelled points, the first word (or the last query's words)\n"
 	        "highlighted. With --analogy A B C D, arrows show the two offsets, the picture\n"
