@@ -14,3 +14,8 @@ cluster --top 1000 --k 12 --out /tmp/vecsh-clusters.tsv
 cluster --top 800 --k 8
 plot --method tsne --top 800 --out /tmp/vecsh-tsne.svg
 plot --method umap --top 800 --out /tmp/vecsh-umap.svg
+
+# metadata: the words' kinds (examples/data/demo-meta.tsv), as colours and as a filter
+load data/glove-demo.txt.gz as tagged --meta data/demo-meta.tsv
+plot france germany italy spain paris berlin rome madrid january may june red blue --color kind --out /tmp/vecsh-kinds.svg
+nn paris --where kind=city -k 5

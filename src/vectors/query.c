@@ -115,6 +115,41 @@ int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const lo
 	return rc;
 }
 
+int vs_most_similar_where(const vs_vecset *set, const long *pos, size_t npos, const long *neg, size_t nneg, size_t k,
+                          const unsigned char *keep, vs_hit *out, size_t *nout, vs_error *err)
+{
+	vs_vecset_need_all(set);
+	size_t n = set->count;
+	*nout = 0;
+	if (npos + nneg == 0)
+		return vs_fail(err, "cannot compute similarity with no input");
+	if (vs_check_nonzero(set, pos, npos, err) < 0 || vs_check_nonzero(set, neg, nneg, err) < 0)
+		return -1;
+	float *mean = malloc(set->dims * 2 * sizeof *mean), *dists = malloc(n * sizeof *dists);
+	vs_topk best = {0};
+	if (!mean || !dists || vs_topk_init(&best, k) < 0) {
+		free(mean), free(dists);
+		return vs_oom(err);
+	}
+	mean_vector(set, pos, npos, neg, nneg, mean, mean + set->dims);
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)set->dims, 1.0f, set->vectors, (int)set->dims, mean, 1,
+	            0.0f, dists, 1);
+	for (size_t i = 0; i < n; i++) {
+		if (!keep[i])
+			continue;
+		float d = dists[i] / set->norms[i];
+		int skip = !(d >= vs_topk_threshold(&best));
+		for (size_t e = 0; e < npos + nneg && !skip; e++)
+			skip = (long)i == (e < npos ? pos[e] : neg[e - npos]);
+		if (!skip)
+			vs_topk_push(&best, (long)i, d);
+	}
+	*nout = vs_topk_sorted(&best, out);
+	vs_topk_free(&best);
+	free(mean), free(dists);
+	return 0;
+}
+
 int vs_most_similar_batch(const vs_vecset *set, const long *words, size_t m, size_t k, vs_hit *out, size_t *nout,
                           vs_error *err)
 {

@@ -451,6 +451,12 @@ void vs_vecset_free(vs_vecset *set)
 		free((char *)set->words[set->count + i]);
 	vs_subwords_free(set->sub);
 	vs_codes_free(set->codes);
+	if (set->meta) { /* (meta.c's own free would make the two files depend on each other) */
+		free(set->meta->names);
+		free(set->meta->values);
+		free(set->meta->blob);
+		free(set->meta);
+	}
 	if (set->pending)
 		free(set->pending->todo);
 	free(set->pending);

@@ -76,7 +76,19 @@ typedef struct vs_vecset {
 	/* int8 codes of the rows for exact scans that read less (codes.c), made
 	 * on first use or mapped from a .vecs file; NULL until then */
 	struct vs_codes *codes;
+	/* per-word metadata columns (load --meta), or NULL */
+	struct vs_meta *meta;
 } vs_vecset;
+
+/* Metadata of a set's words: columns of text, a value a word and column
+ * (NULL where the file had no row for the word). */
+typedef struct vs_meta {
+	size_t ncols;
+	char **names;        /* ncols column names */
+	const char **values; /* set->count x ncols */
+	char *blob;          /* the file's text, that names and values point into */
+	size_t rows, unknown, duplicates; /* rows read; rows of words not in the set; repeated words (first kept) */
+} vs_meta;
 
 /* Sum of n floats in numpy's pairwise order (for norms equal to numpy's). */
 float vs_pairwise_sum(const float *a, size_t n);
@@ -191,6 +203,22 @@ size_t vs_rank(const vs_vecset *set, long a, long b, vs_error *err);
  * their unit vectors, most central first; out gets the order and scores.
  * The last one is the word that does not match (doesnt_match). */
 int vs_rank_by_centrality(const vs_vecset *set, const long *idx, size_t n, vs_hit *out, vs_error *err);
+
+/* ---- Metadata (meta.c). */
+
+/* Read a TSV of metadata for the set's words: a header row (the first
+ * column the word's, then the columns' names), then a row a word. Replaces
+ * the set's metadata; on failure (naming the file and line) leaves it. */
+int vs_meta_load(vs_vecset *set, const char *path, vs_error *err);
+/* The column named name, or -1. */
+long vs_meta_column(const vs_vecset *set, const char *name);
+/* Word w's value in column c, or NULL. */
+const char *vs_meta_value(const vs_vecset *set, long w, size_t c);
+void vs_meta_free(vs_meta *m);
+
+/* most_similar over the rows whose keep[] is set (and not the query's). */
+int vs_most_similar_where(const vs_vecset *set, const long *pos, size_t npos, const long *neg, size_t nneg, size_t k,
+                          const unsigned char *keep, vs_hit *out, size_t *nout, vs_error *err);
 
 /* ---- Directions (direction.c). */
 

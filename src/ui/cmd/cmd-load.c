@@ -28,7 +28,28 @@ static int cmd_load_exec(vs_session *s, vs_args *a)
 	vs_load_options opt = {.format = fmt, .limit = limit, .strict = vs_arg_flag(a, "--strict"),
 	                       .labels = vs_arg_opt(a, "--labels"), .verify = vs_arg_flag(a, "--verify"),
 	                       .supervised = vs_arg_flag(a, "--supervised")};
-	return vs_session_load(s, a->argv[0], name, &opt);
+	const char *meta = vs_arg_opt(a, "--meta");
+	if (vs_session_load(s, a->argv[0], name, &opt) < 0)
+		return -1;
+	if (!meta)
+		return 0;
+	/* the metadata of the set just loaded; if it cannot be read, the set goes too */
+	vs_vecset *set = s->sets[s->active];
+	vs_error err;
+	if (vs_meta_load(set, meta, &err) < 0) {
+		vs_session_error(s, "load: %s (the set is not kept)", err.msg);
+		char *nm = strdup(set->name);
+		if (nm)
+			vs_session_remove(s, nm);
+		free(nm);
+		return -1;
+	}
+	const vs_meta *m = set->meta;
+	if (m->unknown)
+		vs_session_warn(s, "%s: %zu of %zu rows name words that %s does not have", meta, m->unknown, m->rows, set->name);
+	if (m->duplicates)
+		vs_session_warn(s, "%s: %zu repeated words (their first rows kept)", meta, m->duplicates);
+	return 0;
 }
 
 static const vs_option cmd_load_options[] = {
@@ -38,6 +59,7 @@ static const vs_option cmd_load_options[] = {
 	{"--strict", NULL, "refuse words that are not valid UTF-8", VS_COMPLETE_NONE, NULL},
 	{"--labels", "FILE", "for a numpy .npy matrix: its row names, one a line", VS_COMPLETE_FILE, NULL},
 	{"--verify", NULL, "for a .vecs file: check every block against its checksum first", VS_COMPLETE_NONE, NULL},
+	{"--meta", "FILE", "metadata of the words: a TSV with a header, the word first", VS_COMPLETE_FILE, NULL},
 	{"--supervised", NULL, "for a fastText classifier (.ftz, supervised .bin): load its words' vectors anyway",
 	 VS_COMPLETE_NONE, NULL},
 	{0},
@@ -45,7 +67,7 @@ static const vs_option cmd_load_options[] = {
 
 const vs_cmd_entry cmd_load_entry = {
 	.name = "load",
-	.usage = "PATH [as NAME] [--format FORMAT] [--limit N] [--strict] [--labels FILE] [--verify] [--supervised]",
+	.usage = "PATH [as NAME] [--format FORMAT] [--limit N] [--strict] [--labels FILE] [--verify] [--supervised] [--meta FILE]",
 	.summary = "load word vectors (word2vec, GloVe, fastText, .vecs; .gz too) or a saved index",
 	.help = "The format is detected from the content: a 'count dims' header means word2vec\n"
 	        "text or binary (fastText .vec is word2vec text), no header means GloVe, and\n"
@@ -56,8 +78,12 @@ const vs_cmd_entry cmd_load_entry = {
 	        "A TF-IDF index saved by 'save' is recognised by its magic bytes and mapped.\n"
 	        "A numpy .npy matrix (float32, float16 or float64, e.g. CLIP embeddings computed\n"
 	        "elsewhere) loads with --labels FILE naming its rows.\n"
-	        "The new set becomes the active one; its name is the file's, or NAME.",
-	.example = "load examples/data/glove-demo.txt.gz as demo\nload vectors.bin --limit 100000\nload examples/data/kjv-fasttext.bin as kjv",
+	        "The new set becomes the active one; its name is the file's, or NAME.\n"
+	        "--meta FILE attaches columns of metadata to the words: a TSV whose header\n"
+	        "names the word's column and then the others, a row a word (the Embedding\n"
+	        "Projector's metadata.tsv with the word first); plot --color COLUMN and\n"
+	        "nn --where COLUMN=VALUE use them, info and browse show them.",
+	.example = "load examples/data/glove-demo.txt.gz as demo\nload vectors.bin --limit 100000\nload examples/data/kjv-fasttext.bin as kjv\nload examples/data/glove-demo.txt.gz as demo --meta examples/data/demo-meta.tsv",
 	.min_args = 1,
 	.max_args = 3,
 	.args_complete = VS_COMPLETE_FILE,

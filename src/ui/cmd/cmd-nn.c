@@ -124,6 +124,43 @@ static int nn_minus(vs_session *s, vs_vecset *set, const long *pos, size_t npos,
 	return r ? 0 : vs_session_oom(s);
 }
 
+/* nn --where COLUMN=VALUE: the neighbours among the words whose metadata
+ * column holds the value. */
+static int nn_where(vs_session *s, vs_vecset *set, const long *pos, size_t npos, const long *neg, size_t nneg,
+                    const char *where, size_t k, vs_hit *hits)
+{
+	const char *eq = strchr(where, '=');
+	if (!eq || eq == where)
+		return vs_session_error(s, "nn: --where takes COLUMN=VALUE, not '%s'", where);
+	if (!set->meta)
+		return vs_session_error(s, "nn: %s has no metadata (load it with --meta FILE)", set->name);
+	char col[256];
+	snprintf(col, sizeof col, "%.*s", (int)(eq - where), where);
+	long c = vs_meta_column(set, col);
+	if (c < 0)
+		return vs_session_error(s, "nn: the metadata of %s has no column '%s'", set->name, col);
+	unsigned char *keep = malloc(set->count);
+	if (!keep)
+		return vs_session_oom(s);
+	size_t kept = 0;
+	for (size_t i = 0; i < set->count; i++) {
+		const char *v = vs_meta_value(set, (long)i, (size_t)c);
+		kept += keep[i] = v && strcmp(v, eq + 1) == 0;
+	}
+	size_t n;
+	vs_error err;
+	int rc = vs_most_similar_where(set, pos, npos, neg, nneg, k, keep, hits, &n, &err);
+	free(keep);
+	if (rc < 0)
+		return vs_session_error(s, "nn: %s", err.msg);
+	vs_result *r = vs_words_result(set, hits, n);
+	if (!r)
+		return vs_session_oom(s);
+	vs_result_note(r, "among the %zu words whose %s is %s", kept, col, eq + 1);
+	vs_session_show(s, r);
+	return 0;
+}
+
 static int cmd_nn_exec(vs_session *s, vs_args *a)
 {
 	vs_vecset *set = vs_session_active(s);
@@ -142,6 +179,9 @@ static int cmd_nn_exec(vs_session *s, vs_args *a)
 		k = set->count;
 	if (file)
 		return nn_file(s, set, file, k);
+	const char *where = vs_arg_opt(a, "--where");
+	if (where && vs_arg_opt(a, "--minus"))
+		return vs_session_error(s, "nn: --where and --minus go one at a time");
 	const char *minus_name = vs_arg_opt(a, "--minus");
 	const vs_axis *minus = minus_name ? vs_session_axis(s, "nn", minus_name, set) : NULL;
 	if (minus_name && !minus)
@@ -157,6 +197,8 @@ static int cmd_nn_exec(vs_session *s, vs_args *a)
 		;
 	else if (minus)
 		rc = nn_minus(s, set, pos, npos, neg, nneg, minus, k, hits);
+	else if (where)
+		rc = nn_where(s, set, pos, npos, neg, nneg, where, k, hits);
 	else if (vs_most_similar(set, pos, npos, neg, nneg, k, 0, hits, &n, &err) < 0)
 		vs_session_error(s, "nn: %s", err.msg);
 	else {
@@ -176,13 +218,14 @@ static const vs_option cmd_nn_options[] = {
 	{"-k", "N", "how many neighbours (default 10)", VS_COMPLETE_NONE, NULL},
 	{"--file", "FILE", "the neighbours of every word of FILE (one a line) at once", VS_COMPLETE_FILE, NULL},
 	{"--minus", "AXIS", "remove the direction AXIS (see axis) from every vector first", VS_COMPLETE_NONE, NULL},
+	{"--where", "COL=VALUE", "only words whose metadata column (load --meta) holds VALUE", VS_COMPLETE_NONE, NULL},
 	{0},
 };
 
 const vs_cmd_entry cmd_nn_entry = {
 	.name = "nn",
 	.aliases = (const char *const[]){"neighbours", "neighbors", "most_similar", NULL},
-	.usage = "QUERY [-k N] [--minus AXIS] | --file FILE [-k N]",
+	.usage = "QUERY [-k N] [--minus AXIS | --where COL=VALUE] | --file FILE [-k N]",
 	.summary = "nearest words by cosine similarity",
 	.help = "QUERY is a word, or words joined by + and - (king - man + woman): the words'\n"
 	        "unit vectors are added or subtracted, averaged and normalised, as gensim's\n"
@@ -191,7 +234,8 @@ const vs_cmd_entry cmd_nn_entry = {
 	        "products over blocks of the vocabulary: a row for each query and neighbour.\n"
 	        "--minus AXIS removes a direction (see axis) from the query and from every\n"
 	        "vector before ranking (Bolukbasi et al.'s neutralising projection), with\n"
-	        "each word's cosine before it beside.",
+	        "each word's cosine before it beside. --where COLUMN=VALUE keeps the words\n"
+	        "whose metadata (load --meta) has that value in that column.",
 	.example = "nn king -k 5\nnn king - man + woman\nnn --file words.txt -k 3\naxis gender he:she man:woman\nnn nurse --minus gender -k 5",
 	.min_args = 0,
 	.max_args = -1,

@@ -264,6 +264,33 @@ const vs_cmd_entry cmd_project_entry = {
 	.exec = cmd_project_exec,
 };
 
+/* plot --color COLUMN: the first ten values met take tab10's colours, the
+ * others (and words without a value) the default; the legend for the title. */
+static void colour_by(const vs_vecset *set, const long *idx, size_t n, long col, vs_plot_point *pts, char *legend,
+                      size_t size)
+{
+	const char *seen[10];
+	size_t nseen = 0, o = (size_t)snprintf(legend, size, "; colours: %s", set->meta->names[col]);
+	for (size_t i = 0; i < n; i++) {
+		const char *v = vs_meta_value(set, idx[i], (size_t)col);
+		pts[i].group = 0;
+		if (!v || !*v)
+			continue;
+		size_t g = 0;
+		while (g < nseen && strcmp(seen[g], v) != 0)
+			g++;
+		if (g == nseen && nseen < 10) {
+			seen[nseen++] = v;
+			if (o < size)
+				o += (size_t)snprintf(legend + o, size - o, "%s%s", g ? ", " : " (", v);
+		}
+		if (g < nseen)
+			pts[i].group = (int)g + 1;
+	}
+	if (nseen && o < size)
+		snprintf(legend + o, size - o, ")");
+}
+
 static int cmd_plot_exec(vs_session *s, vs_args *a)
 {
 	vs_vecset *set = vs_session_active(s);
@@ -275,6 +302,12 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 	int analogy = vs_arg_flag(a, "--analogy");
 	if (analogy && a->argc != 4)
 		return vs_session_error(s, "plot: --analogy takes four words: A B C D (A is to B as C is to D)");
+	const char *colour = vs_arg_opt(a, "--color");
+	long colour_col = -1;
+	if (colour && !set->meta)
+		return vs_session_error(s, "plot: %s has no metadata (load it with --meta FILE)", set->name);
+	if (colour && (colour_col = vs_meta_column(set, colour)) < 0)
+		return vs_session_error(s, "plot: the metadata of %s has no column '%s'", set->name, colour);
 	size_t n, nhigh;
 	layout_info li = {0};
 	li.on_axes = axes_of(s, a, set, &li.ax, &li.ay);
@@ -296,12 +329,16 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 	} else if (layout(s, a, set, idx, n, 2, rows, coords, &li) < 0) {
 		;
 	} else {
-		/* coloured by the last clustering when it was of this set */
-		int clustered = s->cluster_set == set && !analogy;
+		/* coloured by a metadata column (--color), or by the last clustering
+		 * when it was of this set */
+		int clustered = s->cluster_set == set && !analogy && !colour;
+		char legend[256] = "";
 		for (size_t i = 0; i < n; i++)
 			pts[i] = (vs_plot_point){set->words[idx[i]], coords[2 * i], coords[2 * i + 1],
-			                         analogy ? i == 3 : i < nhigh && !clustered,
+			                         analogy ? i == 3 : i < nhigh && !clustered && !colour,
 			                         clustered ? 1 + s->cluster_of[idx[i]] : 0};
+		if (colour)
+			colour_by(set, idx, n, colour_col, pts, legend, sizeof legend);
 		vs_plot_arrow arrows[2] = {{0, 1}, {2, 3}};
 		char title[512];
 		if (analogy)
@@ -310,16 +347,16 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 			         100 * (ratio[0] + ratio[1]));
 		else if (on_axes)
 			snprintf(title, sizeof title, "%zu words of %s along %s (x) and %s (y)%s", n, set->name, ax->name,
-			         ay->name, clustered ? "; colours: k-means clusters" : "");
+			         ay->name, clustered ? "; colours: k-means clusters" : legend);
 		else if (li.umap)
 			snprintf(title, sizeof title, "%zu words of %s (UMAP%s)", n, set->name,
-			         clustered ? "; colours: k-means clusters" : "");
+			         clustered ? "; colours: k-means clusters" : legend);
 		else if (li.tsne)
 			snprintf(title, sizeof title, "%zu words of %s (t-SNE, KL divergence %.3f%s)", n, set->name,
-			         li.tsne_rep.kl_divergence, clustered ? "; colours: k-means clusters" : "");
+			         li.tsne_rep.kl_divergence, clustered ? "; colours: k-means clusters" : legend);
 		else
 			snprintf(title, sizeof title, "%zu words of %s (PCA, %.0f%% of the variance%s)", n, set->name,
-			         100 * (ratio[0] + ratio[1]), clustered ? "; colours: k-means clusters" : "");
+			         100 * (ratio[0] + ratio[1]), clustered ? "; colours: k-means clusters" : legend);
 		vs_plot p = {title, pts, n, analogy ? arrows : NULL, analogy ? 2 : 0, 900, 650};
 		if (vs_plot_write(&p, out, &err) < 0)
 			vs_session_error(s, "plot: %s", err.msg);
@@ -335,6 +372,7 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 static const vs_option cmd_plot_options[] = {
 	{"--out", "FILE", "FILE.svg (the default is vecsh-plot.svg) or FILE.png", VS_COMPLETE_FILE, NULL},
 	{"--analogy", NULL, "four words A B C D: draw the offsets A->B and C->D", VS_COMPLETE_NONE, NULL},
+	{"--color", "COLUMN", "colour points by a metadata column (load --meta)", VS_COMPLETE_NONE, NULL},
 	{"--method", "pca|tsne", "principal components (default), t-SNE or UMAP", VS_COMPLETE_CHOICE, methods},
 	{"--perplexity", "P", "t-SNE's perplexity (default 30)", VS_COMPLETE_NONE, NULL},
 	{"--exact", NULL, "t-SNE over every pair rather than Barnes-Hut's tree", VS_COMPLETE_NONE, NULL},
@@ -349,7 +387,7 @@ static const vs_option cmd_plot_options[] = {
 
 const vs_cmd_entry cmd_plot_entry = {
 	.name = "plot",
-	.usage = "[WORD...] [--out FILE.svg|FILE.png] [--analogy] [--top N] [--method pca|tsne|umap] [--x AXIS --y AXIS]",
+	.usage = "[WORD...] [--out FILE.svg|FILE.png] [--analogy] [--top N] [--method pca|tsne|umap] [--x AXIS --y AXIS] [--color COLUMN]",
 	.summary = "draw words in the plane of their first two principal components",
 	.help = "Writes labelled points, the first word (or the last query's words)\n"
 	        "highlighted. With --analogy A B C D, arrows show the two offsets, the picture\n"

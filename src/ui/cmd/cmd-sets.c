@@ -219,6 +219,13 @@ static int cmd_info_exec(vs_session *s, vs_args *a)
 		field(r, "mapped", "no");
 	}
 	field(r, "scan", vs_codes_state(set));
+	if (set->meta) {
+		char line[512];
+		size_t o = (size_t)snprintf(line, sizeof line, "%zu rows:", set->meta->rows);
+		for (size_t c = 0; c < set->meta->ncols && o < sizeof line; c++)
+			o += (size_t)snprintf(line + o, sizeof line - o, " %s", set->meta->names[c]);
+		field(r, "metadata", line);
+	}
 	for (const char *p = set->about; p && *p;) { /* how it was made: "field\tvalue" lines */
 		const char *tab = strchr(p, '\t'), *nl = strchr(p, '\n');
 		if (!tab || !nl || tab > nl)
