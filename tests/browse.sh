@@ -49,6 +49,12 @@ keys p
 expect "projection (PCA)"
 keys q
 expect "j/k move"
+# set projection: the same key lays the list out by t-SNE
+keys ":" "set projection tsne" Enter
+keys p
+expect "projection (t-SNE)"
+keys q
+expect "j/k move"
 keys ":" "load cjk.txt" Enter
 keys ":" "nn 北京" Enter
 expect "nn 北京"

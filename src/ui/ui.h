@@ -51,6 +51,7 @@ typedef struct vs_session {
 	const vs_vecset *cluster_set;
 	int *cluster_of;
 	size_t cluster_k;
+	int projection;         /* the browser's p: 0 PCA, 1 t-SNE, 2 UMAP (set projection) */
 	vs_axis *axes;          /* named directions (axis) */
 	size_t naxes;
 	struct vs_clip_tokenizer *clip_tokenizer; /* loaded on first use */
@@ -296,6 +297,8 @@ typedef struct vs_browse_host {
 	/* Completion of a word being typed at the '/' prompt: malloc'd, or NULL. */
 	char *(*complete)(void *ctx, const vs_result *r, const char *prefix);
 	const char *title;    /* what is browsed, e.g. the active set's name */
+	/* The name of the projection's layout now ("PCA", "t-SNE", "UMAP"), or NULL for PCA. */
+	const char *(*projection)(void *ctx);
 } vs_browse_host;
 
 /* Why browse cannot open here (no terminal, TERM=dumb), or NULL if it can. */

@@ -175,11 +175,10 @@ static void kmeans_plusplus_runs(void **state)
 	for (int i = 0; i < N; i++) /* the blobs found: points of a blob share a label */
 		assert_int_equal(a.labels[i], a.labels[i % K]);
 	assert_true(a.inertia < N * D * 0.2);
+	vs_kmeans_free(&a);
+	vs_kmeans_free(&b);
 	opt.k = N + 1;
 	assert_int_equal(vs_kmeans(rows, N, D, &opt, &b, &err), -1);
-	vs_kmeans_free(&a);
-	opt.k = K;
-	vs_kmeans_free(&b);
 }
 
 /* align: the rotation equals scipy's orthogonal_procrustes on the shared

@@ -405,7 +405,7 @@ static void draw_help(browser *b)
 		"  l                 forward",
 		"  /                 a new query (Tab completes)",
 		"  :                 run any vecsh command and show its result",
-		"  p                 the projection of the list (PCA)",
+		"  p                 the projection of the list (PCA; set projection)",
 		"  ?                 this help",
 		"  q, Ctrl-C, :q     back to the shell",
 		"",
@@ -464,7 +464,9 @@ static void projection(browser *b)
 		for (int x = 0; x < W; x++)
 			mvaddch(0, x, ' ');
 		char title[600];
-		snprintf(title, sizeof title, " projection (PCA) of %s   zoom %.1fx", r->query ? r->query : "the list", zoom);
+		snprintf(title, sizeof title, " projection (%s) of %s   zoom %.1fx",
+		         b->host->projection ? b->host->projection(b->host->ctx) : "PCA", r->query ? r->query : "the list",
+		         zoom);
 		put_fit(0, 0, title, W);
 		attroff(b->colors ? COLOR_PAIR(C_TITLE) : A_REVERSE);
 		if (H > 2 && W > 10) {

@@ -209,6 +209,12 @@ static char *host_detail(void *ctx, const vs_result *r, size_t row)
 	return buf;
 }
 
+static const char *host_projection(void *ctx)
+{
+	static const char *const names[] = {"PCA", "t-SNE", "UMAP"};
+	return names[((vs_session *)ctx)->projection];
+}
+
 static int host_project(void *ctx, const vs_result *r, double *xy, char **error)
 {
 	vs_session *s = ctx;
@@ -234,7 +240,18 @@ static int host_project(void *ctx, const vs_result *r, double *xy, char **error)
 	}
 	double ratio[2];
 	vs_error err;
-	int rc = vs_pca(rows, r->nrows, set->dims, 2, xy, ratio, &err);
+	int rc;
+	if (s->projection == 0) {
+		rc = vs_pca(rows, r->nrows, set->dims, 2, xy, ratio, &err);
+	} else { /* t-SNE or UMAP of the unit vectors (set projection) */
+		for (size_t i = 0; i < r->nrows; i++)
+			vs_unitvec(rows + i * set->dims, set->dims);
+		vs_tsne_options to = {.perplexity = r->nrows < 91 ? (double)(r->nrows - 1) / 3 : 30};
+		vs_tsne_report rep;
+		vs_umap_options uo = {0};
+		rc = s->projection == 1 ? vs_tsne(rows, r->nrows, set->dims, &to, xy, &rep, &err)
+		                        : vs_umap(rows, r->nrows, set->dims, &uo, xy, &err);
+	}
 	free(rows);
 	if (rc < 0)
 		*error = strdup(err.msg);
@@ -302,7 +319,8 @@ static int cmd_browse_exec(vs_session *s, vs_args *a)
 	snprintf(title, sizeof title, "vecsh %s%s%s", s->active >= 0 ? s->sets[s->active]->name : "",
 	         s->active >= 0 && s->active_index >= 0 ? " + " : "",
 	         s->active_index >= 0 ? s->indexes[s->active_index]->name : "");
-	vs_browse_host host = {s, host_run, host_detail, host_drill, host_query_command, host_project, host_complete, title};
+	vs_browse_host host = {s,     host_run, host_detail, host_drill, host_query_command, host_project, host_complete,
+	                       title, host_projection};
 	vs_browse(&host, first);
 	return 0;
 }
@@ -314,7 +332,7 @@ const vs_cmd_entry cmd_browse_entry = {
 	.help = "A list with score bars and a detail pane. Enter opens an item (a word's\n"
 	        "neighbours, a document's keywords, a term's documents); h goes back, l\n"
 	        "forward; / types a new query, : runs any command, p draws the projection\n"
-	        "(PCA) of the list, ? shows the keys, q returns. Without a terminal it says\n"
+	        "(PCA, or t-SNE or UMAP: set projection) of the list, ? shows the keys, q returns. Without a terminal it says\n"
 	        "why and prints the result instead.",
 	.example = "browse nn king\nbrowse keywords GPL-3\nnn frog\nbrowse",
 	.min_args = 0,

@@ -6,6 +6,7 @@
 static const char *const on_off[] = {"on", "off", NULL};
 static const char *const cases[] = {"exact", "fold", NULL};
 static const char *const scans[] = {"auto", "codes", "float", NULL}; /* in vs_scan_policy's order */
+static const char *const projections[] = {"pca", "tsne", "umap", NULL};
 
 static int show_settings(vs_session *s, vs_args *a)
 {
@@ -20,6 +21,7 @@ static int show_settings(vs_session *s, vs_args *a)
 		{"case", s->fold_case ? "fold" : "exact"},
 		{"format", vs_output_format_name(s->format)},
 		{"scan", scans[vs_get_scan_policy()]},
+		{"projection", projections[s->projection]},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		if (vs_result_row(r) < 0)
@@ -68,6 +70,15 @@ static int set_scan(vs_session *s, vs_args *a)
 	if (i < 0)
 		return -1;
 	vs_set_scan_policy((vs_scan_policy)i);
+	return 0;
+}
+
+static int set_projection(vs_session *s, vs_args *a)
+{
+	int i = choice(s, a, projections);
+	if (i < 0)
+		return -1;
+	s->projection = i;
 	return 0;
 }
 
@@ -123,13 +134,28 @@ static const vs_cmd_entry set_scan_entry = {
 	.exec = set_scan,
 };
 
+static const vs_cmd_entry set_projection_entry = {
+	.name = "projection",
+	.usage = "pca|tsne|umap",
+	.summary = "how the browser's p lays out a list of words",
+	.help = "pca (the default): principal components; tsne and umap as project\n"
+	        "--method tsne and umap do (t-SNE's perplexity is cut to a third of the\n"
+	        "list for short lists).",
+	.example = "set projection tsne\nbrowse nn frog -k 40",
+	.min_args = 1,
+	.max_args = 1,
+	.first_complete = VS_COMPLETE_CHOICE,
+	.choices = projections,
+	.exec = set_projection,
+};
+
 static const vs_cmd_entry *const set_subcommands[] = {&set_show_entry, &set_echo_entry, &set_case_entry,
-                                                      &set_scan_entry, NULL};
+                                                      &set_scan_entry, &set_projection_entry, NULL};
 
 const vs_cmd_entry cmd_set_entry = {
 	.name = "set",
 	.usage = "SUBCOMMAND ...",
-	.summary = "the session's settings: echo, case, scan",
+	.summary = "the session's settings: echo, case, scan, projection",
 	.help = "The output format has a command of its own, 'format'.",
 	.example = "set echo on\nset case fold\nset show",
 	.subcommands = set_subcommands,
