@@ -94,14 +94,18 @@ static void update(const double *x, size_t n, size_t d, const double *old, size_
  * proportional to the squared distance to the nearest centre, the one that
  * lowers the potential most kept. */
 static void plusplus(const double *x, size_t n, size_t d, size_t k, uint64_t *rng, double *c, double *closest,
-                     double *trial, double *best)
+                     double *trial, double *best, double *xx, double *dots)
 {
 	size_t trials = 2 + (size_t)log((double)k);
+	for (size_t i = 0; i < n; i++) /* squared distances as ||x||^2 + ||y||^2 - 2 x.y, a gemv a candidate */
+		xx[i] = cblas_ddot((int)d, x + i * d, 1, x + i * d, 1);
 	size_t first = (size_t)(next_unit(rng) * (double)n);
-	memcpy(c, x + (first < n ? first : n - 1) * d, d * sizeof *c);
+	first = first < n ? first : n - 1;
+	memcpy(c, x + first * d, d * sizeof *c);
+	cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, 1.0, x, (int)d, c, 1, 0.0, dots, 1);
 	double pot = 0;
 	for (size_t i = 0; i < n; i++)
-		pot += closest[i] = sqdist(x + i * d, c, d);
+		pot += closest[i] = fmax(xx[i] + xx[first] - 2 * dots[i], 0);
 	for (size_t j = 1; j < k; j++) {
 		double best_pot = INFINITY;
 		size_t best_cand = 0;
@@ -110,9 +114,10 @@ static void plusplus(const double *x, size_t n, size_t d, size_t k, uint64_t *rn
 			size_t cand = 0;
 			while (cand + 1 < n && (acc += closest[cand]) <= r)
 				cand++;
+			cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)d, 1.0, x, (int)d, x + cand * d, 1, 0.0, dots, 1);
 			double p = 0;
 			for (size_t i = 0; i < n; i++) {
-				double dd = sqdist(x + i * d, x + cand * d, d);
+				double dd = fmax(xx[i] + xx[cand] - 2 * dots[i], 0);
 				trial[i] = dd < closest[i] ? dd : closest[i];
 				p += trial[i];
 			}
@@ -169,8 +174,8 @@ int vs_kmeans(const float *rows, size_t n, size_t d, const vs_kmeans_options *op
 		return vs_fail(err, "cannot make %zu clusters of %zu points", k, n);
 	double *x = malloc(n * d * sizeof *x), *c = malloc(k * d * sizeof *c), *bestc = malloc(k * d * sizeof *c);
 	int *labels = malloc(n * sizeof *labels), *bestl = malloc(n * sizeof *bestl);
-	/* dist n x k, centre norms k, new centres k x d, weights k, far n, old labels n, and seeding's 3 n */
-	double *work = malloc((n * k + k + k * d + k + n + n + 3 * n) * sizeof *work);
+	/* dist n x k, centre norms k, new centres k x d, weights k, far n, old labels n, and seeding's 5 n */
+	double *work = malloc((n * k + k + k * d + k + n + n + 5 * n) * sizeof *work);
 	if (!x || !c || !bestc || !labels || !bestl || !work) {
 		free(x), free(c), free(bestc), free(labels), free(bestl), free(work);
 		return vs_oom(err);
@@ -198,7 +203,7 @@ int vs_kmeans(const float *rows, size_t n, size_t d, const vs_kmeans_options *op
 				c[i] = opt->init[i];
 		} else {
 			double *seedw = work + n * k + k + k * d + k + n + n;
-			plusplus(x, n, d, k, &rng, c, seedw, seedw + n, seedw + 2 * n);
+			plusplus(x, n, d, k, &rng, c, seedw, seedw + n, seedw + 2 * n, seedw + 3 * n, seedw + 4 * n);
 		}
 		double inertia;
 		int it;
