@@ -3,8 +3,9 @@
  * inertia kept), Lloyd iterations until the labels stop changing or the
  * centres move less than tol times the mean variance of the features, empty
  * clusters given the points farthest from their centres, and a last
- * assignment so that the labels are those of the final centres. In double
- * precision, with the distances as ||c||^2 - 2 x.c through dgemm. */
+ * assignment so that the labels are those of the final centres. Centres in
+ * double precision; the distances as ||c||^2 - 2 x.c through sgemm, in
+ * float32 as scikit-learn computes them for float32 points. */
 #include "viz/viz.h"
 
 #include <cblas.h>
@@ -33,18 +34,21 @@ static double sqdist(const double *a, const double *b, size_t d)
 	return s;
 }
 
-/* Each point's nearest centre (the first of equals) by ||c||^2 - 2 x.c; dist
- * gets n x k scratch. */
-static void assign(const double *x, size_t n, size_t d, const double *c, size_t k, double *dist, int *labels)
+/* Each point's nearest centre (the first of equals) by ||c||^2 - 2 x.c, in
+ * float32 through sgemm as scikit-learn computes it for float32 points; f
+ * gets n x k + k x d + k floats of scratch. */
+static void assign(const float *x, size_t n, size_t d, const double *c, size_t k, float *f, int *labels)
 {
-	double *cn = dist + n * k;
+	float *dist = f, *cf = f + n * k, *cn = cf + k * d;
+	for (size_t j = 0; j < k * d; j++)
+		cf[j] = (float)c[j];
 	for (size_t j = 0; j < k; j++)
-		cn[j] = cblas_ddot((int)d, c + j * d, 1, c + j * d, 1);
-	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)k, (int)d, -2.0, x, (int)d, c, (int)d, 0.0,
+		cn[j] = cblas_sdot((int)d, cf + j * d, 1, cf + j * d, 1);
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)k, (int)d, -2.0f, x, (int)d, cf, (int)d, 0.0f,
 	            dist, (int)k);
 	for (size_t i = 0; i < n; i++) {
 		size_t best = 0;
-		double bd = dist[i * k] + cn[0];
+		float bd = dist[i * k] + cn[0];
 		for (size_t j = 1; j < k; j++)
 			if (dist[i * k + j] + cn[j] < bd)
 				bd = dist[i * k + j] + cn[j], best = j;
@@ -133,8 +137,8 @@ static void plusplus(const double *x, size_t n, size_t d, size_t k, uint64_t *rn
 }
 
 /* One run of Lloyd's iterations from the centres in c (replaced by the final ones). */
-static void lloyd(const double *x, size_t n, size_t d, size_t k, int max_iter, double tol, double *c, int *labels,
-                  double *inertia, int *iterations, double *work)
+static void lloyd(const double *x, const float *xf, size_t n, size_t d, size_t k, int max_iter, double tol, double *c,
+                  int *labels, double *inertia, int *iterations, double *work, float *fs)
 {
 	double *dist = work, *cnew = dist + n * k + k, *weight = cnew + k * d, *far = weight + k;
 	int *old = (int *)(far + n);
@@ -142,7 +146,7 @@ static void lloyd(const double *x, size_t n, size_t d, size_t k, int max_iter, d
 		old[i] = -1;
 	int strict = 0, it;
 	for (it = 0; it < max_iter; it++) {
-		assign(x, n, d, c, k, dist, labels);
+		assign(xf, n, d, c, k, fs, labels);
 		update(x, n, d, c, k, labels, cnew, weight, far);
 		double shift = 0;
 		for (size_t j = 0; j < k * d; j++)
@@ -157,7 +161,7 @@ static void lloyd(const double *x, size_t n, size_t d, size_t k, int max_iter, d
 		memcpy(old, labels, n * sizeof *labels);
 	}
 	if (!strict) /* the labels of the final centres */
-		assign(x, n, d, c, k, dist, labels);
+		assign(xf, n, d, c, k, fs, labels);
 	double s = 0;
 	for (size_t i = 0; i < n; i++)
 		s += sqdist(x + i * d, c + (size_t)labels[i] * d, d);
@@ -176,8 +180,9 @@ int vs_kmeans(const float *rows, size_t n, size_t d, const vs_kmeans_options *op
 	int *labels = malloc(n * sizeof *labels), *bestl = malloc(n * sizeof *bestl);
 	/* dist n x k, centre norms k, new centres k x d, weights k, far n, old labels n, and seeding's 5 n */
 	double *work = malloc((n * k + k + k * d + k + n + n + 5 * n) * sizeof *work);
-	if (!x || !c || !bestc || !labels || !bestl || !work) {
-		free(x), free(c), free(bestc), free(labels), free(bestl), free(work);
+	float *fs = malloc((n * k + k * d + k) * sizeof *fs);
+	if (!x || !c || !bestc || !labels || !bestl || !work || !fs) {
+		free(x), free(c), free(bestc), free(labels), free(bestl), free(work), free(fs);
 		return vs_oom(err);
 	}
 	for (size_t i = 0; i < n * d; i++)
@@ -207,7 +212,7 @@ int vs_kmeans(const float *rows, size_t n, size_t d, const vs_kmeans_options *op
 		}
 		double inertia;
 		int it;
-		lloyd(x, n, d, k, opt->max_iter > 0 ? opt->max_iter : 300, tol, c, labels, &inertia, &it, work);
+		lloyd(x, rows, n, d, k, opt->max_iter > 0 ? opt->max_iter : 300, tol, c, labels, &inertia, &it, work, fs);
 		if (inertia < best) { /* the first of equal runs, as scikit-learn keeps */
 			best = inertia;
 			iters = it;
@@ -215,7 +220,7 @@ int vs_kmeans(const float *rows, size_t n, size_t d, const vs_kmeans_options *op
 			memcpy(bestl, labels, n * sizeof *labels);
 		}
 	}
-	free(x), free(c), free(labels), free(work);
+	free(x), free(c), free(labels), free(work), free(fs);
 	out->k = k;
 	out->dims = d;
 	out->n = n;
