@@ -300,98 +300,112 @@ static const char *check_codes(const struct vecs_header3 *h3, const char *base, 
 	return NULL;
 }
 
+/* What is wrong with a header (and the byte offset of the field), or NULL:
+ * the magic, version, CRC, sizes, and every table inside the file. */
+static const char *check_header(const struct vecs_header3 *h3, const char *base, uint64_t size, uint64_t *at)
+{
+	struct vecs_header h = h3->h;
+	uint64_t hsize = h.version >= 3 ? HDR3_SIZE : HDR_SIZE;
+	const char *why = NULL;
+	*at = 0;
+	if (memcmp(h.magic, VS_VECS_MAGIC, 8) != 0)
+		why = "not a .vecs file (bad magic bytes)";
+	else if (h.version < 1 || h.version > 3)
+		why = "unsupported .vecs version (this vecsh reads versions 1 to 3)", *at = 8;
+	else if (h.header_size != hsize || size < hsize)
+		why = "bad header size", *at = 12;
+	else if (h.version >= 2 && header_crc(h3) != h.crc_header)
+		why = "corrupt header (checksum mismatch)", *at = 120;
+	else if (h.file_size != size)
+		why = h.file_size > size ? "truncated .vecs file (shorter than its header says)"
+		                         : "the file is longer than its header says", *at = 88;
+	else if (h.dims == 0 || h.dims > VS_MAX_DIMS)
+		why = "bad dimensions in the header", *at = 24;
+	else if (h.count == 0 || h.count > UINT32_MAX - 1 || h.count > size / 4)
+		why = "bad word count in the header", *at = 16;
+	else if (!in_file(h.words_off, h.words_len, size) || h.words_len == 0 || base[h.words_off + h.words_len - 1])
+		why = "bad word table", *at = 32;
+	else if (h.offsets_off % 8 || !in_file(h.offsets_off, 8 * h.count, size))
+		why = "bad word-offset table", *at = 48;
+	else if (h.nslots < h.count || (h.nslots & (h.nslots - 1)) || h.slots_off % 4 ||
+	         h.nslots > size / 4 || !in_file(h.slots_off, 4 * h.nslots, size))
+		why = "bad hash table", *at = 56;
+	else if (h.norms_off % 4 || !in_file(h.norms_off, 4 * h.count, size))
+		why = "bad norm table", *at = 72;
+	else if (h.vectors_off % 64 || h.dims > UINT64_MAX / 4 / h.count ||
+	         !in_file(h.vectors_off, 4 * h.count * h.dims, size))
+		why = "bad vector table", *at = 80;
+	else if (h.version >= 3 && (h3->stride != vs_codes_stride(h.dims) || h3->codes_off % 64 ||
+	                            h3->stride > UINT64_MAX / h.count || !in_file(h3->codes_off, h3->stride * h.count, size)))
+		why = "bad code table", *at = 128;
+	else if (h.version >= 3 && (h3->rows_off % 4 || !in_file(h3->rows_off, 12 * h.count, size)))
+		why = "bad code-row table", *at = 144;
+	else if (h.version >= 3 && (h3->sorted_off % 4 || !in_file(h3->sorted_off, 4 * h.count, size)))
+		why = "bad sorted-word table", *at = 152;
+	else if (h.version >= 2 &&
+	         (h.block == 0 ||
+	          h.body_end != (h.version >= 3 ? h3->sorted_off + 4 * h.count : h.vectors_off + 4 * h.count * h.dims) ||
+	          h.crc_off % 4 || h.crc_off < h.body_end ||
+	          !in_file(h.crc_off, 4 * ((h.body_end - hsize + h.block - 1) / h.block), size)))
+		why = "bad checksum table", *at = 96;
+	return why;
+}
+
+/* The words' pointers into the word table, each checked to end in a NUL
+ * before the next; NULL (with err) on a corrupt table. */
+static const char **word_pointers(const struct vecs_header *h, const char *base, const char *path, vs_error *err)
+{
+	const char **words = malloc(h->count * sizeof *words);
+	if (!words) {
+		vs_oom(err);
+		return NULL;
+	}
+	const uint64_t *offs = (const uint64_t *)(base + h->offsets_off);
+	const char *wb = base + h->words_off;
+	for (uint64_t i = 0; i < h->count; i++) {
+		uint64_t next = i + 1 < h->count ? offs[i + 1] : h->words_len;
+		if (offs[i] >= next || next > h->words_len || wb[next - 1] != '\0') {
+			free(words);
+			vs_fail(err, "%s: byte offset %llu: corrupt word table at word %llu", path,
+			        (unsigned long long)(h->offsets_off + 8 * i), (unsigned long long)i + 1);
+			return NULL;
+		}
+		words[i] = wb + offs[i];
+	}
+	return words;
+}
+
+/* Open a .vecs file: map it, check the header, point at the words, check
+ * the structure (and a version 3 file's codes), then the set over the map. */
 vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 {
 	size_t len;
 	void *map = vs_map_file(path, HDR_SIZE, ".vecs file", &len, err);
 	if (!map)
 		return NULL;
-	uint64_t size = len;
+	uint64_t size = len, at;
 	const char *base = map;
 	struct vecs_header3 h3;
 	memset(&h3, 0, sizeof h3);
 	memcpy(&h3, base, size < HDR3_SIZE ? HDR_SIZE : HDR3_SIZE);
-	struct vecs_header h = h3.h;
-	uint64_t hsize = h.version >= 3 ? HDR3_SIZE : HDR_SIZE;
-	const char *why = NULL;
-	uint64_t at = 0;
-	if (memcmp(h.magic, VS_VECS_MAGIC, 8) != 0)
-		why = "not a .vecs file (bad magic bytes)";
-	else if (h.version < 1 || h.version > 3)
-		why = "unsupported .vecs version (this vecsh reads versions 1 to 3)", at = 8;
-	else if (h.header_size != hsize || size < hsize)
-		why = "bad header size", at = 12;
-	else if (h.version >= 2 && header_crc(&h3) != h.crc_header)
-		why = "corrupt header (checksum mismatch)", at = 120;
-	else if (h.file_size != size)
-		why = h.file_size > size ? "truncated .vecs file (shorter than its header says)"
-		                         : "the file is longer than its header says", at = 88;
-	else if (h.dims == 0 || h.dims > VS_MAX_DIMS)
-		why = "bad dimensions in the header", at = 24;
-	else if (h.count == 0 || h.count > UINT32_MAX - 1 || h.count > size / 4)
-		why = "bad word count in the header", at = 16;
-	else if (!in_file(h.words_off, h.words_len, size) || h.words_len == 0 || base[h.words_off + h.words_len - 1])
-		why = "bad word table", at = 32;
-	else if (h.offsets_off % 8 || !in_file(h.offsets_off, 8 * h.count, size))
-		why = "bad word-offset table", at = 48;
-	else if (h.nslots < h.count || (h.nslots & (h.nslots - 1)) || h.slots_off % 4 ||
-	         h.nslots > size / 4 || !in_file(h.slots_off, 4 * h.nslots, size))
-		why = "bad hash table", at = 56;
-	else if (h.norms_off % 4 || !in_file(h.norms_off, 4 * h.count, size))
-		why = "bad norm table", at = 72;
-	else if (h.vectors_off % 64 || h.dims > UINT64_MAX / 4 / h.count ||
-	         !in_file(h.vectors_off, 4 * h.count * h.dims, size))
-		why = "bad vector table", at = 80;
-	else if (h.version >= 3 && (h3.stride != vs_codes_stride(h.dims) || h3.codes_off % 64 ||
-	                            h3.stride > UINT64_MAX / h.count || !in_file(h3.codes_off, h3.stride * h.count, size)))
-		why = "bad code table", at = 128;
-	else if (h.version >= 3 && (h3.rows_off % 4 || !in_file(h3.rows_off, 12 * h.count, size)))
-		why = "bad code-row table", at = 144;
-	else if (h.version >= 3 && (h3.sorted_off % 4 || !in_file(h3.sorted_off, 4 * h.count, size)))
-		why = "bad sorted-word table", at = 152;
-	else if (h.version >= 2 &&
-	         (h.block == 0 ||
-	          h.body_end != (h.version >= 3 ? h3.sorted_off + 4 * h.count : h.vectors_off + 4 * h.count * h.dims) ||
-	          h.crc_off % 4 || h.crc_off < h.body_end ||
-	          !in_file(h.crc_off, 4 * ((h.body_end - hsize + h.block - 1) / h.block), size)))
-		why = "bad checksum table", at = 96;
+	const struct vecs_header h = h3.h;
+	const char *why = check_header(&h3, base, size, &at);
 	if (why) {
 		vs_unmap_file(map, size);
 		vs_fail(err, "%s: byte offset %llu: %s", path, (unsigned long long)at, why);
 		return NULL;
 	}
 	vs_vecset *set = calloc(1, sizeof *set);
-	const char **words = malloc(h.count * sizeof *words);
+	const char **words = set ? word_pointers(&h, base, path, err) : NULL;
 	if (!set || !words) {
+		if (!set)
+			vs_oom(err);
 		free(set);
-		free(words);
 		vs_unmap_file(map, size);
-		vs_oom(err);
-		return NULL;
-	}
-	const uint64_t *offs = (const uint64_t *)(base + h.offsets_off);
-	const char *wb = base + h.words_off;
-	for (uint64_t i = 0; i < h.count; i++) {
-		uint64_t next = i + 1 < h.count ? offs[i + 1] : h.words_len;
-		if (offs[i] >= next || next > h.words_len || wb[next - 1] != '\0') {
-			free(set);
-			free(words);
-			vs_unmap_file(map, size);
-			vs_fail(err, "%s: byte offset %llu: corrupt word table at word %llu", path,
-			        (unsigned long long)(h.offsets_off + 8 * i), (unsigned long long)i + 1);
-			return NULL;
-		}
-		words[i] = wb + offs[i];
-	}
-	const char *bad = check_structure(&h, base, words);
-	if (bad) {
-		free(set);
-		free(words);
-		vs_unmap_file(map, size);
-		vs_fail(err, "%s: %s (the file was changed or damaged)", path, bad);
 		return NULL;
 	}
 	vs_codes *codes = NULL;
+	const char *bad = check_structure(&h, base, words);
 	if (!bad && h.version >= 3)
 		bad = check_codes(&h3, base, &codes);
 	if (bad) {
