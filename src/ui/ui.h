@@ -336,6 +336,8 @@ int vs_session_two_sets(vs_session *s, const vs_args *a, vs_vecset **x, vs_vecse
  * first N words with --top N, or the words of the last result (its query's
  * words first: *nhigh of them). */
 int vs_gather_words(vs_session *s, vs_args *a, vs_vecset *set, long **out, size_t *n, size_t *nhigh);
+/* The same for the arguments after the first `skip` (an axis, a folder). */
+int vs_gather_words_after(vs_session *s, vs_args *a, int skip, vs_vecset *set, long **out, size_t *n, size_t *nhigh);
 /* The rows of those words, copied (n x dims), or NULL without memory. */
 float *vs_rows_of(const vs_vecset *set, const long *idx, size_t n);
 

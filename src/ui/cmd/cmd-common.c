@@ -217,3 +217,10 @@ float *vs_rows_of(const vs_vecset *set, const long *idx, size_t n)
 	return rows;
 }
 
+int vs_gather_words_after(vs_session *s, vs_args *a, int skip, vs_vecset *set, long **out, size_t *n, size_t *nhigh)
+{
+	vs_args rest = *a; /* options stay; positional arguments from skip on */
+	rest.argc -= skip;
+	rest.argv += skip;
+	return vs_gather_words(s, &rest, set, out, n, nhigh);
+}

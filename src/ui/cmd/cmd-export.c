@@ -92,12 +92,9 @@ static int export_projector(vs_session *s, vs_args *a)
 	if (!set)
 		return -1;
 	const char *dir = a->argv[0];
-	vs_args rest = *a; /* the words after the folder (or --top, or the last result's) */
-	rest.argc--;
-	rest.argv++;
-	long *idx;
+	long *idx; /* the words after the first argument (or --top, or the last result's) */
 	size_t n, nhigh;
-	if (vs_gather_words(s, &rest, set, &idx, &n, &nhigh) < 0)
+	if (vs_gather_words_after(s, a, 1, set, &idx, &n, &nhigh) < 0)
 		return -1;
 	int rc = -1;
 	vs_error err;

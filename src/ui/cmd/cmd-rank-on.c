@@ -12,12 +12,9 @@ static int cmd_rank_on_exec(vs_session *s, vs_args *a)
 	const vs_axis *ax = vs_session_axis(s, "rank-on", a->argv[0], set);
 	if (!ax)
 		return -1;
-	vs_args rest = *a; /* the words after the axis (or --top, or the last result's) */
-	rest.argc--;
-	rest.argv++;
-	long *idx;
+	long *idx; /* the words after the first argument (or --top, or the last result's) */
 	size_t n, nhigh;
-	if (vs_gather_words(s, &rest, set, &idx, &n, &nhigh) < 0)
+	if (vs_gather_words_after(s, a, 1, set, &idx, &n, &nhigh) < 0)
 		return -1;
 	float *pos = malloc((n ? n : 1) * sizeof *pos);
 	vs_hit *hits = malloc((n ? n : 1) * sizeof *hits);
