@@ -55,6 +55,14 @@ keys p
 expect "projection (t-SNE)"
 keys q
 expect "j/k move"
+# after cluster, the projection's labels take their cluster's colour
+keys ":" "cluster king queen man woman prince princess apple banana cherry car --k 3" Enter
+expect "central words"
+keys h
+keys p
+expect "colours: k-means clusters"
+keys q
+expect "j/k move"
 keys ":" "load cjk.txt" Enter
 keys ":" "nn 北京" Enter
 expect "nn 北京"

@@ -299,6 +299,9 @@ typedef struct vs_browse_host {
 	const char *title;    /* what is browsed, e.g. the active set's name */
 	/* The name of the projection's layout now ("PCA", "t-SNE", "UMAP"), or NULL for PCA. */
 	const char *(*projection)(void *ctx);
+	/* Row `row`'s group in the projection's colours: 0 none, else 1 + its
+	 * cluster (of the last cluster); NULL: no groups. */
+	int (*group)(void *ctx, const vs_result *r, size_t row);
 } vs_browse_host;
 
 /* Why browse cannot open here (no terminal, TERM=dumb), or NULL if it can. */

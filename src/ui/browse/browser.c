@@ -74,7 +74,7 @@ typedef struct browser {
 	int closing;         /* a command asked to leave */
 } browser;
 
-enum { C_TITLE = 1, C_BAR, C_SEL, C_ACCENT, C_DIM };
+enum { C_TITLE = 1, C_BAR, C_SEL, C_ACCENT, C_DIM, C_GROUP }; /* C_GROUP .. C_GROUP + 5: clusters */
 
 /* ---- text that fits ---- */
 
@@ -463,10 +463,13 @@ static void projection(browser *b)
 		attron(b->colors ? COLOR_PAIR(C_TITLE) : A_REVERSE);
 		for (int x = 0; x < W; x++)
 			mvaddch(0, x, ' ');
+		int grouped = 0; /* rows in clusters: their labels in their cluster's colour */
+		for (size_t i = 0; b->host->group && i < r->nrows && !grouped; i++)
+			grouped = b->host->group(b->host->ctx, r, i) > 0;
 		char title[600];
-		snprintf(title, sizeof title, " projection (%s) of %s   zoom %.1fx",
+		snprintf(title, sizeof title, " projection (%s) of %s   zoom %.1fx%s",
 		         b->host->projection ? b->host->projection(b->host->ctx) : "PCA", r->query ? r->query : "the list",
-		         zoom);
+		         zoom, grouped ? "   colours: k-means clusters" : "");
 		put_fit(0, 0, title, W);
 		attroff(b->colors ? COLOR_PAIR(C_TITLE) : A_REVERSE);
 		if (H > 2 && W > 10) {
@@ -504,12 +507,14 @@ static void projection(browser *b)
 					continue;
 				char text[256];
 				cell_text(r, i, item, text, sizeof text);
-				int sel = i == p->sel;
-				if (sel)
-					attron(b->colors ? COLOR_PAIR(C_ACCENT) | A_BOLD : A_REVERSE | A_BOLD);
+				int sel = i == p->sel, g = grouped && b->colors ? b->host->group(b->host->ctx, r, i) : 0;
+				int attr = sel ? (b->colors ? COLOR_PAIR(C_ACCENT) | A_BOLD : A_REVERSE | A_BOLD)
+				               : g > 0 ? COLOR_PAIR(C_GROUP + (g - 1) % 6) : 0;
+				if (attr)
+					attron(attr);
 				put_fit(y, x, text, W - x);
-				if (sel)
-					attroff(b->colors ? COLOR_PAIR(C_ACCENT) | A_BOLD : A_REVERSE | A_BOLD);
+				if (attr)
+					attroff(attr);
 			}
 			free(cells), free(px), free(py);
 		}
@@ -572,6 +577,10 @@ static int start_screen(browser *b, struct sigaction *old_winch)
 		init_pair(C_SEL, COLOR_BLACK, COLOR_CYAN);
 		init_pair(C_ACCENT, COLOR_YELLOW, -1);
 		init_pair(C_DIM, COLOR_BLUE, -1);
+		static const short group_colours[6] = {COLOR_CYAN, COLOR_GREEN, COLOR_MAGENTA, COLOR_RED, COLOR_YELLOW,
+		                                       COLOR_BLUE};
+		for (int g = 0; g < 6; g++)
+			init_pair((short)(C_GROUP + g), group_colours[g], -1);
 		b->colors = 1;
 	}
 	return 0;

@@ -209,6 +209,16 @@ static char *host_detail(void *ctx, const vs_result *r, size_t row)
 	return buf;
 }
 
+static int host_group(void *ctx, const vs_result *r, size_t row)
+{
+	vs_session *s = ctx;
+	vs_vecset *set = s->active >= 0 ? s->sets[s->active] : NULL;
+	if (!set || s->cluster_set != set || strcmp(item_kind(r), "word") != 0 || !item_text(r, row))
+		return 0;
+	long w = vs_vecset_find(set, item_text(r, row));
+	return w >= 0 && s->cluster_of[w] >= 0 ? 1 + s->cluster_of[w] : 0;
+}
+
 static const char *host_projection(void *ctx)
 {
 	static const char *const names[] = {"PCA", "t-SNE", "UMAP"};
@@ -320,7 +330,7 @@ static int cmd_browse_exec(vs_session *s, vs_args *a)
 	         s->active >= 0 && s->active_index >= 0 ? " + " : "",
 	         s->active_index >= 0 ? s->indexes[s->active_index]->name : "");
 	vs_browse_host host = {s,     host_run, host_detail, host_drill, host_query_command, host_project, host_complete,
-	                       title, host_projection};
+	                       title, host_projection, host_group};
 	vs_browse(&host, first);
 	return 0;
 }
