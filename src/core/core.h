@@ -194,6 +194,9 @@ char *vs_read_file_gz(const char *path, size_t *len);
  * that was killed are removed at the next. */
 FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err);
 int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_error *err);
+/* vs_tmpfile_commit after writing: write_failed (a write returned an error)
+ * is reported as "PATH: cannot write: " and errno's reason. */
+int vs_tmpfile_finish(FILE *f, char *tmp_path, const char *path, int write_failed, vs_error *err);
 
 /* Map a whole file read-only; it must hold at least min bytes (what names
  * the kind of file in the message: ".vecs file", "index file"). */

@@ -260,6 +260,13 @@ int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_
 	return 0;
 }
 
+int vs_tmpfile_finish(FILE *f, char *tmp_path, const char *path, int write_failed, vs_error *err)
+{
+	if (write_failed)
+		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
+	return vs_tmpfile_commit(f, tmp_path, path, write_failed, err);
+}
+
 /* ---- mapping ---- */
 
 size_t vs_map_resident(const void *map, size_t len)

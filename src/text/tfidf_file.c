@@ -262,9 +262,7 @@ int vs_index_save(const vs_index *ix, const char *path, vs_error *err)
 	FILE *f = vs_tmpfile_open(path, &tmp, err);
 	if (f) {
 		int bad = write_sections(f, &h, sec) < 0;
-		if (bad)
-			vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
-		rc = vs_tmpfile_commit(f, tmp, path, bad, err);
+		rc = vs_tmpfile_finish(f, tmp, path, bad, err);
 	}
 	packed_free(&p);
 	return rc;

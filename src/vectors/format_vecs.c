@@ -236,9 +236,7 @@ int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
 	vs_codes_free(made);
 	bad = bad || pad_to(f, h->body_end, h->crc_off);
 	bad = bad || write_checksums(f, &h3) < 0;
-	if (bad)
-		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
-	return vs_tmpfile_commit(f, tmp, path, bad, err);
+	return vs_tmpfile_finish(f, tmp, path, bad, err);
 }
 
 static int in_file(uint64_t off, uint64_t len, uint64_t size)

@@ -281,8 +281,6 @@ int vs_save(const vs_vecset *set, const char *path, vs_format fmt, vs_error *err
 	if (!f)
 		return -1;
 	int r = write_export(f, set, fmt, vs_is_gzip_name(path));
-	if (r < 0)
-		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
-	return vs_tmpfile_commit(f, tmp, path, r < 0, err);
+	return vs_tmpfile_finish(f, tmp, path, r < 0, err);
 }
 

@@ -140,7 +140,7 @@ static void plusplus(const double *x, size_t n, size_t d, size_t k, uint64_t *rn
 static void lloyd(const double *x, const float *xf, size_t n, size_t d, size_t k, int max_iter, double tol, double *c,
                   int *labels, double *inertia, int *iterations, double *work, float *fs)
 {
-	double *dist = work, *cnew = dist + n * k + k, *weight = cnew + k * d, *far = weight + k;
+	double *cnew = work, *weight = cnew + k * d, *far = weight + k;
 	int *old = (int *)(far + n);
 	for (size_t i = 0; i < n; i++)
 		old[i] = -1;
@@ -178,8 +178,9 @@ int vs_kmeans(const float *rows, size_t n, size_t d, const vs_kmeans_options *op
 		return vs_fail(err, "cannot make %zu clusters of %zu points", k, n);
 	double *x = malloc(n * d * sizeof *x), *c = malloc(k * d * sizeof *c), *bestc = malloc(k * d * sizeof *c);
 	int *labels = malloc(n * sizeof *labels), *bestl = malloc(n * sizeof *bestl);
-	/* dist n x k, centre norms k, new centres k x d, weights k, far n, old labels n, and seeding's 5 n */
-	double *work = malloc((n * k + k + k * d + k + n + n + 5 * n) * sizeof *work);
+	/* new centres k x d, weights k, far n, old labels n (ints in n doubles), and seeding's 5 n; the
+	 * float32 distances n x k, centres k x d and their norms k */
+	double *work = malloc((k * d + k + n + n + 5 * n) * sizeof *work);
 	float *fs = malloc((n * k + k * d + k) * sizeof *fs);
 	if (!x || !c || !bestc || !labels || !bestl || !work || !fs) {
 		free(x), free(c), free(bestc), free(labels), free(bestl), free(work), free(fs);
@@ -207,7 +208,7 @@ int vs_kmeans(const float *rows, size_t n, size_t d, const vs_kmeans_options *op
 			for (size_t i = 0; i < k * d; i++)
 				c[i] = opt->init[i];
 		} else {
-			double *seedw = work + n * k + k + k * d + k + n + n;
+			double *seedw = work + k * d + k + n + n;
 			plusplus(x, n, d, k, &rng, c, seedw, seedw + n, seedw + 2 * n, seedw + 3 * n, seedw + 4 * n);
 		}
 		double inertia;

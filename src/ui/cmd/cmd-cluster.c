@@ -30,9 +30,7 @@ static int write_labels(const char *path, const vs_vecset *set, const long *idx,
 	int bad = fprintf(f, "word\tcluster\n") < 0;
 	for (size_t i = 0; i < n && !bad; i++)
 		bad = fprintf(f, "%s\t%d\n", set->words[idx[i]], labels[i]) < 0;
-	if (bad)
-		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
-	return vs_tmpfile_commit(f, tmp, path, bad, err);
+	return vs_tmpfile_finish(f, tmp, path, bad, err);
 }
 
 /* Keep the labels for plots: a label a word of the set, -1 elsewhere. */

@@ -30,9 +30,7 @@ static int write_tensors(const char *dir, const vs_vecset *set, const long *idx,
 			bad = fprintf(f, "%s%.9g", j ? "\t" : "", (double)v[j]) < 0;
 		bad = bad || fputc('\n', f) == EOF;
 	}
-	if (bad)
-		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
-	return vs_tmpfile_commit(f, tmp, path, bad, err);
+	return vs_tmpfile_finish(f, tmp, path, bad, err);
 }
 
 /* The Projector's metadata: one column (no header) for words alone, a header
@@ -53,9 +51,7 @@ static int write_metadata(const char *dir, const vs_vecset *set, const long *idx
 			bad = bad || fprintf(f, "\t%d", clusters[idx[i]]) < 0;
 		bad = bad || fputc('\n', f) == EOF;
 	}
-	if (bad)
-		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
-	return vs_tmpfile_commit(f, tmp, path, bad, err);
+	return vs_tmpfile_finish(f, tmp, path, bad, err);
 }
 
 static int write_config(const char *dir, const vs_vecset *set, size_t n, vs_error *err)
@@ -81,9 +77,7 @@ static int write_config(const char *dir, const vs_vecset *set, size_t n, vs_erro
 	}
 	int bad = fputs(text, f) == EOF || fputc('\n', f) == EOF;
 	free(text);
-	if (bad)
-		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
-	return vs_tmpfile_commit(f, tmp, path, bad, err);
+	return vs_tmpfile_finish(f, tmp, path, bad, err);
 }
 
 static int export_projector(vs_session *s, vs_args *a)

@@ -145,9 +145,7 @@ static int write_coords(const char *path, const vs_vecset *set, const long *idx,
 			bad = bad || fprintf(f, "\t%d", clusters[idx[i]]) < 0;
 		bad = bad || fputc('\n', f) == EOF;
 	}
-	if (bad)
-		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
-	return vs_tmpfile_commit(f, tmp, path, bad, err);
+	return vs_tmpfile_finish(f, tmp, path, bad, err);
 }
 
 static int cmd_project_exec(vs_session *s, vs_args *a)
