@@ -471,7 +471,8 @@ static int count_documents(builder *b, vs_error *err)
 }
 
 /* scikit-learn keeps (-tfs).argsort()[:limit] over the terms in vocabulary
- * order; ties fall where numpy's argsort puts them. */
+ * order; ties fall where numpy's argsort puts them. tfs sums the counts
+ * after binary=True has made each 1: then it is the document frequency. */
 static int keep_most_frequent(builder *b, vs_error *err)
 {
 	size_t nkept = b->nkept, limit = b->opt->max_features;
@@ -482,7 +483,7 @@ static int keep_most_frequent(builder *b, vs_error *err)
 		return vs_oom(err);
 	}
 	for (size_t k = 0; k < nkept; k++)
-		neg[k] = -(int64_t)b->gt[b->order[k]].freq;
+		neg[k] = -(int64_t)(b->opt->binary ? b->gt[b->order[k]].df : b->gt[b->order[k]].freq);
 	vs_numpy_argsort(neg, perm, (intptr_t)nkept);
 	for (size_t k = 0; k < limit; k++)
 		neg[k] = b->order[perm[k]];

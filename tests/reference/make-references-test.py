@@ -213,6 +213,9 @@ out.append("% -q --format tsv")
 tfidf_case(" --binary --no-idf --norm none", {"binary": True, "use_idf": False, "norm": None},
            "TfidfVectorizer(binary=True, use_idf=False, norm=None): CountVectorizer(binary=True)")
 out.append("% -q --format tsv")
+tfidf_case(" --binary --max-features 4", {"binary": True, "max_features": 4},
+           "TfidfVectorizer(binary=True, max_features=4): the most frequent terms counted as binary, by df")
+out.append("% -q --format tsv")
 search_case()
 out.append("% -q --format tsv")
 bow_case()
