@@ -38,13 +38,22 @@ extern volatile sig_atomic_t vs_interrupted;
 
 /* ---- A table of strings, each once, numbered by first appearance (strtab.c). */
 
+/* A slot of the hash index: the string's first 8 bytes, its length and 24
+ * bits of its hash, and its id + 1 (0 empty), so that most probes touch
+ * nothing else. */
+typedef struct vs_strtab_slot {
+	uint64_t head;
+	uint32_t tag;
+	uint32_t id1;
+} vs_strtab_slot;
+
 typedef struct vs_strtab {
 	char *arena;        /* the strings, NUL-terminated, end to end */
 	size_t alen, acap;
 	uint64_t *off;      /* id -> offset in arena */
 	uint32_t *len;
 	size_t n, cap;
-	uint32_t *slots;    /* FNV-1a hash table: id + 1, 0 empty */
+	vs_strtab_slot *slots;
 	size_t nslots;
 } vs_strtab;
 

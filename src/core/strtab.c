@@ -1,5 +1,7 @@
 /* A growable table of strings with a hash index: each string once, numbered
- * in the order it was first seen. */
+ * in the order it was first seen. Each slot keeps the high half of its
+ * string's hash beside the id, so a probe compares bytes only on a likely
+ * match (the table is the hot spot of tokenizing a corpus). */
 #include "core/core.h"
 
 #include <stdlib.h>
@@ -26,15 +28,90 @@ void vs_strtab_free(vs_strtab *t)
 	free(t->slots);
 }
 
-long vs_strtab_intern(vs_strtab *t, const char *s, size_t n)
+/* Eight bytes at a time, multiplied and folded (the table is never stored,
+ * so the hash is free to differ from the files' FNV-1a). */
+static inline uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = vs_hash_fnv1a(s, n);
-	size_t mask = t->nslots - 1, i = (size_t)h & mask;
-	for (; t->slots[i]; i = (i + 1) & mask) {
-		uint32_t id = t->slots[i] - 1;
-		if (t->len[id] == n && memcmp(t->arena + t->off[id], s, n) == 0)
-			return id;
+	const uint64_t m = 0x9E3779B97F4A7C15ull;
+	uint64_t h = 0x243F6A8885A308D3ull ^ (uint64_t)n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * m;
+		h ^= h >> 29;
 	}
+	if (i < n) {
+		uint64_t w = 0;
+		memcpy(&w, s + i, n - i);
+		h = (h ^ w) * m;
+		h ^= h >> 29;
+	}
+	h *= m;
+	return h ^ (h >> 32);
+}
+
+/* The slot's tag: 24 bits of the hash and the length (255: 255 or more). */
+static inline uint32_t tag_of(uint64_t h, size_t n)
+{
+	return (uint32_t)(h >> 40) << 8 | (uint32_t)(n < 255 ? n : 255);
+}
+
+static inline uint64_t head_of(const char *s, size_t n)
+{
+	uint64_t w = 0;
+	memcpy(&w, s, n < 8 ? n : 8);
+	return w;
+}
+
+static long probe(const vs_strtab *t, const char *s, size_t n, uint64_t h, size_t *at)
+{
+	size_t mask = t->nslots - 1, i = (size_t)h & mask;
+	uint32_t tag = tag_of(h, n);
+	uint64_t head = head_of(s, n);
+	for (; t->slots[i].id1; i = (i + 1) & mask) {
+		const vs_strtab_slot *e = &t->slots[i];
+		if (e->tag != tag || e->head != head)
+			continue;
+		uint32_t id = e->id1 - 1;
+		if (n <= 8 || (t->len[id] == n && memcmp(t->arena + t->off[id] + 8, s + 8, n - 8) == 0)) {
+			*at = i;
+			return id;
+		}
+	}
+	*at = i;
+	return -1;
+}
+
+static void fill_slot(vs_strtab_slot *e, const char *s, size_t n, uint64_t h, uint32_t id)
+{
+	e->head = head_of(s, n);
+	e->tag = tag_of(h, n);
+	e->id1 = id + 1;
+}
+
+static int grow_slots(vs_strtab *t)
+{
+	size_t ns = t->nslots * 2;
+	vs_strtab_slot *sl = calloc(ns, sizeof *sl);
+	if (!sl)
+		return -1;
+	for (size_t k = 0; k < t->n; k++) {
+		const char *s = t->arena + t->off[k];
+		uint64_t h = hash_bytes(s, t->len[k]);
+		size_t j = (size_t)h & (ns - 1);
+		while (sl[j].id1)
+			j = (j + 1) & (ns - 1);
+		fill_slot(&sl[j], s, t->len[k], h, (uint32_t)k);
+	}
+	free(t->slots);
+	t->slots = sl;
+	t->nslots = ns;
+	return 0;
+}
+
+static int grow_entries(vs_strtab *t, size_t n)
+{
 	if (t->n == t->cap) {
 		size_t cap = t->cap * 2;
 		uint64_t *no = realloc(t->off, cap * sizeof *no);
@@ -54,38 +131,32 @@ long vs_strtab_intern(vs_strtab *t, const char *s, size_t n)
 		t->arena = na;
 		t->acap *= 2;
 	}
+	return 0;
+}
+
+long vs_strtab_intern(vs_strtab *t, const char *s, size_t n)
+{
+	uint64_t h = hash_bytes(s, n);
+	size_t i;
+	long found = probe(t, s, n, h, &i);
+	if (found >= 0)
+		return found;
+	if (n > UINT32_MAX || t->n >= UINT32_MAX - 1 || grow_entries(t, n) < 0)
+		return -1;
 	memcpy(t->arena + t->alen, s, n);
 	t->arena[t->alen + n] = '\0';
 	long id = (long)t->n++;
 	t->off[id] = t->alen;
 	t->len[id] = (uint32_t)n;
 	t->alen += n + 1;
-	t->slots[i] = (uint32_t)id + 1;
-	if (t->n * 2 > t->nslots) { /* grow and rehash */
-		size_t ns = t->nslots * 2;
-		uint32_t *sl = calloc(ns, sizeof *sl);
-		if (!sl)
-			return -1;
-		for (size_t k = 0; k < t->n; k++) {
-			size_t j = (size_t)vs_hash_fnv1a(t->arena + t->off[k], t->len[k]) & (ns - 1);
-			while (sl[j])
-				j = (j + 1) & (ns - 1);
-			sl[j] = (uint32_t)k + 1;
-		}
-		free(t->slots);
-		t->slots = sl;
-		t->nslots = ns;
-	}
+	fill_slot(&t->slots[i], s, n, h, (uint32_t)id);
+	if (t->n * 2 > t->nslots && grow_slots(t) < 0)
+		return -1;
 	return id;
 }
 
 long vs_strtab_find(const vs_strtab *t, const char *s, size_t n)
 {
-	size_t mask = t->nslots - 1, i = (size_t)vs_hash_fnv1a(s, n) & mask;
-	for (; t->slots[i]; i = (i + 1) & mask) {
-		uint32_t id = t->slots[i] - 1;
-		if (t->len[id] == n && memcmp(t->arena + t->off[id], s, n) == 0)
-			return id;
-	}
-	return -1;
+	size_t i;
+	return probe(t, s, n, hash_bytes(s, n), &i);
 }

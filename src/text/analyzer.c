@@ -420,10 +420,20 @@ static inline void feed(scanner *s, int cp, size_t src)
 static void scan_tokens(scanner *s)
 {
 	while (!s->oom) {
-		if (s->i < s->len && (unsigned char)s->text[s->i] < 0x80 && ascii_class[(unsigned char)s->text[s->i]] == 1 &&
-		    (!s->run_chars || !s->run_cjk)) {
-			ascii_run(s);
-			continue;
+		if (s->i < s->len) {
+			unsigned char c = (unsigned char)s->text[s->i], k = c < 0x80 ? ascii_class[c] : 2;
+			if (k == 1 && (!s->run_chars || !s->run_cjk)) {
+				ascii_run(s);
+				continue;
+			}
+			if (k == 0) { /* ASCII that is not a word character: as lower_next and feed take it */
+				if (s->run_chars)
+					close_run(s);
+				if (c != '\'' && c != '.' && c != ':' && c != '^' && c != '`')
+					s->prev_cased = 0;
+				s->i++;
+				continue;
+			}
 		}
 		size_t src = s->i;
 		int cps[2], n = lower_next(s, cps);
