@@ -186,6 +186,8 @@ double vs_stream_progress(const vs_stream *s);
  * first part; returns when every part is done. */
 void vs_parallel_ranges(size_t n, size_t min_each, int threads, void (*fn)(void *ctx, size_t from, size_t to),
                         void *ctx);
+/* The cores online (at least 1). */
+int vs_ncpu(void);
 
 /* Make the pages of a large fresh allocation ready, on every core (the
  * kernel zeroes each on first touch: a cost that dwarfs reading a file). */
@@ -193,6 +195,15 @@ void vs_prefault(void *p, size_t bytes);
 /* A whole regular file, NUL-terminated; NULL with a message naming it. */
 char *vs_read_fd(const char *path, int fd, size_t size, size_t *len, vs_error *err);
 char *vs_read_file(const char *path, size_t *len, vs_error *err);
+/* A buffer kept from file to file (a reader's, a worker's). */
+typedef struct vs_buffer {
+	char *data;
+	size_t cap;
+} vs_buffer;
+void vs_buffer_free(vs_buffer *b);
+/* A whole regular file into b (grown as needed), NUL-terminated, through
+ * zlib when it starts with gzip's magic: 0, or -1 (errno says why). */
+int vs_read_file_into(const char *path, vs_buffer *b, size_t *len);
 /* A whole file, gzip-compressed or not, NUL-terminated; NULL if unreadable. */
 char *vs_read_file_gz(const char *path, size_t *len);
 

@@ -106,6 +106,78 @@ char *vs_read_file(const char *path, size_t *len, vs_error *err)
 	return buf;
 }
 
+static int buffer_reserve(vs_buffer *b, size_t need)
+{
+	if (need <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 1 << 16;
+	while (cap < need)
+		cap *= 2;
+	char *d = realloc(b->data, cap);
+	if (!d)
+		return -1;
+	b->data = d;
+	b->cap = cap;
+	return 0;
+}
+
+void vs_buffer_free(vs_buffer *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->cap = 0;
+}
+
+/* A file starting with gzip's magic goes through zlib, as vs_read_file_gz takes it. */
+static int read_gz_into(const char *path, vs_buffer *b, size_t *len)
+{
+	size_t n;
+	char *all = vs_read_file_gz(path, &n);
+	if (!all)
+		return -1;
+	int rc = buffer_reserve(b, n + 1);
+	if (rc == 0) {
+		memcpy(b->data, all, n + 1);
+		*len = n;
+	}
+	free(all);
+	return rc;
+}
+
+int vs_read_file_into(const char *path, vs_buffer *b, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || buffer_reserve(b, (size_t)st.st_size + 2) < 0) {
+		close(fd);
+		return -1;
+	}
+	size_t n = 0;
+	for (;;) {
+		if (n + 1 >= b->cap && buffer_reserve(b, b->cap * 2) < 0)
+			break;
+		ssize_t got = read(fd, b->data + n, b->cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			if (got == 0) {
+				close(fd);
+				if (n >= 2 && (unsigned char)b->data[0] == 0x1f && (unsigned char)b->data[1] == 0x8b)
+					return read_gz_into(path, b, len);
+				b->data[n] = '\0';
+				*len = n;
+				return 0;
+			}
+			break;
+		}
+		n += (size_t)got;
+	}
+	close(fd);
+	return -1;
+}
+
 /* Whole content of a file (gzip-compressed or not); NULL if unreadable. */
 char *vs_read_file_gz(const char *path, size_t *len)
 {
@@ -402,7 +474,12 @@ static int walk(vs_file_list *l, const char *dir, const char *rel, const vs_walk
 		snprintf(p, pl, "%s/%s", dir, e->d_name);
 		snprintf(r, rl, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
 		struct stat st, lst;
-		if (lstat(p, &lst) == 0 && S_ISLNK(lst.st_mode) && stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (e->d_type == DT_REG) { /* no stat needed: the folder says what it is */
+			if (!o->accept || o->accept(e->d_name))
+				rc = vs_file_list_add(l, p, r);
+		} else if (e->d_type == DT_DIR) {
+			rc = depth < 64 ? walk(l, p, r, o, unreadable, depth + 1) : 0;
+		} else if (lstat(p, &lst) == 0 && S_ISLNK(lst.st_mode) && stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
 			/* symbolic links to folders are not followed (no loops) */
 		} else if (stat(p, &st) != 0) {
 			(*unreadable)++;

@@ -18,14 +18,18 @@ static void *run_part(void *arg)
 	return NULL;
 }
 
+int vs_ncpu(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores < 1 ? 1 : (int)cores;
+}
+
 void vs_parallel_ranges(size_t n, size_t min_each, int threads, void (*fn)(void *ctx, size_t from, size_t to),
                         void *ctx)
 {
 	enum { MAXT = 64 };
-	if (threads <= 0) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = cores < 1 ? 1 : (int)cores;
-	}
+	if (threads <= 0)
+		threads = vs_ncpu();
 	if (threads > MAXT)
 		threads = MAXT;
 	if (min_each && (size_t)threads > n / min_each + 1)

@@ -475,41 +475,69 @@ static int emit_terms(const vs_analyzer *a, const scanner *s, size_t kept, vs_te
 	return 0;
 }
 
-size_t vs_analyze(const vs_analyzer *a, const char *text, size_t len, vs_term_fn fn, void *ctx, size_t *invalid)
+/* Grow a scratch array to hold n items of size bytes. */
+static int reserve(void **p, size_t *cap, size_t n, size_t size)
+{
+	if (n <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 64;
+	while (c < n)
+		c *= 2;
+	void *q = realloc(*p, c * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+void vs_analyze_scratch_free(vs_analyze_scratch *sc)
+{
+	free(sc->buf);
+	free(sc->toks);
+	free(sc->fixed);
+	memset(sc, 0, sizeof *sc);
+}
+
+size_t vs_analyze_with(const vs_analyzer *a, vs_analyze_scratch *sc, const char *text, size_t len, vs_term_fn fn,
+                       void *ctx, size_t *invalid)
 {
 	/* repair, then lowercase into buf, remembering each token's source offset */
 	size_t bad = vs_utf8_invalid_count(text, len);
 	if (invalid)
 		*invalid = bad;
-	char *fixed = NULL;
 	if (bad) {
-		fixed = malloc(len + 2 * bad + 1);
-		if (!fixed)
+		if (reserve((void **)&sc->fixed, &sc->fcap, len + 2 * bad + 1, 1) < 0)
 			return (size_t)-1;
-		len = vs_utf8_repair(text, len, fixed);
-		text = fixed;
+		len = vs_utf8_repair(text, len, sc->fixed);
+		text = sc->fixed;
 	}
-	scanner s = {.text = text, .len = len, .tcap = 64};
-	s.buf = malloc(len * 2 + 8); /* lowercase mappings grow by at most 2 bytes... per 1-byte char */
-	s.toks = malloc(s.tcap * sizeof *s.toks);
+	/* lowercase mappings grow by at most 2 bytes per 1-byte character */
+	if (reserve((void **)&sc->buf, &sc->bcap, len * 2 + 8, 1) < 0 ||
+	    reserve(&sc->toks, &sc->tcap, 64, sizeof(tok)) < 0)
+		return (size_t)-1;
+	scanner s = {.text = text, .len = len, .buf = sc->buf, .toks = sc->toks, .tcap = sc->tcap};
 	size_t kept = 0;
-	if (!s.buf || !s.toks)
-		s.oom = 1;
-	else
-		scan_tokens(&s);
+	scan_tokens(&s);
+	sc->toks = s.toks; /* push may have grown it */
+	sc->tcap = s.tcap;
 	if (!s.oom) {
 		for (size_t t = 0; t < s.ntok; t++) /* stop words out */
 			if (!a->stop || !vs_stopwords_has(a->stop, s.buf + s.toks[t].start, s.toks[t].len))
 				s.toks[kept++] = s.toks[t];
 		s.oom = emit_terms(a, &s, kept, fn, ctx) < 0;
 	}
-	free(fixed);
-	free(s.buf);
-	free(s.toks);
 	return s.oom ? (size_t)-1 : kept;
 }
 
-/* MurmurHash3_x86_32 by Austin Appleby (public domain), little-endian reads. */
+size_t vs_analyze(const vs_analyzer *a, const char *text, size_t len, vs_term_fn fn, void *ctx, size_t *invalid)
+{
+	vs_analyze_scratch sc = {0};
+	size_t n = vs_analyze_with(a, &sc, text, len, fn, ctx, invalid);
+	vs_analyze_scratch_free(&sc);
+	return n;
+}
+
 unsigned vs_murmur3_32(const void *key, size_t len, unsigned seed)
 {
 	const unsigned char *data = key;

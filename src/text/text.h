@@ -43,6 +43,16 @@ typedef void (*vs_term_fn)(const char *term, size_t len, size_t offset, void *ct
  * memory. */
 size_t vs_analyze(const vs_analyzer *a, const char *text, size_t len, vs_term_fn fn, void *ctx,
                   size_t *invalid);
+/* The same with buffers kept from call to call (a worker's, over many
+ * documents); free them with vs_analyze_scratch_free. */
+typedef struct vs_analyze_scratch {
+	char *buf, *fixed;
+	void *toks;
+	size_t bcap, fcap, tcap;
+} vs_analyze_scratch;
+size_t vs_analyze_with(const vs_analyzer *a, vs_analyze_scratch *sc, const char *text, size_t len, vs_term_fn fn,
+                       void *ctx, size_t *invalid);
+void vs_analyze_scratch_free(vs_analyze_scratch *sc);
 
 /* Is the code point a word character of Python's re (\w)? */
 int vs_is_word_char(int cp);

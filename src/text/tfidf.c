@@ -80,35 +80,103 @@ void vs_index_free(vs_index *ix)
 	free(ix);
 }
 
+/* The inverted postings are made in parts of the documents, one a core: each
+ * part counts its terms, the counts give every part its place in each term's
+ * list (parts in document order, so each list stays sorted by document), and
+ * the parts fill their places at once. */
+enum { INVERT_PARTS_MAX = 16 };
+
+typedef struct invert_job {
+	vs_index *ix;
+	size_t nparts;
+	uint32_t doc_from[INVERT_PARTS_MAX + 1];
+	uint64_t *at[INVERT_PARTS_MAX];  /* per part: term -> its next place */
+	uint64_t *tptr;
+	uint32_t *tdoc;
+	float *tw, *tc;
+} invert_job;
+
+static void invert_count(void *ctx, size_t from, size_t to)
+{
+	invert_job *j = ctx;
+	const vs_index *ix = j->ix;
+	for (size_t p = from; p < to; p++) {
+		uint64_t *c = j->at[p];
+		for (uint64_t e = ix->doc_ptr[j->doc_from[p]]; e < ix->doc_ptr[j->doc_from[p + 1]]; e++)
+			c[ix->doc_term[e]]++;
+	}
+}
+
+static void invert_fill(void *ctx, size_t from, size_t to)
+{
+	invert_job *j = ctx;
+	const vs_index *ix = j->ix;
+	for (size_t p = from; p < to; p++) {
+		uint64_t *at = j->at[p];
+		for (uint32_t d = j->doc_from[p]; d < j->doc_from[p + 1]; d++)
+			for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
+				uint64_t k = at[ix->doc_term[e]]++;
+				j->tdoc[k] = d;
+				j->tw[k] = ix->doc_weight[e];
+				j->tc[k] = ix->doc_count[e];
+			}
+	}
+}
+
+/* Parts of about equal postings, at most one a core. */
+static void invert_parts(invert_job *j)
+{
+	const vs_index *ix = j->ix;
+	size_t parts = vs_ncpu();
+	if (parts > INVERT_PARTS_MAX)
+		parts = INVERT_PARTS_MAX;
+	if (ix->nnz < 1u << 16 || parts < 1)
+		parts = 1;
+	j->nparts = 0;
+	j->doc_from[0] = 0;
+	uint32_t d = 0;
+	for (size_t p = 1; p <= parts; p++) {
+		uint64_t goal = ix->nnz * p / parts;
+		while (d < ix->ndocs && (p == parts || ix->doc_ptr[d] < goal))
+			d++;
+		if (d > j->doc_from[j->nparts] || p == parts)
+			j->doc_from[++j->nparts] = d;
+	}
+}
+
 int vs_index_invert(vs_index *ix)
 {
-	uint64_t *tptr = vs_index_own(ix, calloc((size_t)ix->nterms + 1, sizeof *tptr));
-	uint32_t *tdoc = vs_index_own(ix, malloc((ix->nnz ? ix->nnz : 1) * sizeof *tdoc));
-	float *tw = vs_index_own(ix, malloc((ix->nnz ? ix->nnz : 1) * sizeof *tw));
-	float *tc = vs_index_own(ix, malloc((ix->nnz ? ix->nnz : 1) * sizeof *tc));
-	uint64_t *fill = malloc(((size_t)ix->nterms + 1) * sizeof *fill);
-	if (!tptr || !tdoc || !tw || !tc || !fill) {
-		free(fill);
-		return -1;
-	}
-	for (uint64_t e = 0; e < ix->nnz; e++)
-		tptr[ix->doc_term[e] + 1]++;
-	for (uint32_t t = 0; t < ix->nterms; t++)
-		tptr[t + 1] += tptr[t];
-	memcpy(fill, tptr, ((size_t)ix->nterms + 1) * sizeof *fill);
-	for (uint32_t d = 0; d < ix->ndocs; d++)
-		for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
-			uint64_t at = fill[ix->doc_term[e]]++;
-			tdoc[at] = d;
-			tw[at] = ix->doc_weight[e];
-			tc[at] = ix->doc_count[e];
+	size_t nt = (size_t)ix->nterms, nnz = ix->nnz ? ix->nnz : 1;
+	invert_job j = {.ix = ix};
+	j.tptr = vs_index_own(ix, calloc(nt + 1, sizeof *j.tptr));
+	j.tdoc = vs_index_own(ix, malloc(nnz * sizeof *j.tdoc));
+	j.tw = vs_index_own(ix, malloc(nnz * sizeof *j.tw));
+	j.tc = vs_index_own(ix, malloc(nnz * sizeof *j.tc));
+	invert_parts(&j);
+	int ok = j.tptr && j.tdoc && j.tw && j.tc;
+	for (size_t p = 0; p < j.nparts; p++)
+		ok = ok && (j.at[p] = calloc(nt ? nt : 1, sizeof *j.at[p]));
+	if (ok) {
+		vs_parallel_ranges(j.nparts, 1, 0, invert_count, &j);
+		uint64_t run = 0;
+		for (size_t t = 0; t < nt; t++) {
+			j.tptr[t] = run;
+			for (size_t p = 0; p < j.nparts; p++) {
+				uint64_t c = j.at[p][t];
+				j.at[p][t] = run;
+				run += c;
+			}
 		}
-	free(fill);
-	ix->term_ptr = tptr;
-	ix->term_doc = tdoc;
-	ix->term_weight = tw;
-	ix->term_count = tc;
-	return 0;
+		j.tptr[nt] = run;
+		vs_parallel_ranges(j.nparts, 1, 0, invert_fill, &j);
+		ix->term_ptr = j.tptr;
+		ix->term_doc = j.tdoc;
+		ix->term_weight = j.tw;
+		ix->term_count = j.tc;
+	}
+	for (size_t p = 0; p < j.nparts; p++)
+		free(j.at[p]);
+	return ok ? 0 : -1;
 }
 
 int vs_index_hash_terms(vs_index *ix)

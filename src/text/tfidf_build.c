@@ -61,6 +61,8 @@ typedef struct worker {
 	size_t slot_cap;
 	posting *cur;
 	size_t ncur, curcap;
+	vs_buffer file;          /* the file being read */
+	vs_analyze_scratch scratch;
 	int oom;
 } worker;
 
@@ -165,18 +167,13 @@ static int finish_doc(worker *w, file_out *fo, const char *name, uint32_t line, 
 static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_out *fo)
 {
 	size_t len = 0;
-	char *text;
+	const char *text;
 	if (j->texts) {
-		const vs_text_source *src = &j->texts[sf - j->files->f];
-		len = src->len;
-		if ((text = malloc(len + 1))) {
-			memcpy(text, src->text, len);
-			text[len] = '\0';
-		}
+		text = j->texts[sf - j->files->f].text;
+		len = j->texts[sf - j->files->f].len;
+	} else if (vs_read_file_into(sf->path, &w->file, &len) == 0) {
+		text = w->file.data;
 	} else {
-		text = vs_read_file_gz(sf->path, &len);
-	}
-	if (!text) {
 		fo->skipped = 2;
 		return;
 	}
@@ -184,12 +181,11 @@ static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_
 	/* binary: a NUL byte in the first 8000 bytes, as git decides (in a typed text, anywhere) */
 	if (memchr(text, '\0', j->texts || len < 8000 ? len : 8000)) {
 		fo->skipped = 1;
-		free(text);
 		return;
 	}
 	term_ctx c = {w, j->opt->hash_bits > 0};
 	if (!j->opt->lines) {
-		size_t invalid = 0, ntok = vs_analyze(&j->an, text, len, on_term, &c, &invalid);
+		size_t invalid = 0, ntok = vs_analyze_with(&j->an, &w->scratch, text, len, on_term, &c, &invalid);
 		if (ntok == (size_t)-1 || w->oom || finish_doc(w, fo, sf->name, 0, ntok) < 0)
 			w->oom = 1;
 		fo->invalid += invalid > 0;
@@ -198,7 +194,6 @@ static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_
 		char *name = malloc(strlen(sf->name) + 24);
 		if (!name) {
 			w->oom = 1;
-			free(text);
 			return;
 		}
 		while (pos < len && !w->oom) {
@@ -209,7 +204,7 @@ static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_
 			for (size_t k = pos; k < e && blank; k++)
 				blank = text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\f' || text[k] == '\v';
 			if (!blank) { /* blank lines are not documents */
-				size_t invalid = 0, ntok = vs_analyze(&j->an, text + pos, e - pos, on_term, &c, &invalid);
+				size_t invalid = 0, ntok = vs_analyze_with(&j->an, &w->scratch, text + pos, e - pos, on_term, &c, &invalid);
 				sprintf(name, "%s:%zu", sf->name, line);
 				if (ntok == (size_t)-1 || w->oom || finish_doc(w, fo, name, (uint32_t)line, ntok) < 0)
 					w->oom = 1;
@@ -219,7 +214,6 @@ static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_
 		}
 		free(name);
 	}
-	free(text);
 }
 
 static void *build_worker(void *arg)
@@ -358,8 +352,7 @@ static int tokenize(builder *b, vs_error *err)
 {
 	const vs_index_options *opt = b->opt;
 	size_t nfiles = b->files.n;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int nw = opt->threads > 0 ? opt->threads : (int)(ncpu > 0 ? ncpu : 1);
+	int nw = opt->threads > 0 ? opt->threads : vs_ncpu();
 	if (nw > MAX_WORKERS)
 		nw = MAX_WORKERS;
 	if ((size_t)nw > nfiles)
@@ -709,6 +702,26 @@ static int make_documents(builder *b, vs_error *err)
 	return 0;
 }
 
+static void weigh_documents(void *ctx, size_t from, size_t to)
+{
+	builder *b = ctx;
+	const vs_index *ix = b->ix;
+	vs_norm norm_kind = b->opt->norm;
+	for (size_t d = from; d < to; d++) {
+		double norm = 0;
+		for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
+			double w = vs_index_tf(ix, ix->doc_count[e]) * ix->idf[ix->doc_term[e]];
+			norm += norm_kind == VS_NORM_L1 ? fabs(w) : w * w;
+		}
+		if (norm_kind == VS_NORM_L2)
+			norm = sqrt(norm);
+		for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
+			double w = vs_index_tf(ix, ix->doc_count[e]) * ix->idf[ix->doc_term[e]];
+			b->weight[e] = (float)(norm_kind == VS_NORM_NONE || norm == 0 ? w : w / norm);
+		}
+	}
+}
+
 /* idf as scikit-learn's (smooth unless asked), then tf x idf normalised per document. */
 static void weigh(builder *b)
 {
@@ -718,19 +731,7 @@ static void weigh(builder *b)
 		double n = (double)ix->ndocs + (opt->no_smooth ? 0 : 1), d = (double)b->df[k] + (opt->no_smooth ? 0 : 1);
 		b->idf[k] = opt->no_idf ? 1.0 : log(n / d) + 1.0;
 	}
-	for (size_t d = 0; d < ix->ndocs; d++) {
-		double norm = 0;
-		for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
-			double w = vs_index_tf(ix, ix->doc_count[e]) * ix->idf[ix->doc_term[e]];
-			norm += opt->norm == VS_NORM_L1 ? fabs(w) : w * w;
-		}
-		if (opt->norm == VS_NORM_L2)
-			norm = sqrt(norm);
-		for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
-			double w = vs_index_tf(ix, ix->doc_count[e]) * ix->idf[ix->doc_term[e]];
-			b->weight[e] = (float)(opt->norm == VS_NORM_NONE || norm == 0 ? w : w / norm);
-		}
-	}
+	vs_parallel_ranges(ix->ndocs, 4096, 0, weigh_documents, b);
 }
 
 static void builder_free(builder *b)
@@ -748,6 +749,8 @@ static void builder_free(builder *b)
 		free(b->ws[t].bucket);
 		free(b->ws[t].slot_of);
 		free(b->ws[t].cur);
+		vs_buffer_free(&b->ws[t].file);
+		vs_analyze_scratch_free(&b->ws[t].scratch);
 	}
 	free(b->ws);
 	if (b->out)
