@@ -201,7 +201,7 @@ typedef struct vs_buffer {
 	size_t cap;
 } vs_buffer;
 void vs_buffer_free(vs_buffer *b);
-/* A whole regular file into b (grown as needed), NUL-terminated, through
+/* A whole file (or pipe) into b (grown as needed), NUL-terminated, through
  * zlib when it starts with gzip's magic: 0, or -1 (errno says why). */
 int vs_read_file_into(const char *path, vs_buffer *b, size_t *len);
 /* A whole file, gzip-compressed or not, NUL-terminated; NULL if unreadable. */

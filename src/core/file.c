@@ -128,20 +128,54 @@ void vs_buffer_free(vs_buffer *b)
 	b->cap = 0;
 }
 
-/* A file starting with gzip's magic goes through zlib, as vs_read_file_gz takes it. */
-static int read_gz_into(const char *path, vs_buffer *b, size_t *len)
+/* Gzip data in b (n bytes) inflated in place of it: every member, as gzread
+ * reads them; 0, or -1 when the stream is damaged or cut short. */
+static int inflate_buffer(vs_buffer *b, size_t n, size_t *len)
 {
-	size_t n;
-	char *all = vs_read_file_gz(path, &n);
-	if (!all)
+	vs_buffer out = {0};
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (buffer_reserve(&out, n * 4 + 64) < 0 || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+		vs_buffer_free(&out);
 		return -1;
-	int rc = buffer_reserve(b, n + 1);
-	if (rc == 0) {
-		memcpy(b->data, all, n + 1);
-		*len = n;
 	}
-	free(all);
-	return rc;
+	z.next_in = (unsigned char *)b->data;
+	size_t in_left = n, o = 0;
+	int rc = Z_OK;
+	for (;;) {
+		if (out.cap - o < 2 && buffer_reserve(&out, out.cap * 2) < 0) {
+			rc = Z_MEM_ERROR;
+			break;
+		}
+		unsigned in_now = in_left > (1u << 30) ? 1u << 30 : (unsigned)in_left;
+		unsigned out_now = out.cap - o - 1 > (1u << 30) ? 1u << 30 : (unsigned)(out.cap - o - 1);
+		z.avail_in = in_now;
+		z.next_out = (unsigned char *)out.data + o;
+		z.avail_out = out_now;
+		rc = inflate(&z, Z_NO_FLUSH);
+		in_left -= in_now - z.avail_in;
+		o += out_now - z.avail_out;
+		if (rc == Z_STREAM_END) { /* another member follows only if its magic does */
+			if (in_left < 2 || z.next_in[0] != 0x1f || z.next_in[1] != 0x8b)
+				break;
+			rc = inflateReset(&z);
+		}
+		if (rc != Z_OK && rc != Z_BUF_ERROR)
+			break;
+		if (rc == Z_BUF_ERROR && in_left == 0) /* cut short */
+			break;
+	}
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END) {
+		vs_buffer_free(&out);
+		errno = rc == Z_MEM_ERROR ? ENOMEM : EINVAL;
+		return -1;
+	}
+	out.data[o] = '\0';
+	vs_buffer_free(b);
+	*b = out;
+	*len = o;
+	return 0;
 }
 
 int vs_read_file_into(const char *path, vs_buffer *b, size_t *len)
@@ -150,7 +184,9 @@ int vs_read_file_into(const char *path, vs_buffer *b, size_t *len)
 	if (fd < 0)
 		return -1;
 	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || buffer_reserve(b, (size_t)st.st_size + 2) < 0) {
+	/* a pipe or device is read to its end (index <(zcat ...)); a file's size is a hint */
+	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode) ||
+	    buffer_reserve(b, (S_ISREG(st.st_mode) ? (size_t)st.st_size : 0) + 2) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -165,7 +201,7 @@ int vs_read_file_into(const char *path, vs_buffer *b, size_t *len)
 			if (got == 0) {
 				close(fd);
 				if (n >= 2 && (unsigned char)b->data[0] == 0x1f && (unsigned char)b->data[1] == 0x8b)
-					return read_gz_into(path, b, len);
+					return inflate_buffer(b, n, len);
 				b->data[n] = '\0';
 				*len = n;
 				return 0;
