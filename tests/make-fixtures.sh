@@ -103,6 +103,35 @@ patch('slots-index.vsix', 32, '<Q', 1 << 62)   # nslots
 patch('ngram-index.vsix', 64, '<i', 2147483647) # ngram_max
 PY
 rm -f full-index.vsix
+# index files as vecsh wrote them before version 3 (no raw terms kept for
+# index add and remove): version 3 files with their last 5 sections dropped
+"$vecsh" -q -c "index c corpus" -c "save c v3-plain.vsix" -c "index p corpus --min-df 2" -c "save p v3-pruned.vsix" 2>/dev/null
+python3 - v3-plain.vsix v2-plain.vsix v3-pruned.vsix v2-pruned.vsix <<'PY'
+import struct, sys, zlib
+def to_v2(src, dst):
+    d = open(src, 'rb').read()
+    head = bytearray(d[:120])            # magic .. max_features
+    off = struct.unpack_from('<28Q', d, 120)
+    ln = struct.unpack_from('<28Q', d, 344)
+    no_idf, binary = struct.unpack_from('<ii', d, 568)
+    hs = 504                             # 23 sections, no raw counts
+    body, offs, lens, pos = b'', [], [], hs
+    for s in range(23):
+        sec = d[off[s]:off[s] + ln[s]]
+        pad = (-len(sec)) % 8
+        offs.append(pos); lens.append(len(sec))
+        body += sec + b'\0' * pad
+        pos += len(sec) + pad
+    struct.pack_into('<II', head, 8, 2, hs)
+    struct.pack_into('<Q', head, 40, pos)   # file_size
+    h = bytes(head) + struct.pack('<23Q', *offs) + struct.pack('<23Q', *lens) + struct.pack('<ii', no_idf, binary)
+    crc_data = zlib.crc32(body) & 0xffffffff
+    crc_head = zlib.crc32(h + struct.pack('<II', 0, crc_data)) & 0xffffffff
+    open(dst, 'wb').write(h + struct.pack('<II', crc_head, crc_data) + body)
+to_v2(sys.argv[1], sys.argv[2])
+to_v2(sys.argv[3], sys.argv[4])
+PY
+rm -f v3-plain.vsix v3-pruned.vsix
 # CLIP checkpoints: broken ones made here, and a random one from the numpy reference
 mkdir -p clip-noconfig clip-badconfig clip-nomodel clip-badheader clip-missing clip-shape
 printf '{not json' > clip-badconfig/config.json

@@ -199,7 +199,21 @@ typedef struct vs_index {
 	const float *term_weight;
 	const float *term_count;
 
-	void *mem[32];             /* owned allocations */
+	/* Every term the documents have, for add and remove: the terms pruned
+	 * away (min_df, max_df, max_features) and, with the hashing trick, the
+	 * words behind the buckets. Each document's raw term counts (before
+	 * binary), in the order the document first has each term. NULL when
+	 * the index's own terms and postings are that already (no pruning, no
+	 * hashing), or when an older file did not keep them (raw_missing). */
+	uint32_t raw_nterms;
+	uint64_t raw_nnz;
+	const char **raw_terms;    /* sorted */
+	const uint64_t *raw_ptr;   /* ndocs + 1 */
+	const uint32_t *raw_term;
+	const float *raw_count;
+	int raw_missing;
+
+	void *mem[48];             /* owned allocations */
 	size_t nmem;
 	void *map;
 	size_t map_len;
@@ -220,6 +234,18 @@ typedef struct vs_text_source {
 vs_index *vs_index_build_texts(const vs_text_source *src, size_t n, const vs_index_options *opt,
                                vs_index_report *rep, vs_error *err);
 void vs_index_free(vs_index *ix);
+
+/* Does an index built with these options keep its dropped terms apart
+ * (raw_terms above), or are its own terms all there are? */
+int vs_index_needs_raw(const vs_index_options *opt);
+/* index add and index remove: a new index, identical to building one from
+ * scratch over the old index's documents but those with drop[d] set (drop
+ * may be NULL), then the new sources (paths, or texts for an index of typed
+ * texts), with the old index's options (threads and progress from opt, which
+ * may be NULL). The old documents are not read again. */
+vs_index *vs_index_grow(const vs_index *old, const unsigned char *drop, const char *const *paths, size_t npaths,
+                        const vs_text_source *texts, size_t ntexts, const vs_index_options *opt,
+                        vs_index_report *rep, vs_error *err);
 
 /* A term's tf in a document as the index weighs it: the count, 1 with binary,
  * 1 + ln(tf) when sublinear (signed in hash mode). */

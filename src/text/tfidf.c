@@ -770,5 +770,10 @@ size_t vs_index_memory(const vs_index *ix)
 	size_t m = ix->nnz * (4 + 4 + 4) * 2 + ((size_t)ix->ndocs + ix->nterms) * 24;
 	for (uint32_t t = 0; t < ix->nterms; t++)
 		m += strlen(ix->terms[t]) + 1;
+	if (ix->raw_terms) {
+		m += ix->raw_nnz * 8 + ((size_t)ix->ndocs + 1) * 8 + (size_t)ix->raw_nterms * 8;
+		for (uint32_t t = 0; t < ix->raw_nterms; t++)
+			m += strlen(ix->raw_terms[t]) + 1;
+	}
 	return m;
 }

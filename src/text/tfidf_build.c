@@ -45,7 +45,7 @@ typedef struct doc_out {
 typedef struct file_out {
 	doc_out *docs;
 	size_t ndocs;
-	int worker;
+	int worker;            /* whose local term ids the postings have; -1 merged ids (an old index's) */
 	int skipped;           /* 1 binary, 2 unreadable */
 	int invalid;           /* documents with invalid UTF-8 */
 	size_t bytes;
@@ -55,7 +55,6 @@ typedef struct worker {
 	vs_strtab vocab;          /* local terms */
 	double *freq;          /* local term frequency over the corpus (for max_features, buckets) */
 	size_t freq_cap;
-	int32_t *bucket;       /* hash mode: local term -> signed murmur hash */
 	/* per-document accumulation */
 	int32_t *slot_of;      /* local term -> index in cur, or -1 */
 	size_t slot_cap;
@@ -69,17 +68,13 @@ typedef struct worker {
 typedef struct build_job {
 	const vs_file_list *files;
 	const vs_text_source *texts; /* or NULL: the files are read */
+	size_t first;                /* the files before are an old index's documents */
 	file_out *out;
 	const vs_index_options *opt;
 	vs_analyzer an;
 	worker *w;
 	atomic_size_t next, done_files, done_bytes;
 } build_job;
-
-typedef struct term_ctx {
-	worker *w;
-	int hash;
-} term_ctx;
 
 static int grow_worker(worker *w, size_t need)
 {
@@ -100,10 +95,6 @@ static int grow_worker(worker *w, size_t need)
 	for (size_t i = w->slot_cap; i < cap; i++)
 		f[i] = 0;
 	w->freq = f;
-	int32_t *b = realloc(w->bucket, cap * sizeof *b);
-	if (!b)
-		return -1;
-	w->bucket = b;
 	w->slot_cap = cap;
 	return 0;
 }
@@ -111,18 +102,14 @@ static int grow_worker(worker *w, size_t need)
 static void on_term(const char *term, size_t len, size_t offset, void *ctx)
 {
 	(void)offset;
-	term_ctx *c = ctx;
-	worker *w = c->w;
+	worker *w = ctx;
 	if (w->oom)
 		return;
-	size_t before = w->vocab.n;
 	long id = vs_strtab_intern(&w->vocab, term, len);
 	if (id < 0 || grow_worker(w, w->vocab.n) < 0) {
 		w->oom = 1;
 		return;
 	}
-	if (w->vocab.n > before && c->hash)
-		w->bucket[id] = (int32_t)vs_murmur3_32(term, len, 0);
 	w->freq[id] += 1;
 	if (w->slot_of[id] < 0) {
 		if (w->ncur == w->curcap) {
@@ -183,9 +170,8 @@ static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_
 		fo->skipped = 1;
 		return;
 	}
-	term_ctx c = {w, j->opt->hash_bits > 0};
 	if (!j->opt->lines) {
-		size_t invalid = 0, ntok = vs_analyze_with(&j->an, &w->scratch, text, len, on_term, &c, &invalid);
+		size_t invalid = 0, ntok = vs_analyze_with(&j->an, &w->scratch, text, len, on_term, w, &invalid);
 		if (ntok == (size_t)-1 || w->oom || finish_doc(w, fo, sf->name, 0, ntok) < 0)
 			w->oom = 1;
 		fo->invalid += invalid > 0;
@@ -204,7 +190,7 @@ static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_
 			for (size_t k = pos; k < e && blank; k++)
 				blank = text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\f' || text[k] == '\v';
 			if (!blank) { /* blank lines are not documents */
-				size_t invalid = 0, ntok = vs_analyze_with(&j->an, &w->scratch, text + pos, e - pos, on_term, &c, &invalid);
+				size_t invalid = 0, ntok = vs_analyze_with(&j->an, &w->scratch, text + pos, e - pos, on_term, w, &invalid);
 				sprintf(name, "%s:%zu", sf->name, line);
 				if (ntok == (size_t)-1 || w->oom || finish_doc(w, fo, name, (uint32_t)line, ntok) < 0)
 					w->oom = 1;
@@ -222,7 +208,7 @@ static void *build_worker(void *arg)
 	worker *w = ((void **)arg)[1];
 	int id = (int)(w - j->w);
 	for (;;) {
-		size_t f = atomic_fetch_add(&j->next, 1);
+		size_t f = j->first + atomic_fetch_add(&j->next, 1);
 		if (f >= j->files->n || vs_interrupted || w->oom)
 			break;
 		j->out[f].worker = id;
@@ -271,12 +257,17 @@ enum { MAX_WORKERS = 16 };
 
 typedef struct builder {
 	const vs_index_options *opt;
+	const vs_index *old;          /* add and remove: the index whose documents come first */
+	const unsigned char *drop;    /* its documents left out (or NULL) */
+	size_t first_new;             /* files before this hold the old documents */
+	vs_text_source *own_texts;    /* an index of texts: the old texts and the new */
 	vs_index_report *rep;
 	const vs_text_source *texts; /* an index of texts in memory, or NULL */
 	vs_stopwords *own_stop;
 	const vs_stopwords *stop;
 	vs_file_list files;
 	file_out *out;             /* one per file */
+	size_t nout;
 	worker *ws;
 	int nw;
 	vs_strtab g;                  /* the merged vocabulary */
@@ -347,22 +338,131 @@ static int list_texts(builder *b, const vs_text_source *src, size_t n, vs_error 
 	return 0;
 }
 
+static int merged_init(builder *b, vs_error *err)
+{
+	if (!b->g_ok && vs_strtab_init(&b->g) < 0)
+		return vs_oom(err);
+	b->g_ok = 1;
+	return 0;
+}
+
+/* One more source (file or text) of documents, with its output slot. */
+static int add_source(builder *b, const char *path, const char *name, const vs_text_source *text, size_t *cap)
+{
+	if (b->files.n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		file_out *o = realloc(b->out, c * sizeof *o);
+		if (o)
+			b->out = o;
+		vs_text_source *t = text ? realloc(b->own_texts, c * sizeof *t) : NULL;
+		if (t)
+			b->own_texts = t;
+		if (!o || (text && !t))
+			return -1;
+		*cap = c;
+	}
+	if (vs_file_list_add(&b->files, path, name) < 0)
+		return -1;
+	memset(&b->out[b->files.n - 1], 0, sizeof *b->out);
+	b->nout = b->files.n;
+	if (text)
+		b->own_texts[b->files.n - 1] = *text;
+	return 0;
+}
+
+/* One of the old index's documents, as tokenizing it gave it: terms by merged id. */
+static int seed_document(builder *b, file_out *fo, uint32_t d, const uint32_t *map)
+{
+	const vs_index *ix = b->old;
+	const uint64_t *ptr = ix->raw_terms ? ix->raw_ptr : ix->doc_ptr;
+	const uint32_t *term = ix->raw_terms ? ix->raw_term : ix->doc_term;
+	const float *count = ix->raw_terms ? ix->raw_count : ix->doc_count;
+	doc_out *nd = realloc(fo->docs, (fo->ndocs + 1) * sizeof *nd);
+	if (!nd)
+		return -1;
+	fo->docs = nd;
+	doc_out *dd = &fo->docs[fo->ndocs++];
+	memset(dd, 0, sizeof *dd);
+	dd->np = (uint32_t)(ptr[d + 1] - ptr[d]);
+	dd->name = strdup(ix->doc_names[d]);
+	dd->p = malloc((dd->np ? dd->np : 1) * sizeof *dd->p);
+	if (!dd->name || !dd->p)
+		return -1;
+	dd->line = ix->doc_line[d];
+	dd->len = ix->doc_len[d];
+	for (uint32_t k = 0; k < dd->np; k++)
+		dd->p[k] = (posting){map[term[ptr[d] + k]], count[ptr[d] + k]};
+	return 0;
+}
+
+/* index add and remove: the old index's documents that stay come first, as
+ * if just read (its whole vocabulary into the merged one, each document's
+ * raw counts in the order it first has its terms), grouped by the file or
+ * text they come from. */
+static int seed_documents(builder *b, size_t *cap, vs_error *err)
+{
+	const vs_index *ix = b->old;
+	if (!ix->raw_terms && vs_index_needs_raw(&ix->opt))
+		return vs_fail(err, "the index was saved by an older vecsh, without the terms its options drop: "
+		                    "build it again to add or remove documents");
+	uint32_t nt = ix->raw_terms ? ix->raw_nterms : ix->nterms;
+	const char *const *terms = ix->raw_terms ? ix->raw_terms : ix->terms;
+	if (merged_init(b, err) < 0)
+		return -1;
+	uint32_t *map = malloc((nt ? nt : 1) * sizeof *map);
+	if (!map)
+		return vs_oom(err);
+	int rc = 0;
+	for (uint32_t t = 0; t < nt && rc == 0; t++) {
+		long id = vs_strtab_intern(&b->g, terms[t], strlen(terms[t]));
+		rc = id < 0 ? -1 : 0;
+		map[t] = (uint32_t)id;
+	}
+	const void *last = NULL;
+	for (uint32_t d = 0; d < ix->ndocs && rc == 0; d++) {
+		if (b->drop && b->drop[d])
+			continue;
+		const void *from = ix->doc_source ? (const void *)ix->doc_source[d] : (const void *)ix->doc_files[d];
+		if (from != last) {
+			vs_text_source t = {ix->doc_names[d], ix->doc_source ? ix->doc_source[d] : NULL,
+			                    ix->doc_source ? strlen(ix->doc_source[d]) : 0};
+			rc = add_source(b, ix->doc_files[d], ix->doc_names[d], ix->doc_source ? &t : NULL, cap);
+			if (rc == 0)
+				b->out[b->files.n - 1].worker = -1;
+			last = from;
+		}
+		if (rc == 0)
+			rc = seed_document(b, &b->out[b->files.n - 1], d, map);
+	}
+	free(map);
+	b->first_new = b->files.n;
+	return rc < 0 ? vs_oom(err) : 0;
+}
+
 /* Every file through the analyzer, in worker threads with vocabularies of their own. */
 static int tokenize(builder *b, vs_error *err)
 {
 	const vs_index_options *opt = b->opt;
-	size_t nfiles = b->files.n;
+	size_t nfiles = b->files.n, nnew = nfiles - b->first_new;
 	int nw = opt->threads > 0 ? opt->threads : vs_ncpu();
 	if (nw > MAX_WORKERS)
 		nw = MAX_WORKERS;
-	if ((size_t)nw > nfiles)
-		nw = nfiles ? (int)nfiles : 1;
-	b->out = calloc(nfiles ? nfiles : 1, sizeof *b->out);
+	if ((size_t)nw > nnew)
+		nw = (int)nnew;
+	file_out *out = realloc(b->out, (nfiles ? nfiles : 1) * sizeof *b->out);
+	if (!out)
+		return vs_oom(err);
+	b->out = out;
+	memset(out + b->first_new, 0, nnew * sizeof *out);
+	b->nout = nfiles;
+	if (nw == 0) /* index remove: nothing new to read */
+		return 0;
 	b->ws = calloc((size_t)nw, sizeof *b->ws);
-	if (!b->out || !b->ws)
+	if (!b->ws)
 		return vs_oom(err);
 	b->nw = nw;
-	build_job job = {.files = &b->files, .texts = b->texts, .out = b->out, .opt = opt, .w = b->ws};
+	build_job job = {.files = &b->files, .texts = b->texts, .first = b->first_new, .out = b->out, .opt = opt,
+	                 .w = b->ws};
 	job.an.ngram_min = opt->ngram_min;
 	job.an.ngram_max = opt->ngram_max;
 	job.an.stop = b->stop;
@@ -397,12 +497,12 @@ static int tokenize(builder *b, vs_error *err)
 	return 0;
 }
 
-/* The workers' vocabularies merged into one, with corpus frequencies. */
+/* The workers' vocabularies merged into one (after an old index's, if any),
+ * with corpus frequencies. */
 static int merge_vocabularies(builder *b, vs_error *err)
 {
-	if (vs_strtab_init(&b->g) < 0)
-		return vs_oom(err);
-	b->g_ok = 1;
+	if (merged_init(b, err) < 0)
+		return -1;
 	for (int t = 0; t < b->nw; t++) {
 		const vs_strtab *v = &b->ws[t].vocab;
 		b->maps[t] = malloc((v->n ? v->n : 1) * sizeof *b->maps[t]);
@@ -424,11 +524,14 @@ static int merge_vocabularies(builder *b, vs_error *err)
 		b->gt[k].len = b->g.len[k];
 	}
 	for (int t = 0; t < b->nw; t++)
-		for (size_t k = 0; k < b->ws[t].vocab.n; k++) {
+		for (size_t k = 0; k < b->ws[t].vocab.n; k++)
 			b->gt[b->maps[t][k]].freq += b->ws[t].freq[k];
-			if (b->opt->hash_bits)
-				b->gt[b->maps[t][k]].bucket = b->ws[t].bucket[k];
-		}
+	for (size_t f = 0; f < b->first_new; f++) /* an old index's documents: their counts */
+		for (size_t d = 0; d < b->out[f].ndocs; d++)
+			for (uint32_t p = 0; p < b->out[f].docs[d].np; p++)
+				b->gt[b->out[f].docs[d].p[p].term].freq += b->out[f].docs[d].p[p].count;
+	for (size_t k = 0; b->opt->hash_bits && k < b->ng; k++)
+		b->gt[k].bucket = (int32_t)vs_murmur3_32(b->gt[k].s, b->gt[k].len, 0);
 	return 0;
 }
 
@@ -447,7 +550,8 @@ static int count_documents(builder *b, vs_error *err)
 		for (size_t d = 0; d < o->ndocs; d++) {
 			doc_out *dd = &o->docs[d];
 			for (uint32_t p = 0; p < dd->np; p++) {
-				dd->p[p].term = b->maps[o->worker][dd->p[p].term];
+				if (o->worker >= 0)
+					dd->p[p].term = b->maps[o->worker][dd->p[p].term];
 				b->gt[dd->p[p].term].df++;
 			}
 		}
@@ -497,8 +601,8 @@ static int prune_terms(builder *b, vs_error *err)
 	double low = opt->min_df_is_prop ? opt->min_df * (double)b->ndocs : opt->min_df;
 	if (high < low)
 		return vs_fail(err, "max_df corresponds to fewer documents than min_df");
-	for (size_t k = 0; k < b->ng; k++)
-		if ((double)b->gt[k].df <= high && (double)b->gt[k].df >= low)
+	for (size_t k = 0; k < b->ng; k++) /* df 0: only in documents index remove took away */
+		if (b->gt[k].df && (double)b->gt[k].df <= high && (double)b->gt[k].df >= low)
 			b->order[b->nkept++] = (uint32_t)k;
 	sort_terms = b->gt;
 	qsort(b->order, b->nkept, sizeof *b->order, cmp_gterm);
@@ -525,6 +629,8 @@ static int hash_terms_to_buckets(builder *b, vs_error *err)
 		rep[k] = UINT32_MAX;
 	const gterm *gt = b->gt;
 	for (size_t k = 0; k < b->ng; k++) {
+		if (!gt[k].df) /* only in documents index remove took away */
+			continue;
 		uint32_t bk = vs_hash_bucket(gt[k].bucket, b->nbuckets), r = rep[bk];
 		if (r == UINT32_MAX || gt[k].freq > gt[r].freq || (gt[k].freq == gt[r].freq && strcmp(gt[k].s, gt[r].s) < 0))
 			rep[bk] = (uint32_t)k;
@@ -702,6 +808,68 @@ static int make_documents(builder *b, vs_error *err)
 	return 0;
 }
 
+int vs_index_needs_raw(const vs_index_options *o)
+{
+	/* df is at least 1; anything else may prune once documents come or go */
+	int low = o->min_df_is_prop ? o->min_df > 0 : o->min_df > 1;
+	int high = !o->max_df_is_prop || o->max_df < 1.0;
+	return o->hash_bits || o->max_features || low || high;
+}
+
+/* The terms the documents have, sorted, with each document's raw counts by
+ * them: what index add and remove start from when the index drops terms. */
+static int make_raw(builder *b, vs_error *err)
+{
+	vs_index *ix = b->ix;
+	size_t ng = 0, bytes = 0, nnz = 0;
+	uint32_t *order = malloc((b->ng ? b->ng : 1) * sizeof *order), *rank = malloc((b->ng ? b->ng : 1) * sizeof *rank);
+	for (size_t k = 0; order && k < b->ng; k++)
+		if (b->gt[k].df) { /* not those only index remove's documents had */
+			bytes += b->gt[k].len + 1;
+			order[ng++] = (uint32_t)k;
+		}
+	for (size_t f = 0; f < b->files.n; f++)
+		for (size_t d = 0; d < b->out[f].ndocs; d++)
+			nnz += b->out[f].docs[d].np;
+	char *blob = vs_index_own(ix, malloc(bytes ? bytes : 1));
+	const char **terms = vs_index_own(ix, malloc((ng ? ng : 1) * sizeof *terms));
+	uint64_t *ptr = vs_index_own(ix, malloc(((size_t)ix->ndocs + 1) * sizeof *ptr));
+	uint32_t *term = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *term));
+	float *count = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *count));
+	if (!order || !rank || !blob || !terms || !ptr || !term || !count) {
+		free(order), free(rank);
+		return vs_oom(err);
+	}
+	sort_terms = b->gt;
+	qsort(order, ng, sizeof *order, cmp_gterm);
+	for (size_t r = 0, o = 0; r < ng; r++) {
+		const gterm *g = &b->gt[order[r]];
+		rank[order[r]] = (uint32_t)r;
+		memcpy(blob + o, g->s, g->len + 1);
+		terms[r] = blob + o;
+		o += g->len + 1;
+	}
+	size_t q = 0, di = 0;
+	ptr[0] = 0;
+	for (size_t f = 0; f < b->files.n; f++)
+		for (size_t d = 0; d < b->out[f].ndocs; d++, di++) {
+			const doc_out *dd = &b->out[f].docs[d];
+			for (uint32_t p = 0; p < dd->np; p++, q++) {
+				term[q] = rank[dd->p[p].term];
+				count[q] = dd->p[p].count;
+			}
+			ptr[di + 1] = q;
+		}
+	free(order), free(rank);
+	ix->raw_nterms = (uint32_t)ng;
+	ix->raw_nnz = nnz;
+	ix->raw_terms = terms;
+	ix->raw_ptr = ptr;
+	ix->raw_term = term;
+	ix->raw_count = count;
+	return 0;
+}
+
 static void weigh_documents(void *ctx, size_t from, size_t to)
 {
 	builder *b = ctx;
@@ -746,7 +914,6 @@ static void builder_free(builder *b)
 	for (int t = 0; b->ws && t < b->nw; t++) {
 		vs_strtab_free(&b->ws[t].vocab);
 		free(b->ws[t].freq);
-		free(b->ws[t].bucket);
 		free(b->ws[t].slot_of);
 		free(b->ws[t].cur);
 		vs_buffer_free(&b->ws[t].file);
@@ -754,7 +921,8 @@ static void builder_free(builder *b)
 	}
 	free(b->ws);
 	if (b->out)
-		free_outputs(b->out, b->files.n);
+		free_outputs(b->out, b->nout);
+	free(b->own_texts);
 	vs_file_list_free(&b->files);
 	vs_stopwords_free(b->own_stop);
 }
@@ -765,7 +933,7 @@ static vs_index *build(builder *b, vs_error *err)
 	const vs_index_options *opt = b->opt;
 	if (tokenize(b, err) < 0 || merge_vocabularies(b, err) < 0 || count_documents(b, err) < 0 ||
 	    (opt->hash_bits ? hash_terms_to_buckets(b, err) : prune_terms(b, err)) < 0 || make_terms(b, err) < 0 ||
-	    make_documents(b, err) < 0) {
+	    make_documents(b, err) < 0 || (vs_index_needs_raw(opt) && make_raw(b, err) < 0)) {
 		vs_index_free(b->ix);
 		b->ix = NULL;
 	} else {
@@ -809,6 +977,50 @@ vs_index *vs_index_build_texts(const vs_text_source *src, size_t n, const vs_ind
 	builder b;
 	builder_init(&b, opt, rep, &dummy);
 	if (check_options(opt, err) < 0 || load_stopwords(&b, err) < 0 || list_texts(&b, src, n, err) < 0) {
+		builder_free(&b);
+		return NULL;
+	}
+	return build(&b, err);
+}
+
+/* The new texts after the old index's, each a source. */
+static int add_texts(builder *b, const vs_text_source *src, size_t n, size_t *cap, vs_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (add_source(b, "", src[i].name, &src[i], cap) < 0)
+			return vs_oom(err);
+	b->texts = b->own_texts;
+	return 0;
+}
+
+vs_index *vs_index_grow(const vs_index *old, const unsigned char *drop, const char *const *paths, size_t npaths,
+                        const vs_text_source *texts, size_t ntexts, const vs_index_options *opt,
+                        vs_index_report *rep, vs_error *err)
+{
+	vs_index_report dummy;
+	vs_index_options o = old->opt;
+	if (opt) {
+		o.threads = opt->threads;
+		o.progress = opt->progress;
+		o.progress_ctx = opt->progress_ctx;
+	}
+	builder b;
+	builder_init(&b, &o, rep, &dummy);
+	b.old = old;
+	b.drop = drop;
+	b.stop = old->stop;
+	size_t cap = 0;
+	int rc;
+	if (old->doc_source ? npaths > 0 : ntexts > 0)
+		rc = vs_fail(err, old->doc_source ? "an index of typed texts takes more texts, not files"
+		                                  : "an index of files takes more files, not typed texts");
+	else
+		rc = seed_documents(&b, &cap, err);
+	if (rc == 0 && old->doc_source)
+		rc = add_texts(&b, texts, ntexts, &cap, err);
+	else if (rc == 0)
+		rc = list_files(&b, paths, npaths, err);
+	if (rc < 0) {
 		builder_free(&b);
 		return NULL;
 	}

@@ -1,4 +1,4 @@
-/* Index files. A header, then 23 sections, each 8-byte aligned:
+/* Index files. A header, then 28 sections, each 8-byte aligned:
  *
  *   0 document names (NUL-terminated)   1 u64 offset of each name
  *   2 source files (NUL-terminated)     3 u64 offset of each document's file
@@ -11,9 +11,13 @@
  *  19 stop words (NUL-terminated)     20 u32 bucket of each term (hash mode)
  *  21 typed texts (NUL-terminated)    22 u64 offset of each document's text
  *     (both empty when the documents come from files)
+ *  23 raw terms (NUL-terminated)       24 u64 offset of each raw term
+ *  25 u64 raw_ptr  26 u32 raw_term  27 f32 raw_count
+ *     (all empty unless the options drop terms: see vs_index.raw_terms)
  *
- * Version 2 added sections 21 and 22 and the no_idf and binary options;
- * version 1 files (21 sections) still open.
+ * Version 3 added sections 23 to 27; version 2 added sections 21 and 22 and
+ * the no_idf and binary options. Version 1 (21 sections) and 2 (23) files
+ * still open.
  *
  * All little-endian. The header holds a CRC-32 of itself and one of
  * everything after it; both are checked when the file is opened. */
@@ -32,7 +36,8 @@
 
 #include "core/core.h"
 
-#define NSEC 23
+#define NSEC 28
+#define NSEC_V2 23
 #define NSEC_V1 21
 
 static const char MAGIC[8] = {'\x89', 'V', 'S', 'I', 'X', '\r', '\n', '\x1a'};
@@ -48,6 +53,23 @@ struct ix_header {
 	int32_t min_df_is_prop, max_df_is_prop;
 	uint64_t max_features;
 	uint64_t off[NSEC], len[NSEC];
+	int32_t no_idf, binary;
+	uint64_t raw_nterms, raw_nnz;
+	uint32_t crc_header, crc_data;
+};
+
+/* Version 2: no raw terms. */
+struct ix_header_v2 {
+	char magic[8];
+	uint32_t version, header_size;
+	uint32_t ndocs, nterms;
+	uint64_t nnz, nslots, file_size;
+	double avgdl;
+	int32_t lines, ngram_min, ngram_max, sublinear, no_smooth, norm, hash_bits, stopwords;
+	double min_df, max_df;
+	int32_t min_df_is_prop, max_df_is_prop;
+	uint64_t max_features;
+	uint64_t off[NSEC_V2], len[NSEC_V2];
 	int32_t no_idf, binary;
 	uint32_t crc_header, crc_data;
 };
@@ -93,15 +115,33 @@ static uLong crc_of(uLong crc, const void *p, uint64_t n)
 /* The string tables of an index as they lie in the file: NUL-terminated
  * strings and the offset of each (a file once for its consecutive documents). */
 typedef struct packed {
-	char *names, *files, *terms, *texts;
-	uint64_t *name_off, *file_off, *term_off, *text_off;
-	size_t nb, fb, tb, xb;
+	char *names, *files, *terms, *texts, *raw;
+	uint64_t *name_off, *file_off, *term_off, *text_off, *raw_off;
+	size_t nb, fb, tb, xb, rb;
 } packed;
 
 static void packed_free(packed *p)
 {
 	free(p->name_off), free(p->file_off), free(p->term_off), free(p->names), free(p->terms), free(p->files);
-	free(p->texts), free(p->text_off);
+	free(p->texts), free(p->text_off), free(p->raw), free(p->raw_off);
+}
+
+/* The raw terms, end to end. */
+static int pack_raw(const vs_index *ix, packed *p, vs_error *err)
+{
+	for (uint32_t t = 0; t < ix->raw_nterms; t++)
+		p->rb += strlen(ix->raw_terms[t]) + 1;
+	p->raw = malloc(p->rb ? p->rb : 1);
+	p->raw_off = malloc((ix->raw_nterms ? ix->raw_nterms : 1) * sizeof *p->raw_off);
+	if (!p->raw || !p->raw_off)
+		return vs_oom(err);
+	for (uint32_t t = 0, o = 0; t < ix->raw_nterms; t++) {
+		size_t l = strlen(ix->raw_terms[t]) + 1;
+		memcpy(p->raw + o, ix->raw_terms[t], l);
+		p->raw_off[t] = o;
+		o += (uint32_t)l;
+	}
+	return 0;
 }
 
 /* The typed texts, once each (their documents are consecutive). */
@@ -165,6 +205,8 @@ static int pack_strings(const vs_index *ix, packed *p, vs_error *err)
 		p->term_off[t] = o;
 		o += (uint32_t)l;
 	}
+	if (ix->raw_terms && pack_raw(ix, p, err) < 0)
+		return -1;
 	return ix->doc_source ? pack_texts(ix, p, err) : 0;
 }
 
@@ -172,7 +214,7 @@ static void header_of(const vs_index *ix, const uint64_t *len, struct ix_header 
 {
 	memset(h, 0, sizeof *h);
 	memcpy(h->magic, MAGIC, 8);
-	h->version = 2;
+	h->version = 3;
 	h->header_size = sizeof *h;
 	h->ndocs = ix->ndocs;
 	h->nterms = ix->nterms;
@@ -194,6 +236,8 @@ static void header_of(const vs_index *ix, const uint64_t *len, struct ix_header 
 	h->max_features = ix->opt.max_features;
 	h->no_idf = ix->opt.no_idf;
 	h->binary = ix->opt.binary;
+	h->raw_nterms = ix->raw_terms ? ix->raw_nterms : 0;
+	h->raw_nnz = ix->raw_terms ? ix->raw_nnz : 0;
 	uint64_t o = (sizeof *h + 7) / 8 * 8;
 	for (int s = 0; s < NSEC; s++) {
 		h->off[s] = o;
@@ -248,12 +292,15 @@ int vs_index_save(const vs_index *ix, const char *path, vs_error *err)
 	const void *sec[NSEC] = {p.names, p.name_off, p.files, p.file_off, ix->doc_line, ix->doc_len, p.terms,
 	                         p.term_off, ix->df, ix->idf, ix->slots, ix->doc_ptr, ix->doc_term, ix->doc_weight,
 	                         ix->doc_count, ix->term_ptr, ix->term_doc, ix->term_weight, ix->term_count,
-	                         ix->stopwords_blob, ix->buckets, p.texts, p.text_off};
+	                         ix->stopwords_blob, ix->buckets, p.texts, p.text_off, p.raw, p.raw_off,
+	                         ix->raw_ptr, ix->raw_term, ix->raw_count};
+	int raw = ix->raw_terms != NULL;
 	uint64_t len[NSEC] = {p.nb, 8 * nd, p.fb, 8 * nd, 4 * nd, 4 * nd, p.tb, 8 * nt, 4 * nt,
 	                      8 * nt, 4ull * ix->nslots, 8 * (nd + 1), 4 * ix->nnz, 4 * ix->nnz,
 	                      4 * ix->nnz, 8 * (nt + 1), 4 * ix->nnz, 4 * ix->nnz, 4 * ix->nnz,
 	                      ix->stopwords_blob ? ix->nstop_blob : 0, ix->buckets ? 4 * nt : 0,
-	                      p.xb, p.texts ? 8 * nd : 0};
+	                      p.xb, p.texts ? 8 * nd : 0, raw ? p.rb : 0, raw ? 8ull * ix->raw_nterms : 0,
+	                      raw ? 8 * (nd + 1) : 0, raw ? 4 * ix->raw_nnz : 0, raw ? 4 * ix->raw_nnz : 0};
 	struct ix_header h;
 	header_of(ix, len, &h);
 	checksum(&h, sec);
@@ -295,8 +342,34 @@ static const char *header_v1(const void *map, size_t size, struct ix_header *h)
 	memcpy(h, &h1, offsetof(struct ix_header_v1, off));
 	memcpy(h->off, h1.off, sizeof h1.off);
 	memcpy(h->len, h1.len, sizeof h1.len);
-	h->off[NSEC - 2] = h->off[NSEC - 1] = h1.file_size;
+	for (int s = NSEC_V1; s < NSEC; s++)
+		h->off[s] = h1.file_size;
 	h->crc_data = h1.crc_data;
+	return NULL;
+}
+
+/* A version 2 header as version 3 would say it: no raw terms. */
+static const char *header_v2(const void *map, size_t size, struct ix_header *h)
+{
+	struct ix_header_v2 h2;
+	if (size < sizeof h2)
+		return "truncated index file (shorter than its header)";
+	memcpy(&h2, map, sizeof h2);
+	uint32_t want_crc = h2.crc_header;
+	h2.crc_header = 0;
+	if (h2.header_size != sizeof h2)
+		return "bad header size";
+	if ((uint32_t)crc32(0, (const unsigned char *)&h2, sizeof h2) != want_crc)
+		return "corrupt header (checksum mismatch)";
+	memset(h, 0, sizeof *h);
+	memcpy(h, &h2, offsetof(struct ix_header_v2, off));
+	memcpy(h->off, h2.off, sizeof h2.off);
+	memcpy(h->len, h2.len, sizeof h2.len);
+	for (int s = NSEC_V2; s < NSEC; s++)
+		h->off[s] = h2.file_size;
+	h->no_idf = h2.no_idf;
+	h->binary = h2.binary;
+	h->crc_data = h2.crc_data;
 	return NULL;
 }
 
@@ -312,6 +385,8 @@ static const char *read_header(const void *map, size_t size, struct ix_header *h
 	if (version == 1) {
 		why = header_v1(map, size, h);
 	} else if (version == 2) {
+		why = header_v2(map, size, h);
+	} else if (version == 3) {
 		if (size < sizeof *h)
 			return "truncated index file (shorter than its header)";
 		memcpy(h, map, sizeof *h);
@@ -322,7 +397,7 @@ static const char *read_header(const void *map, size_t size, struct ix_header *h
 		else if ((uint32_t)crc32(0, (const unsigned char *)h, sizeof *h) != want_crc)
 			why = "corrupt header (checksum mismatch)";
 	} else {
-		return "unsupported index version (this vecsh reads versions 1 and 2)";
+		return "unsupported index version (this vecsh reads versions 1 to 3)";
 	}
 	if (!why && h->file_size != size)
 		why = h->file_size > size ? "truncated index file (shorter than its header says)"
@@ -335,7 +410,7 @@ static const char *read_header(const void *map, size_t size, struct ix_header *h
  * size before they are multiplied (so nothing wraps). */
 static const char *check_sections(const struct ix_header *h, const char *base, uint64_t size)
 {
-	int nsec = h->version == 1 ? NSEC_V1 : NSEC;
+	int nsec = h->version == 1 ? NSEC_V1 : h->version == 2 ? NSEC_V2 : NSEC;
 	uint64_t pos = ((uint64_t)h->header_size + 7) / 8 * 8;
 	for (int s = 0; s < nsec; s++) {
 		if (h->off[s] != pos || h->len[s] > size - pos)
@@ -345,12 +420,14 @@ static const char *check_sections(const struct ix_header *h, const char *base, u
 	if (pos != size)
 		return "bad section table";
 	uint64_t nd = h->ndocs, nt = h->nterms, limit = size / 4;
-	if (nd == 0 || nd > limit || nt > limit || h->nnz > limit || h->nslots > limit)
+	if (nd == 0 || nd > limit || nt > limit || h->nnz > limit || h->nslots > limit || h->raw_nterms > limit ||
+	    h->raw_nnz > limit)
 		return "bad counts or options in the header";
 	uint64_t want[NSEC] = {h->len[0], 8 * nd, h->len[2], 8 * nd, 4 * nd, 4 * nd, h->len[6], 8 * nt, 4 * nt,
 	                       8 * nt, 4 * h->nslots, 8 * (nd + 1), 4 * h->nnz, 4 * h->nnz, 4 * h->nnz, 8 * (nt + 1),
 	                       4 * h->nnz, 4 * h->nnz, 4 * h->nnz, h->len[19], h->hash_bits ? 4 * nt : 0,
-	                       h->len[21], h->len[21] ? 8 * nd : 0};
+	                       h->len[21], h->len[21] ? 8 * nd : 0, h->len[23], 8 * h->raw_nterms,
+	                       h->raw_nterms ? 8 * (nd + 1) : 0, 4 * h->raw_nnz, 4 * h->raw_nnz};
 	for (int s = 0; s < NSEC; s++)
 		if (h->len[s] != want[s])
 			return "section sizes disagree with the counts";
@@ -359,8 +436,10 @@ static const char *check_sections(const struct ix_header *h, const char *base, u
 	    h->ngram_min < 1 || h->ngram_max < h->ngram_min || h->ngram_max > VS_MAX_NGRAM || h->norm < 0 ||
 	    h->norm > 2 || (h->no_idf & ~1) || (h->binary & ~1))
 		return "bad counts or options in the header";
-	static const int strings[] = {0, 2, 6, 19, 21};
-	for (int i = 0; i < 5; i++)
+	if ((h->raw_nterms == 0) != (h->len[23] == 0) || (h->raw_nterms == 0 && h->raw_nnz))
+		return "bad raw term table";
+	static const int strings[] = {0, 2, 6, 19, 21, 23};
+	for (int i = 0; i < 6; i++)
 		if (h->len[strings[i]] && base[h->off[strings[i]] + h->len[strings[i]] - 1])
 			return "bad string table";
 	if ((uint32_t)crc_of(crc32(0, NULL, 0), base + h->header_size, size - h->header_size) != h->crc_data)
@@ -448,6 +527,30 @@ static const char *attach_sections(vs_index *ix, const struct ix_header *h, cons
 	return NULL;
 }
 
+/* The raw terms and postings (version 3, options that drop terms). */
+static const char *attach_raw(vs_index *ix, const struct ix_header *h, const char *base)
+{
+	ix->raw_missing = h->raw_nterms == 0 && vs_index_needs_raw(&ix->opt);
+	if (!h->raw_nterms)
+		return NULL;
+	const uint64_t *off = SEC(24);
+	const char **terms = vs_index_own(ix, malloc(h->raw_nterms * sizeof *terms));
+	if (!terms)
+		return "out of memory";
+	for (uint32_t t = 0; t < h->raw_nterms; t++) {
+		if (off[t] >= h->len[23])
+			return "bad raw term table";
+		terms[t] = (const char *)SEC(23) + off[t];
+	}
+	ix->raw_nterms = (uint32_t)h->raw_nterms;
+	ix->raw_nnz = h->raw_nnz;
+	ix->raw_terms = terms;
+	ix->raw_ptr = SEC(25);
+	ix->raw_term = SEC(26);
+	ix->raw_count = SEC(27);
+	return NULL;
+}
+
 #undef SEC
 
 static const char *check_postings(const vs_index *ix)
@@ -458,6 +561,11 @@ static const char *check_postings(const vs_index *ix)
 	for (uint64_t e = 0; e < ix->nnz && !why; e++)
 		if (ix->doc_term[e] >= ix->nterms || ix->term_doc[e] >= ix->ndocs)
 			why = "bad posting table";
+	if (!why && ix->raw_terms)
+		why = check_ptrs(ix->raw_ptr, ix->ndocs, ix->raw_nnz);
+	for (uint64_t e = 0; ix->raw_terms && e < ix->raw_nnz && !why; e++)
+		if (ix->raw_term[e] >= ix->raw_nterms)
+			why = "bad raw posting table";
 	return why;
 }
 
@@ -487,6 +595,8 @@ vs_index *vs_index_open(const char *path, vs_error *err)
 	ix->map = map;
 	ix->map_len = len;
 	why = attach_sections(ix, &h, map);
+	if (!why)
+		why = attach_raw(ix, &h, map);
 	if (!why)
 		why = check_postings(ix);
 	if (why) {

@@ -127,6 +127,8 @@ vs_index *vs_session_find_index(const vs_session *s, const char *name);
 /* The active index, or NULL after reporting "no index". */
 vs_index *vs_session_active_index(vs_session *s);
 int vs_session_add_index(vs_session *s, vs_index *ix);
+/* The index old (freed) becomes ix in its place (index add, index remove). */
+void vs_session_swap_index(vs_session *s, vs_index *old, vs_index *ix);
 /* Is the name taken by a set or an index? */
 int vs_session_name_taken(const vs_session *s, const char *name);
 
@@ -141,7 +143,9 @@ long vs_session_word(vs_session *s, vs_vecset *set, const char *word);
  * the same table drives dispatch, help, tab completion and the check that
  * the man page documents every command. A command with subcommands (clip,
  * images) lists them as entries of their own, each with its usage, options,
- * arity, help, completion and handler. */
+ * arity, help, completion and handler. A command may have a handler of its
+ * own as well, for a line whose first word names no subcommand (index NAME
+ * PATH... beside index add and index remove). */
 
 /* What a positional argument or an option's value completes to. */
 typedef enum vs_complete {

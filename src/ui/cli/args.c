@@ -149,8 +149,8 @@ static int check_entry(const vs_cmd_entry *parent, const vs_cmd_entry *e, vs_err
 	if (e->subcommands) {
 		if (parent)
 			return vs_fail(err, "subcommand '%s %s' has subcommands of its own", p, e->name);
-		if (e->exec || e->options)
-			return vs_fail(err, "command '%s' has subcommands, so no handler or options of its own", e->name);
+		if (!e->exec && e->options)
+			return vs_fail(err, "command '%s' has subcommands and no handler, so no options of its own", e->name);
 		for (const vs_cmd_entry *const *c = e->subcommands; *c; c++) {
 			if (vs_subcommand_find(e, (*c)->name) != *c)
 				return vs_fail(err, "command '%s' declares subcommand '%s' twice", e->name, (*c)->name);
@@ -245,15 +245,19 @@ static int parse_option(vs_args *a, char **words, int n, int *i, vs_error *err)
 	return add_value(a, oi, v, err);
 }
 
-/* The subcommand named by words[first]; a->entry stays the command on failure. */
+/* The subcommand named by words[first]; a->entry stays the command on
+ * failure, or when the command has a handler of its own for a line whose
+ * first word names no subcommand (index NAME PATH... beside index add). */
 static int choose_subcommand(vs_args *a, char **words, int n, int *first, vs_error *err)
 {
 	const vs_cmd_entry *e = a->entry;
 	char list[256];
 	list_subcommands(e, list, sizeof list);
+	const vs_cmd_entry *sub = *first < n ? vs_subcommand_find(e, words[*first]) : NULL;
+	if (!sub && e->exec)
+		return 0;
 	if (*first >= n)
 		return vs_fail(err, "%s: expected a subcommand: %s", e->name, list);
-	const vs_cmd_entry *sub = vs_subcommand_find(e, words[*first]);
 	if (!sub)
 		return vs_fail(err, "%s: unknown subcommand '%s' (it has: %s)", e->name, words[*first], list);
 	a->parent = e;

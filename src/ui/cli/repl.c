@@ -156,12 +156,13 @@ static char **vecsh_completion(const char *text, int start, int end)
 		const vs_option *value_of = NULL;
 		int argi = 0, first = 1;
 		if (e && e->subcommands) {
-			if (n == 1) { /* the subcommand's name */
+			if (n == 1) { /* the subcommand's name (or, with a handler of its own, the command's first argument) */
 				for (const vs_cmd_entry *const *c = e->subcommands; *c; c++)
 					if (strncmp((*c)->name, text, strlen(text)) == 0)
 						add_match((*c)->name);
-				e = NULL;
-			} else {
+				if (!e->exec)
+					e = NULL;
+			} else if (vs_subcommand_find(e, words[1]) || !e->exec) {
 				e = vs_subcommand_find(e, words[1]);
 				first = 2;
 			}

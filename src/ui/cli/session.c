@@ -280,6 +280,16 @@ int vs_session_add_index(vs_session *s, vs_index *ix)
 	return 0;
 }
 
+void vs_session_swap_index(vs_session *s, vs_index *old, vs_index *ix)
+{
+	for (size_t i = 0; i < s->nindexes; i++)
+		if (s->indexes[i] == old) {
+			s->indexes[i] = ix;
+			vs_index_free(old);
+			return;
+		}
+}
+
 int vs_session_name_taken(const vs_session *s, const char *name)
 {
 	return vs_session_find(s, name) || vs_session_find_index(s, name) || vs_session_find_model(s, name);

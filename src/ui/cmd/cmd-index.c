@@ -1,4 +1,6 @@
-/* index: build a TF-IDF index over files and folders. */
+/* index: build a TF-IDF index over files and folders; index add and index
+ * remove: documents in and out, as if built from scratch. */
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -82,9 +84,41 @@ static int text_names(vs_session *s, vs_args *a, vs_text_source *src, size_t n, 
 	return 0;
 }
 
-/* The index over the texts typed after --text, or over standard input ('-'). */
-static vs_index *build_from_texts(vs_session *s, vs_args *a, const vs_index_options *o, vs_index_report *rep,
-                                  vs_error *err, int *reported)
+/* The progress line on a terminal. */
+static void start_progress(vs_session *s, progress *p, vs_index_options *o)
+{
+	memset(p, 0, sizeof *p);
+	p->s = s;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	if (s->interactive && isatty(fileno(s->msg))) {
+		o->progress = show_progress;
+		o->progress_ctx = p;
+	}
+}
+
+static double finish_progress(progress *p)
+{
+	if (p->shown)
+		fprintf(p->s->msg, "\r\033[K");
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - p->start.tv_sec) + (double)(t.tv_nsec - p->start.tv_nsec) / 1e9;
+}
+
+static void warn_skipped(vs_session *s, const char *cmd, const vs_index_report *rep)
+{
+	if (rep->skipped_binary || rep->skipped_unreadable)
+		vs_session_warn(s, "%s: skipped %zu binary and %zu unreadable files", cmd, rep->skipped_binary,
+		                rep->skipped_unreadable);
+	if (rep->invalid_utf8_docs)
+		vs_session_warn(s, "%s: %zu document%s had invalid UTF-8, replaced with U+FFFD", cmd,
+		                rep->invalid_utf8_docs, rep->invalid_utf8_docs == 1 ? "" : "s");
+}
+
+/* The index over the texts typed after --text, or over standard input ('-'):
+ * a new one, or (index add) old with them added. */
+static vs_index *build_from_texts(vs_session *s, vs_args *a, const vs_index *old, const vs_index_options *o,
+                                  vs_index_report *rep, vs_error *err, int *reported)
 {
 	int from_stdin = !vs_arg_flag(a, "--text");
 	size_t n = from_stdin ? 1 : (size_t)a->argc - 1;
@@ -112,7 +146,8 @@ static vs_index *build_from_texts(vs_session *s, vs_args *a, const vs_index_opti
 		}
 		if (!from_stdin || data) {
 			*reported = 0;
-			ix = vs_index_build_texts(src, n, o, rep, err);
+			ix = old ? vs_index_grow(old, NULL, NULL, 0, src, n, o, rep, err)
+			         : vs_index_build_texts(src, n, o, rep, err);
 		}
 	}
 	for (size_t i = 0; own && i < n; i++)
@@ -168,19 +203,14 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	if (o.hash_bits && (vs_arg_opt(a, "--min-df") || vs_arg_opt(a, "--max-df") || o.max_features))
 		return vs_session_error(s, "index: --hash has no vocabulary to prune: it takes no --min-df, --max-df or "
 		                           "--max-features");
-	progress p = {.s = s};
-	clock_gettime(CLOCK_MONOTONIC, &p.start);
-	if (s->interactive && isatty(fileno(s->msg))) {
-		o.progress = show_progress;
-		o.progress_ctx = &p;
-	}
+	progress p;
+	start_progress(s, &p, &o);
 	vs_index_report rep;
 	vs_error err;
 	int reported = 0;
-	vs_index *ix = typed ? build_from_texts(s, a, &o, &rep, &err, &reported)
+	vs_index *ix = typed ? build_from_texts(s, a, NULL, &o, &rep, &err, &reported)
 	                     : vs_index_build((const char *const *)a->argv + 1, (size_t)a->argc - 1, &o, &rep, &err);
-	if (p.shown)
-		fprintf(s->msg, "\r\033[K");
+	double secs = finish_progress(&p);
 	if (!ix)
 		return reported ? -1 : vs_session_error(s, "index: %s", err.msg);
 	size_t srclen = 1;
@@ -201,20 +231,230 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 			strcat(ix->source, " ");
 		strcat(ix->source, a->argv[i]);
 	}
-	if (rep.skipped_binary || rep.skipped_unreadable)
-		vs_session_warn(s, "index: skipped %zu binary and %zu unreadable files", rep.skipped_binary,
-		                rep.skipped_unreadable);
-	if (rep.invalid_utf8_docs)
-		vs_session_warn(s, "index: %zu document%s had invalid UTF-8, replaced with U+FFFD", rep.invalid_utf8_docs,
-		                rep.invalid_utf8_docs == 1 ? "" : "s");
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	warn_skipped(s, "index", &rep);
 	vs_session_info(s, "indexed %s: %u document%s, %u term%s, %.1f MB in %.2f s", name, ix->ndocs,
-	                ix->ndocs == 1 ? "" : "s", ix->nterms, ix->nterms == 1 ? "" : "s",
-	                (double)rep.bytes / 1e6,
-	                (double)(t.tv_sec - p.start.tv_sec) + (double)(t.tv_nsec - p.start.tv_nsec) / 1e9);
+	                ix->ndocs == 1 ? "" : "s", ix->nterms, ix->nterms == 1 ? "" : "s", (double)rep.bytes / 1e6, secs);
 	return 0;
 }
+
+/* ---- index add, index remove ---- */
+
+static vs_index *index_named(vs_session *s, const char *cmd, const char *name)
+{
+	vs_index *ix = vs_session_find_index(s, name);
+	if (!ix)
+		vs_session_error(s, "%s: no index named '%s'", cmd, name);
+	else if (ix->raw_missing)
+		vs_session_error(s, "%s: %s was saved by an older vecsh without the terms its options drop: build it "
+		                    "again (index %s ... --replace) to add or remove documents", cmd, name, name);
+	return ix && !ix->raw_missing ? ix : NULL;
+}
+
+/* A document added that the index has already (the same file, or for
+ * typed texts the same name): its name, or NULL. */
+static const char *already_there(const vs_index *old, const vs_index *ix, int *oom)
+{
+	const char *const *key = old->doc_source ? old->doc_names : old->doc_files;
+	const char *const *new_key = old->doc_source ? ix->doc_names : ix->doc_files;
+	vs_strtab seen;
+	const char *dup = NULL;
+	*oom = vs_strtab_init(&seen) < 0;
+	for (uint32_t d = 0; !*oom && d < old->ndocs; d++)
+		*oom = vs_strtab_intern(&seen, key[d], strlen(key[d])) < 0;
+	for (uint32_t d = old->ndocs; !*oom && !dup && d < ix->ndocs; d++)
+		if (vs_strtab_find(&seen, new_key[d], strlen(new_key[d])) >= 0)
+			dup = new_key[d];
+	vs_strtab_free(&seen);
+	return dup;
+}
+
+/* ix takes old's place in the session, with its name and (extra appended) sources. */
+static int put_in_place(vs_session *s, vs_index *old, vs_index *ix, const char *extra)
+{
+	ix->name = strdup(old->name);
+	ix->source = malloc(strlen(old->source ? old->source : "") + strlen(extra) + 2);
+	if (!ix->name || !ix->source) {
+		vs_index_free(ix);
+		return vs_session_oom(s);
+	}
+	sprintf(ix->source, "%s%s%s", old->source ? old->source : "", *extra && old->source ? " " : "", extra);
+	ix->unsaved = 1;
+	vs_session_swap_index(s, old, ix);
+	return 0;
+}
+
+static int cmd_index_add_exec(vs_session *s, vs_args *a)
+{
+	vs_index *old = index_named(s, "index add", a->argv[0]);
+	if (!old)
+		return -1;
+	int typed = vs_arg_flag(a, "--text") || (a->argc == 2 && strcmp(a->argv[1], "-") == 0);
+	if (typed != (old->doc_source != NULL))
+		return vs_session_error(s, old->doc_source ? "index add: %s is an index of typed texts: add texts with "
+		                                             "--text or '-'"
+		                                           : "index add: %s is an index of files: give files and folders",
+		                        old->name);
+	if (!typed && vs_arg_opt(a, "--names"))
+		return vs_session_error(s, "index add: --names names typed texts: give it with --text or '-'");
+	vs_index_options o;
+	vs_index_options_default(&o);
+	progress p;
+	start_progress(s, &p, &o);
+	vs_index_report rep;
+	vs_error err;
+	int reported = 0, oom;
+	vs_index *ix = typed ? build_from_texts(s, a, old, &o, &rep, &err, &reported)
+	                     : vs_index_grow(old, NULL, (const char *const *)a->argv + 1, (size_t)a->argc - 1, NULL, 0,
+	                                     &o, &rep, &err);
+	double secs = finish_progress(&p);
+	if (!ix)
+		return reported ? -1 : vs_session_error(s, "index add: %s", err.msg);
+	const char *dup = already_there(old, ix, &oom);
+	if (oom || dup) {
+		int rc = oom ? vs_session_oom(s)
+		             : vs_session_error(s, "index add: '%s' is in %s already (index remove it first to index it again)",
+		                                dup, old->name);
+		vs_index_free(ix);
+		return rc;
+	}
+	size_t added = ix->ndocs - old->ndocs, extra_len = 1;
+	for (int i = 1; i < a->argc; i++)
+		extra_len += strlen(a->argv[i]) + 1;
+	char *extra = malloc(extra_len);
+	if (!extra) {
+		vs_index_free(ix);
+		return vs_session_oom(s);
+	}
+	extra[0] = '\0';
+	for (int i = 1; !typed && i < a->argc; i++)
+		strcat(strcat(extra, i > 1 ? " " : ""), a->argv[i]);
+	warn_skipped(s, "index add", &rep);
+	char name[256];
+	snprintf(name, sizeof name, "%s", old->name);
+	int rc = put_in_place(s, old, ix, extra);
+	free(extra);
+	if (rc == 0)
+		vs_session_info(s, "added %zu document%s to %s: %u documents, %u terms, %.1f MB in %.2f s", added,
+		                added == 1 ? "" : "s", name, ix->ndocs, ix->nterms, (double)rep.bytes / 1e6, secs);
+	return rc;
+}
+
+/* The part of a document's name after its last '/'. */
+static const char *base_name(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	return slash ? slash + 1 : name;
+}
+
+/* Mark the documents a reference names: a number, a name or unique start of
+ * one, a file name without its folders, or a pattern (of names or file names). */
+static int mark_documents(vs_session *s, vs_index *ix, const char *ref, unsigned char *drop)
+{
+	size_t n = 0;
+	if (strpbrk(ref, "*?[")) {
+		for (uint32_t d = 0; d < ix->ndocs; d++)
+			if (fnmatch(ref, ix->doc_names[d], 0) == 0 || fnmatch(ref, base_name(ix->doc_names[d]), 0) == 0)
+				drop[d] = 1, n++;
+		return n ? 0 : vs_session_error(s, "index remove: no document of %s matches '%s'", ix->name, ref);
+	}
+	long d = vs_index_doc(ix, ref);
+	if (d == -2)
+		return vs_session_error(s, "index remove: '%s' begins more than one document's name: give more of it", ref);
+	if (d >= 0) {
+		drop[d] = 1;
+		return 0;
+	}
+	for (uint32_t k = 0; k < ix->ndocs; k++)
+		if (strcmp(base_name(ix->doc_names[k]), ref) == 0)
+			d = k, n++;
+	if (n > 1)
+		return vs_session_error(s, "index remove: %zu documents are called '%s': give more of the name", n, ref);
+	if (n == 0)
+		return vs_session_error(s, "index remove: %s has no document '%s'", ix->name, ref);
+	drop[d] = 1;
+	return 0;
+}
+
+static int cmd_index_remove_exec(vs_session *s, vs_args *a)
+{
+	vs_index *old = index_named(s, "index remove", a->argv[0]);
+	if (!old)
+		return -1;
+	unsigned char *drop = calloc(old->ndocs, 1);
+	if (!drop)
+		return vs_session_oom(s);
+	for (int i = 1; i < a->argc; i++)
+		if (mark_documents(s, old, a->argv[i], drop) < 0) {
+			free(drop);
+			return -1;
+		}
+	size_t gone = 0;
+	for (uint32_t d = 0; d < old->ndocs; d++)
+		gone += drop[d];
+	if (gone == old->ndocs) {
+		free(drop);
+		return vs_session_error(s, "index remove: that is every document of %s: unload it instead", old->name);
+	}
+	vs_index_options o;
+	vs_index_options_default(&o);
+	vs_error err;
+	vs_index *ix = vs_index_grow(old, drop, NULL, 0, NULL, 0, &o, NULL, &err);
+	free(drop);
+	if (!ix)
+		return vs_session_error(s, "index remove: %s", err.msg);
+	char name[256];
+	snprintf(name, sizeof name, "%s", old->name);
+	if (put_in_place(s, old, ix, "") < 0)
+		return -1;
+	vs_session_info(s, "removed %zu document%s from %s: %u documents, %u terms left", gone, gone == 1 ? "" : "s",
+	                name, ix->ndocs, ix->nterms);
+	return 0;
+}
+
+static const vs_option cmd_index_add_options[] = {
+	{"--text", NULL, "the arguments are texts to add (an index of typed texts)", VS_COMPLETE_NONE, NULL},
+	{"--names", "A,B,...", "names of the typed texts (default d1, d2, ...)", VS_COMPLETE_NONE, NULL},
+	{0},
+};
+
+static const vs_cmd_entry cmd_index_add_entry = {
+	.name = "add",
+	.usage = "NAME PATH...|-|--text TEXT... [--names A,B,...]",
+	.summary = "add documents to an index, as if it were built again over them all",
+	.help = "The files and folders (or, for an index of typed texts, the texts) are read\n"
+	        "and indexed with the index's own options; its old documents are not read\n"
+	        "again. The result is the index that building it from scratch over the old\n"
+	        "documents and then the new would give: the same vocabulary, document\n"
+	        "frequencies, idf and weights (terms that min_df, max_df or max_features had\n"
+	        "dropped come back when the new documents bring them over the line). A\n"
+	        "document already in the index is refused: remove it first. Save the index to\n"
+	        "keep the change.",
+	.example = "index licences /usr/share/common-licenses/GPL-3 /usr/share/common-licenses/LGPL-3 --min-df 2\n"
+	           "index add licences /usr/share/common-licenses/Apache-2.0\n"
+	           "index add toy --text \"a bird sang\" --names bird",
+	.min_args = 2,
+	.max_args = -1,
+	.args_complete = VS_COMPLETE_FILE,
+	.options = cmd_index_add_options,
+	.exec = cmd_index_add_exec,
+};
+
+static const vs_cmd_entry cmd_index_remove_entry = {
+	.name = "remove",
+	.usage = "NAME DOC...",
+	.summary = "remove documents from an index, as if it were built again without them",
+	.help = "Each DOC is a document's number, its name or the start of one, its file\n"
+	        "name without the folders, or a pattern (* ? [...], as the shell matches\n"
+	        "names: 'notes.txt:*' is every line of notes.txt). The index is weighed\n"
+	        "again as if built without them; no file is read. Save the index to keep\n"
+	        "the change.",
+	.example = "index remove licences GPL-3\nindex remove licences 'LGPL*' 3",
+	.min_args = 2,
+	.max_args = -1,
+	.exec = cmd_index_remove_exec,
+};
+
+static const vs_cmd_entry *const index_subcommands[] = {&cmd_index_add_entry, &cmd_index_remove_entry, NULL};
 
 static const char *const stopword_choices[] = {"english", "none", NULL};
 
@@ -256,12 +496,15 @@ const vs_cmd_entry cmd_index_entry = {
 	        "Toy corpora: --text indexes the arguments themselves (documents d1, d2, ...\n"
 	        "or --names); '-' reads the lines that follow the command, up to a line \\.\n"
 	        "(in a script or at the prompt, as psql's COPY does), or standard input with\n"
-	        "-c. The texts are kept in the index, and saved with it.",
+	        "-c. The texts are kept in the index, and saved with it.\n"
+	        "index add and index remove change an index as if it were built again; an\n"
+	        "index cannot be called add or remove.",
 	.example = "index licences /usr/share/common-licenses\nindex lines notes.txt --lines --stopwords english\n"
 	           "index toy --text \"the cat sat on the mat\" \"the dog sat\" --names cat,dog",
 	.min_args = 2,
 	.max_args = -1,
 	.args_complete = VS_COMPLETE_FILE,
 	.options = cmd_index_options,
+	.subcommands = index_subcommands,
 	.exec = cmd_index_exec,
 };

@@ -141,6 +141,12 @@ static int index_info(vs_session *s, const vs_index *ix)
 	field(r, "postings", buf);
 	snprintf(buf, sizeof buf, "%.1f tokens", ix->avgdl);
 	field(r, "average length", buf);
+	if (ix->raw_terms) { /* what index add and remove start from */
+		snprintf(buf, sizeof buf, "%u terms, %llu postings", ix->raw_nterms, (unsigned long long)ix->raw_nnz);
+		field(r, "all terms", buf);
+	} else if (ix->raw_missing) {
+		field(r, "all terms", "not kept (an older file): index add and remove need it built again");
+	}
 	const char *norms[] = {"l2", "l1", "none"};
 	char df[128], mf[48] = "";
 	snprintf(df, sizeof df, "min-df %g%s max-df %g%s", ix->opt.min_df, ix->opt.min_df_is_prop ? " (proportion)" : "",

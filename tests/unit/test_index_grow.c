@@ -1,0 +1,293 @@
+/* Unit tests: index add and index remove (vs_index_grow) give the index that
+ * building from scratch over the same documents gives, byte for byte: the
+ * vocabulary, df, idf, every posting and weight, the documents' names,
+ * files, lines and lengths, and the terms kept for later growth; for every
+ * option that changes the vocabulary (pruning, the hashing trick, n-grams,
+ * stop words, binary, one document a line) and for typed texts; from an
+ * index in memory and from one saved and opened again. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/core.h"
+#include "text/text.h"
+
+enum { NFILES = 12, NWORDS = 60 };
+
+static char dir[] = "/tmp/vecsh-grow-XXXXXX";
+static char paths[NFILES][128];
+
+/* Documents of words drawn from a skewed vocabulary, so that document
+ * frequencies differ and pruning has something to do; a few upper-case
+ * words, one word in Japanese, and three lines a file for --lines. */
+static void make_corpus(void)
+{
+	assert_non_null(mkdtemp(dir));
+	static const char *extra[] = {"Zebra", "東京大学", "naïve", "x9"};
+	uint32_t seed = 12345;
+	for (int f = 0; f < NFILES; f++) {
+		snprintf(paths[f], sizeof paths[f], "%s/f%02d.txt", dir, f);
+		FILE *out = fopen(paths[f], "w");
+		assert_non_null(out);
+		for (int line = 0; line < 3; line++) {
+			int n = 4 + (int)((seed >> 8) % 9);
+			for (int w = 0; w < n; w++) {
+				seed = seed * 1103515245u + 12345u;
+				uint32_t r = (seed >> 8) % 1000;
+				int word = (int)(r * r / 1000 * NWORDS / 1000); /* skewed to the low numbers */
+				if (r % 37 == 0)
+					fprintf(out, "%s ", extra[r % 4]);
+				else
+					fprintf(out, "w%c%c ", 'a' + word / 26, 'a' + word % 26);
+			}
+			fputc('\n', out);
+		}
+		fclose(out);
+	}
+}
+
+static void remove_corpus(void)
+{
+	for (int f = 0; f < NFILES; f++)
+		unlink(paths[f]);
+	rmdir(dir);
+}
+
+static vs_index *build_over(const vs_index_options *o, int from, int to, const int *skip)
+{
+	const char *p[NFILES];
+	size_t n = 0;
+	for (int f = from; f < to; f++)
+		if (!skip || !skip[f])
+			p[n++] = paths[f];
+	vs_error err;
+	vs_index *ix = vs_index_build(p, n, o, NULL, &err);
+	if (!ix)
+		fprintf(stderr, "build: %s\n", err.msg);
+	assert_non_null(ix);
+	return ix;
+}
+
+static vs_index *grow(const vs_index *old, const unsigned char *drop, int from, int to)
+{
+	const char *p[NFILES];
+	size_t n = 0;
+	for (int f = from; f < to; f++)
+		p[n++] = paths[f];
+	vs_error err;
+	vs_index *ix = vs_index_grow(old, drop, p, n, NULL, 0, NULL, NULL, &err);
+	if (!ix)
+		fprintf(stderr, "grow: %s\n", err.msg);
+	assert_non_null(ix);
+	return ix;
+}
+
+#define SAME_ARRAY(a, b, n) assert_memory_equal((a), (b), (n) * sizeof *(a))
+
+/* Everything an index is, compared. */
+static void assert_same_index(const vs_index *x, const vs_index *y)
+{
+	assert_int_equal(x->ndocs, y->ndocs);
+	assert_int_equal(x->nterms, y->nterms);
+	assert_int_equal(x->nnz, y->nnz);
+	assert_memory_equal(&x->avgdl, &y->avgdl, sizeof x->avgdl);
+	for (uint32_t t = 0; t < x->nterms; t++)
+		assert_string_equal(x->terms[t], y->terms[t]);
+	SAME_ARRAY(x->df, y->df, x->nterms);
+	SAME_ARRAY(x->idf, y->idf, x->nterms);
+	if (x->buckets || y->buckets) {
+		assert_true(x->buckets && y->buckets);
+		SAME_ARRAY(x->buckets, y->buckets, x->nterms);
+	}
+	for (uint32_t d = 0; d < x->ndocs; d++) {
+		assert_string_equal(x->doc_names[d], y->doc_names[d]);
+		assert_string_equal(x->doc_files[d], y->doc_files[d]);
+		if (x->doc_source || y->doc_source)
+			assert_string_equal(x->doc_source[d], y->doc_source[d]);
+	}
+	SAME_ARRAY(x->doc_line, y->doc_line, x->ndocs);
+	SAME_ARRAY(x->doc_len, y->doc_len, x->ndocs);
+	SAME_ARRAY(x->doc_ptr, y->doc_ptr, (size_t)x->ndocs + 1);
+	SAME_ARRAY(x->doc_term, y->doc_term, x->nnz);
+	SAME_ARRAY(x->doc_count, y->doc_count, x->nnz);
+	SAME_ARRAY(x->doc_weight, y->doc_weight, x->nnz);
+	SAME_ARRAY(x->term_ptr, y->term_ptr, (size_t)x->nterms + 1);
+	SAME_ARRAY(x->term_doc, y->term_doc, x->nnz);
+	SAME_ARRAY(x->term_weight, y->term_weight, x->nnz);
+	assert_int_equal(x->raw_terms != NULL, y->raw_terms != NULL);
+	if (x->raw_terms) {
+		assert_int_equal(x->raw_nterms, y->raw_nterms);
+		assert_int_equal(x->raw_nnz, y->raw_nnz);
+		for (uint32_t t = 0; t < x->raw_nterms; t++)
+			assert_string_equal(x->raw_terms[t], y->raw_terms[t]);
+		SAME_ARRAY(x->raw_ptr, y->raw_ptr, (size_t)x->ndocs + 1);
+		SAME_ARRAY(x->raw_term, y->raw_term, x->raw_nnz);
+		SAME_ARRAY(x->raw_count, y->raw_count, x->raw_nnz);
+	}
+}
+
+static vs_index *save_and_open(const vs_index *ix)
+{
+	char path[160];
+	snprintf(path, sizeof path, "%s/saved.vsix", dir);
+	vs_error err;
+	assert_int_equal(vs_index_save(ix, path, &err), 0);
+	vs_index *back = vs_index_open(path, &err);
+	assert_non_null(back);
+	unlink(path);
+	return back;
+}
+
+typedef struct option_case {
+	const char *what;
+	void (*set)(vs_index_options *o);
+} option_case;
+
+static void o_default(vs_index_options *o) { (void)o; }
+static void o_min_df(vs_index_options *o) { o->min_df = 2; }
+static void o_max_df_prop(vs_index_options *o) { o->max_df = 0.5; }
+static void o_max_df_count(vs_index_options *o) { o->max_df = 4, o->max_df_is_prop = 0; }
+static void o_max_features(vs_index_options *o) { o->max_features = 20; }
+static void o_binary_max_features(vs_index_options *o) { o->binary = 1, o->max_features = 15, o->no_idf = 1; }
+static void o_sublinear(vs_index_options *o) { o->sublinear = 1, o->no_smooth = 1, o->norm = VS_NORM_L1; }
+static void o_hash(vs_index_options *o) { o->hash_bits = 5; }
+static void o_hash_binary(vs_index_options *o) { o->hash_bits = 4, o->binary = 1, o->ngram_max = 2; }
+static void o_ngrams_stop(vs_index_options *o) { o->ngram_min = 1, o->ngram_max = 3, o->stopwords = 1, o->min_df = 0.1, o->min_df_is_prop = 1; }
+static void o_lines(vs_index_options *o) { o->lines = 1, o->min_df = 2; }
+static void o_lines_plain(vs_index_options *o) { o->lines = 1, o->threads = 1; }
+
+static const option_case cases[] = {
+	{"defaults", o_default},
+	{"min_df 2", o_min_df},
+	{"max_df 0.5", o_max_df_prop},
+	{"max_df 4 documents", o_max_df_count},
+	{"max_features 20", o_max_features},
+	{"binary, max_features 15, no idf", o_binary_max_features},
+	{"sublinear, no smooth, l1", o_sublinear},
+	{"hash 2^5", o_hash},
+	{"hash 2^4, binary, bigrams", o_hash_binary},
+	{"1- to 3-grams, stop words, min_df 0.1", o_ngrams_stop},
+	{"lines, min_df 2", o_lines},
+	{"lines", o_lines_plain},
+};
+
+static void options_of(const option_case *c, vs_index_options *o)
+{
+	vs_index_options_default(o);
+	c->set(o);
+	if (o->stopwords == 1)
+		o->stopwords = 1; /* english: the builder loads it */
+}
+
+/* A drop mask: every document of the files marked in skip. */
+static unsigned char *drop_files(const vs_index *ix, const int *skip)
+{
+	unsigned char *drop = calloc(ix->ndocs, 1);
+	assert_non_null(drop);
+	for (uint32_t d = 0; d < ix->ndocs; d++)
+		for (int f = 0; f < NFILES; f++)
+			if (skip[f] && strcmp(ix->doc_files[d], paths[f]) == 0)
+				drop[d] = 1;
+	return drop;
+}
+
+static void add_equals_building_from_scratch(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		vs_index_options o;
+		options_of(&cases[c], &o);
+		print_message("  %s\n", cases[c].what);
+		vs_index *full = build_over(&o, 0, NFILES, NULL);
+		vs_index *base = build_over(&o, 0, 7, NULL);
+		assert_int_equal(base->raw_terms != NULL, vs_index_needs_raw(&o));
+		vs_index *grown = grow(base, NULL, 7, NFILES);
+		assert_same_index(full, grown);
+		/* in two steps, through a saved file */
+		vs_index *saved = save_and_open(base);
+		vs_index *half = grow(saved, NULL, 7, 10);
+		vs_index *half_saved = save_and_open(half);
+		vs_index *rest = grow(half_saved, NULL, 10, NFILES);
+		assert_same_index(full, rest);
+		vs_index_free(base), vs_index_free(grown), vs_index_free(saved), vs_index_free(half);
+		vs_index_free(half_saved), vs_index_free(rest), vs_index_free(full);
+	}
+}
+
+static void remove_equals_building_from_scratch(void **state)
+{
+	(void)state;
+	static const int skip[NFILES] = {[0] = 1, [3] = 1, [4] = 1, [11] = 1};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		vs_index_options o;
+		options_of(&cases[c], &o);
+		print_message("  %s\n", cases[c].what);
+		vs_index *full = build_over(&o, 0, NFILES, NULL);
+		vs_index *without = build_over(&o, 0, NFILES, skip);
+		unsigned char *drop = drop_files(full, skip);
+		vs_index *removed = grow(full, drop, 0, 0);
+		assert_same_index(without, removed);
+		/* removed and added back: the files come last, as if given last */
+		int first[NFILES] = {0}, last[NFILES] = {0};
+		for (int f = 0; f < NFILES; f++)
+			(f < 6 ? first : last)[f] = 1;
+		vs_index *front = build_over(&o, 0, NFILES, last);
+		unsigned char *drop_back = drop_files(full, last);
+		vs_index *cut = grow(full, drop_back, 0, 0);
+		assert_same_index(front, cut);
+		vs_index *again = grow(cut, NULL, 6, NFILES);
+		assert_same_index(full, again);
+		free(drop), free(drop_back);
+		vs_index_free(full), vs_index_free(without), vs_index_free(removed), vs_index_free(front);
+		vs_index_free(cut), vs_index_free(again);
+	}
+}
+
+static void typed_texts_grow_too(void **state)
+{
+	(void)state;
+	const vs_text_source src[] = {
+		{"a", "the cat sat on the mat", 22},  {"b", "the dog sat on the log", 22},
+		{"c", "cats and dogs\nand birds", 23}, {"d", "the bird sat on the cat", 23},
+		{"e", "a dog and a cat and a bird", 26}, {"f", "The Mat, the LOG: the cat's!", 28},
+	};
+	for (int lines = 0; lines < 2; lines++) {
+		vs_index_options o;
+		vs_index_options_default(&o);
+		o.lines = lines;
+		o.max_df = 0.6;
+		vs_error err;
+		vs_index *full = vs_index_build_texts(src, 6, &o, NULL, &err);
+		vs_index *base = vs_index_build_texts(src, 4, &o, NULL, &err);
+		assert_non_null(full);
+		assert_non_null(base);
+		vs_index *grown = vs_index_grow(base, NULL, NULL, 0, src + 4, 2, NULL, NULL, &err);
+		assert_non_null(grown);
+		assert_same_index(full, grown);
+		/* files are not texts */
+		const char *p[] = {paths[0]};
+		assert_null(vs_index_grow(base, NULL, p, 1, NULL, 0, NULL, NULL, &err));
+		assert_non_null(strstr(err.msg, "typed texts"));
+		vs_index_free(full), vs_index_free(base), vs_index_free(grown);
+	}
+}
+
+int main(void)
+{
+	make_corpus();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(add_equals_building_from_scratch),
+		cmocka_unit_test(remove_equals_building_from_scratch),
+		cmocka_unit_test(typed_texts_grow_too),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	remove_corpus();
+	return rc;
+}
