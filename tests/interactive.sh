@@ -97,6 +97,16 @@ keys "eval analogies q.txt" Enter
 expect "answering analogies ["
 expect "Total accuracy"
 absent "answering analogies ["
+# index: files read, MB, rate; the last file a pipe held open until the line shows
+mkdir -p "$work/docs"
+awk -v d="$work/docs" 'BEGIN { for (i = 0; i < 1000; i++) { f = sprintf("%s/d%04d.txt", d, i); print "words of document", i, "and more words" > f; close(f) } }'
+mkfifo "$work/last"
+keys "index pages docs last" Enter
+expect "files, "
+timeout 20 sh -c "echo the last document > '$work/last'"
+keys "docs last" Enter
+expect "1001  last"
+absent "files, "
 # training shows its progress; Ctrl-C stops it and keeps what was trained
 awk 'BEGIN { for (i = 0; i < 200000; i++) { for (j = 0; j < 12; j++) printf "w%d ", (i * 7 + j * 13) % 5000; print "" } }' > "$work/corpus.txt"
 keys "train t corpus.txt --epochs 100 --threads 1" Enter

@@ -77,6 +77,8 @@ size_t vs_utf8_invalid_count(const char *s, size_t n);
  * maximal ill-formed subsequence by U+FFFD. Returns bytes written
  * (excluding the terminating NUL, which is written). */
 size_t vs_utf8_repair(const char *s, size_t n, char *out);
+/* The byte offset of the first ill-formed sequence, or n. */
+size_t vs_utf8_first_invalid(const char *s, size_t n);
 
 /* Upper-case a NUL-terminated UTF-8 string (simple case mapping through
  * utf8proc). Returns a malloc'd string or NULL on allocation failure. */
@@ -186,6 +188,10 @@ double vs_stream_progress(const vs_stream *s);
  * first part; returns when every part is done. */
 void vs_parallel_ranges(size_t n, size_t min_each, int threads, void (*fn)(void *ctx, size_t from, size_t to),
                         void *ctx);
+/* The most memory the process has had resident, in bytes (Linux's VmHWM;
+ * 0 if unknown), and a new start for it (where the kernel allows). */
+size_t vs_peak_resident(void);
+void vs_peak_resident_reset(void);
 /* The cores online (at least 1). */
 int vs_ncpu(void);
 

@@ -1,6 +1,7 @@
 /* Work over a range split into one part a core: the threads started for the
  * parts, the calling thread taking the first, all joined before returning. */
 #include <pthread.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "core/core.h"
@@ -16,6 +17,28 @@ static void *run_part(void *arg)
 	part *p = arg;
 	p->fn(p->ctx, p->from, p->to);
 	return NULL;
+}
+
+size_t vs_peak_resident(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	size_t kb = 0;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmHWM: %zu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb * 1024;
+}
+
+void vs_peak_resident_reset(void)
+{
+	FILE *f = fopen("/proc/self/clear_refs", "w");
+	if (f) {
+		fputs("5", f);
+		fclose(f);
+	}
 }
 
 int vs_ncpu(void)

@@ -78,6 +78,23 @@ size_t vs_utf8_invalid_count(const char *s, size_t n)
 	return bad_count;
 }
 
+size_t vs_utf8_first_invalid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t bad = 0, len = seq_len(p + i, n - i, &bad);
+		if (!len)
+			return i;
+		i += len;
+	}
+	return n;
+}
+
 size_t vs_utf8_repair(const char *s, size_t n, char *out)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -153,7 +153,8 @@ typedef struct vs_index_options {
 	vs_norm norm;
 	int hash_bits;         /* 0: a vocabulary; else 2^bits hashed buckets */
 	int threads;           /* 0: number of cores */
-	void (*progress)(void *ctx, size_t docs, size_t bytes);
+	int strict;            /* a file with invalid UTF-8 fails the build (else U+FFFD, counted) */
+	void (*progress)(void *ctx, size_t files, size_t total_files, size_t bytes);
 	void *progress_ctx;
 } vs_index_options;
 
@@ -162,6 +163,7 @@ void vs_index_options_default(vs_index_options *o);
 typedef struct vs_index_report {
 	size_t skipped_binary, skipped_unreadable, invalid_utf8_docs;
 	size_t bytes;
+	char unreadable[3][256];   /* the first unreadable files, named */
 } vs_index_report;
 
 /* The index; its arrays either live in memory or point into a mapped file. */

@@ -46,7 +46,8 @@ typedef struct file_out {
 	doc_out *docs;
 	size_t ndocs;
 	int worker;            /* whose local term ids the postings have; -1 merged ids (an old index's) */
-	int skipped;           /* 1 binary, 2 unreadable */
+	int skipped;           /* 1 binary, 2 unreadable, 3 refused (invalid UTF-8 with strict) */
+	size_t bad_at, bad_line; /* refused: where the first ill-formed sequence is */
 	int invalid;           /* documents with invalid UTF-8 */
 	size_t bytes;
 } file_out;
@@ -74,6 +75,7 @@ typedef struct build_job {
 	vs_analyzer an;
 	worker *w;
 	atomic_size_t next, done_files, done_bytes;
+	atomic_int refused;          /* strict: a file was refused, so the build stops */
 } build_job;
 
 static int grow_worker(worker *w, size_t need)
@@ -170,6 +172,14 @@ static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_
 		fo->skipped = 1;
 		return;
 	}
+	if (j->opt->strict && (fo->bad_at = vs_utf8_first_invalid(text, len)) < len) {
+		fo->skipped = 3;
+		fo->bad_line = 1;
+		for (const char *p = text; (p = memchr(p, '\n', (size_t)(text + fo->bad_at - p))); p++)
+			fo->bad_line++;
+		atomic_store(&j->refused, 1);
+		return;
+	}
 	if (!j->opt->lines) {
 		size_t invalid = 0, ntok = vs_analyze_with(&j->an, &w->scratch, text, len, on_term, w, &invalid);
 		if (ntok == (size_t)-1 || w->oom || finish_doc(w, fo, sf->name, 0, ntok) < 0)
@@ -209,7 +219,7 @@ static void *build_worker(void *arg)
 	int id = (int)(w - j->w);
 	for (;;) {
 		size_t f = j->first + atomic_fetch_add(&j->next, 1);
-		if (f >= j->files->n || vs_interrupted || w->oom)
+		if (f >= j->files->n || vs_interrupted || w->oom || atomic_load(&j->refused))
 			break;
 		j->out[f].worker = id;
 		process_file(j, w, &j->files->f[f], &j->out[f]);
@@ -217,7 +227,7 @@ static void *build_worker(void *arg)
 		size_t bytes = atomic_fetch_add(&j->done_bytes, j->out[f].bytes) + j->out[f].bytes;
 		/* worker 0 is the calling thread: it reports the progress */
 		if (id == 0 && j->opt->progress && (done & 63) == 0)
-			j->opt->progress(j->opt->progress_ctx, done, bytes);
+			j->opt->progress(j->opt->progress_ctx, done, j->files->n - j->first, bytes);
 	}
 	return NULL;
 }
@@ -469,6 +479,7 @@ static int tokenize(builder *b, vs_error *err)
 	atomic_init(&job.next, 0);
 	atomic_init(&job.done_files, 0);
 	atomic_init(&job.done_bytes, 0);
+	atomic_init(&job.refused, 0);
 	int init_ok = 1;
 	for (int t = 0; t < nw; t++)
 		init_ok &= vs_strtab_init(&b->ws[t].vocab) == 0;
@@ -486,12 +497,17 @@ static int tokenize(builder *b, vs_error *err)
 		if (started[t])
 			pthread_join(tids[t], NULL);
 	if (opt->progress)
-		opt->progress(opt->progress_ctx, atomic_load(&job.done_files), atomic_load(&job.done_bytes));
+		opt->progress(opt->progress_ctx, atomic_load(&job.done_files), nnew, atomic_load(&job.done_bytes));
 	int oom = !init_ok;
 	for (int t = 0; t < nw; t++)
 		oom |= b->ws[t].oom;
 	if (vs_interrupted)
 		return vs_fail(err, "interrupted");
+	for (size_t f = b->first_new; f < nfiles; f++) /* the first file refused, in the files' order */
+		if (b->out[f].skipped == 3)
+			return vs_fail(err, "%s: invalid UTF-8 at byte %zu (line %zu): --strict refuses the file (without it, "
+			               "ill-formed bytes become U+FFFD)", b->files.f[f].path, b->out[f].bad_at,
+			               b->out[f].bad_line);
 	if (oom)
 		return vs_fail(err, "out of memory while tokenizing");
 	return 0;
@@ -542,8 +558,9 @@ static int count_documents(builder *b, vs_error *err)
 		file_out *o = &b->out[f];
 		if (o->skipped == 1)
 			b->rep->skipped_binary++;
-		else if (o->skipped == 2)
-			b->rep->skipped_unreadable++;
+		else if (o->skipped == 2 && b->rep->skipped_unreadable++ < 3)
+			snprintf(b->rep->unreadable[b->rep->skipped_unreadable - 1], sizeof b->rep->unreadable[0], "%s",
+			         b->files.f[f].path);
 		b->rep->invalid_utf8_docs += (size_t)o->invalid;
 		b->rep->bytes += o->bytes;
 		b->ndocs += o->ndocs;
@@ -1001,6 +1018,7 @@ vs_index *vs_index_grow(const vs_index *old, const unsigned char *drop, const ch
 	vs_index_options o = old->opt;
 	if (opt) {
 		o.threads = opt->threads;
+		o.strict = opt->strict;
 		o.progress = opt->progress;
 		o.progress_ctx = opt->progress_ctx;
 	}

@@ -273,6 +273,9 @@ void vs_progress_start(vs_progress *p, vs_session *s, const char *what);
 /* done in [0, 1]; the signature of the engines' progress callbacks */
 void vs_progress_update(void *p, double done);
 void vs_progress_count(vs_progress *p, size_t done, size_t total);
+/* Files read of total, and their bytes: rate and time left (the index
+ * builder's progress callback). */
+void vs_progress_files(void *p, size_t done, size_t total, size_t bytes);
 void vs_progress_end(vs_progress *p);
 double vs_seconds_since(const struct timespec *t0);
 

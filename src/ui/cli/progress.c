@@ -71,6 +71,24 @@ void vs_progress_count(vs_progress *p, size_t done, size_t total)
 	p->shown = 1;
 }
 
+void vs_progress_files(void *ctx, size_t done, size_t total, size_t bytes)
+{
+	vs_progress *p = ctx;
+	if (!p->out || !total)
+		return;
+	double el = vs_seconds_since(&p->start);
+	if (el < p->delay && !p->shown)
+		return;
+	double f = (double)done / (double)total;
+	char left[32] = "";
+	if (f > 0.01 && done < total)
+		snprintf(left, sizeof left, ", %.0f s left", el * (1 - f) / f);
+	fprintf(p->out, "\r%s %zu/%zu files, %.1f MB (%.1f MB/s%s)\033[K", p->what, done, total, (double)bytes / 1e6,
+	        el > 0 ? (double)bytes / 1e6 / el : 0.0, left);
+	fflush(p->out);
+	p->shown = 1;
+}
+
 void vs_progress_end(vs_progress *p)
 {
 	if (p->out && p->shown)

@@ -28,25 +28,6 @@ static int parse_df(vs_session *s, const char *opt, const char *v, double *out, 
 	return 0;
 }
 
-typedef struct progress {
-	vs_session *s;
-	struct timespec start;
-	int shown;
-} progress;
-
-static void show_progress(void *ctx, size_t docs, size_t bytes)
-{
-	progress *p = ctx;
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	double el = (double)(t.tv_sec - p->start.tv_sec) + (double)(t.tv_nsec - p->start.tv_nsec) / 1e9;
-	if (el < 1.0 && !p->shown)
-		return;
-	fprintf(p->s->msg, "\rindexing: %zu files, %.1f MB, %.1f s", docs, (double)bytes / 1e6, el);
-	fflush(p->s->msg);
-	p->shown = 1;
-}
-
 /* --names a,b,c: one name for each text; else d1, d2, ... (or "stdin") */
 static int text_names(vs_session *s, vs_args *a, vs_text_source *src, size_t n, char **own)
 {
@@ -84,32 +65,38 @@ static int text_names(vs_session *s, vs_args *a, vs_text_source *src, size_t n, 
 	return 0;
 }
 
-/* The progress line on a terminal. */
-static void start_progress(vs_session *s, progress *p, vs_index_options *o)
+/* The progress line on a terminal, and the peak memory measured from here. */
+static void start_progress(vs_session *s, vs_progress *p, const char *what, vs_index_options *o)
 {
-	memset(p, 0, sizeof *p);
-	p->s = s;
-	clock_gettime(CLOCK_MONOTONIC, &p->start);
-	if (s->interactive && isatty(fileno(s->msg))) {
-		o->progress = show_progress;
-		o->progress_ctx = p;
-	}
+	vs_progress_start(p, s, what);
+	o->progress = vs_progress_files;
+	o->progress_ctx = p;
+	vs_peak_resident_reset();
 }
 
-static double finish_progress(progress *p)
+static double finish_progress(vs_progress *p)
 {
-	if (p->shown)
-		fprintf(p->s->msg, "\r\033[K");
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - p->start.tv_sec) + (double)(t.tv_nsec - p->start.tv_nsec) / 1e9;
+	vs_progress_end(p);
+	return vs_seconds_since(&p->start);
 }
 
 static void warn_skipped(vs_session *s, const char *cmd, const vs_index_report *rep)
 {
-	if (rep->skipped_binary || rep->skipped_unreadable)
-		vs_session_warn(s, "%s: skipped %zu binary and %zu unreadable files", cmd, rep->skipped_binary,
-		                rep->skipped_unreadable);
+	if (rep->skipped_binary || rep->skipped_unreadable) {
+		char named[900] = "";
+		size_t shown = 0;
+		for (size_t i = 0; i < 3 && i < rep->skipped_unreadable; i++)
+			if (rep->unreadable[i][0]) {
+				size_t o = strlen(named);
+				snprintf(named + o, sizeof named - o, "%s%s", shown++ ? ", " : ": ", rep->unreadable[i]);
+			}
+		if (shown && rep->skipped_unreadable > shown) {
+			size_t o = strlen(named);
+			snprintf(named + o, sizeof named - o, " and %zu more", rep->skipped_unreadable - shown);
+		}
+		vs_session_warn(s, "%s: skipped %zu binary and %zu unreadable files%s", cmd, rep->skipped_binary,
+		                rep->skipped_unreadable, named);
+	}
 	if (rep->invalid_utf8_docs)
 		vs_session_warn(s, "%s: %zu document%s had invalid UTF-8, replaced with U+FFFD", cmd,
 		                rep->invalid_utf8_docs, rep->invalid_utf8_docs == 1 ? "" : "s");
@@ -173,6 +160,7 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	o.no_smooth = vs_arg_flag(a, "--no-smooth");
 	o.no_idf = vs_arg_flag(a, "--no-idf");
 	o.binary = vs_arg_flag(a, "--binary");
+	o.strict = vs_arg_flag(a, "--strict");
 	int typed = vs_arg_flag(a, "--text") || (a->argc == 2 && strcmp(a->argv[1], "-") == 0);
 	if (!typed && vs_arg_opt(a, "--names"))
 		return vs_session_error(s, "index: --names names typed texts: give it with --text or '-'");
@@ -203,8 +191,8 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	if (o.hash_bits && (vs_arg_opt(a, "--min-df") || vs_arg_opt(a, "--max-df") || o.max_features))
 		return vs_session_error(s, "index: --hash has no vocabulary to prune: it takes no --min-df, --max-df or "
 		                           "--max-features");
-	progress p;
-	start_progress(s, &p, &o);
+	vs_progress p;
+	start_progress(s, &p, "indexing", &o);
 	vs_index_report rep;
 	vs_error err;
 	int reported = 0;
@@ -232,8 +220,10 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 		strcat(ix->source, a->argv[i]);
 	}
 	warn_skipped(s, "index", &rep);
-	vs_session_info(s, "indexed %s: %u document%s, %u term%s, %.1f MB in %.2f s", name, ix->ndocs,
-	                ix->ndocs == 1 ? "" : "s", ix->nterms, ix->nterms == 1 ? "" : "s", (double)rep.bytes / 1e6, secs);
+	vs_session_info(s, "indexed %s: %u document%s, %u term%s, %.1f MB in %.2f s (%.0f MB/s), peak memory %.0f MB",
+	                name, ix->ndocs, ix->ndocs == 1 ? "" : "s", ix->nterms, ix->nterms == 1 ? "" : "s",
+	                (double)rep.bytes / 1e6, secs, secs > 0 ? (double)rep.bytes / 1e6 / secs : 0.0,
+	                (double)vs_peak_resident() / 1e6);
 	return 0;
 }
 
@@ -298,8 +288,9 @@ static int cmd_index_add_exec(vs_session *s, vs_args *a)
 		return vs_session_error(s, "index add: --names names typed texts: give it with --text or '-'");
 	vs_index_options o;
 	vs_index_options_default(&o);
-	progress p;
-	start_progress(s, &p, &o);
+	o.strict = vs_arg_flag(a, "--strict");
+	vs_progress p;
+	start_progress(s, &p, "indexing", &o);
 	vs_index_report rep;
 	vs_error err;
 	int reported = 0, oom;
@@ -414,12 +405,13 @@ static int cmd_index_remove_exec(vs_session *s, vs_args *a)
 static const vs_option cmd_index_add_options[] = {
 	{"--text", NULL, "the arguments are texts to add (an index of typed texts)", VS_COMPLETE_NONE, NULL},
 	{"--names", "A,B,...", "names of the typed texts (default d1, d2, ...)", VS_COMPLETE_NONE, NULL},
+	{"--strict", NULL, "refuse a file with invalid UTF-8 (else it becomes U+FFFD)", VS_COMPLETE_NONE, NULL},
 	{0},
 };
 
 static const vs_cmd_entry cmd_index_add_entry = {
 	.name = "add",
-	.usage = "NAME PATH...|-|--text TEXT... [--names A,B,...]",
+	.usage = "NAME PATH...|-|--text TEXT... [--names A,B,...] [--strict]",
 	.summary = "add documents to an index, as if it were built again over them all",
 	.help = "The files and folders (or, for an index of typed texts, the texts) are read\n"
 	        "and indexed with the index's own options; its old documents are not read\n"
@@ -475,6 +467,7 @@ static const vs_option cmd_index_options[] = {
 	{"--norm", "l2|l1|none", "document normalisation (default l2)", VS_COMPLETE_CHOICE, norms},
 	{"--hash", "BITS", "the hashing trick: 2^BITS buckets instead of a vocabulary", VS_COMPLETE_NONE, NULL},
 	{"--replace", NULL, "build again over an index of the same name", VS_COMPLETE_NONE, NULL},
+	{"--strict", NULL, "refuse a file with invalid UTF-8 (else it becomes U+FFFD)", VS_COMPLETE_NONE, NULL},
 	{0},
 };
 
@@ -482,7 +475,7 @@ const vs_cmd_entry cmd_index_entry = {
 	.name = "index",
 	.usage = "NAME PATH...|-|--text TEXT... [--names A,B,...] [--lines] [--ngram MIN-MAX] [--min-df N|F]\n"
 	         "       [--max-df N|F] [--max-features N] [--stopwords english|FILE|none] [--sublinear] [--binary]\n"
-	         "       [--no-idf] [--no-smooth] [--norm l2|l1|none] [--hash BITS] [--replace]",
+	         "       [--no-idf] [--no-smooth] [--norm l2|l1|none] [--hash BITS] [--replace] [--strict]",
 	.summary = "build a TF-IDF index over files and folders",
 	.help = "Each file is a document (folders are walked, documents named by their path\n"
 	        "relative to the folder), or with --lines each non-blank line. Terms are\n"
