@@ -35,7 +35,7 @@ typedef struct posting {
 } posting;
 
 typedef struct doc_out {
-	char *name;
+	const char *name;      /* an old index's document's name; NULL: the file's (with its line) */
 	uint32_t line;
 	uint32_t len;          /* tokens */
 	posting *p;
@@ -44,7 +44,7 @@ typedef struct doc_out {
 
 typedef struct file_out {
 	doc_out *docs;
-	size_t ndocs;
+	size_t ndocs, cap;
 	int worker;            /* whose local term ids the postings have; -1 merged ids (an old index's) */
 	int skipped;           /* 1 binary, 2 unreadable, 3 refused (invalid UTF-8 with strict) */
 	size_t bad_at, bad_line; /* refused: where the first ill-formed sequence is */
@@ -130,20 +130,33 @@ static void on_term(const char *term, size_t len, size_t offset, void *ctx)
 	w->cur[w->slot_of[id]].count += 1;
 }
 
-static int finish_doc(worker *w, file_out *fo, const char *name, uint32_t line, size_t ntok)
+/* One more document of a file (its postings are its only allocation, so
+ * that freeing them frees whole pages). */
+static doc_out *new_doc(file_out *fo)
 {
-	doc_out *nd = realloc(fo->docs, (fo->ndocs + 1) * sizeof *nd);
-	if (!nd)
-		return -1;
-	fo->docs = nd;
+	if (fo->ndocs == fo->cap) {
+		size_t cap = fo->cap ? fo->cap * 2 : 1;
+		doc_out *nd = realloc(fo->docs, cap * sizeof *nd);
+		if (!nd)
+			return NULL;
+		fo->docs = nd;
+		fo->cap = cap;
+	}
 	doc_out *d = &fo->docs[fo->ndocs++];
 	memset(d, 0, sizeof *d);
-	d->name = strdup(name);
+	return d;
+}
+
+static int finish_doc(worker *w, file_out *fo, uint32_t line, size_t ntok)
+{
+	doc_out *d = new_doc(fo);
+	if (!d)
+		return -1;
 	d->line = line;
 	d->len = (uint32_t)ntok;
 	d->np = (uint32_t)w->ncur;
 	d->p = malloc((w->ncur ? w->ncur : 1) * sizeof *d->p);
-	if (!d->name || !d->p)
+	if (!d->p)
 		return -1;
 	if (w->ncur) /* a document without terms has no postings (and cur may be unset) */
 		memcpy(d->p, w->cur, w->ncur * sizeof *d->p);
@@ -182,16 +195,11 @@ static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_
 	}
 	if (!j->opt->lines) {
 		size_t invalid = 0, ntok = vs_analyze_with(&j->an, &w->scratch, text, len, on_term, w, &invalid);
-		if (ntok == (size_t)-1 || w->oom || finish_doc(w, fo, sf->name, 0, ntok) < 0)
+		if (ntok == (size_t)-1 || w->oom || finish_doc(w, fo, 0, ntok) < 0)
 			w->oom = 1;
 		fo->invalid += invalid > 0;
 	} else {
 		size_t pos = 0, line = 0;
-		char *name = malloc(strlen(sf->name) + 24);
-		if (!name) {
-			w->oom = 1;
-			return;
-		}
 		while (pos < len && !w->oom) {
 			char *nl = memchr(text + pos, '\n', len - pos);
 			size_t e = nl ? (size_t)(nl - text) : len;
@@ -201,14 +209,12 @@ static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_
 				blank = text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\f' || text[k] == '\v';
 			if (!blank) { /* blank lines are not documents */
 				size_t invalid = 0, ntok = vs_analyze_with(&j->an, &w->scratch, text + pos, e - pos, on_term, w, &invalid);
-				sprintf(name, "%s:%zu", sf->name, line);
-				if (ntok == (size_t)-1 || w->oom || finish_doc(w, fo, name, (uint32_t)line, ntok) < 0)
+				if (ntok == (size_t)-1 || w->oom || finish_doc(w, fo, (uint32_t)line, ntok) < 0)
 					w->oom = 1;
 				fo->invalid += invalid > 0;
 			}
 			pos = e + 1;
 		}
-		free(name);
 	}
 }
 
@@ -253,7 +259,6 @@ static void free_outputs(file_out *out, size_t n)
 {
 	for (size_t f = 0; f < n; f++) {
 		for (size_t d = 0; d < out[f].ndocs; d++) {
-			free(out[f].docs[d].name);
 			free(out[f].docs[d].p);
 		}
 		free(out[f].docs);
@@ -387,16 +392,13 @@ static int seed_document(builder *b, file_out *fo, uint32_t d, const uint32_t *m
 	const uint64_t *ptr = ix->raw_terms ? ix->raw_ptr : ix->doc_ptr;
 	const uint32_t *term = ix->raw_terms ? ix->raw_term : ix->doc_term;
 	const float *count = ix->raw_terms ? ix->raw_count : ix->doc_count;
-	doc_out *nd = realloc(fo->docs, (fo->ndocs + 1) * sizeof *nd);
-	if (!nd)
+	doc_out *dd = new_doc(fo);
+	if (!dd)
 		return -1;
-	fo->docs = nd;
-	doc_out *dd = &fo->docs[fo->ndocs++];
-	memset(dd, 0, sizeof *dd);
 	dd->np = (uint32_t)(ptr[d + 1] - ptr[d]);
-	dd->name = strdup(ix->doc_names[d]);
+	dd->name = ix->doc_names[d];
 	dd->p = malloc((dd->np ? dd->np : 1) * sizeof *dd->p);
-	if (!dd->name || !dd->p)
+	if (!dd->p)
 		return -1;
 	dd->line = ix->doc_line[d];
 	dd->len = ix->doc_len[d];
@@ -698,6 +700,7 @@ static int make_terms(builder *b, vs_error *err)
 typedef struct doc_writer {
 	uint32_t *dterm;
 	float *dcount;
+	uint32_t *df;                        /* the document frequencies this writer counts */
 	uint32_t *seen_in_doc, *slot_in_doc; /* hash mode */
 	size_t q;
 } doc_writer;
@@ -727,7 +730,7 @@ static void write_postings(builder *b, doc_writer *w, const doc_out *dd, size_t 
 		}
 	}
 	for (size_t e = first; e < w->q; e++) {
-		b->df[w->dterm[e]]++;
+		w->df[w->dterm[e]]++;
 		if (b->opt->binary) /* CountVectorizer(binary=True): X.data.fill(1) */
 			w->dcount[e] = 1;
 	}
@@ -756,18 +759,154 @@ static int keep_texts(builder *b)
 	return 0;
 }
 
+/* The documents' postings are written in parts of the files, one a core,
+ * each with document frequencies of its own (added up after); with the
+ * hashing trick, where a document's terms can fall in one bucket and its
+ * postings shrink, in one part. */
+enum { DOC_PARTS_MAX = 16 };
+
+typedef struct doc_part {
+	size_t f0, f1, q0, d0;
+	uint32_t *df;
+} doc_part;
+
+typedef struct docs_job {
+	builder *b;
+	doc_part part[DOC_PARTS_MAX];
+	size_t nparts;
+	size_t *file_nnz;        /* each file's postings kept (in hash mode at most) */
+	uint32_t *dterm;
+	float *dcount;
+	uint64_t *dptr;
+	int free_as_read;        /* a file's postings are freed once written (no raw terms to make) */
+	int oom;
+} docs_job;
+
+static void count_kept(void *ctx, size_t from, size_t to)
+{
+	docs_job *j = ctx;
+	const builder *b = j->b;
+	for (size_t f = from; f < to; f++) {
+		size_t n = 0;
+		for (size_t d = 0; d < b->out[f].ndocs; d++)
+			for (uint32_t p = 0; p < b->out[f].docs[d].np; p++)
+				n += b->final_id[b->out[f].docs[d].p[p].term] != UINT32_MAX;
+		j->file_nnz[f] = n;
+	}
+}
+
+static void write_part(void *ctx, size_t from, size_t to)
+{
+	docs_job *j = ctx;
+	builder *b = j->b;
+	for (size_t k = from; k < to; k++) {
+		doc_part *pt = &j->part[k];
+		doc_writer w = {.dterm = j->dterm, .dcount = j->dcount, .df = pt->df, .q = pt->q0};
+		if (b->opt->hash_bits) {
+			w.seen_in_doc = calloc(b->nkept ? b->nkept : 1, sizeof *w.seen_in_doc);
+			w.slot_in_doc = malloc((b->nkept ? b->nkept : 1) * sizeof *w.slot_in_doc);
+			if (!w.seen_in_doc || !w.slot_in_doc) {
+				free(w.seen_in_doc), free(w.slot_in_doc);
+				j->oom = 1;
+				return;
+			}
+		}
+		size_t di = pt->d0;
+		for (size_t f = pt->f0; f < pt->f1; f++)
+			for (size_t d = 0; d < b->out[f].ndocs; d++, di++) {
+				doc_out *dd = &b->out[f].docs[d];
+				write_postings(b, &w, dd, di);
+				j->dptr[di + 1] = w.q;
+				if (j->free_as_read) {
+					free(dd->p);
+					dd->p = NULL;
+				}
+			}
+		free(w.seen_in_doc), free(w.slot_in_doc);
+	}
+}
+
+/* Parts of about equal postings, each from its place in the arrays. */
+static int plan_parts(docs_job *j, size_t nnz)
+{
+	builder *b = j->b;
+	size_t parts = b->opt->hash_bits || nnz < 1u << 16 ? 1 : (size_t)vs_ncpu();
+	if (parts > DOC_PARTS_MAX)
+		parts = DOC_PARTS_MAX;
+	size_t f = 0, q = 0, d = 0;
+	for (size_t k = 0; k < parts && f < b->files.n; k++) {
+		doc_part *pt = &j->part[j->nparts++];
+		*pt = (doc_part){.f0 = f, .q0 = q, .d0 = d};
+		size_t goal = nnz * (k + 1) / parts;
+		while (f < b->files.n && (k + 1 == parts || q < goal)) {
+			q += j->file_nnz[f];
+			d += b->out[f].ndocs;
+			f++;
+		}
+		pt->f1 = f;
+		pt->df = j->nparts == 1 ? b->df : calloc(b->nkept ? b->nkept : 1, sizeof *pt->df);
+		if (!pt->df)
+			return -1;
+	}
+	return 0;
+}
+
+/* The postings by index term id, and the document frequencies. */
+static int write_documents(builder *b, docs_job *j, vs_error *err)
+{
+	vs_index *ix = b->ix;
+	size_t nnz = 0;
+	j->b = b;
+	j->file_nnz = malloc((b->files.n ? b->files.n : 1) * sizeof *j->file_nnz);
+	if (!j->file_nnz)
+		return vs_oom(err);
+	vs_parallel_ranges(b->files.n, 64, 0, count_kept, j);
+	for (size_t f = 0; f < b->files.n; f++)
+		nnz += j->file_nnz[f];
+	j->dterm = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *j->dterm));
+	j->dcount = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *j->dcount));
+	ix->doc_weight = b->weight = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *b->weight));
+	j->free_as_read = !vs_index_needs_raw(b->opt);
+	int rc = j->dterm && j->dcount && b->weight && plan_parts(j, nnz) == 0 ? 0 : -1;
+	if (rc == 0) {
+		j->dptr[0] = 0;
+		vs_parallel_ranges(j->nparts, 1, 0, write_part, j);
+		rc = j->oom ? -1 : 0;
+	}
+	for (size_t k = 1; k < j->nparts; k++) {
+		for (size_t t = 0; rc == 0 && t < b->nkept; t++)
+			b->df[t] += j->part[k].df[t];
+		free(j->part[k].df);
+	}
+	free(j->file_nnz);
+	if (rc < 0)
+		return vs_oom(err);
+	ix->nnz = j->dptr[b->ndocs];
+	ix->doc_term = j->dterm;
+	ix->doc_count = j->dcount;
+	return 0;
+}
+
+/* A document's name: the file's (with --lines, and its line), or an old
+ * index's; written to out (unless NULL), its length returned. */
+static size_t doc_name(const builder *b, size_t f, const doc_out *dd, char *out, size_t room)
+{
+	if (dd->name)
+		return (size_t)snprintf(out, room, "%s", dd->name);
+	if (b->opt->lines)
+		return (size_t)snprintf(out, room, "%s:%u", b->files.f[f].name, dd->line);
+	return (size_t)snprintf(out, room, "%s", b->files.f[f].name);
+}
+
 /* The documents: names, files, lines, lengths and forward postings by index term id. */
 static int make_documents(builder *b, vs_error *err)
 {
 	vs_index *ix = b->ix;
-	size_t ndocs = b->ndocs, nnz = 0, nbytes = 0, fbytes = 0, nkept = b->nkept;
+	size_t ndocs = b->ndocs, nbytes = 0, fbytes = 0;
 	for (size_t f = 0; f < b->files.n; f++) {
 		fbytes += strlen(b->files.f[f].path) + 1;
-		for (size_t d = 0; d < b->out[f].ndocs; d++) {
-			nbytes += strlen(b->out[f].docs[d].name) + 1;
-			for (uint32_t p = 0; p < b->out[f].docs[d].np; p++)
-				nnz += b->final_id[b->out[f].docs[d].p[p].term] != UINT32_MAX;
-		}
+		for (size_t d = 0; d < b->out[f].ndocs; d++)
+			nbytes += doc_name(b, f, &b->out[f].docs[d], NULL, 0) + 1;
 	}
 	char *nblob = vs_index_own(ix, malloc(nbytes ? nbytes : 1));
 	char *fblob = vs_index_own(ix, malloc(fbytes ? fbytes : 1));
@@ -775,53 +914,36 @@ static int make_documents(builder *b, vs_error *err)
 	const char **dfiles = vs_index_own(ix, malloc(ndocs * sizeof *dfiles));
 	uint32_t *dline = vs_index_own(ix, malloc(ndocs * sizeof *dline));
 	uint32_t *dlen = vs_index_own(ix, malloc(ndocs * sizeof *dlen));
-	uint64_t *dptr = vs_index_own(ix, malloc((ndocs + 1) * sizeof *dptr));
-	doc_writer w = {0};
-	w.dterm = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *w.dterm));
-	w.dcount = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *w.dcount));
-	ix->doc_weight = b->weight = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *b->weight));
-	if (b->opt->hash_bits) {
-		w.seen_in_doc = calloc(nkept ? nkept : 1, sizeof *w.seen_in_doc);
-		w.slot_in_doc = malloc((nkept ? nkept : 1) * sizeof *w.slot_in_doc);
-	}
-	if (!nblob || !fblob || !names || !dfiles || !dline || !dlen || !dptr || !w.dterm || !w.dcount ||
-	    !b->weight || (b->opt->hash_bits && (!w.seen_in_doc || !w.slot_in_doc))) {
-		free(w.seen_in_doc), free(w.slot_in_doc);
+	docs_job j = {0};
+	j.dptr = vs_index_own(ix, malloc((ndocs + 1) * sizeof *j.dptr));
+	if (!nblob || !fblob || !names || !dfiles || !dline || !dlen || !j.dptr)
 		return vs_oom(err);
-	}
 	size_t di = 0, no = 0, fo = 0;
 	double total_len = 0;
-	dptr[0] = 0;
 	for (size_t f = 0; f < b->files.n; f++) {
 		size_t pl = strlen(b->files.f[f].path) + 1;
 		memcpy(fblob + fo, b->files.f[f].path, pl);
 		for (size_t d = 0; d < b->out[f].ndocs; d++, di++) {
 			const doc_out *dd = &b->out[f].docs[d];
-			size_t l = strlen(dd->name) + 1;
-			memcpy(nblob + no, dd->name, l);
 			names[di] = nblob + no;
-			no += l;
+			no += doc_name(b, f, dd, nblob + no, nbytes - no) + 1;
 			dfiles[di] = fblob + fo;
 			dline[di] = dd->line;
 			dlen[di] = dd->len;
 			total_len += dd->len;
-			write_postings(b, &w, dd, di);
-			dptr[di + 1] = w.q;
 		}
 		fo += pl;
 	}
-	free(w.seen_in_doc), free(w.slot_in_doc);
+	if (write_documents(b, &j, err) < 0)
+		return -1;
 	if (b->texts && keep_texts(b) < 0)
 		return vs_oom(err);
-	ix->nnz = w.q;
 	ix->doc_names = names;
 	ix->doc_files = dfiles;
 	ix->doc_line = dline;
 	ix->doc_len = dlen;
 	ix->avgdl = total_len / (double)ndocs;
-	ix->doc_ptr = dptr;
-	ix->doc_term = w.dterm;
-	ix->doc_count = w.dcount;
+	ix->doc_ptr = j.dptr;
 	return 0;
 }
 
@@ -950,7 +1072,7 @@ static vs_index *build(builder *b, vs_error *err)
 	const vs_index_options *opt = b->opt;
 	if (tokenize(b, err) < 0 || merge_vocabularies(b, err) < 0 || count_documents(b, err) < 0 ||
 	    (opt->hash_bits ? hash_terms_to_buckets(b, err) : prune_terms(b, err)) < 0 || make_terms(b, err) < 0 ||
-	    make_documents(b, err) < 0 || (vs_index_needs_raw(opt) && make_raw(b, err) < 0)) {
+	    (vs_index_needs_raw(opt) && make_raw(b, err) < 0) || make_documents(b, err) < 0) {
 		vs_index_free(b->ix);
 		b->ix = NULL;
 	} else {
