@@ -20,7 +20,7 @@ MAIN_SRC = src/ui/cli/main.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 HDRS = $(wildcard src/*/*.h src/*/*.inc)
 
-.PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench bench-train bench-fasttext bench-big bench-shape fuzz install clean
+.PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench bench-train bench-fasttext bench-big bench-shape bench-tfidf fuzz install clean
 
 all: build/vecsh
 
@@ -117,6 +117,10 @@ bench-fasttext: deps build/vecsh
 # t-SNE and k-means of 10,000 words: vecsh and scikit-learn in the same run
 bench-shape: deps build/vecsh
 	@sh bench/shape.sh
+
+# index throughput at corpus scale (about 300 MB), scikit-learn in the same run
+bench-tfidf: deps build/vecsh
+	@sh bench/tfidf.sh
 
 install: build/vecsh
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
