@@ -319,6 +319,24 @@ static inline void push(scanner *s, size_t start, size_t len, size_t off)
 	s->toks[s->ntok++] = (tok){start, len, off};
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGH_BITS 0x8080808080808080ull
+
+/* Of eight ASCII bytes: the high bit of each byte in [lo, hi] (no carry
+ * crosses a byte: every byte is below 0x80). */
+static inline uint64_t bytes_in(uint64_t x, unsigned lo, unsigned hi)
+{
+	return (x + ONES * (0x80 - lo)) & ~(x + ONES * (0x7F - hi)) & HIGH_BITS;
+}
+
+/* Which of eight ASCII bytes are word characters (high bits), and the bytes lowercased. */
+static inline uint64_t word_bytes(uint64_t x, uint64_t *lower)
+{
+	uint64_t upper = bytes_in(x, 'A', 'Z');
+	*lower = x | upper >> 2; /* 'A' + 0x20 = 'a' */
+	return upper | bytes_in(x, 'a', 'z') | bytes_in(x, '0', '9') | bytes_in(x, '_', '_');
+}
+
 /* The fast path: a run of plain ASCII word characters goes straight into buf. */
 static inline void ascii_run(scanner *s)
 {
@@ -328,11 +346,35 @@ static inline void ascii_run(scanner *s)
 		s->run_off = s->i;
 		s->run_cjk = 0;
 	}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* eight bytes at a time while they are ASCII; the buffer has room for
+	 * eight more (it holds twice the text, and plain ASCII only shrinks) */
+	while (j + 8 <= s->len) {
+		uint64_t x, word, lower;
+		memcpy(&x, s->text + j, 8);
+		if (x & HIGH_BITS)
+			break;
+		word = word_bytes(x, &lower);
+		memcpy(s->buf + s->o, &lower, 8);
+		if (word == HIGH_BITS) {
+			s->o += 8, j += 8, s->run_chars += 8;
+			continue;
+		}
+		size_t k = (size_t)__builtin_ctzll(~word & HIGH_BITS) / 8; /* the word characters before the first other */
+		if (k == 0) /* (never, while the two classifications agree) */
+			break;
+		s->o += k, j += k, s->run_chars += k;
+		goto done;
+	}
+#endif
 	while (j < s->len && (unsigned char)s->text[j] < 0x80 && ascii_class[(unsigned char)s->text[j]] == 1) {
 		unsigned char d = (unsigned char)s->text[j++];
 		s->buf[s->o++] = (char)(d >= 'A' && d <= 'Z' ? d + 32 : d);
 		s->run_chars++;
 	}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+done:;
+#endif
 	unsigned char last = (unsigned char)s->text[j - 1];
 	s->prev_cased = (last >= 'A' && last <= 'Z') || (last >= 'a' && last <= 'z') ? 1
 	                : (last >= '0' && last <= '9') || last == '_'                 ? 0

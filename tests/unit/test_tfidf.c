@@ -55,6 +55,46 @@ static void tokens_like_scikit_learn(void **state)
 	                    "one two|two three|three four|one two three|two three four");
 }
 
+/* Plain ASCII, byte by byte: lowercase runs of [A-Za-z0-9_] of two or more. */
+static void ascii_reference(const char *t, char *out, size_t room)
+{
+	size_t o = 0, n = 0;
+	out[0] = '\0';
+	for (size_t i = 0; t[i];) {
+		size_t j = i;
+		while (t[j] && ((t[j] | 32) >= 'a' && (t[j] | 32) <= 'z' ? 1 : (t[j] >= '0' && t[j] <= '9') || t[j] == '_'))
+			j++;
+		if (j - i >= 2) {
+			o += (size_t)snprintf(out + o, room - o, "%s", n++ ? "|" : "");
+			for (size_t k = i; k < j; k++)
+				out[o++] = (char)(t[k] >= 'A' && t[k] <= 'Z' ? t[k] + 32 : t[k]);
+			out[o] = '\0';
+		}
+		i = j > i ? j : i + 1;
+	}
+}
+
+/* The eight-bytes-at-a-time path agrees with the byte-by-byte one: random
+ * ASCII of every length, rich in the characters just outside each class
+ * (@ [ ` { / : ^) and in runs that cross eight-byte windows. */
+static void ascii_words_eight_at_a_time(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "aZz09_AzM@[`{/:^ \t\n.-xyXY";
+	uint32_t seed = 7;
+	char text[200], want[1200];
+	for (int round = 0; round < 3000; round++) {
+		size_t len = (size_t)(round % 90);
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			text[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+		}
+		text[len] = '\0';
+		ascii_reference(text, want, sizeof want);
+		assert_string_equal(analyze(text, 1, 1, 0, NULL), want);
+	}
+}
+
 static void cjk_bigrams(void **state)
 {
 	(void)state;
@@ -268,6 +308,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tokens_like_scikit_learn),
+		cmocka_unit_test(ascii_words_eight_at_a_time),
 		cmocka_unit_test(cjk_bigrams),
 		cmocka_unit_test(invalid_utf8_is_replaced_and_counted),
 		cmocka_unit_test(murmurhash3_like_scikit_learn),
