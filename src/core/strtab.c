@@ -28,23 +28,54 @@ void vs_strtab_free(vs_strtab *t)
 	free(t->slots);
 }
 
-/* Eight bytes at a time, multiplied and folded (the table is never stored,
- * so the hash is free to differ from the files' FNV-1a). */
+static inline uint64_t load8(const char *s)
+{
+	uint64_t w;
+	memcpy(&w, s, 8);
+	return w;
+}
+
+static inline uint64_t load4(const char *s)
+{
+	uint32_t w;
+	memcpy(&w, s, 4);
+	return w;
+}
+
+/* The first min(n, 8) bytes, zero above, from fixed-size loads (a copy of a
+ * variable length would go through memory and stall the load after it). */
+static inline uint64_t head_of(const char *s, size_t n)
+{
+	if (n >= 8)
+		return load8(s);
+	if (n >= 4) /* two loads overlapping in the middle: the same bytes where they meet */
+		return load4(s) | load4(s + n - 4) << ((n - 4) * 8);
+	uint64_t w = 0;
+	switch (n) {
+	case 3:
+		w |= (uint64_t)(unsigned char)s[2] << 16; /* fall through */
+	case 2:
+		w |= (uint64_t)(unsigned char)s[1] << 8; /* fall through */
+	case 1:
+		w |= (unsigned char)s[0];
+	}
+	return w;
+}
+
+/* Eight bytes at a time, multiplied and folded; the last (partial) eight
+ * read as head_of reads a short string. The table is never stored, so the
+ * hash is free to differ from the files' FNV-1a. */
 static inline uint64_t hash_bytes(const char *s, size_t n)
 {
 	const uint64_t m = 0x9E3779B97F4A7C15ull;
 	uint64_t h = 0x243F6A8885A308D3ull ^ (uint64_t)n;
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * m;
+		h = (h ^ load8(s + i)) * m;
 		h ^= h >> 29;
 	}
 	if (i < n) {
-		uint64_t w = 0;
-		memcpy(&w, s + i, n - i);
-		h = (h ^ w) * m;
+		h = (h ^ head_of(s + i, n - i)) * m;
 		h ^= h >> 29;
 	}
 	h *= m;
@@ -55,13 +86,6 @@ static inline uint64_t hash_bytes(const char *s, size_t n)
 static inline uint32_t tag_of(uint64_t h, size_t n)
 {
 	return (uint32_t)(h >> 40) << 8 | (uint32_t)(n < 255 ? n : 255);
-}
-
-static inline uint64_t head_of(const char *s, size_t n)
-{
-	uint64_t w = 0;
-	memcpy(&w, s, n < 8 ? n : 8);
-	return w;
 }
 
 static long probe(const vs_strtab *t, const char *s, size_t n, uint64_t h, size_t *at)

@@ -54,8 +54,6 @@ typedef struct file_out {
 
 typedef struct worker {
 	vs_strtab vocab;          /* local terms */
-	double *freq;          /* local term frequency over the corpus (for max_features, buckets) */
-	size_t freq_cap;
 	/* per-document accumulation */
 	int32_t *slot_of;      /* local term -> index in cur, or -1 */
 	size_t slot_cap;
@@ -91,12 +89,6 @@ static int grow_worker(worker *w, size_t need)
 	for (size_t i = w->slot_cap; i < cap; i++)
 		s[i] = -1;
 	w->slot_of = s;
-	double *f = realloc(w->freq, cap * sizeof *f);
-	if (!f)
-		return -1;
-	for (size_t i = w->slot_cap; i < cap; i++)
-		f[i] = 0;
-	w->freq = f;
 	w->slot_cap = cap;
 	return 0;
 }
@@ -108,11 +100,10 @@ static void on_term(const char *term, size_t len, size_t offset, void *ctx)
 	if (w->oom)
 		return;
 	long id = vs_strtab_intern(&w->vocab, term, len);
-	if (id < 0 || grow_worker(w, w->vocab.n) < 0) {
+	if (id < 0 || ((size_t)id >= w->slot_cap && grow_worker(w, w->vocab.n) < 0)) {
 		w->oom = 1;
 		return;
 	}
-	w->freq[id] += 1;
 	if (w->slot_of[id] < 0) {
 		if (w->ncur == w->curcap) {
 			size_t cap = w->curcap ? w->curcap * 2 : 256;
@@ -541,19 +532,12 @@ static int merge_vocabularies(builder *b, vs_error *err)
 		b->gt[k].s = b->g.arena + b->g.off[k];
 		b->gt[k].len = b->g.len[k];
 	}
-	for (int t = 0; t < b->nw; t++)
-		for (size_t k = 0; k < b->ws[t].vocab.n; k++)
-			b->gt[b->maps[t][k]].freq += b->ws[t].freq[k];
-	for (size_t f = 0; f < b->first_new; f++) /* an old index's documents: their counts */
-		for (size_t d = 0; d < b->out[f].ndocs; d++)
-			for (uint32_t p = 0; p < b->out[f].docs[d].np; p++)
-				b->gt[b->out[f].docs[d].p[p].term].freq += b->out[f].docs[d].p[p].count;
 	for (size_t k = 0; b->opt->hash_bits && k < b->ng; k++)
 		b->gt[k].bucket = (int32_t)vs_murmur3_32(b->gt[k].s, b->gt[k].len, 0);
 	return 0;
 }
 
-/* Documents counted, postings renumbered to merged ids, document frequencies. */
+/* Documents counted, postings renumbered to merged ids, document and corpus frequencies. */
 static int count_documents(builder *b, vs_error *err)
 {
 	for (size_t f = 0; f < b->files.n; f++) {
@@ -572,6 +556,7 @@ static int count_documents(builder *b, vs_error *err)
 				if (o->worker >= 0)
 					dd->p[p].term = b->maps[o->worker][dd->p[p].term];
 				b->gt[dd->p[p].term].df++;
+				b->gt[dd->p[p].term].freq += dd->p[p].count;
 			}
 		}
 	}
@@ -1052,7 +1037,6 @@ static void builder_free(builder *b)
 		vs_strtab_free(&b->g);
 	for (int t = 0; b->ws && t < b->nw; t++) {
 		vs_strtab_free(&b->ws[t].vocab);
-		free(b->ws[t].freq);
 		free(b->ws[t].slot_of);
 		free(b->ws[t].cur);
 		vs_buffer_free(&b->ws[t].file);
