@@ -34,6 +34,48 @@ typedef struct posting {
 	float count;
 } posting;
 
+/* Postings kept in large chunks (each its own mapping), so that all of them
+ * go back to the system at once when the index has been written: per-document
+ * blocks amid the heap would stay resident after they are freed. */
+typedef struct posting_pool {
+	posting **chunk;
+	size_t nchunks, cap;
+	size_t used, room;       /* in the last chunk */
+} posting_pool;
+
+enum { POOL_CHUNK = 1 << 20 }; /* postings a chunk (8 MB) */
+
+static posting *pool_take(posting_pool *pl, size_t n)
+{
+	if (n > pl->room - pl->used || !pl->nchunks) {
+		if (pl->nchunks == pl->cap) {
+			size_t cap = pl->cap ? pl->cap * 2 : 16;
+			posting **c = realloc(pl->chunk, cap * sizeof *c);
+			if (!c)
+				return NULL;
+			pl->chunk = c;
+			pl->cap = cap;
+		}
+		size_t room = n > POOL_CHUNK ? n : POOL_CHUNK;
+		if (!(pl->chunk[pl->nchunks] = malloc(room * sizeof(posting))))
+			return NULL;
+		pl->nchunks++;
+		pl->used = 0;
+		pl->room = room;
+	}
+	posting *p = pl->chunk[pl->nchunks - 1] + pl->used;
+	pl->used += n;
+	return p;
+}
+
+static void pool_free(posting_pool *pl)
+{
+	for (size_t c = 0; c < pl->nchunks; c++)
+		free(pl->chunk[c]);
+	free(pl->chunk);
+	memset(pl, 0, sizeof *pl);
+}
+
 typedef struct doc_out {
 	const char *name;      /* an old index's document's name; NULL: the file's (with its line) */
 	uint32_t line;
@@ -60,6 +102,7 @@ typedef struct worker {
 	posting *cur;
 	size_t ncur, curcap;
 	vs_buffer file;          /* the file being read */
+	posting_pool pool;       /* its documents' postings */
 	vs_analyze_scratch scratch;
 	int oom;
 } worker;
@@ -146,7 +189,7 @@ static int finish_doc(worker *w, file_out *fo, uint32_t line, size_t ntok)
 	d->line = line;
 	d->len = (uint32_t)ntok;
 	d->np = (uint32_t)w->ncur;
-	d->p = malloc((w->ncur ? w->ncur : 1) * sizeof *d->p);
+	d->p = pool_take(&w->pool, w->ncur ? w->ncur : 1);
 	if (!d->p)
 		return -1;
 	if (w->ncur) /* a document without terms has no postings (and cur may be unset) */
@@ -250,7 +293,6 @@ static void free_outputs(file_out *out, size_t n)
 {
 	for (size_t f = 0; f < n; f++) {
 		for (size_t d = 0; d < out[f].ndocs; d++) {
-			free(out[f].docs[d].p);
 		}
 		free(out[f].docs);
 	}
@@ -267,6 +309,7 @@ typedef struct builder {
 	const unsigned char *drop;    /* its documents left out (or NULL) */
 	size_t first_new;             /* files before this hold the old documents */
 	vs_text_source *own_texts;    /* an index of texts: the old texts and the new */
+	posting_pool seed_pool;       /* the old documents' postings */
 	vs_index_report *rep;
 	const vs_text_source *texts; /* an index of texts in memory, or NULL */
 	vs_stopwords *own_stop;
@@ -388,7 +431,7 @@ static int seed_document(builder *b, file_out *fo, uint32_t d, const uint32_t *m
 		return -1;
 	dd->np = (uint32_t)(ptr[d + 1] - ptr[d]);
 	dd->name = ix->doc_names[d];
-	dd->p = malloc((dd->np ? dd->np : 1) * sizeof *dd->p);
+	dd->p = pool_take(&b->seed_pool, dd->np ? dd->np : 1);
 	if (!dd->p)
 		return -1;
 	dd->line = ix->doc_line[d];
@@ -763,7 +806,6 @@ typedef struct docs_job {
 	uint32_t *dterm;
 	float *dcount;
 	uint64_t *dptr;
-	int free_as_read;        /* a file's postings are freed once written (no raw terms to make) */
 	int oom;
 } docs_job;
 
@@ -802,13 +844,20 @@ static void write_part(void *ctx, size_t from, size_t to)
 				doc_out *dd = &b->out[f].docs[d];
 				write_postings(b, &w, dd, di);
 				j->dptr[di + 1] = w.q;
-				if (j->free_as_read) {
-					free(dd->p);
-					dd->p = NULL;
-				}
 			}
 		free(w.seen_in_doc), free(w.slot_in_doc);
 	}
+}
+
+/* Every document's postings, as tokenizing gave them, back to the system. */
+static void release_postings(builder *b)
+{
+	for (int t = 0; t < b->nw; t++)
+		pool_free(&b->ws[t].pool);
+	pool_free(&b->seed_pool);
+	for (size_t f = 0; f < b->nout; f++)
+		for (size_t d = 0; d < b->out[f].ndocs; d++)
+			b->out[f].docs[d].p = NULL;
 }
 
 /* Parts of about equal postings, each from its place in the arrays. */
@@ -851,7 +900,6 @@ static int write_documents(builder *b, docs_job *j, vs_error *err)
 	j->dterm = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *j->dterm));
 	j->dcount = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *j->dcount));
 	ix->doc_weight = b->weight = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *b->weight));
-	j->free_as_read = !vs_index_needs_raw(b->opt);
 	int rc = j->dterm && j->dcount && b->weight && plan_parts(j, nnz) == 0 ? 0 : -1;
 	if (rc == 0) {
 		j->dptr[0] = 0;
@@ -866,6 +914,7 @@ static int write_documents(builder *b, docs_job *j, vs_error *err)
 	free(j->file_nnz);
 	if (rc < 0)
 		return vs_oom(err);
+	release_postings(b); /* written, and the raw terms (if any) made before */
 	ix->nnz = j->dptr[b->ndocs];
 	ix->doc_term = j->dterm;
 	ix->doc_count = j->dcount;
@@ -1040,12 +1089,14 @@ static void builder_free(builder *b)
 		free(b->ws[t].slot_of);
 		free(b->ws[t].cur);
 		vs_buffer_free(&b->ws[t].file);
+		pool_free(&b->ws[t].pool);
 		vs_analyze_scratch_free(&b->ws[t].scratch);
 	}
 	free(b->ws);
 	if (b->out)
 		free_outputs(b->out, b->nout);
 	free(b->own_texts);
+	pool_free(&b->seed_pool);
 	vs_file_list_free(&b->files);
 	vs_stopwords_free(b->own_stop);
 }
