@@ -104,9 +104,19 @@ mkfifo "$work/last"
 keys "index pages docs last" Enter
 expect "files, "
 timeout 20 sh -c "echo the last document > '$work/last'"
+gone "files, "
 keys "docs last" Enter
 expect "1001  last"
-absent "files, "
+# Ctrl-C stops a build (here while it waits on a pipe) and leaves no index
+rm -f "$work/last" && mkfifo "$work/last"
+keys "index stopped docs last" Enter
+expect "files, "
+keys C-c
+timeout 20 sh -c "echo the last document > '$work/last'"
+expect "index: interrupted"
+keys "sets" Enter
+expect "pages"
+absent "stopped  index"
 # training shows its progress; Ctrl-C stops it and keeps what was trained
 awk 'BEGIN { for (i = 0; i < 200000; i++) { for (j = 0; j < 12; j++) printf "w%d ", (i * 7 + j * 13) % 5000; print "" } }' > "$work/corpus.txt"
 keys "train t corpus.txt --epochs 100 --threads 1" Enter

@@ -34,6 +34,17 @@ expect() { # expect TEXT: the screen shows TEXT (waits up to 20 s)
 	screen | sed 's/^/    | /' | grep -v '^    | *$'
 	fail=1
 }
+gone() { # gone TEXT: the screen stops showing TEXT (waits up to 20 s)
+	i=0
+	while [ $i -lt 100 ]; do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.2
+		i=$((i + 1))
+	done
+	echo "FAIL $name: the screen still shows: $1"
+	screen | sed 's/^/    | /' | grep -v '^    | *$'
+	fail=1
+}
 absent() { # absent TEXT: the screen does not show TEXT
 	if screen | grep -qF -- "$1"; then
 		echo "FAIL $name: the screen still shows: $1"
