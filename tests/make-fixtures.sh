@@ -104,32 +104,36 @@ patch('ngram-index.vsix', 64, '<i', 2147483647) # ngram_max
 PY
 rm -f full-index.vsix
 # index files as vecsh wrote them before version 3 (no raw terms kept for
-# index add and remove): version 3 files with their last 5 sections dropped
+# index add and remove; version 1 had no typed texts, no_idf or binary):
+# version 3 files with their last sections dropped
 "$vecsh" -q -c "index c corpus" -c "save c v3-plain.vsix" -c "index p corpus --min-df 2" -c "save p v3-pruned.vsix" 2>/dev/null
-python3 - v3-plain.vsix v2-plain.vsix v3-pruned.vsix v2-pruned.vsix <<'PY'
-import struct, sys, zlib
-def to_v2(src, dst):
+python3 - <<'PY'
+import struct, zlib
+def older(src, dst, version):
     d = open(src, 'rb').read()
     head = bytearray(d[:120])            # magic .. max_features
     off = struct.unpack_from('<28Q', d, 120)
     ln = struct.unpack_from('<28Q', d, 344)
     no_idf, binary = struct.unpack_from('<ii', d, 568)
-    hs = 504                             # 23 sections, no raw counts
+    nsec = 21 if version == 1 else 23
+    extra = b'' if version == 1 else struct.pack('<ii', no_idf, binary)
+    hs = 120 + 16 * nsec + len(extra) + 8
     body, offs, lens, pos = b'', [], [], hs
-    for s in range(23):
+    for s in range(nsec):
         sec = d[off[s]:off[s] + ln[s]]
         pad = (-len(sec)) % 8
         offs.append(pos); lens.append(len(sec))
         body += sec + b'\0' * pad
         pos += len(sec) + pad
-    struct.pack_into('<II', head, 8, 2, hs)
+    struct.pack_into('<II', head, 8, version, hs)
     struct.pack_into('<Q', head, 40, pos)   # file_size
-    h = bytes(head) + struct.pack('<23Q', *offs) + struct.pack('<23Q', *lens) + struct.pack('<ii', no_idf, binary)
+    h = bytes(head) + struct.pack('<%dQ' % nsec, *offs) + struct.pack('<%dQ' % nsec, *lens) + extra
     crc_data = zlib.crc32(body) & 0xffffffff
     crc_head = zlib.crc32(h + struct.pack('<II', 0, crc_data)) & 0xffffffff
     open(dst, 'wb').write(h + struct.pack('<II', crc_head, crc_data) + body)
-to_v2(sys.argv[1], sys.argv[2])
-to_v2(sys.argv[3], sys.argv[4])
+older('v3-plain.vsix', 'v2-plain.vsix', 2)
+older('v3-pruned.vsix', 'v2-pruned.vsix', 2)
+older('v3-plain.vsix', 'v1-plain.vsix', 1)
 PY
 rm -f v3-plain.vsix v3-pruned.vsix
 # CLIP checkpoints: broken ones made here, and a random one from the numpy reference

@@ -635,7 +635,25 @@ int vs_index_similar(const vs_index *ix, long doc, size_t k, vs_hit *out, size_t
 
 /* ---- document text ---- */
 
+static char *document_bytes(const vs_index *ix, long doc, size_t *len);
+
+/* A document's text, its ill-formed UTF-8 made U+FFFD as the index read it. */
 static char *document_text(const vs_index *ix, long doc, size_t *len)
+{
+	char *text = document_bytes(ix, doc, len);
+	size_t bad = text ? vs_utf8_invalid_count(text, *len) : 0;
+	if (!bad)
+		return text;
+	char *fixed = malloc(*len + 2 * bad + 1);
+	if (fixed) {
+		*len = vs_utf8_repair(text, *len, fixed);
+		fixed[*len] = '\0';
+	}
+	free(text);
+	return fixed;
+}
+
+static char *document_bytes(const vs_index *ix, long doc, size_t *len)
 {
 	size_t n;
 	char *all = ix->doc_source && ix->doc_source[doc] ? strdup(ix->doc_source[doc])

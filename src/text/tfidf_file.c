@@ -325,51 +325,37 @@ static const char *check_ptrs(const uint64_t *p, size_t n, uint64_t max)
 	return NULL;
 }
 
-/* A version 1 header as version 2 would say it: no typed texts, tf-idf as before. */
-static const char *header_v1(const void *map, size_t size, struct ix_header *h)
+/* A version 1 or 2 header as version 3 would say it: the same fields up to
+ * the sections, fewer sections (21 or 23), then (version 2) no_idf and
+ * binary, and the two checksums last; no raw terms. */
+static const char *older_header(const void *map, size_t size, uint32_t version, struct ix_header *h)
 {
-	struct ix_header_v1 h1;
-	if (size < sizeof h1)
+	int nsec = version == 1 ? NSEC_V1 : NSEC_V2;
+	size_t hs = version == 1 ? sizeof(struct ix_header_v1) : sizeof(struct ix_header_v2);
+	size_t lead = offsetof(struct ix_header, off), secs = lead + 16 * (size_t)nsec;
+	unsigned char buf[sizeof(struct ix_header)];
+	uint32_t want_crc, header_size;
+	if (size < hs)
 		return "truncated index file (shorter than its header)";
-	memcpy(&h1, map, sizeof h1);
-	uint32_t want_crc = h1.crc_header;
-	h1.crc_header = 0;
-	if (h1.header_size != sizeof h1)
+	memcpy(buf, map, hs);
+	memcpy(&want_crc, buf + hs - 8, 4);
+	memset(buf + hs - 8, 0, 4);
+	memcpy(&header_size, buf + 12, 4);
+	if (header_size != hs)
 		return "bad header size";
-	if ((uint32_t)crc32(0, (const unsigned char *)&h1, sizeof h1) != want_crc)
+	if ((uint32_t)crc32(0, buf, (uInt)hs) != want_crc)
 		return "corrupt header (checksum mismatch)";
 	memset(h, 0, sizeof *h);
-	memcpy(h, &h1, offsetof(struct ix_header_v1, off));
-	memcpy(h->off, h1.off, sizeof h1.off);
-	memcpy(h->len, h1.len, sizeof h1.len);
-	for (int s = NSEC_V1; s < NSEC; s++)
-		h->off[s] = h1.file_size;
-	h->crc_data = h1.crc_data;
-	return NULL;
-}
-
-/* A version 2 header as version 3 would say it: no raw terms. */
-static const char *header_v2(const void *map, size_t size, struct ix_header *h)
-{
-	struct ix_header_v2 h2;
-	if (size < sizeof h2)
-		return "truncated index file (shorter than its header)";
-	memcpy(&h2, map, sizeof h2);
-	uint32_t want_crc = h2.crc_header;
-	h2.crc_header = 0;
-	if (h2.header_size != sizeof h2)
-		return "bad header size";
-	if ((uint32_t)crc32(0, (const unsigned char *)&h2, sizeof h2) != want_crc)
-		return "corrupt header (checksum mismatch)";
-	memset(h, 0, sizeof *h);
-	memcpy(h, &h2, offsetof(struct ix_header_v2, off));
-	memcpy(h->off, h2.off, sizeof h2.off);
-	memcpy(h->len, h2.len, sizeof h2.len);
-	for (int s = NSEC_V2; s < NSEC; s++)
-		h->off[s] = h2.file_size;
-	h->no_idf = h2.no_idf;
-	h->binary = h2.binary;
-	h->crc_data = h2.crc_data;
+	memcpy(h, buf, lead);
+	memcpy(h->off, buf + lead, 8 * (size_t)nsec);
+	memcpy(h->len, buf + lead + 8 * (size_t)nsec, 8 * (size_t)nsec);
+	if (version == 2) {
+		memcpy(&h->no_idf, buf + secs, 4);
+		memcpy(&h->binary, buf + secs + 4, 4);
+	}
+	memcpy(&h->crc_data, buf + hs - 4, 4);
+	for (int s = nsec; s < NSEC; s++)
+		h->off[s] = h->file_size;
 	return NULL;
 }
 
@@ -382,10 +368,8 @@ static const char *read_header(const void *map, size_t size, struct ix_header *h
 		return "not a vecsh index (bad magic bytes)";
 	memcpy(&version, (const char *)map + 8, 4);
 	const char *why = NULL;
-	if (version == 1) {
-		why = header_v1(map, size, h);
-	} else if (version == 2) {
-		why = header_v2(map, size, h);
+	if (version == 1 || version == 2) {
+		why = older_header(map, size, version, h);
 	} else if (version == 3) {
 		if (size < sizeof *h)
 			return "truncated index file (shorter than its header)";

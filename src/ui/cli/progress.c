@@ -55,17 +55,28 @@ void vs_progress_update(void *ctx, double done)
 	p->shown = 1;
 }
 
+/* Is a line of done of total due (a terminal, past the delay)? Its seconds
+ * so far, and the time left as ", N s left" (or nothing). */
+static int counted_line_due(vs_progress *p, size_t done, size_t total, double *el, char *left, size_t room)
+{
+	left[0] = '\0';
+	if (!p->out || !total)
+		return 0;
+	*el = vs_seconds_since(&p->start);
+	if (*el < p->delay && !p->shown)
+		return 0;
+	double f = (double)done / (double)total;
+	if (f > 0.01 && done < total)
+		snprintf(left, room, ", %.0f s left", *el * (1 - f) / f);
+	return 1;
+}
+
 void vs_progress_count(vs_progress *p, size_t done, size_t total)
 {
-	if (!p->out || !total)
+	double el;
+	char left[32];
+	if (!counted_line_due(p, done, total, &el, left, sizeof left))
 		return;
-	double el = vs_seconds_since(&p->start);
-	if (el < p->delay && !p->shown)
-		return;
-	double f = (double)done / (double)total;
-	char left[32] = "";
-	if (f > 0.01)
-		snprintf(left, sizeof left, ", %.0f s left", el * (1 - f) / f);
 	fprintf(p->out, "\r%s %zu/%zu (%.0f/s%s)\033[K", p->what, done, total, el > 0 ? (double)done / el : 0.0, left);
 	fflush(p->out);
 	p->shown = 1;
@@ -74,15 +85,10 @@ void vs_progress_count(vs_progress *p, size_t done, size_t total)
 void vs_progress_files(void *ctx, size_t done, size_t total, size_t bytes)
 {
 	vs_progress *p = ctx;
-	if (!p->out || !total)
+	double el;
+	char left[32];
+	if (!counted_line_due(p, done, total, &el, left, sizeof left))
 		return;
-	double el = vs_seconds_since(&p->start);
-	if (el < p->delay && !p->shown)
-		return;
-	double f = (double)done / (double)total;
-	char left[32] = "";
-	if (f > 0.01 && done < total)
-		snprintf(left, sizeof left, ", %.0f s left", el * (1 - f) / f);
 	fprintf(p->out, "\r%s %zu/%zu files, %.1f MB (%.1f MB/s%s)\033[K", p->what, done, total, (double)bytes / 1e6,
 	        el > 0 ? (double)bytes / 1e6 / el : 0.0, left);
 	fflush(p->out);
