@@ -553,14 +553,26 @@ static int tokenize(builder *b, vs_error *err)
  * with corpus frequencies. */
 static int merge_vocabularies(builder *b, vs_error *err)
 {
+	int adopted = -1;
+	if (!b->g_ok && b->nw > 0) { /* the largest vocabulary becomes the merged one as it is */
+		adopted = 0;
+		for (int t = 1; t < b->nw; t++)
+			if (b->ws[t].vocab.n > b->ws[adopted].vocab.n)
+				adopted = t;
+		b->g = b->ws[adopted].vocab;
+		b->g_ok = 1;
+		memset(&b->ws[adopted].vocab, 0, sizeof b->ws[adopted].vocab);
+	}
 	if (merged_init(b, err) < 0)
 		return -1;
 	for (int t = 0; t < b->nw; t++) {
-		const vs_strtab *v = &b->ws[t].vocab;
+		const vs_strtab *v = t == adopted ? &b->g : &b->ws[t].vocab;
 		b->maps[t] = malloc((v->n ? v->n : 1) * sizeof *b->maps[t]);
 		if (!b->maps[t])
 			return vs_oom(err);
-		for (size_t k = 0; k < v->n; k++) {
+		for (size_t k = 0; t == adopted && k < v->n; k++)
+			b->maps[t][k] = (uint32_t)k;
+		for (size_t k = 0; t != adopted && k < v->n; k++) {
 			long id = vs_strtab_intern(&b->g, v->arena + v->off[k], v->len[k]);
 			if (id < 0)
 				return vs_oom(err);
