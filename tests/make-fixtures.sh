@@ -84,6 +84,8 @@ printf 'Jupiter is the largest planet, a gas giant with a great red storm and ma
 printf 'binary\000data\001\002' > corpus/binary.dat
 printf 'na\357ve caf\351 latin-1 text about cats\n' > corpus/latin1.txt
 mkdir -p emptydir
+# a folder with a link to nothing: an entry that cannot be read
+mkdir -p broken && echo "words that can be read" > broken/ok.txt && ln -sf /nonexistent/file broken/gone.txt
 # a saved index, cut short
 "$vecsh" -q -c "index c corpus" -c "save c full-index.vsix" 2>/dev/null
 head -c 2000 full-index.vsix > truncated-index.vsix

@@ -246,6 +246,8 @@ typedef struct vs_file_list {
 typedef struct vs_walk_options {
 	int skip_hidden;                    /* names starting with '.' */
 	int (*accept)(const char *name);    /* keep only files it accepts (NULL: all) */
+	void (*unreadable)(void *ctx, const char *path); /* told each entry it cannot read (or NULL) */
+	void *ctx;
 } vs_walk_options;
 
 int vs_file_list_add(vs_file_list *l, const char *path, const char *name);

@@ -493,6 +493,8 @@ static int walk(vs_file_list *l, const char *dir, const char *rel, const vs_walk
 	DIR *d = opendir(dir);
 	if (!d) {
 		(*unreadable)++;
+		if (o->unreadable)
+			o->unreadable(o->ctx, dir);
 		return 0;
 	}
 	struct dirent *e;
@@ -519,6 +521,8 @@ static int walk(vs_file_list *l, const char *dir, const char *rel, const vs_walk
 			/* symbolic links to folders are not followed (no loops) */
 		} else if (stat(p, &st) != 0) {
 			(*unreadable)++;
+			if (o->unreadable)
+				o->unreadable(o->ctx, p);
 		} else if (S_ISDIR(st.st_mode)) {
 			rc = depth < 64 ? walk(l, p, r, o, unreadable, depth + 1) : 0;
 		} else if (S_ISREG(st.st_mode) && (!o->accept || o->accept(e->d_name))) {

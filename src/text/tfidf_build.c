@@ -360,6 +360,17 @@ static int load_stopwords(builder *b, vs_error *err)
 	return 0;
 }
 
+/* An unreadable file or folder, named in the report (the first three). */
+static void note_unreadable(void *ctx, const char *path)
+{
+	vs_index_report *rep = ctx;
+	for (size_t i = 0; i < sizeof rep->unreadable / sizeof rep->unreadable[0]; i++)
+		if (!rep->unreadable[i][0]) {
+			snprintf(rep->unreadable[i], sizeof rep->unreadable[i], "%s", path);
+			return;
+		}
+}
+
 /* Files as given, folders walked (each sorted by name). */
 static int list_files(builder *b, const char *const *paths, size_t npaths, vs_error *err)
 {
@@ -368,7 +379,8 @@ static int list_files(builder *b, const char *const *paths, size_t npaths, vs_er
 		if (stat(paths[i], &st) != 0)
 			return vs_fail(err, "%s: %s", paths[i], strerror(errno));
 		if (S_ISDIR(st.st_mode)) {
-			if (vs_walk_folder(&b->files, paths[i], NULL, &b->rep->skipped_unreadable, err) < 0)
+			vs_walk_options wo = {.unreadable = note_unreadable, .ctx = b->rep};
+			if (vs_walk_folder(&b->files, paths[i], &wo, &b->rep->skipped_unreadable, err) < 0)
 				return -1;
 		} else if (vs_file_list_add(&b->files, paths[i], paths[i]) < 0) {
 			return vs_oom(err);
@@ -599,9 +611,10 @@ static int count_documents(builder *b, vs_error *err)
 		file_out *o = &b->out[f];
 		if (o->skipped == 1)
 			b->rep->skipped_binary++;
-		else if (o->skipped == 2 && b->rep->skipped_unreadable++ < 3)
-			snprintf(b->rep->unreadable[b->rep->skipped_unreadable - 1], sizeof b->rep->unreadable[0], "%s",
-			         b->files.f[f].path);
+		else if (o->skipped == 2) {
+			b->rep->skipped_unreadable++;
+			note_unreadable(b->rep, b->files.f[f].path);
+		}
 		b->rep->invalid_utf8_docs += (size_t)o->invalid;
 		b->rep->bytes += o->bytes;
 		b->ndocs += o->ndocs;
