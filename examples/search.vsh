@@ -19,3 +19,9 @@ keywords --text "free software that anyone may share and change" -k 5
 similar LGPL-2.1 -k 3
 idf software
 df software
+
+# documents out and in: the index is then what building it over the same
+# documents would give, without reading the others again
+index remove licences 'GPL*'
+index add licences /usr/share/common-licenses/GPL-3
+keywords GPL-3 -k 8

@@ -268,7 +268,8 @@ typedef struct vs_term_lookup {
 	int sign;         /* hash mode: the sign its counts get, +1 or -1 */
 } vs_term_lookup;
 int vs_index_lookup(const vs_index *ix, const char *text, vs_term_lookup *out, vs_error *err);
-/* A document by exact name, unique prefix, or number (1-based). -1 none, -2 ambiguous. */
+/* A document by exact name, unique prefix, number (1-based), or the file name
+ * of one given by its path. -1 none, -2 ambiguous. */
 long vs_index_doc(vs_index *ix, const char *ref);
 
 typedef struct vs_term_weight {

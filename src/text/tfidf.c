@@ -302,6 +302,22 @@ static int cmp_docname(const void *a, const void *b)
 	return strcmp(sort_ix->doc_names[*(const uint32_t *)a], sort_ix->doc_names[*(const uint32_t *)b]);
 }
 
+/* The document whose name after its last '/' is ref (a file given by its
+ * path, named by its file name): -1 none, -2 more than one. */
+static long doc_by_file_name(const vs_index *ix, const char *ref)
+{
+	long found = -1;
+	for (uint32_t d = 0; d < ix->ndocs; d++) {
+		const char *slash = strrchr(ix->doc_names[d], '/');
+		if (slash && strcmp(slash + 1, ref) == 0) {
+			if (found >= 0)
+				return -2;
+			found = d;
+		}
+	}
+	return found;
+}
+
 long vs_index_doc(vs_index *ix, const char *ref)
 {
 	char *end;
@@ -339,7 +355,7 @@ long vs_index_doc(vs_index *ix, const char *ref)
 			return -2;
 		return ix->sorted_docs[lo];
 	}
-	return -1;
+	return doc_by_file_name(ix, ref);
 }
 
 /* ---- keywords ---- */

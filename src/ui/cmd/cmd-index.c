@@ -341,8 +341,8 @@ static const char *base_name(const char *name)
  * one, a file name without its folders, or a pattern (of names or file names). */
 static int mark_documents(vs_session *s, vs_index *ix, const char *ref, unsigned char *drop)
 {
-	size_t n = 0;
 	if (strpbrk(ref, "*?[")) {
+		size_t n = 0;
 		for (uint32_t d = 0; d < ix->ndocs; d++)
 			if (fnmatch(ref, ix->doc_names[d], 0) == 0 || fnmatch(ref, base_name(ix->doc_names[d]), 0) == 0)
 				drop[d] = 1, n++;
@@ -350,17 +350,9 @@ static int mark_documents(vs_session *s, vs_index *ix, const char *ref, unsigned
 	}
 	long d = vs_index_doc(ix, ref);
 	if (d == -2)
-		return vs_session_error(s, "index remove: '%s' begins more than one document's name: give more of it", ref);
-	if (d >= 0) {
-		drop[d] = 1;
-		return 0;
-	}
-	for (uint32_t k = 0; k < ix->ndocs; k++)
-		if (strcmp(base_name(ix->doc_names[k]), ref) == 0)
-			d = k, n++;
-	if (n > 1)
-		return vs_session_error(s, "index remove: %zu documents are called '%s': give more of the name", n, ref);
-	if (n == 0)
+		return vs_session_error(s, "index remove: '%s' names more than one document of %s: give more of it", ref,
+		                        ix->name);
+	if (d < 0)
 		return vs_session_error(s, "index remove: %s has no document '%s'", ix->name, ref);
 	drop[d] = 1;
 	return 0;

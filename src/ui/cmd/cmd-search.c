@@ -5,19 +5,21 @@
 #include "ui/ui.h"
 #include "text/text.h"
 
-/* A document named by name, unique prefix or number; reports errors. */
+/* A document named by name, unique prefix, number or file name; reports errors. */
 static long vs_session_doc(vs_session *s, vs_index *ix, const char *ref)
 {
 	long d = vs_index_doc(ix, ref);
 	if (d == -2) {
 		char list[512] = "";
 		size_t shown = 0, len = strlen(ref);
-		for (uint32_t i = 0; i < ix->ndocs && shown < 6; i++)
-			if (strncmp(ix->doc_names[i], ref, len) == 0) {
+		for (uint32_t i = 0; i < ix->ndocs && shown < 6; i++) {
+			const char *slash = strrchr(ix->doc_names[i], '/');
+			if (strncmp(ix->doc_names[i], ref, len) == 0 || (slash && strcmp(slash + 1, ref) == 0)) {
 				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", shown ? ", " : "",
 				         shown < 5 ? ix->doc_names[i] : "...");
 				shown++;
 			}
+		}
 		return vs_session_error(s, "'%s' names several documents of %s (%s); give more of the name", ref, ix->name,
 		                        list);
 	}
@@ -207,7 +209,8 @@ const vs_cmd_entry cmd_keywords_entry = {
 	.args_complete = VS_COMPLETE_DOC,
 	.usage = "DOC [-k N] [--explain] | --text TEXT [-k N] [--unseen] [--explain]",
 	.summary = "the terms that characterise a document (or a text), by TF-IDF weight",
-	.help = "DOC is a document's name, a unique prefix of it, or its number (see 'docs').\n"
+	.help = "DOC is a document's name, a unique prefix of it, its number (see 'docs'), or\n"
+	        "for a file given by its path, its file name.\n"
 	        "Ties are broken by term. With --text the text is weighted against the index's\n"
 	        "idf as scikit-learn's transform does: words outside the vocabulary are left\n"
 	        "out; --unseen keeps them with the idf of df = 0, marked. In a hashed index the\n"
