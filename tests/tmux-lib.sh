@@ -23,28 +23,20 @@ new_server() {
 fail=0
 screen() { tmux -S "$sock" capture-pane -t t -p; }
 keys() { tmux -S "$sock" send-keys -t t "$@"; sleep 0.4; }
-expect() { # expect TEXT: the screen shows TEXT (waits up to 20 s)
+# wait_screen shows|gone TEXT: until the screen shows TEXT, or stops showing it (up to 20 s)
+wait_screen() {
 	i=0
 	while [ $i -lt 100 ]; do
-		screen | grep -qF -- "$1" && return 0
+		if screen | grep -qF -- "$2"; then [ "$1" = shows ] && return 0; else [ "$1" = gone ] && return 0; fi
 		sleep 0.2
 		i=$((i + 1))
 	done
-	echo "FAIL $name: the screen does not show: $1"
+	if [ "$1" = shows ]; then echo "FAIL $name: the screen does not show: $2"; else echo "FAIL $name: the screen still shows: $2"; fi
 	screen | sed 's/^/    | /' | grep -v '^    | *$'
 	fail=1
 }
-gone() { # gone TEXT: the screen stops showing TEXT (waits up to 20 s)
-	i=0
-	while [ $i -lt 100 ]; do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.2
-		i=$((i + 1))
-	done
-	echo "FAIL $name: the screen still shows: $1"
-	screen | sed 's/^/    | /' | grep -v '^    | *$'
-	fail=1
-}
+expect() { wait_screen shows "$1"; } # the screen shows TEXT (waits up to 20 s)
+gone() { wait_screen gone "$1"; }     # the screen stops showing TEXT (waits up to 20 s)
 absent() { # absent TEXT: the screen does not show TEXT
 	if screen | grep -qF -- "$1"; then
 		echo "FAIL $name: the screen still shows: $1"

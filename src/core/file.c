@@ -217,47 +217,11 @@ int vs_read_file_into(const char *path, vs_buffer *b, size_t *len)
 /* Whole content of a file (gzip-compressed or not); NULL if unreadable. */
 char *vs_read_file_gz(const char *path, size_t *len)
 {
-	gzFile gz = gzopen(path, "rb");
-	if (!gz)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap + 1);
-	for (;;) {
-		if (!buf)
-			break;
-		if (cap - n < (1 << 15)) {
-			char *nb = realloc(buf, cap * 2 + 1);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		int got = gzread(gz, buf + n, (unsigned)(cap - n));
-		if (got < 0) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		if (got == 0) {
-			int e;
-			gzerror(gz, &e);
-			if (e != Z_OK) { /* a truncated gzip stream */
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-		n += (size_t)got;
-	}
-	gzclose(gz);
-	if (buf) {
-		buf[n] = '\0';
-		*len = n;
-	}
-	return buf;
+	vs_buffer b = {0};
+	if (vs_read_file_into(path, &b, len) == 0)
+		return b.data;
+	vs_buffer_free(&b);
+	return NULL;
 }
 
 

@@ -270,6 +270,8 @@ typedef struct vs_term_lookup {
 int vs_index_lookup(const vs_index *ix, const char *text, vs_term_lookup *out, vs_error *err);
 /* A document by exact name, unique prefix, number (1-based), or the file name
  * of one given by its path. -1 none, -2 ambiguous. */
+/* A document's name after its last '/' (a file given by its path, by its file name). */
+const char *vs_doc_file_name(const char *doc_name);
 long vs_index_doc(vs_index *ix, const char *ref);
 
 typedef struct vs_term_weight {

@@ -304,12 +304,17 @@ static int cmp_docname(const void *a, const void *b)
 
 /* The document whose name after its last '/' is ref (a file given by its
  * path, named by its file name): -1 none, -2 more than one. */
+const char *vs_doc_file_name(const char *doc_name)
+{
+	const char *slash = strrchr(doc_name, '/');
+	return slash ? slash + 1 : doc_name;
+}
+
 static long doc_by_file_name(const vs_index *ix, const char *ref)
 {
 	long found = -1;
 	for (uint32_t d = 0; d < ix->ndocs; d++) {
-		const char *slash = strrchr(ix->doc_names[d], '/');
-		if (slash && strcmp(slash + 1, ref) == 0) {
+		if (strcmp(vs_doc_file_name(ix->doc_names[d]), ref) == 0) {
 			if (found >= 0)
 				return -2;
 			found = d;

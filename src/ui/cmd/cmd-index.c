@@ -330,13 +330,6 @@ static int cmd_index_add_exec(vs_session *s, vs_args *a)
 	return rc;
 }
 
-/* The part of a document's name after its last '/'. */
-static const char *base_name(const char *name)
-{
-	const char *slash = strrchr(name, '/');
-	return slash ? slash + 1 : name;
-}
-
 /* Mark the documents a reference names: a number, a name or unique start of
  * one, a file name without its folders, or a pattern (of names or file names). */
 static int mark_documents(vs_session *s, vs_index *ix, const char *ref, unsigned char *drop)
@@ -344,7 +337,7 @@ static int mark_documents(vs_session *s, vs_index *ix, const char *ref, unsigned
 	if (strpbrk(ref, "*?[")) {
 		size_t n = 0;
 		for (uint32_t d = 0; d < ix->ndocs; d++)
-			if (fnmatch(ref, ix->doc_names[d], 0) == 0 || fnmatch(ref, base_name(ix->doc_names[d]), 0) == 0)
+			if (fnmatch(ref, ix->doc_names[d], 0) == 0 || fnmatch(ref, vs_doc_file_name(ix->doc_names[d]), 0) == 0)
 				drop[d] = 1, n++;
 		return n ? 0 : vs_session_error(s, "index remove: no document of %s matches '%s'", ix->name, ref);
 	}

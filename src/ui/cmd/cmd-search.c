@@ -13,8 +13,7 @@ static long vs_session_doc(vs_session *s, vs_index *ix, const char *ref)
 		char list[512] = "";
 		size_t shown = 0, len = strlen(ref);
 		for (uint32_t i = 0; i < ix->ndocs && shown < 6; i++) {
-			const char *slash = strrchr(ix->doc_names[i], '/');
-			if (strncmp(ix->doc_names[i], ref, len) == 0 || (slash && strcmp(slash + 1, ref) == 0)) {
+			if (strncmp(ix->doc_names[i], ref, len) == 0 || strcmp(vs_doc_file_name(ix->doc_names[i]), ref) == 0) {
 				snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", shown ? ", " : "",
 				         shown < 5 ? ix->doc_names[i] : "...");
 				shown++;
