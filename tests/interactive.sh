@@ -65,7 +65,12 @@ mkfifo "$work/questions"
 writer=$!
 keys "eval analogies $work/questions" Enter
 sleep 1
-keys C-c
+# Ctrl-C again if the first came before the command was reading (a slow start under ASan on a busy machine)
+for try in 1 2 3 4 5; do
+	keys C-c
+	screen | grep -qF "questions: interrupted" && break
+	sleep 2
+done
 expect "questions: interrupted"
 kill $writer 2>/dev/null
 keys "sim apple banana" Enter
