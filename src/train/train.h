@@ -30,7 +30,6 @@ typedef struct vs_train_options {
 	uint64_t seed;
 	int analyzer;         /* tokens of the TF-IDF analyzer instead of white space */
 	int lines;            /* with analyzer: each line a sentence (else each file) */
-	int batch;            /* skip-gram with negatives: a window at a time, negatives shared (HogBatch) */
 	void (*progress)(void *ctx, const vs_train_progress *p);
 	void *progress_ctx;
 } vs_train_options;

@@ -1,8 +1,8 @@
 /* Training word2vec: the corpus read twice (the vocabulary, then the words
- * as vocabulary ids), then Hogwild threads over slices of it, each epoch, as
- * word2vec.c's TrainModelThread: subsampling, the shrinking window, skip-gram
- * or CBOW, negative sampling or hierarchical softmax, linear decay of the
- * learning rate. */
+ * as vocabulary ids), then Hogwild threads taking jobs of it in order, each
+ * epoch, as gensim's workers; in each, as word2vec.c's TrainModelThread:
+ * subsampling, the shrinking window, skip-gram or CBOW, negative sampling or
+ * hierarchical softmax, linear decay of the learning rate. */
 #include "train/train.h"
 
 #include <errno.h>
@@ -29,7 +29,6 @@ void vs_train_options_default(vs_train_options *o)
 	o->epochs = 5;
 	o->min_alpha = 0.0001;
 	o->seed = 1;
-	o->batch = 1;
 }
 
 /* ---- reading the corpus ---- */
@@ -200,6 +199,8 @@ typedef struct model {
 	const uint32_t *ids;
 	size_t nids;
 	double alpha0, min_alpha;
+	size_t *job_start, njobs; /* where each job starts (njobs + 1 entries) */
+	atomic_size_t next_job;/* counts on over the epochs */
 	atomic_size_t done;    /* words processed, all threads, all epochs */
 	size_t total;          /* nids x epochs */
 	int nthreads;
@@ -214,8 +215,11 @@ typedef struct worker {
 	double loss, pairs;    /* all along (written by its own thread only) */
 	double epoch_loss, epoch_pairs; /* their values when its last epoch began */
 	double shown_loss, shown_pairs; /* thread 0's: their values at its last report */
-	float *neu1, *neu1e;
-	float *in, *out, *din, *dout, *grad; /* skip-gram's batch: contexts x dims, targets x dims, ... */
+	float alpha;           /* the learning rate now */
+	float *neu1, *neu1e;   /* CBOW's mean; the input's error gradient */
+	uint32_t *ctx;         /* the window's context words */
+	uint32_t *targets;     /* each context word's targets, 1 + negative apiece */
+	int *ntargets;         /* how many each has */
 } worker;
 
 static float sigmoid_of(const model *m, float f)
@@ -261,68 +265,13 @@ static uint64_t next_random(worker *w)
 	return w->next_random = w->next_random * 25214903917ULL + 11;
 }
 
-/* One input vector (a context word's, or CBOW's mean) against its target
- * word: negative sampling and/or hierarchical softmax. The input's error
- * gradient accumulates in neu1e. */
-static void learn(worker *w, const float *in, uint32_t word, float alpha)
+/* The targets of one input: the word itself (label 1), then the negatives
+ * drawn from the noise table (label 0) as word2vec draws them: a draw of the
+ * sentence end becomes a word drawn uniformly, a draw of the word itself is
+ * dropped. Returns how many. */
+static int draw_targets(worker *w, uint32_t word, uint32_t *targets)
 {
 	model *m = w->m;
-	size_t dims = m->dims;
-	float *neu1e = w->neu1e;
-	if (m->opt->hs)
-		for (int d = 0; d < m->codelen[word]; d++) {
-			float *l2 = m->syn1 + (size_t)m->point[word][d] * dims;
-			float f = dot(in, l2, dims);
-			int code = m->code[word][d];
-			w->loss += nlogsig(m, code ? -f : f);
-			w->pairs += 1;
-			if (f <= -MAX_EXP || f >= MAX_EXP)
-				continue;
-			float g = (1.0f - (float)code - sigmoid_of(m, f)) * alpha;
-			axpy(g, l2, neu1e, dims);
-			axpy(g, in, l2, dims);
-		}
-	for (int d = 0; d <= m->opt->negative && m->opt->negative > 0; d++) {
-		uint32_t target;
-		float label;
-		if (d == 0) {
-			target = word;
-			label = 1;
-		} else {
-			uint64_t r = next_random(w);
-			target = m->table[(r >> 16) % m->table_size];
-			if (target == 0)
-				target = (uint32_t)(r % (m->vocab - 1) + 1);
-			if (target == word)
-				continue;
-			label = 0;
-		}
-		float *l2 = m->syn1neg + (size_t)target * dims;
-		float f = dot(in, l2, dims), g;
-		w->loss += nlogsig(m, label > 0 ? f : -f);
-		w->pairs += 1;
-		if (f > MAX_EXP)
-			g = (label - 1) * alpha;
-		else if (f < -MAX_EXP)
-			g = label * alpha;
-		else
-			g = (label - sigmoid_of(m, f)) * alpha;
-		axpy(g, l2, neu1e, dims);
-		axpy(g, in, l2, dims);
-	}
-}
-
-/* Skip-gram with negative sampling, a window at a time (HogBatch, Ji et al.
- * 2016): the k context words predict the center word against one draw of
- * negatives shared by the window, so the k x (1 + negative) dot products and
- * updates run over rows held in cache. Statistically word2vec's per-pair
- * updates; each pair's gradient is the same function of the vectors as they
- * were when the window began. */
-static void learn_window(worker *w, const uint32_t *ctx, int k, uint32_t word, float alpha)
-{
-	model *m = w->m;
-	size_t dims = m->dims;
-	uint32_t targets[1 + 1000];
 	int nt = 0;
 	targets[nt++] = word;
 	for (int d = 0; d < m->opt->negative; d++) {
@@ -333,84 +282,152 @@ static void learn_window(worker *w, const uint32_t *ctx, int k, uint32_t word, f
 		if (t != word)
 			targets[nt++] = t;
 	}
-	float *in = w->in, *out = w->out, *din = w->din, *dout = w->dout, *g = w->grad;
-	for (int i = 0; i < k; i++)
-		memcpy(in + (size_t)i * dims, m->syn0 + (size_t)ctx[i] * dims, dims * sizeof *in);
-	for (int j = 0; j < nt; j++)
-		memcpy(out + (size_t)j * dims, m->syn1neg + (size_t)targets[j] * dims, dims * sizeof *out);
-	for (int i = 0; i < k; i++)
-		for (int j = 0; j < nt; j++) {
-			float f = dot(in + (size_t)i * dims, out + (size_t)j * dims, dims), label = j == 0;
-			w->loss += nlogsig(m, label > 0 ? f : -f);
-			w->pairs += 1;
-			g[i * nt + j] = f > MAX_EXP ? (label - 1) * alpha : f < -MAX_EXP ? label * alpha
-			                                                                 : (label - sigmoid_of(m, f)) * alpha;
-		}
-	memset(din, 0, (size_t)k * dims * sizeof *din);
-	memset(dout, 0, (size_t)nt * dims * sizeof *dout);
-	for (int i = 0; i < k; i++)
-		for (int j = 0; j < nt; j++) {
-			axpy(g[i * nt + j], out + (size_t)j * dims, din + (size_t)i * dims, dims);
-			axpy(g[i * nt + j], in + (size_t)i * dims, dout + (size_t)j * dims, dims);
-		}
-	for (int i = 0; i < k; i++)
-		axpy(1.0f, din + (size_t)i * dims, m->syn0 + (size_t)ctx[i] * dims, dims);
-	for (int j = 0; j < nt; j++)
-		axpy(1.0f, dout + (size_t)j * dims, m->syn1neg + (size_t)targets[j] * dims, dims);
+	return nt;
 }
 
-/* Every word of a sentence as a center, its window shrunk at random. */
-static void train_sentence(worker *w, const uint32_t *sen, int len, float alpha)
+/* Ask for a row's cache lines ahead of its use: the rows a window touches
+ * are scattered over the matrices, and fetching them together lets their
+ * misses overlap instead of queueing one after another. */
+static void prefetch_row(const float *row, size_t dims)
+{
+	const char *p = (const char *)row, *end = (const char *)(row + dims);
+	for (; p < end; p += 64)
+		__builtin_prefetch(p, 1, 1);
+}
+
+/* One prediction: the input (a context word's vector, or CBOW's mean)
+ * against an output row, label 1 (the word, or the branch its code takes) or
+ * 0 (a negative, or the other branch). The input's error gradient accumulates
+ * in neu1e. Where the sigmoid's table is saturated (|f| >= 6) nothing is
+ * learned, as gensim (word2vec's negative sampling still pushes there). */
+static void learn_row(worker *w, const float *in, float *out, float label)
 {
 	model *m = w->m;
 	size_t dims = m->dims;
+	float f = dot(in, out, dims);
+	w->loss += nlogsig(m, label > 0 ? f : -f);
+	w->pairs += 1;
+	if (f <= -MAX_EXP || f >= MAX_EXP)
+		return;
+	float g = (label - sigmoid_of(m, f)) * w->alpha;
+	axpy(g, out, w->neu1e, dims);
+	axpy(g, in, out, dims);
+}
+
+/* Negative sampling: the word (label 1) and the negatives (label 0). */
+static void learn_targets(worker *w, const float *in, const uint32_t *targets, int nt)
+{
+	for (int j = 0; j < nt; j++)
+		learn_row(w, in, w->m->syn1neg + (size_t)targets[j] * w->m->dims, j == 0);
+}
+
+/* Hierarchical softmax: the inner nodes on the word's path from the root,
+ * each a binary choice (label 1 - code). */
+static void learn_path(worker *w, const float *in, uint32_t word)
+{
+	model *m = w->m;
+	int len = m->codelen[word];
+	for (int d = 0; d < len; d++)
+		prefetch_row(m->syn1 + (size_t)m->point[word][d] * m->dims, m->dims);
+	for (int d = 0; d < len; d++)
+		learn_row(w, in, m->syn1 + (size_t)m->point[word][d] * m->dims, 1.0f - (float)m->code[word][d]);
+}
+
+/* One input against its word: hierarchical softmax and/or negative
+ * sampling. The input's error gradient accumulates in neu1e. */
+static void learn(worker *w, const float *in, uint32_t word)
+{
+	model *m = w->m;
+	if (m->opt->hs)
+		learn_path(w, in, word);
+	if (m->opt->negative > 0) {
+		int nt = draw_targets(w, word, w->targets);
+		for (int j = 0; j < nt; j++)
+			prefetch_row(m->syn1neg + (size_t)w->targets[j] * m->dims, m->dims);
+		learn_targets(w, in, w->targets, nt);
+	}
+}
+
+/* Skip-gram with negative sampling, a window at a time: each of the k
+ * context words predicts the center word against negatives of its own, drawn
+ * as word2vec draws them (the same draws in the same order, so the vectors
+ * are the ones a pair at a time gives); all the rows the window touches are
+ * asked for first, so their cache misses overlap. */
+static void learn_window(worker *w, const uint32_t *ctx, int k, uint32_t word)
+{
+	model *m = w->m;
+	size_t dims = m->dims, stride = 1 + (size_t)m->opt->negative;
+	uint32_t *targets = w->targets;
+	int *nt = w->ntargets;
+	for (int i = 0; i < k; i++)
+		nt[i] = draw_targets(w, word, targets + (size_t)i * stride);
+	for (int i = 0; i < k; i++) {
+		prefetch_row(m->syn0 + (size_t)ctx[i] * dims, dims);
+		for (int j = i ? 1 : 0; j < nt[i]; j++)
+			prefetch_row(m->syn1neg + (size_t)targets[(size_t)i * stride + (size_t)j] * dims, dims);
+	}
+	for (int i = 0; i < k; i++) {
+		float *l1 = m->syn0 + (size_t)ctx[i] * dims;
+		memset(w->neu1e, 0, dims * sizeof *w->neu1e);
+		learn_targets(w, l1, targets + (size_t)i * stride, nt[i]);
+		axpy(1.0f, w->neu1e, l1, dims);
+	}
+}
+
+/* CBOW: the mean of the context vectors predicts the center word; each
+ * context vector takes the whole of the mean's error gradient (word2vec's
+ * and gensim's rule with the mean). */
+static void learn_cbow(worker *w, const uint32_t *ctx, int k, uint32_t word)
+{
+	model *m = w->m;
+	size_t dims = m->dims;
+	memset(w->neu1, 0, dims * sizeof *w->neu1);
+	memset(w->neu1e, 0, dims * sizeof *w->neu1e);
+	for (int i = 0; i < k; i++)
+		axpy(1.0f, m->syn0 + (size_t)ctx[i] * dims, w->neu1, dims);
+	for (size_t d = 0; d < dims; d++)
+		w->neu1[d] /= (float)k;
+	learn(w, w->neu1, word);
+	for (int i = 0; i < k; i++)
+		axpy(1.0f, w->neu1e, m->syn0 + (size_t)ctx[i] * dims, dims);
+}
+
+/* Skip-gram with hierarchical softmax: each context word against the
+ * center's path (and negatives too when both are on), a pair at a time. */
+static void learn_pairs(worker *w, const uint32_t *ctx, int k, uint32_t word)
+{
+	model *m = w->m;
+	size_t dims = m->dims;
+	for (int i = 0; i < k; i++) {
+		float *l1 = m->syn0 + (size_t)ctx[i] * dims;
+		memset(w->neu1e, 0, dims * sizeof *w->neu1e);
+		learn(w, l1, word);
+		axpy(1.0f, w->neu1e, l1, dims);
+	}
+}
+
+/* Every word of a sentence as a center, its window shrunk at random. */
+static void train_sentence(worker *w, const uint32_t *sen, int len)
+{
+	model *m = w->m;
 	int window = m->opt->window;
+	uint32_t *ctx = w->ctx;
 	for (int pos = 0; pos < len; pos++) {
 		uint32_t word = sen[pos];
-		int b = (int)(next_random(w) % (uint64_t)window);
-		if (m->opt->cbow) {
-			memset(w->neu1, 0, dims * sizeof *w->neu1);
-			memset(w->neu1e, 0, dims * sizeof *w->neu1e);
-			int cw = 0;
-			for (int a = b; a < window * 2 + 1 - b; a++) {
-				int c = pos - window + a;
-				if (a == window || c < 0 || c >= len)
-					continue;
-				axpy(1.0f, m->syn0 + (size_t)sen[c] * dims, w->neu1, dims);
-				cw++;
-			}
-			if (!cw)
-				continue;
-			for (size_t i = 0; i < dims; i++)
-				w->neu1[i] /= (float)cw;
-			learn(w, w->neu1, word, alpha);
-			for (int a = b; a < window * 2 + 1 - b; a++) {
-				int c = pos - window + a;
-				if (a == window || c < 0 || c >= len)
-					continue;
-				axpy(1.0f, w->neu1e, m->syn0 + (size_t)sen[c] * dims, dims);
-			}
-		} else if (!m->opt->hs && m->opt->batch) {
-			uint32_t ctx[2 * 1000];
-			int k = 0;
-			for (int a = b; a < window * 2 + 1 - b; a++) {
-				int c = pos - window + a;
-				if (a != window && c >= 0 && c < len)
-					ctx[k++] = sen[c];
-			}
-			if (k)
-				learn_window(w, ctx, k, word, alpha);
-		} else {
-			for (int a = b; a < window * 2 + 1 - b; a++) {
-				int c = pos - window + a;
-				if (a == window || c < 0 || c >= len)
-					continue;
-				float *l1 = m->syn0 + (size_t)sen[c] * dims;
-				memset(w->neu1e, 0, dims * sizeof *w->neu1e);
-				learn(w, l1, word, alpha);
-				axpy(1.0f, w->neu1e, l1, dims);
-			}
+		int b = (int)(next_random(w) % (uint64_t)window), k = 0;
+		for (int a = b; a < window * 2 + 1 - b; a++) {
+			int c = pos - window + a;
+			if (a != window && c >= 0 && c < len)
+				ctx[k++] = sen[c];
 		}
+		if (!k)
+			continue;
+		if (m->opt->cbow)
+			learn_cbow(w, ctx, k, word);
+		else if (m->opt->hs)
+			learn_pairs(w, ctx, k, word);
+		else
+			learn_window(w, ctx, k, word);
 	}
 }
 
@@ -449,45 +466,77 @@ typedef struct job {
 	int id;
 } job;
 
+/* Words a job holds, as gensim's batch_words. */
+enum { JOB_WORDS = 10000 };
+
+/* The corpus cut into jobs of about JOB_WORDS words, each ending at a
+ * sentence end (or cut after JOB_WORDS words where a sentence runs on). */
+static int make_jobs(model *m, vs_error *err)
+{
+	size_t cap = m->nids / JOB_WORDS + 2, n = 0, since = 0;
+	if (!(m->job_start = malloc((cap + 1) * sizeof *m->job_start)))
+		return vs_oom(err);
+	m->job_start[n++] = 0;
+	for (size_t i = 0; i < m->nids; i++)
+		if (++since >= JOB_WORDS && (m->ids[i] == 0 || since >= 2 * JOB_WORDS) && n < cap) {
+			m->job_start[n++] = i + 1;
+			since = 0;
+		}
+	if (m->job_start[n - 1] != m->nids)
+		m->job_start[n++] = m->nids;
+	m->njobs = n - 1;
+	return 0;
+}
+
+/* One job: its sentences, up to each sentence end or 1000 words, frequent
+ * words dropped at random. */
+static void train_job(worker *w, size_t from, size_t to)
+{
+	model *m = w->m;
+	uint32_t sen[MAX_SENTENCE];
+	size_t pos = from;
+	while (pos < to) {
+		int len = 0;
+		while (pos < to && len < MAX_SENTENCE) {
+			uint32_t id = m->ids[pos++];
+			if (id == 0)
+				break;
+			if (m->keep[id] < 1.0f && m->keep[id] < (float)(next_random(w) & 0xFFFF) / 65536.0f)
+				continue;
+			sen[len++] = id;
+		}
+		train_sentence(w, sen, len);
+	}
+}
+
+/* Each thread takes the next job of the corpus in order, every epoch, as
+ * gensim's workers take the jobs its producer makes: the corpus is learned
+ * from start to end while the learning rate falls, whatever the threads. */
 static void *train_thread(void *arg)
 {
 	job *j = arg;
 	model *m = j->m;
 	worker *w = &j->all[j->id];
-	size_t from = m->nids * (size_t)j->id / (size_t)m->nthreads, to = m->nids * (size_t)(j->id + 1) / (size_t)m->nthreads;
-	uint32_t sen[MAX_SENTENCE];
 	double last = 0;
-	for (int epoch = 0; epoch < m->opt->epochs && !atomic_load(&m->stop); epoch++) {
-		size_t pos = from, since = 0;
-		w->epoch_loss = w->loss, w->epoch_pairs = w->pairs;
-		float alpha = (float)vs_w2v_alpha(m->alpha0, m->min_alpha, (double)atomic_load(&m->done) / (double)m->total);
-		while (pos < to) {
-			int len = 0;
-			size_t read = 0;
-			/* a sentence: up to its end or 1000 words, frequent words dropped at random */
-			while (pos < to && len < MAX_SENTENCE) {
-				uint32_t id = m->ids[pos++];
-				read++;
-				if (id == 0)
-					break;
-				if (m->keep[id] < 1.0f && m->keep[id] < (float)(next_random(w) & 0xFFFF) / 65536.0f)
-					continue;
-				sen[len++] = id;
-			}
-			train_sentence(w, sen, len, alpha);
-			since += read;
-			if (since >= 10000 || pos >= to) {
-				atomic_fetch_add(&m->done, since);
-				since = 0;
-				alpha = (float)vs_w2v_alpha(m->alpha0, m->min_alpha, (double)atomic_load(&m->done) / (double)m->total);
-				if (vs_interrupted)
-					atomic_store(&m->stop, 1);
-				if (atomic_load(&m->stop))
-					break;
-				if (j->id == 0)
-					report(w, j->all, epoch, alpha, &last);
-			}
+	int epoch = -1;
+	for (;;) {
+		size_t next = atomic_fetch_add(&m->next_job, 1);
+		if (next >= m->njobs * (size_t)m->opt->epochs)
+			break;
+		if ((int)(next / m->njobs) != epoch) {
+			epoch = (int)(next / m->njobs);
+			w->epoch_loss = w->loss, w->epoch_pairs = w->pairs;
 		}
+		size_t from = m->job_start[next % m->njobs], to = m->job_start[next % m->njobs + 1];
+		w->alpha = (float)vs_w2v_alpha(m->alpha0, m->min_alpha, (double)atomic_load(&m->done) / (double)m->total);
+		train_job(w, from, to);
+		atomic_fetch_add(&m->done, to - from);
+		if (vs_interrupted)
+			atomic_store(&m->stop, 1);
+		if (atomic_load(&m->stop))
+			break;
+		if (j->id == 0)
+			report(w, j->all, epoch, w->alpha, &last);
 	}
 	return NULL;
 }
@@ -608,7 +657,7 @@ static int alloc_model(model *m, const vs_w2v_vocab *v, vs_error *err)
 static void free_model(model *m)
 {
 	free(m->syn0), free(m->syn1), free(m->syn1neg), free(m->table), free(m->keep);
-	free(m->codelen), free(m->code), free(m->point);
+	free(m->codelen), free(m->code), free(m->point), free(m->job_start);
 }
 
 /* Hogwild: every thread updates the shared vectors without locks, as word2vec. */
@@ -626,12 +675,10 @@ static int run_threads(model *m, vs_train_report *rep, vs_error *err)
 		ws[t].neu1 = calloc(m->dims, sizeof(float));
 		ws[t].neu1e = calloc(m->dims, sizeof(float));
 		size_t k = 2 * (size_t)m->opt->window, targets = 1 + (size_t)m->opt->negative;
-		ws[t].in = malloc(k * m->dims * sizeof(float));
-		ws[t].din = malloc(k * m->dims * sizeof(float));
-		ws[t].out = malloc(targets * m->dims * sizeof(float));
-		ws[t].dout = malloc(targets * m->dims * sizeof(float));
-		ws[t].grad = malloc(k * targets * sizeof(float));
-		ok = ws[t].neu1 && ws[t].neu1e && ws[t].in && ws[t].din && ws[t].out && ws[t].dout && ws[t].grad;
+		ws[t].ctx = malloc(k * sizeof *ws[t].ctx);
+		ws[t].targets = malloc(k * targets * sizeof *ws[t].targets);
+		ws[t].ntargets = malloc(k * sizeof *ws[t].ntargets);
+		ok = ws[t].neu1 && ws[t].neu1e && ws[t].ctx && ws[t].targets && ws[t].ntargets;
 		jobs[t] = (job){m, ws, t};
 	}
 	clock_gettime(CLOCK_MONOTONIC, &m->start);
@@ -646,8 +693,7 @@ static int run_threads(model *m, vs_train_report *rep, vs_error *err)
 	for (int t = 0; ws && t < nt; t++) {
 		loss += ws[t].loss - ws[t].epoch_loss; /* the last epoch's */
 		pairs += ws[t].pairs - ws[t].epoch_pairs;
-		free(ws[t].neu1), free(ws[t].neu1e), free(ws[t].in), free(ws[t].din), free(ws[t].out), free(ws[t].dout);
-		free(ws[t].grad);
+		free(ws[t].neu1), free(ws[t].neu1e), free(ws[t].ctx), free(ws[t].targets), free(ws[t].ntargets);
 	}
 	free(ws), free(jobs);
 	if (!ok)
@@ -700,7 +746,8 @@ vs_vecset *vs_train(const char *const *paths, size_t npaths, const vs_text_sourc
 		m.nthreads = opt->threads > 0 ? opt->threads : (int)(ncpu > 0 ? (ncpu < MAX_THREADS ? ncpu : MAX_THREADS) : 1);
 		atomic_init(&m.done, 0);
 		atomic_init(&m.stop, 0);
-		if (run_threads(&m, rep, err) == 0)
+		atomic_init(&m.next_job, 0);
+		if (make_jobs(&m, err) == 0 && run_threads(&m, rep, err) == 0)
 			set = result_set(&m, &v, err);
 	}
 	free_model(&m);

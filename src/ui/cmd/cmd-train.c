@@ -81,7 +81,6 @@ static int parse_options(vs_session *s, vs_args *a, vs_train_options *o)
 	o->seed = seed;
 	o->analyzer = vs_arg_flag(a, "--analyzer");
 	o->lines = vs_arg_flag(a, "--lines");
-	o->batch = !vs_arg_flag(a, "--pairs");
 	if (o->lines && !o->analyzer)
 		return vs_session_error(s, "train: --lines goes with --analyzer (without it, each line is a sentence already)");
 	if (vs_arg_opt(a, "--threads") && o->threads == 0)
@@ -181,8 +180,6 @@ static const vs_option cmd_train_options[] = {
 	{"--min-alpha", "A", "the learning rate at the end (default 0.0001)", VS_COMPLETE_NONE, NULL},
 	{"--threads", "N", "threads (default the cores)", VS_COMPLETE_NONE, NULL},
 	{"--seed", "S", "random seed (with --threads 1 the vectors are the same run to run)", VS_COMPLETE_NONE, NULL},
-	{"--pairs", NULL, "skip-gram: update a (context, center) pair at a time, as word2vec (slower)", VS_COMPLETE_NONE,
-	 NULL},
 	{"--analyzer", NULL, "the TF-IDF analyzer's words (lowercase, Unicode, CJK bigrams), a file a sentence",
 	 VS_COMPLETE_NONE, NULL},
 	{"--lines", NULL, "with --analyzer: each line a sentence", VS_COMPLETE_NONE, NULL},
@@ -193,7 +190,7 @@ const vs_cmd_entry cmd_train_entry = {
 	.name = "train",
 	.usage = "NAME CORPUS...|- [--model skipgram|cbow] [--dims N] [--window N] [--negative N | --hs] [--sample T]\n"
 	         "       [--min-count N] [--max-vocab N] [--epochs N] [--alpha A] [--min-alpha A] [--threads N]\n"
-	         "       [--seed S] [--pairs] [--analyzer [--lines]]",
+	         "       [--seed S] [--analyzer [--lines]]",
 	.summary = "train word2vec vectors (skip-gram or CBOW) on a corpus",
 	.help = "CORPUS is files and folders (.gz through zlib), or '-' for the lines that\n"
 	        "follow (up to \\.) or standard input with -c. Words are split on white space\n"
@@ -201,7 +198,8 @@ const vs_cmd_entry cmd_train_entry = {
 	        "file; --analyzer uses the TF-IDF analyzer instead. The rules are word2vec's:\n"
 	        "vocabulary by count (</s> left out of the result), subsampling, count^0.75\n"
 	        "noise, a random window for each word, the learning rate falling linearly to\n"
-	        "--min-alpha, Hogwild threads. The result is a set like a loaded one; 'info'\n"
+	        "--min-alpha; as gensim, threads take 10,000-word jobs in corpus order (Hogwild)\n"
+	        "and a saturated sigmoid learns nothing. The result is a set like a loaded one; 'info'\n"
 	        "shows how it was trained. Ctrl-C stops and keeps what was trained so far.",
 	.example = "train small corpus.txt --dims 50 --epochs 10\n"
 	           "train cb corpus.txt --model cbow --hs --threads 1 --seed 7",
