@@ -82,6 +82,13 @@ int vs_w2v_huffman(const uint64_t *count, size_t n, uint8_t *codelen, uint8_t (*
  * keeps it), as a table of size entries. */
 uint32_t *vs_w2v_noise_table(const uint64_t *count, size_t n, size_t size);
 
+/* The corpus (n word ids, 0 a sentence end) cut into the jobs the threads
+ * take in order, as gensim's: each of at least job_words words and ending at
+ * a sentence end, or cut at 2 x job_words where a sentence runs on. Writes
+ * the starts and then n into start (room for n / job_words + 3) and returns
+ * the number of jobs. */
+size_t vs_w2v_jobs(const uint32_t *ids, size_t n, size_t job_words, size_t *start);
+
 /* The learning rate after a fraction done of the training. */
 double vs_w2v_alpha(double alpha, double min_alpha, double done);
 

@@ -469,22 +469,25 @@ typedef struct job {
 /* Words a job holds, as gensim's batch_words. */
 enum { JOB_WORDS = 10000 };
 
-/* The corpus cut into jobs of about JOB_WORDS words, each ending at a
- * sentence end (or cut after JOB_WORDS words where a sentence runs on). */
-static int make_jobs(model *m, vs_error *err)
+size_t vs_w2v_jobs(const uint32_t *ids, size_t n, size_t job_words, size_t *start)
 {
-	size_t cap = m->nids / JOB_WORDS + 2, n = 0, since = 0;
-	if (!(m->job_start = malloc((cap + 1) * sizeof *m->job_start)))
-		return vs_oom(err);
-	m->job_start[n++] = 0;
-	for (size_t i = 0; i < m->nids; i++)
-		if (++since >= JOB_WORDS && (m->ids[i] == 0 || since >= 2 * JOB_WORDS) && n < cap) {
-			m->job_start[n++] = i + 1;
+	size_t cap = n / job_words + 1, njobs = 0, since = 0;
+	start[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		if (++since >= job_words && (ids[i] == 0 || since >= 2 * job_words) && njobs + 1 < cap) {
+			start[++njobs] = i + 1;
 			since = 0;
 		}
-	if (m->job_start[n - 1] != m->nids)
-		m->job_start[n++] = m->nids;
-	m->njobs = n - 1;
+	if (start[njobs] != n)
+		start[++njobs] = n;
+	return njobs;
+}
+
+static int make_jobs(model *m, vs_error *err)
+{
+	if (!(m->job_start = malloc((m->nids / JOB_WORDS + 3) * sizeof *m->job_start)))
+		return vs_oom(err);
+	m->njobs = vs_w2v_jobs(m->ids, m->nids, JOB_WORDS, m->job_start);
 	return 0;
 }
 

@@ -172,6 +172,41 @@ static void reproducible(void **state)
 	}
 }
 
+/* the jobs the threads take: in order, each at least job_words long and
+ * ending at a sentence end, or cut at twice that where a sentence runs on */
+static void jobs_in_order(void **state)
+{
+	(void)state;
+	enum { N = 100003, RUN = 10500 };
+	uint32_t *ids = malloc(N * sizeof *ids);
+	size_t *start = malloc((N / 1000 + 3) * sizeof *start);
+	assert_non_null(ids);
+	assert_non_null(start);
+	for (size_t i = 0; i < N; i++)
+		ids[i] = i % 8 == 7 ? 0 : (uint32_t)(1 + i % 5);
+	size_t n = vs_w2v_jobs(ids, N, 1000, start);
+	assert_int_equal(start[0], 0);
+	assert_int_equal(start[n], N);
+	for (size_t j = 1; j < n; j++) {
+		assert_int_equal(ids[start[j] - 1], 0);     /* after a sentence end */
+		assert_true(start[j] - start[j - 1] >= 1000);
+		assert_true(start[j] - start[j - 1] < 1008); /* the first end after 1000 words */
+	}
+	assert_int_equal(n, 101); /* sentences of 8: jobs of exactly 1,000, then the 3 words left */
+	assert_int_equal(start[100], 100000);
+	for (size_t i = 0; i < RUN; i++) /* one sentence that runs on */
+		ids[i] = 1;
+	n = vs_w2v_jobs(ids, RUN, 1000, start);
+	assert_int_equal(n, 6);
+	for (size_t j = 1; j < n; j++)
+		assert_int_equal(start[j], 2000 * j);
+	assert_int_equal(start[n], RUN);
+	assert_int_equal(vs_w2v_jobs(ids, 0, 1000, start), 0);
+	assert_int_equal(vs_w2v_jobs(ids, 5, 1000, start), 1);
+	assert_int_equal(start[1], 5);
+	free(ids), free(start);
+}
+
 static void bad_parameters(void **state)
 {
 	(void)state;
@@ -201,7 +236,7 @@ int main(void)
 		cmocka_unit_test(vocabulary_order),  cmocka_unit_test(vocabulary_pruned),
 		cmocka_unit_test(huffman_as_word2vec), cmocka_unit_test(noise_frequencies),
 		cmocka_unit_test(learning_rate_and_subsampling), cmocka_unit_test(reproducible),
-		cmocka_unit_test(bad_parameters),
+		cmocka_unit_test(jobs_in_order), cmocka_unit_test(bad_parameters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
