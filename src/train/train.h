@@ -72,11 +72,16 @@ int vs_w2v_counter_finish(vs_w2v_counter *c, size_t min_count, vs_w2v_vocab *out
 void vs_w2v_counter_free(vs_w2v_counter *c);
 void vs_w2v_vocab_free(vs_w2v_vocab *v);
 
-/* word2vec's Huffman tree over counts sorted in descending order: each
- * word's code (bits, root first) and points (inner nodes), codelen[i] <= 40. */
+/* The Huffman tree of hierarchical softmax over counts sorted in descending
+ * order: each word's code (bits, root first) and points (inner nodes),
+ * codelen[i] <= 40. Ties as word2vec's CreateBinaryTree breaks them (an inner
+ * node before a leaf of the same count, leaves from the end of the list) or
+ * as gensim's heap of (count, index) does (a leaf first, the lower index
+ * first). */
 #define VS_W2V_MAX_CODE 40
-int vs_w2v_huffman(const uint64_t *count, size_t n, uint8_t *codelen, uint8_t (*code)[VS_W2V_MAX_CODE],
-                   uint32_t (*point)[VS_W2V_MAX_CODE + 1], vs_error *err);
+typedef enum { VS_W2V_TIES_WORD2VEC, VS_W2V_TIES_GENSIM } vs_w2v_ties;
+int vs_w2v_huffman(const uint64_t *count, size_t n, vs_w2v_ties ties, uint8_t *codelen,
+                   uint8_t (*code)[VS_W2V_MAX_CODE], uint32_t (*point)[VS_W2V_MAX_CODE + 1], vs_error *err);
 
 /* The noise distribution, count^0.75 (word 0, the sentence end, as word2vec
  * keeps it), as a table of size entries. */

@@ -132,37 +132,120 @@ void vs_w2v_vocab_free(vs_w2v_vocab *v)
 	memset(v, 0, sizeof *v);
 }
 
-int vs_w2v_huffman(const uint64_t *cnt, size_t n, uint8_t *codelen, uint8_t (*code)[VS_W2V_MAX_CODE],
-                   uint32_t (*point)[VS_W2V_MAX_CODE + 1], vs_error *err)
+/* gensim's tree comes from Python's heapq over items compared by count
+ * alone, so its ties fall where heapq's sifting leaves them: the same steps
+ * here (heapify, heappop, heappush), on node numbers. */
+typedef struct pyheap {
+	size_t *item, n;
+	const uint64_t *count;
+} pyheap;
+
+static int heap_less(const pyheap *h, size_t a, size_t b)
+{
+	return h->count[a] < h->count[b];
+}
+
+static void heap_siftdown(pyheap *h, size_t start, size_t pos)
+{
+	size_t item = h->item[pos];
+	while (pos > start) {
+		size_t parent = (pos - 1) >> 1;
+		if (!heap_less(h, item, h->item[parent]))
+			break;
+		h->item[pos] = h->item[parent];
+		pos = parent;
+	}
+	h->item[pos] = item;
+}
+
+static void heap_siftup(pyheap *h, size_t pos)
+{
+	size_t start = pos, item = h->item[pos], child = 2 * pos + 1;
+	while (child < h->n) {
+		size_t right = child + 1;
+		if (right < h->n && !heap_less(h, h->item[child], h->item[right]))
+			child = right;
+		h->item[pos] = h->item[child];
+		pos = child;
+		child = 2 * pos + 1;
+	}
+	h->item[pos] = item;
+	heap_siftdown(h, start, pos);
+}
+
+static size_t heap_pop(pyheap *h)
+{
+	if (h->n == 0) /* not reached: n - 1 joins take 2 of n items each */
+		return 0;
+	size_t last = h->item[--h->n];
+	if (!h->n)
+		return last;
+	size_t top = h->item[0];
+	h->item[0] = last;
+	heap_siftup(h, 0);
+	return top;
+}
+
+static void heap_push(pyheap *h, size_t node)
+{
+	h->item[h->n++] = node;
+	heap_siftdown(h, 0, h->n - 1);
+}
+
+/* The two nodes joined at each step (into node n + a), the rarer first. */
+static void join_gensim(uint64_t *count, size_t n, size_t *heap, size_t (*joined)[2])
+{
+	pyheap h = {heap, n, count};
+	for (size_t i = 0; i < n; i++)
+		heap[i] = i;
+	for (size_t i = n / 2; i-- > 0;)
+		heap_siftup(&h, i);
+	for (size_t a = 0; a + 1 < n; a++) {
+		joined[a][0] = heap_pop(&h);
+		joined[a][1] = heap_pop(&h);
+		count[n + a] = count[joined[a][0]] + count[joined[a][1]];
+		heap_push(&h, n + a);
+	}
+}
+
+/* word2vec's CreateBinaryTree: leaves from the end of the list, inner nodes
+ * in the order they were made; on a tie the inner node. */
+static void join_word2vec(uint64_t *count, size_t n, size_t (*joined)[2])
+{
+	long pos1 = (long)n - 1;
+	size_t pos2 = n;
+	for (size_t a = 0; a + 1 < n; a++) {
+		for (int m = 0; m < 2; m++)
+			joined[a][m] = pos1 >= 0 && count[pos1] < count[pos2] ? (size_t)pos1-- : pos2++;
+		count[n + a] = count[joined[a][0]] + count[joined[a][1]];
+	}
+}
+
+int vs_w2v_huffman(const uint64_t *cnt, size_t n, vs_w2v_ties ties, uint8_t *codelen,
+                   uint8_t (*code)[VS_W2V_MAX_CODE], uint32_t (*point)[VS_W2V_MAX_CODE + 1], vs_error *err)
 {
 	if (n < 2)
 		return vs_fail(err, "hierarchical softmax needs at least 2 words in the vocabulary");
 	uint64_t *count = malloc((n * 2 + 1) * sizeof *count);
 	uint8_t *binary = calloc(n * 2 + 1, 1);
-	size_t *parent = malloc((n * 2 + 1) * sizeof *parent);
-	if (!count || !binary || !parent) {
-		free(count), free(binary), free(parent);
+	size_t *parent = malloc((n * 2 + 1) * sizeof *parent), *heap = malloc(n * sizeof *heap);
+	size_t (*joined)[2] = malloc(n * sizeof *joined);
+	if (!count || !binary || !parent || !heap || !joined) {
+		free(count), free(binary), free(parent), free(heap), free(joined);
 		return vs_oom(err);
 	}
 	for (size_t a = 0; a < n; a++)
 		count[a] = cnt[a];
 	for (size_t a = n; a < n * 2; a++)
 		count[a] = (uint64_t)1e15;
-	long pos1 = (long)n - 1;
-	size_t pos2 = n;
-	/* join the two rarest nodes, n - 1 times: leaves from the end, inner nodes in order */
-	for (size_t a = 0; a < n - 1; a++) {
-		size_t min[2];
-		for (int m = 0; m < 2; m++) {
-			if (pos1 >= 0 && count[pos1] < count[pos2])
-				min[m] = (size_t)pos1--;
-			else
-				min[m] = pos2++;
-		}
-		count[n + a] = count[min[0]] + count[min[1]];
-		parent[min[0]] = n + a;
-		parent[min[1]] = n + a;
-		binary[min[1]] = 1;
+	if (ties == VS_W2V_TIES_GENSIM)
+		join_gensim(count, n, heap, joined);
+	else
+		join_word2vec(count, n, joined);
+	/* the first of a pair takes code 0, the second 1 (both tools) */
+	for (size_t a = 0; a + 1 < n; a++) {
+		parent[joined[a][0]] = parent[joined[a][1]] = n + a;
+		binary[joined[a][1]] = 1;
 	}
 	int rc = 0;
 	for (size_t a = 0; a < n && rc == 0; a++) {
@@ -186,7 +269,7 @@ int vs_w2v_huffman(const uint64_t *cnt, size_t n, uint8_t *codelen, uint8_t (*co
 			point[a][i - b] = (uint32_t)(p[b] - n);
 		}
 	}
-	free(count), free(binary), free(parent);
+	free(count), free(binary), free(parent), free(heap), free(joined);
 	return rc;
 }
 

@@ -649,7 +649,11 @@ static int alloc_model(model *m, const vs_w2v_vocab *v, vs_error *err)
 		m->point = malloc(m->vocab * sizeof *m->point);
 		if (!m->codelen || !m->code || !m->point)
 			return vs_oom(err);
-		if (vs_w2v_huffman(v->count, m->vocab, m->codelen, m->code, m->point, err) < 0)
+		/* the tree of the words, without the sentence end (which is never
+		 * predicted), its ties as gensim's: the tree gensim builds */
+		m->codelen[0] = 0;
+		if (vs_w2v_huffman(v->count + 1, m->vocab - 1, VS_W2V_TIES_GENSIM, m->codelen + 1, m->code + 1, m->point + 1,
+		                   err) < 0)
 			return -1;
 	}
 	fill_tables(m);

@@ -69,7 +69,7 @@ static void huffman_as_word2vec(void **state)
 	uint8_t len[5], code[5][VS_W2V_MAX_CODE];
 	uint32_t point[5][VS_W2V_MAX_CODE + 1];
 	vs_error err;
-	assert_int_equal(vs_w2v_huffman(count, 5, len, code, point, &err), 0);
+	assert_int_equal(vs_w2v_huffman(count, 5, VS_W2V_TIES_WORD2VEC, len, code, point, &err), 0);
 	const uint8_t want_len[] = {2, 2, 2, 3, 3};
 	const uint8_t want_code[5][3] = {{1, 1}, {1, 0}, {0, 1}, {0, 0, 1}, {0, 0, 0}};
 	const uint32_t want_point[5][3] = {{3, 2}, {3, 2}, {3, 1}, {3, 1, 0}, {3, 1, 0}};
@@ -87,13 +87,71 @@ static void huffman_as_word2vec(void **state)
 	uint32_t p2[N][VS_W2V_MAX_CODE + 1];
 	for (int i = 0; i < N; i++)
 		c2[i] = (uint64_t)(100000.0 / (i + 1)) + 1; /* Zipf */
-	assert_int_equal(vs_w2v_huffman(c2, N, l2, k2, p2, &err), 0);
+	assert_int_equal(vs_w2v_huffman(c2, N, VS_W2V_TIES_WORD2VEC, l2, k2, p2, &err), 0);
 	double kraft = 0;
 	for (int i = 0; i < N; i++)
 		kraft += pow(2, -l2[i]);
 	assert_true(fabs(kraft - 1) < 1e-12);
 	for (int i = 1; i < N; i++)
 		assert_true(l2[i] >= l2[i - 1] || c2[i] == c2[i - 1]);
+}
+
+/* counts with ties: the codes and inner nodes gensim's heap gives
+ * (gensim.models.word2vec._assign_binary_codes on these counts) */
+static void huffman_as_gensim(void **state)
+{
+	(void)state;
+	enum { N = 13 };
+	uint64_t count[N] = {9, 6, 6, 5, 4, 4, 4, 3, 2, 2, 2, 1, 1};
+	uint8_t len[N], code[N][VS_W2V_MAX_CODE];
+	uint32_t point[N][VS_W2V_MAX_CODE + 1];
+	vs_error err;
+	assert_int_equal(vs_w2v_huffman(count, N, VS_W2V_TIES_GENSIM, len, code, point, &err), 0);
+	const char *want_code[N] = {"00",    "011",   "100",   "010",    "1111",   "1110",  "1011",
+	                            "1010",  "11001", "11000", "11010",  "110111", "110110"};
+	const uint32_t want_point[N][6] = {{11, 9},          {11, 9, 6},         {11, 10, 7},        {11, 9, 6},
+	                                   {11, 10, 8, 4},   {11, 10, 8, 4},     {11, 10, 7, 3},     {11, 10, 7, 3},
+	                                   {11, 10, 8, 5, 2}, {11, 10, 8, 5, 2}, {11, 10, 8, 5, 1},
+	                                   {11, 10, 8, 5, 1, 0}, {11, 10, 8, 5, 1, 0}};
+	for (int w = 0; w < N; w++) {
+		assert_int_equal(len[w], strlen(want_code[w]));
+		for (int d = 0; d < len[w]; d++) {
+			assert_int_equal(code[w][d], want_code[w][d] - '0');
+			assert_int_equal(point[w][d], want_point[w][d]);
+		}
+	}
+}
+
+/* a Zipf list of 600 counts whose tail repeats counts: gensim's codes and
+ * inner nodes for every word (tests/reference/make-huffman.py) */
+static void huffman_as_gensim_zipf(void **state)
+{
+	(void)state;
+	enum { N = 600 };
+	FILE *f = fopen("tests/data/huffman/zipf-600.tsv", "r");
+	assert_non_null(f);
+	uint64_t count[N];
+	char want[N][VS_W2V_MAX_CODE + 1];
+	uint32_t want_point[N][VS_W2V_MAX_CODE];
+	for (int w = 0; w < N; w++) {
+		unsigned long long c;
+		assert_int_equal(fscanf(f, "%llu %40s", &c, want[w]), 2);
+		count[w] = c;
+		for (size_t d = 0; d < strlen(want[w]); d++)
+			assert_int_equal(fscanf(f, "%u", &want_point[w][d]), 1);
+	}
+	fclose(f);
+	static uint8_t len[N], code[N][VS_W2V_MAX_CODE];
+	static uint32_t point[N][VS_W2V_MAX_CODE + 1];
+	vs_error err;
+	assert_int_equal(vs_w2v_huffman(count, N, VS_W2V_TIES_GENSIM, len, code, point, &err), 0);
+	for (int w = 0; w < N; w++) {
+		assert_int_equal(len[w], strlen(want[w]));
+		for (int d = 0; d < len[w]; d++) {
+			assert_int_equal(code[w][d], want[w][d] - '0');
+			assert_int_equal(point[w][d], want_point[w][d]);
+		}
+	}
 }
 
 /* The noise table draws each word as count^0.75 says */
@@ -234,7 +292,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vocabulary_order),  cmocka_unit_test(vocabulary_pruned),
-		cmocka_unit_test(huffman_as_word2vec), cmocka_unit_test(noise_frequencies),
+		cmocka_unit_test(huffman_as_word2vec), cmocka_unit_test(huffman_as_gensim), cmocka_unit_test(huffman_as_gensim_zipf), cmocka_unit_test(noise_frequencies),
 		cmocka_unit_test(learning_rate_and_subsampling), cmocka_unit_test(reproducible),
 		cmocka_unit_test(jobs_in_order), cmocka_unit_test(bad_parameters),
 	};
