@@ -37,7 +37,11 @@ ap.add_argument("--others-modes", default=None)
 ap.add_argument("--word2vec", default=os.path.join(top, "build", "word2vec"))
 a = ap.parse_args()
 os.makedirs(a.work, exist_ok=True)
-words_in_corpus = None
+# every tool's speed from the same figure: the corpus's words (white-space
+# tokens, as all four read it) times the epochs, over the whole run's seconds
+# (reading, vocabulary, training); each tool's own training-only rate beside it
+with open(a.corpus, "rb") as f:
+    words_in_corpus = sum(len(line.split()) for line in f)
 
 
 def params(mode):
@@ -82,7 +86,7 @@ def run_gensim(mode, seed, out):
                  alpha=0.025 if sg else 0.05, seed=seed)
     el = time.time() - t
     m.wv.save_word2vec_format(out, binary=True)
-    return el, m.corpus_total_words * a.epochs / el
+    return el, 0
 
 
 def run_fasttext(mode, seed, out):
@@ -127,8 +131,8 @@ if "fasttext" in tools and subprocess.run(["sh", "-c", "command -v fasttext"], c
     print("(fasttext not installed: left out)")
 print("corpus: %s; %d epochs, %d threads, dims 100, window 5, sample 1e-3, min-count 5" % (a.corpus, a.epochs,
                                                                                           a.threads))
-print("%-8s %-9s %4s %8s %11s %11s %9s %9s %8s" % ("mode", "tool", "seed", "seconds", "words/s", "a thread",
-                                                    "ws353", "analogy", "overlap"))
+print("%-8s %-9s %4s %8s %11s %11s %11s %9s %9s %8s" % ("mode", "tool", "seed", "seconds", "words/s", "a thread",
+                                                          "own/thread", "ws353", "analogy", "overlap"))
 for mode in a.modes.split(","):
     res = {}
     refs = []
@@ -138,14 +142,15 @@ for mode in a.modes.split(","):
             continue
         for seed in range(1, (a.seeds if seeded else 1) + 1):
             out = os.path.join(a.work, "%s-%s-%d.bin" % (mode, tool, seed))
-            el, wps = runners[tool](mode, seed, out)
+            el, own = runners[tool](mode, seed, out)
+            wps = words_in_corpus * a.epochs / el
             kv, rho, acc = quality(out)
             if tool == "gensim" and seed == 1:
                 ref = kv
             ov = overlap(kv, ref) if "gensim" in tools and not (tool == "gensim" and seed == 1) else float("nan")
             res.setdefault(tool, []).append((rho, acc, ov))
-            print("%-8s %-9s %4d %8.1f %11.0f %11.0f %9.4f %9.4f %8.3f" % (mode, tool, seed, el, wps,
-                  wps / a.threads, rho, acc, ov), flush=True)
+            print("%-8s %-9s %4d %8.1f %11.0f %11.0f %11.0f %9.4f %9.4f %8.3f" % (mode, tool, seed, el, wps,
+                  wps / a.threads, own / a.threads, rho, acc, ov), flush=True)
     for tool, rows in res.items():
         if len(rows) > 1:
             for i, name in enumerate(["ws353", "analogy"]):

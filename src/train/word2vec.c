@@ -295,30 +295,51 @@ static void prefetch_row(const float *row, size_t dims)
 		__builtin_prefetch(p, 1, 1);
 }
 
-/* One prediction: the input (a context word's vector, or CBOW's mean)
- * against an output row, label 1 (the word, or the branch its code takes) or
- * 0 (a negative, or the other branch). The input's error gradient accumulates
- * in neu1e. Where the sigmoid's table is saturated (|f| >= 6) nothing is
- * learned, as gensim (word2vec's negative sampling still pushes there). */
-static void learn_row(worker *w, const float *in, float *out, float label)
+/* One prediction, its dot product f taken: the input (a context word's
+ * vector, or CBOW's mean) against an output row, label 1 (the word, or the
+ * branch its code takes) or 0 (a negative, or the other branch). The input's
+ * error gradient accumulates in neu1e. Where the sigmoid's table is saturated
+ * (|f| >= 6) nothing is learned, as gensim (word2vec's negative sampling
+ * still pushes there). */
+static void learn_dot(worker *w, const float *in, float *out, float label, float f)
 {
 	model *m = w->m;
-	size_t dims = m->dims;
-	float f = dot(in, out, dims);
 	w->loss += nlogsig(m, label > 0 ? f : -f);
 	w->pairs += 1;
 	if (f <= -MAX_EXP || f >= MAX_EXP)
 		return;
 	float g = (label - sigmoid_of(m, f)) * w->alpha;
-	axpy(g, out, w->neu1e, dims);
-	axpy(g, in, out, dims);
+	axpy(g, out, w->neu1e, m->dims);
+	axpy(g, in, out, m->dims);
+}
+
+static void learn_row(worker *w, const float *in, float *out, float label)
+{
+	learn_dot(w, in, out, label, dot(in, out, w->m->dims));
 }
 
 /* Negative sampling: the word (label 1) and the negatives (label 0). */
 static void learn_targets(worker *w, const float *in, const uint32_t *targets, int nt)
 {
+	model *m = w->m;
+	size_t dims = m->dims;
+	float f[1 + 1000];
+	/* The input stays as it is until every target is done, and a target's
+	 * update touches only its own row: with no target twice, every dot
+	 * product can be taken first, side by side, and the updates made after,
+	 * the same numbers as one target at a time. A target drawn twice takes
+	 * that way, so its second dot product sees its first update. */
+	for (int j = 1; j < nt; j++)
+		for (int i = 0; i < j; i++)
+			if (targets[i] == targets[j]) {
+				for (int t = 0; t < nt; t++)
+					learn_row(w, in, m->syn1neg + (size_t)targets[t] * dims, t == 0);
+				return;
+			}
 	for (int j = 0; j < nt; j++)
-		learn_row(w, in, w->m->syn1neg + (size_t)targets[j] * w->m->dims, j == 0);
+		f[j] = dot(in, m->syn1neg + (size_t)targets[j] * dims, dims);
+	for (int j = 0; j < nt; j++)
+		learn_dot(w, in, m->syn1neg + (size_t)targets[j] * dims, j == 0, f[j]);
 }
 
 /* Hierarchical softmax: the inner nodes on the word's path from the root,
@@ -329,8 +350,13 @@ static void learn_path(worker *w, const float *in, uint32_t word)
 	int len = m->codelen[word];
 	for (int d = 0; d < len; d++)
 		prefetch_row(m->syn1 + (size_t)m->point[word][d] * m->dims, m->dims);
+	/* the nodes of a path are all different: the dot products first (as
+	 * learn_targets does), the same numbers as a node at a time */
+	float f[VS_W2V_MAX_CODE];
 	for (int d = 0; d < len; d++)
-		learn_row(w, in, m->syn1 + (size_t)m->point[word][d] * m->dims, 1.0f - (float)m->code[word][d]);
+		f[d] = dot(in, m->syn1 + (size_t)m->point[word][d] * m->dims, m->dims);
+	for (int d = 0; d < len; d++)
+		learn_dot(w, in, m->syn1 + (size_t)m->point[word][d] * m->dims, 1.0f - (float)m->code[word][d], f[d]);
 }
 
 /* One input against its word: hierarchical softmax and/or negative
