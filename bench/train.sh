@@ -5,7 +5,8 @@
 # same parameters and threads: speed and quality, in one run.
 #   BENCH_TRAIN_MODES (default sg-ns,cbow-ns,sg-hs,cbow-hs), BENCH_TRAIN_SEEDS (default 3),
 #   BENCH_TRAIN_TOOLS (default vecsh,word2vec,gensim,fasttext), BENCH_TRAIN_EPOCHS (default 5),
-#   BENCH_TRAIN_OTHERS (the modes word2vec and fastText run in, once each; default sg-ns)
+#   BENCH_TRAIN_OTHERS (the modes word2vec and fastText run in, once each; default sg-ns),
+#   BENCH_TRAIN_REUSE (a folder of models trained before, MODE-TOOL-SEED.bin: scored, not trained again)
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/setup-deps.sh python3-gensim fasttext bible-kjv
@@ -26,4 +27,5 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 /usr/bin/python3 bench/train_bench.py "$corpus" "$work" --modes "${BENCH_TRAIN_MODES:-sg-ns,cbow-ns,sg-hs,cbow-hs}" \
 	--seeds "${BENCH_TRAIN_SEEDS:-3}" --epochs "${BENCH_TRAIN_EPOCHS:-5}" \
-	--tools "${BENCH_TRAIN_TOOLS:-vecsh,word2vec,gensim,fasttext}" --others-modes "${BENCH_TRAIN_OTHERS:-sg-ns}"
+	--tools "${BENCH_TRAIN_TOOLS:-vecsh,word2vec,gensim,fasttext}" --others-modes "${BENCH_TRAIN_OTHERS:-sg-ns}" \
+	${BENCH_TRAIN_REUSE:+--reuse "$BENCH_TRAIN_REUSE"}

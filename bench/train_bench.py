@@ -7,7 +7,7 @@ both by gensim's evaluate functions; neighbour overlap of the 1,000 most
 frequent words' top 10 with gensim's first seed).
 
     train_bench.py CORPUS WORKDIR [--modes sg-ns,cbow-ns,sg-hs,cbow-hs] [--seeds 3] [--epochs 5]
-                   [--tools vecsh,word2vec,gensim,fasttext] [--others-modes sg-ns]
+                   [--tools vecsh,word2vec,gensim,fasttext] [--others-modes sg-ns] [--reuse DIR]
 
 vecsh and gensim run every seed; word2vec's C tool (which has no seed) and
 fastText run once, in the modes of --others-modes (default all).
@@ -34,6 +34,7 @@ ap.add_argument("--epochs", type=int, default=5)
 ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--tools", default="vecsh,word2vec,gensim,fasttext")
 ap.add_argument("--others-modes", default=None)
+ap.add_argument("--reuse", default=None, help="a folder of MODE-TOOL-SEED.bin models already trained: scored, not trained again")
 ap.add_argument("--word2vec", default=os.path.join(top, "build", "word2vec"))
 a = ap.parse_args()
 os.makedirs(a.work, exist_ok=True)
@@ -142,7 +143,12 @@ for mode in a.modes.split(","):
             continue
         for seed in range(1, (a.seeds if seeded else 1) + 1):
             out = os.path.join(a.work, "%s-%s-%d.bin" % (mode, tool, seed))
-            el, own = runners[tool](mode, seed, out)
+            kept = a.reuse and os.path.join(a.reuse, os.path.basename(out))
+            if kept and os.path.exists(kept):
+                el, own = float("nan"), 0
+                out = kept
+            else:
+                el, own = runners[tool](mode, seed, out)
             wps = words_in_corpus * a.epochs / el
             kv, rho, acc = quality(out)
             if tool == "gensim" and seed == 1:

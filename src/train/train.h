@@ -83,8 +83,9 @@ typedef enum { VS_W2V_TIES_WORD2VEC, VS_W2V_TIES_GENSIM } vs_w2v_ties;
 int vs_w2v_huffman(const uint64_t *count, size_t n, vs_w2v_ties ties, uint8_t *codelen,
                    uint8_t (*code)[VS_W2V_MAX_CODE], uint32_t (*point)[VS_W2V_MAX_CODE + 1], vs_error *err);
 
-/* The noise distribution, count^0.75 (word 0, the sentence end, as word2vec
- * keeps it), as a table of size entries. */
+/* The noise distribution over n counts, count^0.75, as a table of size
+ * entries (training passes the words after the sentence end, as gensim's
+ * table holds no sentence end). */
 uint32_t *vs_w2v_noise_table(const uint64_t *count, size_t n, size_t size);
 
 /* The corpus (n word ids, 0 a sentence end) cut into the jobs the threads

@@ -266,9 +266,8 @@ static uint64_t next_random(worker *w)
 }
 
 /* The targets of one input: the word itself (label 1), then the negatives
- * drawn from the noise table (label 0) as word2vec draws them: a draw of the
- * sentence end becomes a word drawn uniformly, a draw of the word itself is
- * dropped. Returns how many. */
+ * drawn from the noise table (label 0), a draw of the word itself dropped.
+ * The table holds the words after the sentence end (numbered from 0 there). */
 static int draw_targets(worker *w, uint32_t word, uint32_t *targets)
 {
 	model *m = w->m;
@@ -276,9 +275,7 @@ static int draw_targets(worker *w, uint32_t word, uint32_t *targets)
 	targets[nt++] = word;
 	for (int d = 0; d < m->opt->negative; d++) {
 		uint64_t r = next_random(w);
-		uint32_t t = m->table[(r >> 16) % m->table_size];
-		if (t == 0)
-			t = (uint32_t)(r % (m->vocab - 1) + 1);
+		uint32_t t = 1 + m->table[(r >> 16) % m->table_size];
 		if (t != word)
 			targets[nt++] = t;
 	}
@@ -662,11 +659,14 @@ static int alloc_model(model *m, const vs_w2v_vocab *v, vs_error *err)
 	m->keep = malloc(m->vocab * sizeof *m->keep);
 	if (!m->keep)
 		return vs_oom(err);
+	/* the threshold is sample x the words kept, as gensim's (word2vec counts
+	 * the sentence ends too); the noise table holds the words, not the ends */
+	uint64_t words = v->total - v->count[0];
 	for (size_t i = 0; i < m->vocab; i++)
-		m->keep[i] = o->sample > 0 ? (float)vs_word2vec_keep((double)v->count[i], (double)v->total, o->sample) : 1.0f;
+		m->keep[i] = o->sample > 0 ? (float)vs_word2vec_keep((double)v->count[i], (double)words, o->sample) : 1.0f;
 	if (o->negative) {
 		m->table_size = m->vocab * 100 < 1000000 ? 1000000 : m->vocab * 100 > 100000000 ? 100000000 : m->vocab * 100;
-		if (!(m->table = vs_w2v_noise_table(v->count, m->vocab, m->table_size)))
+		if (!(m->table = vs_w2v_noise_table(v->count + 1, m->vocab - 1, m->table_size)))
 			return vs_oom(err);
 	}
 	if (o->hs) {
