@@ -54,9 +54,10 @@ vs_vecset *vs_train(const char *const *paths, size_t npaths, const vs_text_sourc
 
 /* ---- The pieces, exposed for the tests ---- */
 
-/* The vocabulary as word2vec builds it: "</s>" first (the sentence ends),
- * then the words of at least min_count by count, most frequent first, ties
- * in order of first appearance. */
+/* The vocabulary: "</s>" first (the sentence ends, as word2vec), then the
+ * words of at least min_count by count, most frequent first, ties where
+ * gensim's vocabulary has them (numpy's argsort of the counts in order of
+ * first appearance, reversed). */
 typedef struct vs_w2v_vocab {
 	vs_strtab words;      /* ids in the order below */
 	uint64_t *count;

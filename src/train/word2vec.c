@@ -44,26 +44,38 @@ typedef struct reader {
 } reader;
 
 /* word2vec's ReadWord: words split on space, tab and newline, a carriage
- * return ignored, each newline a sentence end ("</s>"). */
+ * return ignored, each newline a sentence end ("</s>"). A word is kept
+ * whole whatever its length, as gensim's LineSentence keeps it (word2vec cuts
+ * words at 100 bytes, which can join two long words into one). */
+/* One word, its carriage returns dropped (word2vec ignores them). */
+static int word_without_cr(reader *r, const char *w, size_t n)
+{
+	r->tokens++;
+	if (!memchr(w, '\r', n))
+		return r->fn(r->ctx, w, n);
+	char *copy = malloc(n);
+	if (!copy)
+		return -1;
+	size_t m = 0;
+	for (size_t k = 0; k < n; k++)
+		if (w[k] != '\r')
+			copy[m++] = w[k];
+	int rc = m ? r->fn(r->ctx, copy, m) : 0;
+	r->tokens -= m == 0;
+	free(copy);
+	return rc;
+}
+
 static int split_whitespace(reader *r, const char *t, size_t len)
 {
-	char word[101];
-	size_t n = 0;
 	for (size_t i = 0; i <= len; i++) {
-		char ch = i < len ? t[i] : ' ';
-		if (ch == '\r')
-			continue;
-		if (ch == ' ' || ch == '\t' || ch == '\n') {
-			if (n && r->fn(r->ctx, word, n) < 0)
-				return -1;
-			r->tokens += n > 0;
-			n = 0;
-			if (ch == '\n' && r->fn(r->ctx, "</s>", 4) < 0)
-				return -1;
-			continue;
-		}
-		if (n < sizeof word - 1)
-			word[n++] = ch; /* longer words are cut at 100 bytes, as word2vec's MAX_STRING */
+		size_t start = i;
+		while (i < len && t[i] != ' ' && t[i] != '\t' && t[i] != '\n')
+			i++;
+		if (i > start && word_without_cr(r, t + start, i - start) < 0)
+			return -1;
+		if (i < len && t[i] == '\n' && r->fn(r->ctx, "</s>", 4) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -19,7 +19,9 @@ static const char *word_of(const vs_w2v_vocab *v, size_t i)
 	return v->words.arena + v->words.off[i];
 }
 
-/* "</s>" first, then by count, ties in order of first appearance; rarer than min_count left out */
+/* "</s>" first, then by count, ties as gensim's vocabulary has them (numpy's
+ * argsort of the counts in order of appearance, reversed: on a short list,
+ * the reverse of the order of appearance); rarer than min_count left out */
 static void vocabulary_order(void **state)
 {
 	(void)state;
@@ -34,12 +36,46 @@ static void vocabulary_order(void **state)
 	assert_int_equal(v.n, 4);
 	assert_string_equal(word_of(&v, 0), "</s>");
 	assert_string_equal(word_of(&v, 1), "a"); /* 3 */
-	assert_string_equal(word_of(&v, 2), "b"); /* 2, seen before c */
-	assert_string_equal(word_of(&v, 3), "c"); /* 2 */
+	assert_string_equal(word_of(&v, 2), "c"); /* 2, seen after b */
+	assert_string_equal(word_of(&v, 3), "b"); /* 2 */
 	assert_int_equal(v.count[0], 2);
 	assert_int_equal(v.total, 2 + 3 + 2 + 2);
 	vs_w2v_vocab_free(&v);
 	vs_w2v_counter_free(c);
+}
+
+/* a corpus with many tied counts: the words in the order gensim's
+ * build_vocab gives (tests/reference/make-vocab-order.py) */
+static void vocabulary_order_as_gensim(void **state)
+{
+	(void)state;
+	size_t len;
+	vs_error err;
+	char *text = vs_read_file("tests/data/huffman/ties-corpus.txt", &len, &err);
+	char *want = vs_read_file("tests/data/huffman/ties-order.txt", &len, &err);
+	assert_non_null(text);
+	assert_non_null(want);
+	vs_w2v_counter *c = vs_w2v_counter_new(0);
+	assert_non_null(c);
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		for (char *w = line, *end; *w; w = end + (*end != 0)) {
+			end = w + strcspn(w, " ");
+			if (end > w)
+				assert_int_equal(vs_w2v_counter_add(c, w, (size_t)(end - w)), 0);
+		}
+		assert_int_equal(vs_w2v_counter_add(c, "</s>", 4), 0);
+	}
+	vs_w2v_vocab v;
+	assert_int_equal(vs_w2v_counter_finish(c, 2, &v, &err), 0);
+	size_t i = 1;
+	for (char *w = strtok(want, "\n"); w; w = strtok(NULL, "\n"), i++) {
+		assert_true(i < v.n);
+		assert_string_equal(word_of(&v, i), w);
+	}
+	assert_int_equal(i, v.n);
+	vs_w2v_vocab_free(&v);
+	vs_w2v_counter_free(c);
+	free(text), free(want);
 }
 
 /* gensim's max_vocab_size: the rarest go while counting */
@@ -291,7 +327,7 @@ static void bad_parameters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(vocabulary_order),  cmocka_unit_test(vocabulary_pruned),
+		cmocka_unit_test(vocabulary_order), cmocka_unit_test(vocabulary_order_as_gensim),  cmocka_unit_test(vocabulary_pruned),
 		cmocka_unit_test(huffman_as_word2vec), cmocka_unit_test(huffman_as_gensim), cmocka_unit_test(huffman_as_gensim_zipf), cmocka_unit_test(noise_frequencies),
 		cmocka_unit_test(learning_rate_and_subsampling), cmocka_unit_test(reproducible),
 		cmocka_unit_test(jobs_in_order), cmocka_unit_test(bad_parameters),
