@@ -132,6 +132,17 @@ static void huffman_as_word2vec(void **state)
 		assert_true(l2[i] >= l2[i - 1] || c2[i] == c2[i - 1]);
 }
 
+/* one word's code and inner nodes against the expected bits ("0110") and nodes */
+static void assert_code(uint8_t len, const uint8_t *code, const uint32_t *point, const char *want,
+                        const uint32_t *want_point)
+{
+	assert_int_equal(len, strlen(want));
+	for (int d = 0; d < len; d++) {
+		assert_int_equal(code[d], want[d] - '0');
+		assert_int_equal(point[d], want_point[d]);
+	}
+}
+
 /* counts with ties: the codes and inner nodes gensim's heap gives
  * (gensim.models.word2vec._assign_binary_codes on these counts) */
 static void huffman_as_gensim(void **state)
@@ -149,13 +160,8 @@ static void huffman_as_gensim(void **state)
 	                                   {11, 10, 8, 4},   {11, 10, 8, 4},     {11, 10, 7, 3},     {11, 10, 7, 3},
 	                                   {11, 10, 8, 5, 2}, {11, 10, 8, 5, 2}, {11, 10, 8, 5, 1},
 	                                   {11, 10, 8, 5, 1, 0}, {11, 10, 8, 5, 1, 0}};
-	for (int w = 0; w < N; w++) {
-		assert_int_equal(len[w], strlen(want_code[w]));
-		for (int d = 0; d < len[w]; d++) {
-			assert_int_equal(code[w][d], want_code[w][d] - '0');
-			assert_int_equal(point[w][d], want_point[w][d]);
-		}
-	}
+	for (int w = 0; w < N; w++)
+		assert_code(len[w], code[w], point[w], want_code[w], want_point[w]);
 }
 
 /* a Zipf list of 600 counts whose tail repeats counts: gensim's codes and
@@ -181,13 +187,8 @@ static void huffman_as_gensim_zipf(void **state)
 	static uint32_t point[N][VS_W2V_MAX_CODE + 1];
 	vs_error err;
 	assert_int_equal(vs_w2v_huffman(count, N, VS_W2V_TIES_GENSIM, len, code, point, &err), 0);
-	for (int w = 0; w < N; w++) {
-		assert_int_equal(len[w], strlen(want[w]));
-		for (int d = 0; d < len[w]; d++) {
-			assert_int_equal(code[w][d], want[w][d] - '0');
-			assert_int_equal(point[w][d], want_point[w][d]);
-		}
-	}
+	for (int w = 0; w < N; w++)
+		assert_code(len[w], code[w], point[w], want[w], want_point[w]);
 }
 
 /* The noise table draws each word as count^0.75 says */
