@@ -76,41 +76,25 @@ int vs_w2v_counter_add(vs_w2v_counter *c, const char *word, size_t len)
 	return 0;
 }
 
-static const uint64_t *sort_count;
-static int by_count(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	if (sort_count[x] != sort_count[y])
-		return sort_count[x] > sort_count[y] ? -1 : 1;
-	return x < y ? -1 : x > y; /* ties in order of first appearance: glibc's stable sort in word2vec */
-}
-
 /* The words counted at least min_count times, most frequent first, as
  * gensim orders its vocabulary: numpy's argsort of the counts (in order of
  * first appearance) reversed, so that ties fall where numpy's introsort
  * leaves them (word2vec's stable sort keeps them in order of appearance;
  * the order decides which word of a tie takes which leaf of hierarchical
- * softmax's tree). "</s>" stays first. Returns how many, with it. */
+ * softmax's tree). "</s>" stays first. Returns how many, with it, or 0 when
+ * memory runs out. */
 static size_t sort_by_count(const vs_w2v_counter *c, size_t min_count, uint32_t *order)
 {
-	size_t n = c->t.n, kept = 0;
+	size_t n = c->t.n, kept = 0, m = 0;
 	int64_t *counts = malloc(n * sizeof *counts);
 	intptr_t *idx = malloc(n * sizeof *idx);
 	uint32_t *ids = malloc(n * sizeof *ids);
-	order[kept++] = 0;
-	if (!counts || !idx || !ids) { /* no room to sort as numpy: word2vec's order */
-		for (size_t i = 1; i < n; i++)
-			order[i] = (uint32_t)i;
-		sort_count = c->count;
-		qsort(order + 1, n - 1, sizeof *order, by_count);
-		while (kept < n && c->count[order[kept]] >= min_count)
-			kept++;
-	} else {
-		size_t m = 0;
+	if (counts && idx && ids) {
 		for (size_t i = 1; i < n; i++)
 			if (c->count[i] >= min_count)
 				ids[m] = (uint32_t)i, counts[m++] = (int64_t)c->count[i];
 		vs_numpy_argsort(counts, idx, (intptr_t)m);
+		order[kept++] = 0;
 		for (size_t i = m; i-- > 0;)
 			order[kept++] = ids[idx[i]];
 	}
@@ -129,6 +113,11 @@ int vs_w2v_counter_finish(vs_w2v_counter *c, size_t min_count, vs_w2v_vocab *out
 		return vs_oom(err);
 	}
 	size_t kept = sort_by_count(c, min_count, order);
+	if (!kept) {
+		free(order);
+		vs_w2v_vocab_free(out);
+		return vs_oom(err);
+	}
 	for (size_t i = 0; i < kept; i++) {
 		uint32_t id = order[i];
 		if (vs_strtab_intern(&out->words, c->t.arena + c->t.off[id], c->t.len[id]) < 0) {
