@@ -4,15 +4,15 @@
 PREFIX ?= /usr/local
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = readline ncursesw zlib libutf8proc libcjson openblas cairo fontconfig libpng libjpeg stb
+PKGS = readline ncursesw zlib libutf8proc libcjson openblas cairo fontconfig libpng libjpeg stb libpq
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -pthread $(CFLAGS)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lreadline -lncursesw -lz -lutf8proc -lcjson -lopenblas -lcairo -lfontconfig -lpng16 -ljpeg -lstb) -lm -pthread
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lreadline -lncursesw -lz -lutf8proc -lcjson -lopenblas -lcairo -lfontconfig -lpng16 -ljpeg -lstb -lpq) -lm -pthread
 SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Engines, lowest first (each depends only on the ones before it), then the
 # terminal layer on top. tests/check-layers.sh keeps it that way.
-DOMAINS = core output vectors text train image clip viz
+DOMAINS = core output vectors text train image clip viz pg
 ENGINE_SRC = $(foreach d,$(DOMAINS),$(wildcard src/$(d)/*.c))
 UI_SRC = $(filter-out src/ui/cli/main.c,$(wildcard src/ui/*/*.c))
 LIB_SRC = $(ENGINE_SRC) $(UI_SRC)

@@ -5,9 +5,11 @@
 set -u
 # extra package names on the command line are installed too (bench: npm)
 pkgs="build-essential pkg-config libreadline-dev libncurses-dev libopenblas-dev zlib1g-dev
-libutf8proc-dev libcjson-dev libcmocka-dev libcairo2-dev libpng-dev libjpeg62-turbo-dev libstb-dev tmux groff-base libxml2-utils python3-numpy python3-pil $*"
+libutf8proc-dev libcjson-dev libcmocka-dev libcairo2-dev libpng-dev libjpeg62-turbo-dev libstb-dev libpq-dev postgresql-client nodejs npm tmux groff-base libxml2-utils python3-numpy python3-pil $*"
 missing=""
 for p in $pkgs; do
+	# node and npm may come from elsewhere (NodeSource's nodejs carries npm)
+	case $p in nodejs | npm) command -v "${p%js}" >/dev/null 2>&1 && continue ;; esac
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0

@@ -4,7 +4,7 @@
   check-layers.py BUILDDIR
 
 1. Domains depend only downward: core < output < vectors < text < train < image <
-   clip < viz < ui. A file may include another domain's header only from a
+   clip < viz < pg < ui. A file may include another domain's header only from a
    domain below its own, and a domain's internal.h only from inside it; no
    engine includes a terminal library (readline, curses) or anything of ui/.
 2. The same holds for what the objects really call: every undefined symbol
@@ -17,7 +17,7 @@ Prints what it finds; exits 1 if anything.
 """
 import os, re, subprocess, sys
 
-ORDER = ["core", "output", "vectors", "text", "train", "image", "clip", "viz", "ui"]
+ORDER = ["core", "output", "vectors", "text", "train", "image", "clip", "viz", "pg", "ui"]
 RANK = {d: i for i, d in enumerate(ORDER)}
 TERMINAL = re.compile(r'#include\s*<(readline/|n?curses|term\.h|panel\.h)')
 top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -31,6 +31,7 @@ if sh tests/images.sh "$b/vecsh"; then ok; else bad images; fi
 if sh tests/faults.sh "$b/vecsh"; then ok; else bad faults; fi
 if sh tests/fasttext.sh "$b/vecsh"; then ok; else bad fasttext; fi
 if sh tests/stream.sh "$b/vecsh"; then ok; else bad stream; fi
+if sh tests/pgvector.sh "$b/vecsh"; then ok; else bad pgvector; fi
 
 note "== examples ($b)"
 # run from the project's folder: a script's relative paths are its own folder's

@@ -24,7 +24,10 @@
 #
 # Cases run in a scratch directory holding tests/data and the fixtures made by
 # tests/make-fixtures.sh, with $DEMO naming the demo vectors and $SHARED
-# pointing to ../shared/data (cases naming it are skipped when it is absent).
+# pointing to ../shared/data (cases naming it are skipped when it is absent),
+# and $PGQ the PostgreSQL test server's URI ready for "table=..." (set by
+# tests/pgvector.sh, which runs tests/pg/*.test; cases naming it are skipped
+# without it), $PGSERVER the server as errors name it (the URI up to '?').
 #
 #   usage: run-transcripts.sh VECSH FILE.test...
 set -u
@@ -38,6 +41,8 @@ export VECSH_CACHE="$work/cache" # images add keeps its caches there, not in the
 sh "$top/tests/make-fixtures.sh" "$work" "$vecsh" || { echo "fixtures failed"; exit 1; }
 shared="$top/../shared/data"
 pass=0 fail=0 skip=0
+pgq_sed=$(printf '%s' "${PGQ:-}" | sed 's/[&#\\]/\\&/g') # (& and # are sed's own in a replacement)
+pgs_sed=$(printf '%s' "${PGQ%%\?*}" | sed 's/[&#\\]/\\&/g')  # the server, as errors name it
 
 # Split a .test file into cases: N.in (stdin), N.out (stdout, with echoes),
 # N.err (stderr), N.all (both, merged), N.map (for each line of N.all, the
@@ -126,7 +131,12 @@ for file in "$@"; do
 			skip=$((skip + 1))
 			continue
 		fi
-		subst="s#\$SHARED#$shared#g;s#\$DEMO#$top/examples/data/glove-demo.txt.gz#g;s#\$EXAMPLES#$top/examples/data#g"
+		if grep -q '\$PGQ' "$c.in" "$c.args" && [ -z "${PGQ:-}" ]; then
+			echo "SKIP $name:$line (needs the PostgreSQL test server: tests/pgvector.sh)"
+			skip=$((skip + 1))
+			continue
+		fi
+		subst="s#\$PGQ#$pgq_sed#g;s#\$PGSERVER#$pgs_sed#g;s#\$SHARED#$shared#g;s#\$DEMO#$top/examples/data/glove-demo.txt.gz#g;s#\$EXAMPLES#$top/examples/data#g"
 		for x in in out err all; do sed "$subst" "$c.$x" > "$c.$x.s" && mv "$c.$x.s" "$c.$x"; done
 		args=$(sed "$subst" "$c.args")
 		tol=$(cat "$c.tol")

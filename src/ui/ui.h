@@ -8,6 +8,7 @@
 #include "text/text.h"
 #include "clip/clip.h"
 #include "viz/viz.h"
+#include "pg/pg.h"
 
 /* ---- What a vecsh session holds: the loaded sets, the active one,
  * the output format, and where messages go. */
@@ -108,6 +109,10 @@ int vs_session_oom(vs_session *s);
 /* Load a vector file (or a saved index) as a new active set named name, or
  * after the file; reports errors, warnings and progress. opt may be NULL. */
 int vs_session_load(vs_session *s, const char *path, const char *name, const vs_load_options *opt);
+
+/* Open a table in PostgreSQL (a postgres:// URI or libpq's key=value words
+ * with table=...) as a new active set; exact: the server scans every row. */
+int vs_session_load_table(vs_session *s, const char *target, const char *name, int exact);
 
 vs_vecset *vs_session_find(const vs_session *s, const char *name);
 /* The active set, or NULL after reporting "no vectors loaded". */
@@ -323,6 +328,8 @@ int vs_browse(const vs_browse_host *host, vs_result *first);
 /* A ranked word list: columns rank, word, score. */
 vs_result *vs_words_result(const vs_vecset *set, const vs_hit *hits, size_t n);
 /* The same with another name for the item column (a static string: "image"). */
+/* Under a result the server answered: the set is a table, and how it searched. */
+void vs_remote_note(vs_result *r, const vs_vecset *set);
 vs_result *vs_ranked_result(const vs_vecset *set, const vs_hit *hits, size_t n, const char *item);
 
 /* Parse "w1 [+|-] w2 ..." into positive and negative word indices (arrays

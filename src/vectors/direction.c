@@ -54,6 +54,8 @@ int vs_most_similar_without(const vs_vecset *set, const long *pos, size_t npos, 
 {
 	size_t n = set->count, d = set->dims;
 	*nout = 0;
+	if (vs_vecset_whole(set, "nn --minus", err) < 0)
+		return -1;
 	if (npos + nneg == 0)
 		return vs_fail(err, "cannot compute similarity with no input");
 	if (vs_check_nonzero(set, pos, npos, err) < 0 || vs_check_nonzero(set, neg, nneg, err) < 0)

@@ -329,8 +329,10 @@ static int answer_questions(eval_job *job, vs_error *err)
 int vs_eval_analogies(vs_vecset *set, const char *path, size_t restrict_vocab, vs_progress_fn progress,
                       void *progress_ctx, vs_analogy_report *rep, vs_error *err)
 {
-	vs_vecset_need_all(set);
 	memset(rep, 0, sizeof *rep);
+	if (vs_vecset_whole(set, "eval analogies", err) < 0)
+		return -1;
+	vs_vecset_need_all(set);
 	size_t nvocab = restrict_vocab && restrict_vocab < set->count ? restrict_vocab : set->count, nq = 0;
 	question *qs = NULL;
 	long *canon = NULL;
@@ -371,6 +373,8 @@ int vs_eval_pairs(vs_vecset *set, const char *path, size_t restrict_vocab, vs_pa
                   vs_error *err)
 {
 	memset(rep, 0, sizeof *rep);
+	if (vs_vecset_whole(set, "eval pairs", err) < 0)
+		return -1;
 	size_t nvocab = restrict_vocab && restrict_vocab < set->count ? restrict_vocab : set->count;
 	vs_linereader *lr = vs_linereader_open(path, err);
 	if (!lr)

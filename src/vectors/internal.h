@@ -50,6 +50,14 @@ vs_vecset *vs_rows_set(vs_rows *r, const char *path, size_t line_base, const vs_
 
 extern const char VS_VECS_MAGIC[8];
 
+/* ---- scans of a remote set, asked of the server (remote.c) */
+/* The k rows nearest to q (qn 0: q is a unit vector; else its norm), the
+ * excluded rows left out, scored here as the float32 scan scores them. */
+int vs_remote_nearest(const vs_vecset *set, const float *q, double qn, size_t k, const long *ex, size_t nex,
+                      vs_hit *out, size_t *nout, vs_error *err);
+/* gensim's rank(a, b) counted by the server (0 on error). */
+size_t vs_remote_rank(const vs_vecset *set, long a, long b, vs_error *err);
+
 /* ---- int8 codes of a set's rows (codes.c) */
 typedef struct vs_codes {
 	size_t count, dims, stride; /* stride: dims rounded up to 32 */

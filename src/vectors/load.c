@@ -273,6 +273,8 @@ static int write_export(FILE *f, const vs_vecset *set, vs_format fmt, int gz)
 
 int vs_save(const vs_vecset *set, const char *path, vs_format fmt, vs_error *err)
 {
+	if (vs_vecset_whole(set, "saving to a file", err) < 0)
+		return -1;
 	vs_vecset_need_all(set); /* every row is written */
 	if (fmt == VS_FMT_VECS || fmt == VS_FMT_AUTO)
 		return vs_vecs_write(set, path, err);

@@ -33,6 +33,8 @@ static size_t fields(char *line, char **out, size_t max)
 
 int vs_meta_load(vs_vecset *set, const char *path, vs_error *err)
 {
+	if (vs_vecset_whole(set, "metadata (--meta)", err) < 0)
+		return -1;
 	size_t len;
 	char *text = vs_read_file(path, &len, err);
 	if (!text)

@@ -100,7 +100,8 @@ int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const lo
 	if (nneg)
 		memcpy(ex + npos, neg, nneg * sizeof *ex);
 	vs_score_rule rule = {0};
-	int rc = vs_codes_nearest(set, mean, &rule, n, k, ex, npos + nneg, out, nout, err);
+	int rc = set->remote ? vs_remote_nearest(set, mean, 0, k, ex, npos + nneg, out, nout, err)
+	                     : vs_codes_nearest(set, mean, &rule, n, k, ex, npos + nneg, out, nout, err);
 	if (rc > 0) { /* one float32 scan */
 		cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)set->dims, 1.0f, set->vectors, (int)set->dims,
 		            mean, 1, 0.0f, dists, 1);
@@ -118,6 +119,9 @@ int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const lo
 int vs_most_similar_where(const vs_vecset *set, const long *pos, size_t npos, const long *neg, size_t nneg, size_t k,
                           const unsigned char *keep, vs_hit *out, size_t *nout, vs_error *err)
 {
+	*nout = 0;
+	if (vs_vecset_whole(set, "a filtered scan", err) < 0)
+		return -1;
 	vs_vecset_need_all(set);
 	size_t n = set->count;
 	*nout = 0;
@@ -154,6 +158,8 @@ int vs_most_similar_batch(const vs_vecset *set, const long *words, size_t m, siz
                           vs_error *err)
 {
 	enum { BLOCK = 4096 };
+	if (vs_vecset_whole(set, "a batch of queries", err) < 0)
+		return -1;
 	vs_vecset_need_all(set);
 	if (vs_check_nonzero(set, words, m, err) < 0)
 		return -1;
@@ -197,9 +203,11 @@ int vs_most_similar_batch(const vs_vecset *set, const long *words, size_t m, siz
 int vs_most_similar_cosmul(const vs_vecset *set, const long *pos, size_t npos, const long *neg,
                            size_t nneg, size_t k, vs_hit *out, size_t *nout, vs_error *err)
 {
+	*nout = 0;
+	if (vs_vecset_whole(set, "3CosMul (--cosmul)", err) < 0)
+		return -1;
 	vs_vecset_need_all(set);
 	size_t n = set->count, dims = set->dims;
-	*nout = 0;
 	if (npos == 0)
 		return vs_fail(err, "cannot compute similarity with no positive word");
 	if (vs_check_nonzero(set, pos, npos, err) < 0 || vs_check_nonzero(set, neg, nneg, err) < 0)
@@ -258,6 +266,8 @@ float vs_similarity(const vs_vecset *set, long a, long b)
 size_t vs_rank(const vs_vecset *set, long a, long b, vs_error *err)
 {
 	vs_vecset_need_all(set);
+	if (set->remote)
+		return vs_remote_rank(set, a, b, err);
 	size_t n = set->count, dims = set->dims, fast;
 	int rc = vs_codes_rank(set, a, b, &fast, err);
 	if (rc <= 0)
@@ -378,6 +388,8 @@ int vs_nearest_to_vector(const vs_vecset *set, const float *q, size_t k, vs_hit 
 	qn = sqrt(qn);
 	if (!(qn > 0))
 		return vs_fail(err, "the query vector is zero");
+	if (set->remote)
+		return vs_remote_nearest(set, q, qn, k, NULL, 0, out, nout, err);
 	vs_score_rule rule = {qn};
 	int rc = vs_codes_nearest(set, q, &rule, set->count, k, NULL, 0, out, nout, err);
 	if (rc <= 0)

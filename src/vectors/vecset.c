@@ -203,6 +203,29 @@ static int grow_oov(vs_vecset *set, vs_error *err)
 	return rows * 2 > set->nslots ? rebuild_slots(set, rows, err) : 0;
 }
 
+/* The row after the kept ones holds word and its vector v (already in
+ * place, at own_vectors + row * dims): its norm, word and slot. */
+static long keep_new_row(vs_vecset *set, const char *word, vs_error *err)
+{
+	size_t row = set->count + set->oov;
+	const float *v = set->own_vectors + row * set->dims;
+	char *copy = strdup(word);
+	float *sq = malloc((set->dims ? set->dims : 1) * sizeof *sq);
+	if (!copy || !sq) {
+		free(copy), free(sq);
+		return vs_oom(err);
+	}
+	set->own_norms[row] = row_norm(v, set->dims, sq);
+	free(sq);
+	set->words[row] = copy;
+	set->oov++;
+	size_t mask = set->nslots - 1, i = (size_t)vs_hash_fnv1a(copy, strlen(copy)) & mask;
+	while (set->own_slots[i])
+		i = (i + 1) & mask;
+	set->own_slots[i] = (uint32_t)row + 1;
+	return (long)row;
+}
+
 long vs_vecset_add_oov(vs_vecset *set, const char *word, vs_error *err)
 {
 	long known = vs_vecset_find(set, word);
@@ -212,8 +235,7 @@ long vs_vecset_add_oov(vs_vecset *set, const char *word, vs_error *err)
 		return vs_fail(err, "'%s' is not in the vocabulary of %s", word, set->name ? set->name : "the set");
 	if (grow_oov(set, err) < 0)
 		return -1;
-	size_t row = set->count + set->oov;
-	float *v = set->own_vectors + row * set->dims;
+	float *v = set->own_vectors + (set->count + set->oov) * set->dims;
 	if (vs_subwords_vector(set->sub, word, -1, v) == 0) {
 		if (set->sub->maxn <= 0)
 			return vs_fail(err, "'%s' is not in the vocabulary of %s, and the model has no character n-grams "
@@ -222,25 +244,69 @@ long vs_vecset_add_oov(vs_vecset *set, const char *word, vs_error *err)
 		               "(%d to %d characters): its vector would be zero", word, set->name ? set->name : "the set",
 		               set->sub->minn, set->sub->maxn);
 	}
-	char *copy = strdup(word);
-	if (!copy)
-		return vs_oom(err);
-	float *sq = malloc(set->dims * sizeof *sq);
-	if (!sq) {
-		free(copy);
-		return vs_oom(err);
+	return keep_new_row(set, word, err);
+}
+
+/* ---- sets whose rows live elsewhere */
+
+vs_vecset *vs_vecset_remote(size_t dims, const vs_remote_ops *ops, void *ctx, vs_error *err)
+{
+	vs_vecset *set = calloc(1, sizeof *set);
+	if (!set) {
+		ops->close(ctx);
+		vs_oom(err);
+		return NULL;
 	}
-	for (size_t d = 0; d < set->dims; d++)
-		sq[d] = v[d] * v[d];
-	set->own_norms[row] = sqrtf(vs_pairwise_sum(sq, set->dims));
-	free(sq);
-	set->words[row] = copy;
-	set->oov++;
-	size_t mask = set->nslots - 1, i = (size_t)vs_hash_fnv1a(copy, strlen(copy)) & mask;
-	while (set->own_slots[i])
-		i = (i + 1) & mask;
-	set->own_slots[i] = (uint32_t)row + 1;
-	return (long)row;
+	set->dims = dims;
+	set->remote = ops;
+	set->remote_ctx = ctx;
+	if (vs_vecset_finish(set, err) < 0 || grow_oov(set, err) < 0) {
+		vs_vecset_free(set);
+		return NULL;
+	}
+	return set;
+}
+
+long vs_vecset_keep_row(vs_vecset *set, const char *word, const float *vec, vs_error *err)
+{
+	long known = vs_vecset_find(set, word);
+	if (known >= 0)
+		return known;
+	if (grow_oov(set, err) < 0)
+		return -1;
+	memcpy(set->own_vectors + (set->count + set->oov) * set->dims, vec, set->dims * sizeof *vec);
+	return keep_new_row(set, word, err);
+}
+
+long vs_vecset_fetch(vs_vecset *set, const char *word, vs_error *err)
+{
+	long known = vs_vecset_find(set, word);
+	if (known >= 0 || !set->remote)
+		return known >= 0 ? known : vs_fail(err, "'%s' is not in the vocabulary of %s", word, set->name);
+	float *v = malloc((set->dims ? set->dims : 1) * sizeof *v);
+	if (!v)
+		return vs_oom(err);
+	char *name = NULL;
+	int found = set->remote->lookup(set->remote_ctx, word, v, &name, err);
+	long row = found > 0 ? vs_vecset_keep_row(set, name ? name : word, v, err) : -1;
+	free(v), free(name);
+	if (found == 0)
+		return vs_fail(err, "'%s' is not in %s (%s)", word, set->name, set->remote->what);
+	return row;
+}
+
+size_t vs_vecset_rows(const vs_vecset *set)
+{
+	return set->remote ? set->remote_rows : set->count;
+}
+
+int vs_vecset_whole(const vs_vecset *set, const char *what, vs_error *err)
+{
+	if (!set->remote)
+		return 0;
+	return vs_fail(err, "%s reads every row here, and %s is %s: nn, sim, analogy, odd, rank, browse, project "
+	               "and plot of a result, and info work on it (the server does the scanning)",
+	               what, set->name, set->remote->what);
 }
 
 static void free_upper(vs_vecset *set)
@@ -397,6 +463,8 @@ const uint32_t *vs_vecset_sorted(vs_vecset *set)
 int vs_vecset_prefix(vs_vecset *set, const char *prefix,
                      int (*fn)(const char *word, void *ctx), void *ctx)
 {
+	if (set->remote)
+		return set->remote->prefix(set->remote_ctx, prefix, 200, fn, ctx);
 	if (!vs_vecset_sorted(set))
 		return -1;
 	size_t plen = strlen(prefix), lo = 0, hi = set->count;
@@ -431,6 +499,8 @@ size_t vs_vecset_memory(const vs_vecset *set)
 			m += strlen(set->words[i]) + 1;
 	}
 	m += set->count * sizeof(char *);
+	if (set->remote)
+		m += set->oov_cap * (set->dims + 1) * sizeof(float);
 	if (set->sub) {
 		const vs_subwords *sw = set->sub;
 		m += set->oov_cap * (set->dims + 1) * sizeof(float);
@@ -469,6 +539,8 @@ void vs_vecset_free(vs_vecset *set)
 	free(set->own_sorted);
 	if (set->map)
 		vs_unmap_file((void *)set->map, set->map_len);
+	if (set->remote)
+		set->remote->close(set->remote_ctx);
 	free(set);
 }
 

@@ -33,6 +33,35 @@ typedef struct vs_subwords {
 	float norm_centroids[256];
 } vs_subwords;
 
+/* A set whose rows live elsewhere (a table in PostgreSQL, src/pg): what it
+ * can be asked. A remote set holds no row of its own (count 0); the rows a
+ * command needs are fetched and kept as rows count .. count + oov - 1, so
+ * the set's words and vectors work as for any set, and scans of every row go
+ * to the server. */
+typedef struct vs_remote_ops {
+	/* The vector of the row named word into vec (dims floats): 1 found, 0
+	 * no such row, -1 error. *name gets the row's own name when word named
+	 * it some other way (by its id), malloc'd, else NULL. */
+	int (*lookup)(void *ctx, const char *word, float *vec, char **name, vs_error *err);
+	/* The n rows nearest to q by cosine, nearest first, as the server
+	 * answers: their names (*names, n malloc'd strings in one malloc'd
+	 * array) and vectors (*vecs, n x dims, malloc'd); *got how many. */
+	int (*nearest)(void *ctx, const float *q, size_t n, char ***names, float **vecs, size_t *got, vs_error *err);
+	/* Rows other than the one named self by their cosine distance to q (as
+	 * the server computes it, in double): *below counts those under lo,
+	 * and those from lo up to hi are returned as nearest returns rows. */
+	int (*closer)(void *ctx, const float *q, double lo, double hi, const char *self, size_t *below, char ***names,
+	              float **vecs, size_t *got, vs_error *err);
+	/* Names starting with prefix, in byte order, at most max: fn for each
+	 * until it returns nonzero. */
+	int (*prefix)(void *ctx, const char *prefix, size_t max, int (*fn)(const char *word, void *fctx), void *fctx);
+	/* How the server answers nearest-row queries, for results' notes
+	 * ("exact" or "approximate: ..."). */
+	const char *(*how)(void *ctx);
+	void (*close)(void *ctx);
+	const char *what; /* "a table in PostgreSQL" */
+} vs_remote_ops;
+
 typedef struct vs_vecset {
 	char *name;          /* the set's name in the session */
 	char *source;        /* path it was loaded from */
@@ -78,6 +107,10 @@ typedef struct vs_vecset {
 	struct vs_codes *codes;
 	/* per-word metadata columns (load --meta), or NULL */
 	struct vs_meta *meta;
+	/* a set whose rows live elsewhere (see vs_remote_ops), or NULL */
+	const vs_remote_ops *remote;
+	void *remote_ctx;
+	size_t remote_rows;  /* the rows it has there (as the server counted them at load) */
 } vs_vecset;
 
 /* Metadata of a set's words: columns of text, a value a word and column
@@ -109,6 +142,22 @@ int vs_vecset_defer_rows(vs_vecset *set, vs_error *err);
  * its character n-grams (fastText's getWordVector) on first use and kept.
  * Fails naming the word when it has no n-gram (its vector would be zero). */
 long vs_vecset_add_oov(vs_vecset *set, const char *word, vs_error *err);
+
+/* A remote set of dims dimensions answered by ops over ctx (closed with
+ * the set, or at once on failure); it holds no row until one is fetched. */
+vs_vecset *vs_vecset_remote(size_t dims, const vs_remote_ops *ops, void *ctx, vs_error *err);
+/* Keep a row of a remote set: its index (the existing one when the word is
+ * already kept). */
+long vs_vecset_keep_row(vs_vecset *set, const char *word, const float *vec, vs_error *err);
+/* A word of a remote set: its row, fetched from the server on first use;
+ * -1 with an error naming the word when there is no such row, or why the
+ * server could not say. */
+long vs_vecset_fetch(vs_vecset *set, const char *word, vs_error *err);
+/* Rows of the set: its words, or a remote set's rows on the server. */
+size_t vs_vecset_rows(const vs_vecset *set);
+/* Refuse (-1, naming the set and what) work that reads every row of a
+ * remote set here; 0 for every other set. */
+int vs_vecset_whole(const vs_vecset *set, const char *what, vs_error *err);
 
 /* Index of the first (most frequent) word among the first `limit` words whose
  * upper-cased form equals upper (itself upper-cased), or -1; builds the

@@ -92,7 +92,7 @@ int vs_align_sets(const vs_vecset *a, const vs_vecset *b, size_t max_words, doub
 {
 	double *ua, *ub;
 	long *ia;
-	if (same_dims(a, b, err) < 0 || shared_units(a, b, max_words, &ua, &ub, &ia, shared, err) < 0)
+	if (vs_vecset_whole(a, "aligning", err) < 0 || vs_vecset_whole(b, "aligning", err) < 0 || same_dims(a, b, err) < 0 || shared_units(a, b, max_words, &ua, &ub, &ia, shared, err) < 0)
 		return -1;
 	int rc = vs_procrustes(ua, ub, *shared, a->dims, r, err);
 	free(ua), free(ub), free(ia);

@@ -401,6 +401,11 @@ static void note_oov(vs_session *s, const char *word)
 
 long vs_session_word(vs_session *s, vs_vecset *set, const char *word)
 {
+	if (set->remote) { /* a row of a table, fetched on first use */
+		vs_error err;
+		long r = vs_vecset_fetch(set, word, &err);
+		return r >= 0 ? r : vs_session_error(s, "%s", err.msg);
+	}
 	long i = vs_vecset_find(set, word);
 	if (i >= 0 && (size_t)i >= set->count)
 		note_oov(s, word);
@@ -508,8 +513,35 @@ static void report_load(vs_session *s, const char *path, const vs_vecset *set, c
 	                rep->format, rep->compressed ? ", gzip" : "", vs_seconds_since(&p->start));
 }
 
+int vs_session_load_table(vs_session *s, const char *target, const char *name, int exact)
+{
+	vs_progress p;
+	vs_progress_start(&p, s, "connecting");
+	vs_error err;
+	vs_vecset *set = vs_pg_open(target, exact, &err);
+	vs_progress_end(&p);
+	if (!set)
+		return vs_session_error(s, "%s", err.msg);
+	char nm[256];
+	if (choose_name(s, set->name, name, nm, sizeof nm) < 0) {
+		vs_vecset_free(set);
+		return -1;
+	}
+	free(set->name);
+	set->name = strdup(nm);
+	if (!set->name || vs_session_add(s, set) < 0) {
+		vs_vecset_free(set);
+		return vs_session_oom(s);
+	}
+	vs_session_info(s, "loaded %s: a table in PostgreSQL, %zu rows x %zu dims, in %.2f s; %s", set->name,
+	                set->remote_rows, set->dims, vs_seconds_since(&p.start), set->remote->how(set->remote_ctx));
+	return 0;
+}
+
 int vs_session_load(vs_session *s, const char *path, const char *name, const vs_load_options *options)
 {
+	if (vs_pg_is_target(path))
+		return vs_session_load_table(s, path, name, 0);
 	vs_load_options opt = {0};
 	if (options)
 		opt = *options;

@@ -55,8 +55,8 @@ static int cmd_analogy_exec(vs_session *s, vs_args *a)
 	size_t k;
 	if (!set || vs_arg_size(s, a, "-k", 10, &k) < 0)
 		return -1;
-	if (k > set->count)
-		k = set->count;
+	if (k > vs_vecset_rows(set))
+		k = vs_vecset_rows(set);
 	long ix[3];
 	for (int i = 0; i < 3; i++)
 		if ((ix[i] = vs_session_word(s, set, a->argv[i])) < 0)
@@ -82,6 +82,7 @@ static int cmd_analogy_exec(vs_session *s, vs_args *a)
 	free(hits);
 	if (!res)
 		return vs_session_oom(s);
+	vs_remote_note(res, set);
 	vs_session_show(s, res);
 	return 0;
 }

@@ -150,7 +150,10 @@ static char *host_detail(void *ctx, const vs_result *r, size_t row)
 	if (t && strcmp(kind, "word") == 0 && set && vs_vecset_find(set, t) >= 0) {
 		long w = vs_vecset_find(set, t);
 		vs_vecset_need_row(set, (size_t)w);
-		fprintf(f, "frequency rank %ld of %zu\nnorm %.4f\n", w + 1, set->count, set->norms[w]);
+		if (set->remote)
+			fprintf(f, "a row of %s (%s)\nnorm %.4f\n", set->name, set->remote->what, set->norms[w]);
+		else
+			fprintf(f, "frequency rank %ld of %zu\nnorm %.4f\n", w + 1, set->count, set->norms[w]);
 		for (size_t c = 0; set->meta && c < set->meta->ncols; c++) /* load --meta's columns */
 			if (vs_meta_value(set, w, c) && *vs_meta_value(set, w, c))
 				fprintf(f, "%s: %s\n", set->meta->names[c], vs_meta_value(set, w, c));

@@ -109,6 +109,9 @@ static int cmd_cluster_exec(vs_session *s, vs_args *a)
 	if (n_init > 1000)
 		return vs_session_error(s, "cluster: --n-init is at most 1000, not %zu", n_init);
 	long *idx;
+	vs_error err;
+	if (vs_vecset_whole(set, "cluster", &err) < 0) /* (its labels are kept a word of the whole set) */
+		return vs_session_error(s, "cluster: %s", err.msg);
 	if (vs_gather_words(s, a, set, &idx, &n, &nhigh) < 0)
 		return -1;
 	if (k > n) {
@@ -123,7 +126,6 @@ static int cmd_cluster_exec(vs_session *s, vs_args *a)
 	}
 	vs_kmeans_options opt = {.k = k, .n_init = (int)n_init, .tol = 1e-4, .seed = seed1};
 	vs_kmeans_result km;
-	vs_error err;
 	int rc = -1;
 	const char *out = vs_arg_opt(a, "--out");
 	if (vs_kmeans(pts, n, set->dims, &opt, &km, &err) < 0) {

@@ -26,7 +26,7 @@ vs_result *vs_ranked_result(const vs_vecset *set, const vs_hit *hits, size_t n, 
 		vs_result_int(r, 0, (long long)i + 1);
 		const char *w = set->words[hits[i].index];
 		char marked[512];
-		if ((size_t)hits[i].index >= set->count) { /* a word made from its character n-grams */
+		if ((size_t)hits[i].index >= set->count && !set->remote) { /* a word made from its character n-grams */
 			snprintf(marked, sizeof marked, "%s (oov)", w);
 			w = marked;
 		}
@@ -34,6 +34,12 @@ vs_result *vs_ranked_result(const vs_vecset *set, const vs_hit *hits, size_t n, 
 		vs_result_float(r, 2, hits[i].score);
 	}
 	return r;
+}
+
+void vs_remote_note(vs_result *r, const vs_vecset *set)
+{
+	if (set->remote)
+		vs_result_note(r, "%s is %s; %s", set->name, set->remote->what, set->remote->how(set->remote_ctx));
 }
 
 int vs_parse_expression(vs_session *s, vs_vecset *set, int argc, char **argv, long *pos, size_t *npos,
@@ -148,6 +154,9 @@ int vs_gather_words(vs_session *s, vs_args *a, vs_vecset *set, long **out, size_
 		return -1;
 	*nhigh = 0;
 	if (top) {
+		vs_error err;
+		if (vs_vecset_whole(set, "--top", &err) < 0)
+			return vs_session_error(s, "%s: %s", a->entry->name, err.msg);
 		if (top > set->count)
 			top = set->count;
 		*out = malloc(top * sizeof **out);
@@ -188,7 +197,8 @@ int vs_gather_words(vs_session *s, vs_args *a, vs_vecset *set, long **out, size_
 	vs_error err;
 	int nq = r->query ? vs_split_line(r->query, &qw, &err) : 0;
 	for (int i = 1; i < nq && k < 8; i++) {
-		long w = vs_vecset_find(set, qw[i]);
+		vs_error ignored; /* (a table's row is fetched: id:N names it too) */
+		long w = qw[i][0] == '-' ? -1 : vs_vecset_fetch(set, qw[i], &ignored);
 		if (w >= 0 && qw[i][0] != '-')
 			idx[k++] = w;
 	}

@@ -8,9 +8,10 @@
 
 static int neighbours(vs_session *s, vs_vecset *x, vs_vecset *y, const char *word, size_t k)
 {
-	long wx = vs_vecset_find(x, word), wy = vs_vecset_find(y, word);
+	vs_error why; /* (a table's row is fetched) */
+	long wx = vs_vecset_fetch(x, word, &why), wy = wx < 0 ? -1 : vs_vecset_fetch(y, word, &why);
 	if (wx < 0 || wy < 0)
-		return vs_session_error(s, "compare: '%s' is not in the vocabulary of %s", word, wx < 0 ? x->name : y->name);
+		return vs_session_error(s, "compare: %s", why.msg);
 	vs_hit *hx = malloc(k * sizeof *hx), *hy = malloc(k * sizeof *hy);
 	size_t nx = 0, ny = 0;
 	vs_error err;

@@ -91,6 +91,7 @@ static int rank_images(vs_session *s, const vs_args *a, const float *q)
 	else {
 		vs_result *r = vs_ranked_result(set, hits, n, "image");
 		if (r) {
+			vs_remote_note(r, set);
 			vs_session_show(s, r);
 			rc = 0;
 		} else

@@ -18,6 +18,16 @@ static int cmd_load_exec(vs_session *s, vs_args *a)
 		vs_command_usage(a, s->msg);
 		return -1;
 	}
+	if (vs_pg_is_target(a->argv[0])) {
+		static const char *const file_only[] = {"--format", "--limit", "--strict", "--labels", "--verify",
+		                                        "--supervised", "--meta", NULL};
+		for (int i = 0; file_only[i]; i++)
+			if (vs_arg_flag(a, file_only[i]))
+				return vs_session_error(s, "load: %s is for files, not a table in PostgreSQL", file_only[i]);
+		return vs_session_load_table(s, a->argv[0], name, vs_arg_flag(a, "--exact"));
+	}
+	if (vs_arg_flag(a, "--exact"))
+		return vs_session_error(s, "load: --exact is for a table in PostgreSQL (postgres://...)");
 	vs_format fmt = VS_FMT_AUTO;
 	const char *f = vs_arg_opt(a, "--format");
 	if (f)
@@ -61,6 +71,8 @@ static const vs_option cmd_load_options[] = {
 	{"--verify", NULL, "for a .vecs file: check every block against its checksum first", VS_COMPLETE_NONE, NULL},
 	{"--meta", "FILE", "metadata of the words: a TSV with a header, the word first", VS_COMPLETE_FILE, NULL},
 	{"--supervised", NULL, "for a fastText classifier (.ftz, supervised .bin): load its words' vectors anyway",
+	 VS_COMPLETE_NONE, NULL},
+	{"--exact", NULL, "for a table in PostgreSQL: the server scans every row, not its approximate index",
 	 VS_COMPLETE_NONE, NULL},
 	{0},
 };

@@ -9,6 +9,10 @@
 static long *file_words(vs_session *s, vs_vecset *set, const char *path, size_t *m)
 {
 	vs_error err;
+	if (vs_vecset_whole(set, "a batch of queries", &err) < 0) {
+		vs_session_error(s, "nn: %s", err.msg);
+		return NULL;
+	}
 	size_t len;
 	char *text = vs_read_file(path, &len, &err);
 	if (!text) {
@@ -161,6 +165,46 @@ static int nn_where(vs_session *s, vs_vecset *set, const long *pos, size_t npos,
 	return 0;
 }
 
+/* Is the one query a text for the loaded CLIP model rather than a word:
+ * a set of its embeddings (images add, a table of them) that has no row
+ * of that name? */
+static int clip_text_query(vs_session *s, vs_vecset *set, const vs_args *a)
+{
+	if (a->argc != 1 || !s->clip || set->dims != (size_t)s->clip->proj)
+		return 0;
+	vs_error ignored;
+	return set->remote ? vs_vecset_fetch(set, a->argv[0], &ignored) < 0 : vs_vecset_find(set, a->argv[0]) < 0;
+}
+
+/* nn TEXT: the text encoded by the CLIP model, the rows nearest to it. */
+static int nn_text(vs_session *s, vs_vecset *set, const char *text, size_t k)
+{
+	float *q = malloc((size_t)s->clip->proj * sizeof *q);
+	vs_hit *hits = malloc((k ? k : 1) * sizeof *hits);
+	size_t n;
+	vs_error err;
+	int rc = -1;
+	if (!q || !hits)
+		vs_session_oom(s);
+	else if (vs_session_encode_text(s, "nn", text, q) < 0)
+		;
+	else if (vs_nearest_to_vector(set, q, k, hits, &n, &err) < 0)
+		vs_session_error(s, "nn: %s", err.msg);
+	else {
+		vs_result *r = vs_words_result(set, hits, n);
+		if (r) {
+			vs_result_note(r, "the text encoded by the CLIP model %s", s->clip->name);
+			vs_remote_note(r, set);
+			vs_session_show(s, r);
+			rc = 0;
+		} else {
+			vs_session_oom(s);
+		}
+	}
+	free(q), free(hits);
+	return rc;
+}
+
 static int cmd_nn_exec(vs_session *s, vs_args *a)
 {
 	vs_vecset *set = vs_session_active(s);
@@ -175,10 +219,12 @@ static int cmd_nn_exec(vs_session *s, vs_args *a)
 		vs_command_usage(a, s->msg);
 		return -1;
 	}
-	if (k > set->count)
-		k = set->count;
+	if (k > vs_vecset_rows(set))
+		k = vs_vecset_rows(set);
 	if (file)
 		return nn_file(s, set, file, k);
+	if (!vs_arg_opt(a, "--where") && !vs_arg_opt(a, "--minus") && clip_text_query(s, set, a))
+		return nn_text(s, set, a->argv[0], k);
 	const char *where = vs_arg_opt(a, "--where");
 	if (where && vs_arg_opt(a, "--minus"))
 		return vs_session_error(s, "nn: --where and --minus go one at a time");
@@ -204,6 +250,7 @@ static int cmd_nn_exec(vs_session *s, vs_args *a)
 	else {
 		vs_result *r = vs_words_result(set, hits, n);
 		if (r) {
+			vs_remote_note(r, set);
 			vs_session_show(s, r);
 			rc = 0;
 		}

@@ -5,6 +5,38 @@
 #include "vectors/vectors.h"
 
 static const char *const save_formats[] = {"vecs", "word2vec", "word2vec-bin", "glove", "fasttext", NULL};
+static const char *const save_indexes[] = {"hnsw", NULL};
+
+static void rows_written(void *ctx, size_t done, size_t total)
+{
+	vs_progress_count(ctx, done, total);
+}
+
+/* save NAME postgres://...?table=T: a new table, in one transaction. */
+static int save_table(vs_session *s, vs_vecset *set, const char *target, vs_args *a)
+{
+	if (vs_arg_opt(a, "--format"))
+		return vs_session_error(s, "save: --format is for files; a table in PostgreSQL has one form");
+	const char *index = vs_arg_opt(a, "--index");
+	vs_progress p;
+	vs_progress_start(&p, s, "writing rows");
+	vs_pg_save_options opt = {.replace = vs_arg_flag(a, "--replace"), .insert = vs_arg_flag(a, "--insert"),
+	                          .hnsw = index != NULL, .progress = rows_written, .progress_ctx = &p};
+	vs_pg_save_report rep;
+	vs_error err;
+	int rc = vs_pg_save(set, target, &opt, &rep, &err);
+	vs_progress_end(&p);
+	if (rc < 0)
+		return vs_session_error(s, "save: %s", err.msg);
+	double el = vs_seconds_since(&p.start);
+	set->unsaved = 0;
+	vs_session_info(s, "saved %s to table %s: %zu rows x %zu dims in %.2f s (%.0f rows/s, %s%s%s)", set->name,
+	                rep.table, rep.rows, set->dims, el, el > 0 ? (double)rep.rows / el : 0.0, rep.method,
+	                rep.fell_back ? ": the server dropped the connection on COPY"
+	                : rep.no_copy ? ": the server (PGlite) does not take COPY" : "",
+	                opt.hnsw ? "; an HNSW index for cosine built" : "");
+	return 0;
+}
 
 static int cmd_save_exec(vs_session *s, vs_args *a)
 {
@@ -23,6 +55,10 @@ static int cmd_save_exec(vs_session *s, vs_args *a)
 	vs_vecset *set = vs_session_find(s, a->argv[0]);
 	if (!set)
 		return vs_session_error(s, "save: no set named '%s' (see 'sets')", a->argv[0]);
+	if (vs_pg_is_target(a->argv[1]))
+		return save_table(s, set, a->argv[1], a);
+	if (vs_arg_opt(a, "--index") || vs_arg_flag(a, "--replace") || vs_arg_flag(a, "--insert"))
+		return vs_session_error(s, "save: --index, --replace and --insert are for a table in PostgreSQL");
 	vs_format fmt = VS_FMT_VECS;
 	const char *f = vs_arg_opt(a, "--format");
 	if (f)
@@ -43,6 +79,11 @@ static int cmd_save_exec(vs_session *s, vs_args *a)
 static const vs_option cmd_save_options[] = {
 	{"--format", "FORMAT", "vecs (default), word2vec, word2vec-bin, glove or fasttext", VS_COMPLETE_CHOICE,
 	 save_formats},
+	{"--index", "hnsw", "for a table in PostgreSQL: build an HNSW index (cosine) on the vectors", VS_COMPLETE_CHOICE,
+	 save_indexes},
+	{"--replace", NULL, "for a table in PostgreSQL: drop a table of that name first (in the same transaction)",
+	 VS_COMPLETE_NONE, NULL},
+	{"--insert", NULL, "for a table in PostgreSQL: write with INSERTs rather than COPY", VS_COMPLETE_NONE, NULL},
 	{0},
 };
 

@@ -26,8 +26,8 @@ static int cmd_sets_exec(vs_session *s, vs_args *a)
 			break;
 		vs_result_str(r, 0, (long)i == s->active ? "*" : "");
 		vs_result_str(r, 1, set->name);
-		vs_result_str(r, 2, "vectors");
-		vs_result_int(r, 3, (long long)set->count);
+		vs_result_str(r, 2, set->remote ? "table" : "vectors");
+		vs_result_int(r, 3, (long long)vs_vecset_rows(set));
 		vs_result_int(r, 4, (long long)set->dims);
 		vs_result_str(r, 6, mem);
 		vs_result_str(r, 7, set->source);
@@ -209,8 +209,11 @@ static int cmd_info_exec(vs_session *s, vs_args *a)
 		return vs_session_oom(s);
 	char buf[64];
 	field(r, "format", set->format ? set->format : "?");
-	snprintf(buf, sizeof buf, "%zu", set->count);
-	field(r, "words", buf);
+	if (set->remote)
+		snprintf(buf, sizeof buf, "%zu fetched so far", set->oov);
+	else
+		snprintf(buf, sizeof buf, "%zu", set->count);
+	field(r, set->remote ? "rows here" : "words", buf);
 	snprintf(buf, sizeof buf, "%zu", set->dims);
 	field(r, "dims", buf);
 	vs_human_bytes(vs_vecset_memory(set), buf, sizeof buf);
@@ -224,7 +227,8 @@ static int cmd_info_exec(vs_session *s, vs_args *a)
 	} else {
 		field(r, "mapped", "no");
 	}
-	field(r, "scan", vs_codes_state(set));
+	if (!set->remote)
+		field(r, "scan", vs_codes_state(set));
 	if (set->meta) {
 		char line[512];
 		size_t o = (size_t)snprintf(line, sizeof line, "%zu rows:", set->meta->rows);
@@ -241,6 +245,10 @@ static int cmd_info_exec(vs_session *s, vs_args *a)
 		snprintf(v, sizeof v, "%.*s", (int)(nl - tab - 1), tab + 1);
 		field(r, k, v);
 		p = nl + 1;
+	}
+	if (set->remote) { /* no first words: the rows are the server's */
+		vs_session_show(s, r);
+		return 0;
 	}
 	field(r, "first words", "");
 	size_t show = set->count < 8 ? set->count : 8, o = 0;

@@ -1,0 +1,48 @@
+/* internal.h: what the PostgreSQL files share (private to src/pg). */
+#ifndef VECSH_PG_INTERNAL_H
+#define VECSH_PG_INTERNAL_H
+
+#include "pg/pg.h"
+
+#include <libpq-fe.h>
+
+/* vecsh's own keys of a target, beside libpq's */
+enum { VS_PG_TABLE, VS_PG_VECTOR, VS_PG_LABEL, VS_PG_ID, VS_PG_WHERE, VS_PG_EXACT, VS_PG_NKEYS };
+
+/* A target split: what goes to libpq, what may be shown, and vecsh's keys. */
+typedef struct vs_pg_target {
+	char *conninfo;            /* for libpq: the target without vecsh's keys */
+	char *shown;               /* the target with any password hidden */
+	char *server;              /* what names it in errors: shown without vecsh's keys */
+	char *key[VS_PG_NKEYS];    /* vecsh's keys' values, or NULL */
+} vs_pg_target;
+
+int vs_pg_target_parse(const char *text, vs_pg_target *t, vs_error *err);
+void vs_pg_target_free(vs_pg_target *t);
+
+/* A connection that is made again once when it drops. The sets and saves
+ * of a session that name the same server share one (a server such as
+ * PGlite's serves one connection at a time). */
+typedef struct vs_pg_conn {
+	PGconn *conn;
+	const char *shown;         /* names the server in errors */
+	struct vs_pg_shared *shared;
+} vs_pg_conn;
+
+int vs_pg_connect(vs_pg_conn *c, const char *conninfo, vs_error *err);
+void vs_pg_disconnect(vs_pg_conn *c);
+/* Make a dropped connection again (and its set-up statements). */
+int vs_pg_reconnect(vs_pg_conn *c, vs_error *err);
+/* A parameterised statement (text parameters and results): the result
+ * when its status is want, else NULL with the server's message. A dropped
+ * connection is made again and the statement run once more. */
+PGresult *vs_pg_run(vs_pg_conn *c, const char *sql, int n, const char *const *params, ExecStatusType want,
+                    vs_error *err);
+/* A quoted identifier (PQescapeIdentifier), or NULL with an error. */
+char *vs_pg_ident(vs_pg_conn *c, const char *name, vs_error *err);
+/* "[v0,v1,...]": a vector as pgvector reads it, exactly (9 digits). */
+char *vs_pg_vector_text(const float *v, size_t dims);
+/* A table name "t" or "schema.t" as quoted SQL. */
+char *vs_pg_table_sql(vs_pg_conn *c, const char *name, vs_error *err);
+
+#endif
