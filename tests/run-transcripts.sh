@@ -42,7 +42,8 @@ sh "$top/tests/make-fixtures.sh" "$work" "$vecsh" || { echo "fixtures failed"; e
 shared="$top/../shared/data"
 pass=0 fail=0 skip=0
 pgq_sed=$(printf '%s' "${PGQ:-}" | sed 's/[&#\\]/\\&/g') # (& and # are sed's own in a replacement)
-pgs_sed=$(printf '%s' "${PGQ%%\?*}" | sed 's/[&#\\]/\\&/g')  # the server, as errors name it
+pgq=${PGQ:-}
+pgs_sed=$(printf '%s' "${pgq%%\?*}" | sed 's/[&#\\]/\\&/g')  # the server, as errors name it
 
 # Split a .test file into cases: N.in (stdin), N.out (stdout, with echoes),
 # N.err (stderr), N.all (both, merged), N.map (for each line of N.all, the

@@ -79,8 +79,9 @@ static const vs_option cmd_load_options[] = {
 
 const vs_cmd_entry cmd_load_entry = {
 	.name = "load",
-	.usage = "PATH [as NAME] [--format FORMAT] [--limit N] [--strict] [--labels FILE] [--verify] [--supervised] [--meta FILE]",
-	.summary = "load word vectors (word2vec, GloVe, fastText, .vecs; .gz too) or a saved index",
+	.usage = "PATH [as NAME] [--format FORMAT] [--limit N] [--strict] [--labels FILE] [--verify] [--supervised] [--meta FILE]\n"
+	         "       load postgres://USER@HOST/DB?table=T[&vector=COL&label=COL&id=COL&where=COL=VALUE] [as NAME] [--exact]",
+	.summary = "load word vectors (word2vec, GloVe, fastText, .vecs; .gz too), a saved index, or a PostgreSQL table",
 	.help = "The format is detected from the content: a 'count dims' header means word2vec\n"
 	        "text or binary (fastText .vec is word2vec text), no header means GloVe, and\n"
 	        "vecsh's own .vecs files are mapped. Gzip-compressed files are read as they are.\n"
@@ -94,8 +95,14 @@ const vs_cmd_entry cmd_load_entry = {
 	        "--meta FILE attaches columns of metadata to the words: a TSV whose header\n"
 	        "names the word's column and then the others, a row a word (the Embedding\n"
 	        "Projector's metadata.tsv with the word first); plot --color COLUMN and\n"
-	        "nn --where COLUMN=VALUE use them, info and browse show them.",
-	.example = "load examples/data/glove-demo.txt.gz as demo\nload vectors.bin --limit 100000\nload examples/data/kjv-fasttext.bin as kjv\nload examples/data/glove-demo.txt.gz as demo --meta examples/data/demo-meta.tsv",
+	        "nn --where COLUMN=VALUE use them, info and browse show them.\n"
+	        "A PostgreSQL table with pgvector opens as a set whose rows stay on the\n"
+	        "server (libpq's URI or key=value words, with table=, and optionally vector=,\n"
+	        "label=, id= and where=COLUMN=VALUE): nn, analogy and rank ask the server,\n"
+	        "its HNSW index answering if it has one (approximate; --exact scans every\n"
+	        "row); sim, odd, vec, browse, project and plot fetch the rows they need;\n"
+	        "a word id:N names the row whose id is N. Passwords are never shown.",
+	.example = "load examples/data/glove-demo.txt.gz as demo\nload vectors.bin --limit 100000\nload examples/data/kjv-fasttext.bin as kjv\nload examples/data/glove-demo.txt.gz as demo --meta examples/data/demo-meta.tsv\nload postgres://me@db.example.org/shop?table=items&label=title as items",
 	.min_args = 1,
 	.max_args = 3,
 	.args_complete = VS_COMPLETE_FILE,

@@ -89,12 +89,16 @@ static const vs_option cmd_save_options[] = {
 
 const vs_cmd_entry cmd_save_entry = {
 	.name = "save",
-	.usage = "NAME PATH [--format FORMAT]",
-	.summary = "write a set (.vecs, or export) or an index to a file",
+	.usage = "NAME PATH [--format FORMAT]\n       save NAME postgres://USER@HOST/DB?table=T [--index hnsw] [--replace] [--insert]",
+	.summary = "write a set (.vecs, or export) or an index to a file, or a set to a PostgreSQL table",
 	.help = "The native .vecs format opens near-instantly (it is mapped). An index is\n"
 	        "written in vecsh's checksummed index format. The file is written to a\n"
-	        "temporary file beside PATH and renamed into place.",
-	.example = "save demo /tmp/demo.vecs\nsave demo /tmp/demo.txt --format glove",
+	        "temporary file beside PATH and renamed into place.\n"
+	        "To a PostgreSQL target (see load) a set becomes a new table (id, label,\n"
+	        "embedding vector(dims)) in one transaction: all rows or none, by COPY (or\n"
+	        "INSERTs: --insert, and where the server does not take COPY), with an HNSW\n"
+	        "index for cosine with --index hnsw; --replace drops a table of that name.",
+	.example = "save demo /tmp/demo.vecs\nsave demo /tmp/demo.txt --format glove\nsave demo postgres://me@localhost/db?table=demo --index hnsw",
 	.min_args = 2,
 	.max_args = 2,
 	.first_complete = VS_COMPLETE_SET,
