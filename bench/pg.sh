@@ -20,11 +20,20 @@ mkdir -p bench/data
 make --no-print-directory build/vecsh > /dev/null || exit 1
 vecsh=$top/build/vecsh
 pg_start || exit 1
-secs() { /usr/bin/time -f %e -o "$work/t" "$@" > "$work/out" 2>&1 || { cat "$work/out"; exit 1; }; cat "$work/t"; }
+secs() { # wall seconds of a command (ns clock), its output kept in $work/out
+	t0=$(date +%s.%N)
+	"$@" > "$work/out" 2>&1 || { cat "$work/out"; exit 1; }
+	echo "$t0 $(date +%s.%N)" | awk '{ printf "%.4f", $2 - $1 }'
+}
+best() { # the best of three runs
+	b=""
+	for i in 1 2 3; do b="$b $(secs "$@")"; done
+	echo "$b" | awk '{ m = $1; for (i = 2; i <= NF; i++) if ($i < m) m = $i; print m }'
+}
 per() { echo "$1 $2 $3" | awk '{ printf "%.3f", ($1 - $2) * 1000 / $3 }'; } # per-query ms
 
 echo "server: $PGKIND; $n x 100 vectors ($data); $(nproc) cores"
-t=$(secs "$vecsh" -q -c "load $data as big" -c "save big ${PGQ}table=bench_big --replace")
+t=$(secs "$vecsh" -c "load $data as big" -c "save big ${PGQ}table=bench_big --replace")
 echo "save $n rows (vecsh; $(grep -o 'INSERT\|COPY' "$work/out" | head -1 || echo "?")): $t s, $(echo "$n $t" | awk '{ printf "%.0f", $1 / $2 }') rows/s"
 small=$((n < 100000 ? n : 100000))
 t=$(secs "$vecsh" -q -c "load $data as s --limit $small" -c "save s ${PGQ}table=bench_hnsw --replace --index hnsw")
@@ -49,20 +58,29 @@ while read -r w; do
 	echo "SELECT coalesce(\"label\"::text, 'id:' || \"id\"::text), \"embedding\"::text FROM \"bench_hnsw\" WHERE \"embedding\" IS NOT NULL ORDER BY \"embedding\" <=> '$v'::vector LIMIT 19::bigint;" >> "$work/nn.sql"
 done < "$work/words"
 target="${PGQ}table=bench_hnsw"
-psql_run() { psql "$PGCONN" -X -q -At -o /dev/null -f "$1"; }
 : > "$work/none.sql"
-v0=$(secs "$vecsh" -q -c "load $target as t")
-p0=$(secs psql_run "$work/none.sql")
-v_vec=$(secs "$vecsh" -q -c "load $target as t" -f "$work/vec.vsh")
-p_vec=$(secs psql_run "$work/lookup.sql")
-v_nn=$(secs "$vecsh" -q -c "load $target as t" -f "$work/nn.vsh")
-p_nn=$(secs psql_run "$work/nn.sql")
+v0=$(best "$vecsh" -q -c "load $target as t")
+p0=$(best psql "$PGCONN" -X -q -At -o /dev/null -f "$work/none.sql")
+v_vec=$(best "$vecsh" -q -c "load $target as t" -f "$work/vec.vsh")
+p_vec=$(best psql "$PGCONN" -X -q -At -o /dev/null -f "$work/lookup.sql")
+v_nn=$(best "$vecsh" -q -c "load $target as t" -f "$work/nn.vsh")
+p_nn=$(best psql "$PGCONN" -X -q -At -o /dev/null -f "$work/nn.sql")
+cpu() { # user + system seconds of a command
+	/usr/bin/time -f "%U %S" -o "$work/c" "$@" > /dev/null 2>&1
+	awk '{ print $1 + $2 }' "$work/c"
+}
+c0=$(cpu "$vecsh" -q -c "load $target as t")
+c_vec=$(cpu "$vecsh" -q -c "load $target as t" -f "$work/vec.vsh")
+c_nn=$(cpu "$vecsh" -q -c "load $target as t" -f "$work/nn.vsh")
 echo "statements: $lookup"
 echo "            $nearest (k + 9 rows)"
 echo "$nq queries, ms a query (session time less an empty session's, over the queries):"
 echo "  vec WORD (a lookup by label)          vecsh $(per "$v_vec" "$v0" "$nq")   psql $(per "$p_vec" "$p0" "$nq")"
 echo "  nn WORD -k 10 (lookup + HNSW search)  vecsh $(per "$v_nn" "$v0" "$nq")   psql $(per "$p_nn" "$p0" "$nq")"
-echo "  added by vecsh: $(echo "$v_vec $v0 $p_vec $p0 $nq" | awk '{ printf "%.3f", (($1 - $2) - ($3 - $4)) * 1000 / $5 }') ms (vec), $(echo "$v_nn $v0 $p_nn $p0 $nq" | awk '{ printf "%.3f", (($1 - $2) - ($3 - $4)) * 1000 / $5 }') ms (nn)"
+echo "  vecsh's own processor time a query: $(per "$c_vec" "$c0" "$nq") ms (vec), $(per "$c_nn" "$c0" "$nq") ms (nn)"
+echo "  (psql sends each statement as one simple-protocol message with its literals; vecsh sends parameters"
+echo "  in the extended protocol, Parse/Bind/Execute, which PGlite answers a message at a time)"
+echo "  wall time added by vecsh: $(echo "$v_vec $v0 $p_vec $p0 $nq" | awk '{ printf "%.3f", (($1 - $2) - ($3 - $4)) * 1000 / $5 }') ms (vec), $(echo "$v_nn $v0 $p_nn $p0 $nq" | awk '{ printf "%.3f", (($1 - $2) - ($3 - $4)) * 1000 / $5 }') ms (nn)"
 # exact on every row: a few queries (the server scans the table each time)
 head -3 "$work/words" | awk '{ print "nn " $1 " -k 10" }' > "$work/exact.vsh"
 v_ex=$(secs "$vecsh" -q -c "load ${PGQ}table=bench_big as b --exact" -f "$work/exact.vsh")

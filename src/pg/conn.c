@@ -382,11 +382,11 @@ int vs_pg_reconnect(vs_pg_conn *c, vs_error *err)
 	return set_up(c, err);
 }
 
-PGresult *vs_pg_run(vs_pg_conn *c, const char *sql, int n, const char *const *params, ExecStatusType want,
-                    vs_error *err)
+static PGresult *run(vs_pg_conn *c, const char *sql, int n, const char *const *params, ExecStatusType want,
+                     int binary, vs_error *err)
 {
 	for (int attempt = 0;; attempt++) {
-		PGresult *r = PQexecParams(c->conn, sql, n, NULL, params, NULL, NULL, 0);
+		PGresult *r = PQexecParams(c->conn, sql, n, NULL, params, NULL, NULL, binary);
 		if (r && PQresultStatus(r) == want)
 			return r;
 		if (PQstatus(c->conn) != CONNECTION_BAD || attempt == 1) {
@@ -400,6 +400,18 @@ PGresult *vs_pg_run(vs_pg_conn *c, const char *sql, int n, const char *const *pa
 		if (vs_pg_reconnect(c, err) < 0)
 			return NULL;
 	}
+}
+
+PGresult *vs_pg_run(vs_pg_conn *c, const char *sql, int n, const char *const *params, ExecStatusType want,
+                    vs_error *err)
+{
+	return run(c, sql, n, params, want, 0, err);
+}
+
+PGresult *vs_pg_run_binary(vs_pg_conn *c, const char *sql, int n, const char *const *params, ExecStatusType want,
+                           vs_error *err)
+{
+	return run(c, sql, n, params, want, 1, err);
 }
 
 char *vs_pg_ident(vs_pg_conn *c, const char *name, vs_error *err)

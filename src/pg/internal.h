@@ -38,6 +38,10 @@ int vs_pg_reconnect(vs_pg_conn *c, vs_error *err);
  * connection is made again and the statement run once more. */
 PGresult *vs_pg_run(vs_pg_conn *c, const char *sql, int n, const char *const *params, ExecStatusType want,
                     vs_error *err);
+/* The same with the results in binary (pgvector's vector: int16 dims,
+ * int16 0, then float4s in network order; text as its bytes). */
+PGresult *vs_pg_run_binary(vs_pg_conn *c, const char *sql, int n, const char *const *params, ExecStatusType want,
+                           vs_error *err);
 /* A quoted identifier (PQescapeIdentifier), or NULL with an error. */
 char *vs_pg_ident(vs_pg_conn *c, const char *name, vs_error *err);
 /* "[v0,v1,...]": a vector as pgvector reads it, exactly (9 digits). */

@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,23 +64,27 @@ static int with_filter(const table *tb, const char **params, int n)
 	return n;
 }
 
-/* A vector as the server prints it ("[1,2]" or "{1,2}") into out. */
-static int parse_vector(const table *tb, const char *text, const char *name, float *out, vs_error *err)
+/* A vector in pgvector's binary form (int16 dims, int16 0, float4s in
+ * network order) into out. */
+static int parse_vector(const table *tb, const PGresult *r, int row, int col, const char *name, float *out,
+                        vs_error *err)
 {
-	const char *p = text + (*text == '[' || *text == '{');
-	size_t d = 0;
-	while (*p && *p != ']' && *p != '}') {
-		char *end;
-		float x = strtof(p, &end);
-		if (end == p || !isfinite(x))
-			return vs_fail(err, "%s: row '%s' of %s: not a vector of finite numbers", tb->t.server, name, tb->t.key[VS_PG_TABLE]);
-		if (d < tb->dims)
-			out[d] = x;
-		d++;
-		p = end + (*end == ',');
-	}
+	const unsigned char *p = (const unsigned char *)PQgetvalue(r, row, col);
+	size_t len = (size_t)PQgetlength(r, row, col), d = len >= 4 ? (size_t)(p[0] << 8 | p[1]) : 0;
+	if (len < 4 || len != 4 + 4 * d)
+		return vs_fail(err, "%s: row '%s' of %s: not a vector as pgvector sends one", tb->t.server, name,
+		               tb->t.key[VS_PG_TABLE]);
 	if (d != tb->dims)
-		return vs_fail(err, "%s: row '%s' of %s has %zu dims, the set %zu", tb->t.server, name, tb->t.key[VS_PG_TABLE], d, tb->dims);
+		return vs_fail(err, "%s: row '%s' of %s has %zu dims, the set %zu", tb->t.server, name,
+		               tb->t.key[VS_PG_TABLE], d, tb->dims);
+	for (size_t i = 0; i < d; i++) {
+		const unsigned char *b = p + 4 + 4 * i;
+		uint32_t u = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+		memcpy(&out[i], &u, sizeof u);
+		if (!isfinite(out[i]))
+			return vs_fail(err, "%s: row '%s' of %s: not a vector of finite numbers", tb->t.server, name,
+			               tb->t.key[VS_PG_TABLE]);
+	}
 	return 0;
 }
 
@@ -88,11 +93,11 @@ static int table_lookup(void *ctx, const char *word, float *vec, char **name, vs
 	table *tb = ctx;
 	const char *params[2] = {word};
 	*name = NULL;
-	PGresult *r = vs_pg_run(&tb->c, tb->sql_lookup, with_filter(tb, params, 1), params, PGRES_TUPLES_OK, err);
+	PGresult *r = vs_pg_run_binary(&tb->c, tb->sql_lookup, with_filter(tb, params, 1), params, PGRES_TUPLES_OK, err);
 	if (r && PQntuples(r) == 0 && tb->id && strncmp(word, "id:", 3) == 0 && word[3]) { /* a row by its id */
 		PQclear(r);
 		params[0] = word + 3;
-		r = vs_pg_run(&tb->c, tb->sql_lookup_id, with_filter(tb, params, 1), params, PGRES_TUPLES_OK, err);
+		r = vs_pg_run_binary(&tb->c, tb->sql_lookup_id, with_filter(tb, params, 1), params, PGRES_TUPLES_OK, err);
 		if (r && PQntuples(r) > 0 && !(*name = strdup(PQgetvalue(r, 0, 1)))) {
 			PQclear(r);
 			return vs_oom(err);
@@ -101,7 +106,7 @@ static int table_lookup(void *ctx, const char *word, float *vec, char **name, vs
 	if (!r)
 		return -1;
 	int found = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0);
-	if (found && parse_vector(tb, PQgetvalue(r, 0, 0), word, vec, err) < 0)
+	if (found && parse_vector(tb, r, 0, 0, word, vec, err) < 0)
 		found = -1;
 	PQclear(r);
 	if (found <= 0)
@@ -123,7 +128,7 @@ static int take_rows(table *tb, PGresult *r, char ***names, float **vecs, size_t
 		if (!((*names)[i] = strdup(name)))
 			return vs_oom(err);
 		*got = i + 1;
-		if (parse_vector(tb, PQgetvalue(r, (int)i, 1), name, *vecs + i * tb->dims, err) < 0)
+		if (parse_vector(tb, r, (int)i, 1, name, *vecs + i * tb->dims, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -139,8 +144,8 @@ static int table_nearest(void *ctx, const float *q, size_t n, char ***names, flo
 	*got = 0;
 	if (!qv)
 		return vs_oom(err);
-	PGresult *r = vs_pg_run(&tb->c, tb->exact ? tb->sql_exact : tb->sql_nearest, with_filter(tb, params, 2), params,
-	                        PGRES_TUPLES_OK, err);
+	PGresult *r = vs_pg_run_binary(&tb->c, tb->exact ? tb->sql_exact : tb->sql_nearest, with_filter(tb, params, 2),
+	                               params, PGRES_TUPLES_OK, err);
 	free(qv);
 	if (!r)
 		return -1;
@@ -166,7 +171,7 @@ static int table_closer(void *ctx, const float *q, double lo, double hi, const c
 		*below = (size_t)strtoull(PQgetvalue(r, 0, 0), NULL, 10);
 		PQclear(r);
 		params[3] = dhi;
-		r = vs_pg_run(&tb->c, tb->sql_band, with_filter(tb, params, 4), params, PGRES_TUPLES_OK, err);
+		r = vs_pg_run_binary(&tb->c, tb->sql_band, with_filter(tb, params, 4), params, PGRES_TUPLES_OK, err);
 		rc = r ? take_rows(tb, r, names, vecs, got, err) : -1;
 		PQclear(r);
 	}
@@ -418,21 +423,21 @@ static int build_statements(table *tb, vs_error *err)
 	                    : format("coalesce(%s::text, '')", tb->label);
 	const char *order = tb->id ? tb->id : "ctid";
 	if (vexpr && f1 && f2 && f3 && f4 && name) {
-		tb->sql_lookup = format("SELECT %s::text FROM %s WHERE %s::text = $1%s ORDER BY %s LIMIT 1", tb->vec,
+		tb->sql_lookup = format("SELECT %s::vector FROM %s WHERE %s::text = $1%s ORDER BY %s LIMIT 1", tb->vec,
 		                        tb->from, tb->label, f1, order);
-		tb->sql_lookup_id = tb->id ? format("SELECT %s::text, %s FROM %s WHERE %s = CAST($1 AS %s)%s LIMIT 1",
+		tb->sql_lookup_id = tb->id ? format("SELECT %s::vector, %s FROM %s WHERE %s = CAST($1 AS %s)%s LIMIT 1",
 		                                    tb->vec, name, tb->from, tb->id, tb->id_type, f1)
 		                           : strdup("");
-		tb->sql_nearest = format("SELECT %s, %s::text FROM %s WHERE %s IS NOT NULL%s ORDER BY %s <=> $1::%s LIMIT "
+		tb->sql_nearest = format("SELECT %s, %s::vector FROM %s WHERE %s IS NOT NULL%s ORDER BY %s <=> $1::%s LIMIT "
 		                         "$2::bigint", name, tb->vec, tb->from, tb->vec, f2, vexpr, cast);
 		/* exact: an order no index can give (HNSW and IVFFlat serve only the
 		 * operator itself), so the server scans every row; no setting is
 		 * changed (PGlite's sessions share one) */
-		tb->sql_exact = format("SELECT %s, %s::text FROM %s WHERE %s IS NOT NULL%s ORDER BY (%s <=> $1::%s) + 0 "
+		tb->sql_exact = format("SELECT %s, %s::vector FROM %s WHERE %s IS NOT NULL%s ORDER BY (%s <=> $1::%s) + 0 "
 		                       "LIMIT $2::bigint", name, tb->vec, tb->from, tb->vec, f2, vexpr, cast);
 		tb->sql_closer = format("SELECT count(*) FROM %s WHERE %s IS NOT NULL AND (%s <=> $1::%s) < $2::float8 "
 		                        "AND %s::text IS DISTINCT FROM $3%s", tb->from, tb->vec, vexpr, cast, tb->label, f3);
-		tb->sql_band = format("SELECT %s, %s::text FROM %s WHERE %s IS NOT NULL AND (%s <=> $1::%s) >= $2::float8 "
+		tb->sql_band = format("SELECT %s, %s::vector FROM %s WHERE %s IS NOT NULL AND (%s <=> $1::%s) >= $2::float8 "
 		                      "AND (%s <=> $1::%s) < $4::float8 AND %s::text IS DISTINCT FROM $3%s", name, tb->vec,
 		                      tb->from, tb->vec, vexpr, cast, vexpr, cast, tb->label, f4);
 		tb->sql_prefix = format("SELECT w FROM (SELECT DISTINCT %s::text AS w FROM %s WHERE %s::text LIKE $1%s) q "
