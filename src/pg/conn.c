@@ -138,9 +138,30 @@ static int parse_uri(const char *text, vs_pg_target *t, vs_error *err)
 }
 
 /* libpq's key=value words: 'quoted' values with \\ and \' escapes. */
+/* A key=value word for showing: the value quoted when it has blanks or
+ * quotes, a password hidden. */
+static void show_word(buf *b, const char *k, size_t klen, const char *v)
+{
+	puts_(b, b->len ? " " : "");
+	put(b, k, klen);
+	puts_(b, "=");
+	if (klen == 8 && memcmp(k, "password", 8) == 0) {
+		puts_(b, "***");
+		return;
+	}
+	int quote = !*v || strpbrk(v, " \t\n\r'\\") != NULL;
+	puts_(b, quote ? "'" : "");
+	for (const char *c = v; *c; c++) {
+		if (quote && (*c == '\'' || *c == '\\'))
+			puts_(b, "\\");
+		put(b, c, 1);
+	}
+	puts_(b, quote ? "'" : "");
+}
+
 static int parse_words(const char *text, vs_pg_target *t, vs_error *err)
 {
-	buf conn = {0}, shown = {0}, val = {0};
+	buf conn = {0}, shown = {0}, val = {0}, server = {0};
 	const char *p = text;
 	for (;;) {
 		p += strspn(p, " \t\n\r");
@@ -151,7 +172,7 @@ static int parse_words(const char *text, vs_pg_target *t, vs_error *err)
 		size_t klen = (size_t)(p - k);
 		p += strspn(p, " \t\n\r");
 		if (*p != '=' || klen == 0) {
-			free(conn.s), free(shown.s), free(val.s);
+			free(conn.s), free(shown.s), free(val.s), free(server.s);
 			return vs_fail(err, "connection string: expected key=value at \"%.20s\"", k);
 		}
 		p++;
@@ -165,7 +186,7 @@ static int parse_words(const char *text, vs_pg_target *t, vs_error *err)
 				put(&val, p, 1);
 			}
 			if (*p != '\'') {
-				free(conn.s), free(shown.s), free(val.s);
+				free(conn.s), free(shown.s), free(val.s), free(server.s);
 				return vs_fail(err, "connection string: a quoted value is not closed");
 			}
 			p++;
@@ -193,22 +214,16 @@ static int parse_words(const char *text, vs_pg_target *t, vs_error *err)
 			}
 			puts_(&conn, "' ");
 		}
-		put(&shown, k, klen);
-		if (klen == 8 && memcmp(k, "password", 8) == 0) {
-			puts_(&shown, "=*** ");
-		} else {
-			puts_(&shown, "=");
-			puts_(&shown, val.s);
-			puts_(&shown, " ");
-		}
+		show_word(&shown, k, klen, val.s);
+		if (own < 0)
+			show_word(&server, k, klen, val.s);
 	}
 	free(val.s);
 	puts_(&conn, "");
 	puts_(&shown, "");
-	if (shown.s && shown.len && shown.s[shown.len - 1] == ' ')
-		shown.s[--shown.len] = '\0';
-	t->conninfo = conn.s, t->shown = shown.s;
-	if (conn.failed || shown.failed || val.failed)
+	puts_(&server, "");
+	t->conninfo = conn.s, t->shown = shown.s, t->server = server.s;
+	if (conn.failed || shown.failed || val.failed || server.failed)
 		return vs_oom(err);
 	return 0;
 }
@@ -218,25 +233,8 @@ int vs_pg_target_parse(const char *text, vs_pg_target *t, vs_error *err)
 	memset(t, 0, sizeof *t);
 	int rc = strstr(text, "://") && strncmp(text, "postgres", 8) == 0 ? parse_uri(text, t, err)
 	                                                                 : parse_words(text, t, err);
-	if (rc == 0 && !(t->server = strndup(t->shown, strcspn(t->shown, "?"))))
+	if (rc == 0 && !t->server && !(t->server = strndup(t->shown, strcspn(t->shown, "?")))) /* a URI's */
 		rc = vs_oom(err);
-	if (rc == 0 && !strstr(text, "://")) { /* key=value words: the server's without vecsh's own */
-		buf b = {0};
-		for (const char *p = t->shown; *p;) {
-			size_t n = strcspn(p, " ");
-			const char *eq = memchr(p, '=', n);
-			if (!eq || own_key(p, (size_t)(eq - p)) < 0) {
-				puts_(&b, b.len ? " " : "");
-				put(&b, p, n);
-			}
-			p += n + strspn(p + n, " ");
-		}
-		puts_(&b, "");
-		free(t->server);
-		t->server = b.s;
-		if (b.failed)
-			rc = vs_oom(err);
-	}
 	if (rc < 0)
 		vs_pg_target_free(t);
 	return rc;
