@@ -25,6 +25,7 @@ typedef struct table {
 	size_t dims;
 	int ann;                /* a cosine HNSW or IVFFlat index on the vector column */
 	int exact;              /* the server scans every row, its index left unused */
+	int estimated;          /* the row count is the planner's estimate */
 	char how[256];
 	char *sql_lookup, *sql_lookup_id, *sql_nearest, *sql_exact, *sql_closer, *sql_band, *sql_prefix;
 } table;
@@ -472,25 +473,45 @@ static int first_row_dims(table *tb, vs_error *err)
 	return 0;
 }
 
+/* The rows: counted where that is quick (under a million rows by the
+ * planner's estimate, or never analysed), else the estimate (*rows_note
+ * says which). A count of a large table reads all of it. */
+enum { COUNT_LIMIT = 1000000 };
+static int count_rows(table *tb, const char *oid, size_t *rows, vs_error *err)
+{
+	const char *params[1] = {oid};
+	int none;
+	char *est = one_value(tb, "SELECT reltuples::bigint FROM pg_class WHERE oid = $1::oid", 1, params, &none, err);
+	if (!est && !none)
+		return -1;
+	long long e = est ? strtoll(est, NULL, 10) : -1;
+	free(est);
+	if (e >= COUNT_LIMIT) {
+		*rows = (size_t)e;
+		tb->estimated = 1;
+		return 0;
+	}
+	char *f = filter_sql(tb, 1);
+	char *sql = f ? format("SELECT count(*) FROM %s WHERE %s IS NOT NULL%s", tb->from, tb->vec, f) : NULL;
+	free(f);
+	if (!sql)
+		return vs_oom(err);
+	params[0] = tb->filter_value;
+	char *count = one_value(tb, sql, tb->filter_value ? 1 : 0, params, &none, err);
+	free(sql);
+	if (!count)
+		return -1;
+	*rows = (size_t)strtoull(count, NULL, 10);
+	free(count);
+	return 0;
+}
+
 /* "field\tvalue" lines for info: rows, columns, indexes, how it searches. */
 static char *describe(table *tb, const char *oid, const char *server, const char *pgvector, size_t *rows,
                       vs_error *err)
 {
-	char *f = filter_sql(tb, 1);
-	char *count_sql = f ? format("SELECT count(*) FROM %s WHERE %s IS NOT NULL%s", tb->from, tb->vec, f) : NULL;
-	free(f);
-	if (!count_sql) {
-		vs_oom(err);
+	if (count_rows(tb, oid, rows, err) < 0)
 		return NULL;
-	}
-	const char *params[1] = {tb->filter_value};
-	int none;
-	char *count = one_value(tb, count_sql, tb->filter_value ? 1 : 0, params, &none, err);
-	free(count_sql);
-	if (!count)
-		return NULL;
-	*rows = (size_t)strtoull(count, NULL, 10);
-	free(count);
 	/* the indexes whose first column is the vector column, with its operator class */
 	const char *iparams[2] = {oid, tb->vec_name};
 	PGresult *r = vs_pg_run(&tb->c,
@@ -517,9 +538,11 @@ static char *describe(table *tb, const char *oid, const char *server, const char
 	if (!tb->ann || tb->exact)
 		snprintf(tb->how, sizeof tb->how, "exact: the server scans every row%s",
 		         tb->ann ? " (--exact: its index is not used)" : "");
-	char *about = format("server\t%s, pgvector %s\ntable\t%s\nrows\t%zu%s\nvector column\t%s (%s%s)\nlabel column\t%s\n"
+	char *about = format("server\t%s, pgvector %s\ntable\t%s\nrows\t%s%zu%s\nvector column\t%s (%s%s)\nlabel column\t%s\n"
 	                     "id column\t%s\nindexes\t%s\nsearch\t%s\n",
-	                     server, pgvector, tb->t.key[VS_PG_TABLE], *rows, tb->filter_value ? " (with the filter)" : "",
+	                     server, pgvector, tb->t.key[VS_PG_TABLE], tb->estimated ? "about " : "", *rows,
+	                     tb->estimated ? " (the planner's estimate; counting would read the table)"
+	                     : tb->filter_value ? " (with the filter)" : "",
 	                     tb->vec_name, tb->kind == KIND_VECTOR ? "vector" : tb->kind == KIND_HALFVEC ? "halfvec" : "real[]",
 	                     tb->kind == KIND_ARRAY ? ", compared as vector" : "", tb->label_name, tb->id_name,
 	                     o ? indexes : "none on the vector column", tb->how);
