@@ -44,8 +44,8 @@ echo "save $small rows with an HNSW index: $t s"
 head -n "$small" bench/data/glove100.txt | awk -v step=$((small / q)) 'NR % step == 1 { print $1 }' | head -n "$q" > "$work/words"
 nq=$(wc -l < "$work/words")
 # the statements vecsh sends for 'vec WORD' and 'nn WORD -k 10', with the literals psql needs
-lookup='SELECT "embedding"::text FROM "bench_hnsw" WHERE "label"::text = $1 ORDER BY "id" LIMIT 1'
-nearest='SELECT coalesce("label"::text, '"'"'id:'"'"' || "id"::text), "embedding"::text FROM "bench_hnsw" WHERE "embedding" IS NOT NULL ORDER BY "embedding" <=> $1::vector LIMIT $2::bigint'
+lookup='SELECT "embedding"::vector FROM "bench_hnsw" WHERE "label"::text = $1 ORDER BY "id" LIMIT 1'
+nearest='SELECT coalesce("label"::text, '"'"'id:'"'"' || "id"::text), "embedding"::vector FROM "bench_hnsw" WHERE "embedding" IS NOT NULL ORDER BY "embedding" <=> $1::vector LIMIT $2::bigint'
 awk '{ print "vec " $1 }' "$work/words" > "$work/vec.vsh"
 awk '{ print "nn " $1 " -k 10" }' "$work/words" > "$work/nn.vsh"
 : > "$work/lookup.sql"
@@ -53,9 +53,9 @@ awk '{ print "nn " $1 " -k 10" }' "$work/words" > "$work/nn.vsh"
 while read -r w; do
 	lit=$(printf '%s' "$w" | sed "s/'/''/g")
 	v=$(pg_sql -c "SELECT embedding::text FROM bench_hnsw WHERE label = '$lit' ORDER BY id LIMIT 1")
-	echo "SELECT \"embedding\"::text FROM \"bench_hnsw\" WHERE \"label\"::text = '$lit' ORDER BY \"id\" LIMIT 1;" >> "$work/lookup.sql"
-	echo "SELECT \"embedding\"::text FROM \"bench_hnsw\" WHERE \"label\"::text = '$lit' ORDER BY \"id\" LIMIT 1;" >> "$work/nn.sql"
-	echo "SELECT coalesce(\"label\"::text, 'id:' || \"id\"::text), \"embedding\"::text FROM \"bench_hnsw\" WHERE \"embedding\" IS NOT NULL ORDER BY \"embedding\" <=> '$v'::vector LIMIT 19::bigint;" >> "$work/nn.sql"
+	echo "SELECT \"embedding\"::vector FROM \"bench_hnsw\" WHERE \"label\"::text = '$lit' ORDER BY \"id\" LIMIT 1;" >> "$work/lookup.sql"
+	echo "SELECT \"embedding\"::vector FROM \"bench_hnsw\" WHERE \"label\"::text = '$lit' ORDER BY \"id\" LIMIT 1;" >> "$work/nn.sql"
+	echo "SELECT coalesce(\"label\"::text, 'id:' || \"id\"::text), \"embedding\"::vector FROM \"bench_hnsw\" WHERE \"embedding\" IS NOT NULL ORDER BY \"embedding\" <=> '$v'::vector LIMIT 19::bigint;" >> "$work/nn.sql"
 done < "$work/words"
 target="${PGQ}table=bench_hnsw"
 : > "$work/none.sql"
@@ -79,7 +79,8 @@ echo "  vec WORD (a lookup by label)          vecsh $(per "$v_vec" "$v0" "$nq") 
 echo "  nn WORD -k 10 (lookup + HNSW search)  vecsh $(per "$v_nn" "$v0" "$nq")   psql $(per "$p_nn" "$p0" "$nq")"
 echo "  vecsh's own processor time a query: $(per "$c_vec" "$c0" "$nq") ms (vec), $(per "$c_nn" "$c0" "$nq") ms (nn)"
 echo "  (psql sends each statement as one simple-protocol message with its literals; vecsh sends parameters"
-echo "  in the extended protocol, Parse/Bind/Execute, which PGlite answers a message at a time)"
+echo "  in the extended protocol, Parse/Bind/Execute, which PGlite answers a message at a time; vecsh's"
+echo "  results are binary, psql's text)"
 echo "  wall time added by vecsh: $(echo "$v_vec $v0 $p_vec $p0 $nq" | awk '{ printf "%.3f", (($1 - $2) - ($3 - $4)) * 1000 / $5 }') ms (vec), $(echo "$v_nn $v0 $p_nn $p0 $nq" | awk '{ printf "%.3f", (($1 - $2) - ($3 - $4)) * 1000 / $5 }') ms (nn)"
 # exact on every row: a few queries (the server scans the table each time)
 head -3 "$work/words" | awk '{ print "nn " $1 " -k 10" }' > "$work/exact.vsh"
