@@ -63,7 +63,7 @@ awk -v r="$recall" 'BEGIN { exit !(r >= 0.95) }' || bad "HNSW recall@10 $recall 
 
 # ---- a filter, real[] and halfvec columns, against the server's own SQL
 pg_sql -c "DROP TABLE IF EXISTS vecsh_test_items, vecsh_test_ragged, vecsh_test_novec" \
-	-c "CREATE TABLE vecsh_test_items AS SELECT id, label AS title, embedding, CASE WHEN id % 2 = 0 THEN 'even' ELSE 'odd' END AS parity, embedding::real[] AS arr, embedding::halfvec(100) AS half FROM vecsh_test_demo" \
+	-c "CREATE TABLE vecsh_test_items AS SELECT id AS item_id, label AS title, embedding, CASE WHEN id % 2 = 0 THEN 'even' ELSE 'odd' END AS parity, embedding::real[] AS arr, embedding::halfvec(100) AS half FROM vecsh_test_demo" \
 	-c "CREATE TABLE vecsh_test_ragged (label text, v real[])" \
 	-c "INSERT INTO vecsh_test_ragged VALUES ('a', '{1,2,3}'), ('b', '{1,2}')" \
 	-c "CREATE TABLE vecsh_test_novec (label text, n int)" > "$work/psql.log" || { bad "psql set-up"; cat "$work/psql.log"; }
@@ -74,20 +74,25 @@ server_nn() { # COLUMN CAST WHERE WORD K
 vecsh_nn() { # URI-KEYS WORD K
 	v -c "load ${PGQ}table=vecsh_test_items&label=title$1 --exact" -c "nn $2 -k $3" | awk -F'\t' '$1 != "rank" && !/PostgreSQL/ { print $2 }'
 }
-even=$(pg_sql -c "SELECT title FROM vecsh_test_items WHERE parity = 'even' ORDER BY id LIMIT 1 OFFSET 20")
+even=$(pg_sql -c "SELECT title FROM vecsh_test_items WHERE parity = 'even' ORDER BY item_id LIMIT 1 OFFSET 20")
 [ "$(vecsh_nn "&vector=embedding&where=parity%3Deven" "$even" 10)" = "$(server_nn embedding "" "AND parity = 'even'" "$even" 10)" ] ||
 	bad "nn with where=parity=even differs from the server's SQL"
 [ "$(vecsh_nn "&vector=arr" queen 10)" = "$(server_nn "arr::vector" "::vector" "" queen 10)" ] ||
 	bad "nn on a real[] column differs from the server's SQL"
 [ "$(vecsh_nn "&vector=half" paris 10)" = "$(server_nn half "" "" paris 10)" ] ||
 	bad "nn on a halfvec column differs from the server's SQL"
+# a row named by its id column (id=item_id: the table has no primary key)
+third=$(pg_sql -c "SELECT title FROM vecsh_test_items WHERE item_id = 3")
+[ "$(v -c "load ${PGQ}table=vecsh_test_items&label=title&vector=embedding&id=item_id --exact" -c "nn item_id:3 -k 5" -c "nn id:3 -k 5")" = \
+  "$(v -c "load ${PGQ}table=vecsh_test_items&label=title&vector=embedding --exact" -c "nn '$third' -k 5" -c "nn '$third' -k 5")" ] ||
+	bad "nn item_id:3 differs from nn of row 3's label ($third)"
 v -c "load ${PGQ}table=vecsh_test_items&label=title" > /dev/null 2> "$work/err"
 grep -q "more than one vector column: say which with vector=COLUMN" "$work/err" || bad "several vector columns: $(cat "$work/err")"
 v -c "load ${PGQ}table=vecsh_test_ragged" -c "vec a" -c "vec b" > /dev/null 2> "$work/err"
 grep -q "row '[ab]' of vecsh_test_ragged has [23] dims, the set [23]" "$work/err" || bad "rows of another length: $(cat "$work/err")"
 v -c "load ${PGQ}table=vecsh_test_novec" > /dev/null 2> "$work/err"
 grep -q "vecsh_test_novec has no vector column" "$work/err" || bad "no vector column: $(cat "$work/err")"
-echo "pgvector: a filter, real[] and halfvec columns answer as the server's SQL; other lengths and no vector column refused"
+echo "pgvector: a filter, real[] and halfvec columns answer as the server's SQL; a row by its id column; other lengths and no vector column refused"
 
 # ---- connection strings, passwords, credentials, servers not there
 if [ "$PGKIND" = pglite ]; then

@@ -89,15 +89,29 @@ static int parse_vector(const table *tb, const PGresult *r, int row, int col, co
 	return 0;
 }
 
+/* "id:N", or the id column's own name before the colon ("item_id:N"): N;
+ * else NULL. */
+static const char *row_id(const table *tb, const char *word)
+{
+	const char *colon = strchr(word, ':');
+	if (!tb->id || !colon || !colon[1])
+		return NULL;
+	size_t n = (size_t)(colon - word);
+	int named = (n == 2 && memcmp(word, "id", 2) == 0) ||
+	            (n == strlen(tb->id_name) && memcmp(word, tb->id_name, n) == 0);
+	return named ? colon + 1 : NULL;
+}
+
 static int table_lookup(void *ctx, const char *word, float *vec, char **name, vs_error *err)
 {
 	table *tb = ctx;
 	const char *params[2] = {word};
 	*name = NULL;
 	PGresult *r = vs_pg_run_binary(&tb->c, tb->sql_lookup, with_filter(tb, params, 1), params, PGRES_TUPLES_OK, err);
-	if (r && PQntuples(r) == 0 && tb->id && strncmp(word, "id:", 3) == 0 && word[3]) { /* a row by its id */
+	const char *id = row_id(tb, word);
+	if (r && PQntuples(r) == 0 && id) { /* a row by its id */
 		PQclear(r);
-		params[0] = word + 3;
+		params[0] = id;
 		r = vs_pg_run_binary(&tb->c, tb->sql_lookup_id, with_filter(tb, params, 1), params, PGRES_TUPLES_OK, err);
 		if (r && PQntuples(r) > 0 && !(*name = strdup(PQgetvalue(r, 0, 1)))) {
 			PQclear(r);

@@ -101,7 +101,8 @@ const vs_cmd_entry cmd_load_entry = {
 	        "label=, id= and where=COLUMN=VALUE): nn, analogy and rank ask the server,\n"
 	        "its HNSW index answering if it has one (approximate; --exact scans every\n"
 	        "row); sim, odd, vec, browse, project and plot fetch the rows they need;\n"
-	        "a word id:N names the row whose id is N. Passwords are never shown.",
+	        "a word id:N (or ID_COLUMN:N) names the row whose id is N. Passwords are never\n"
+	        "shown.",
 	.example = "load examples/data/glove-demo.txt.gz as demo\nload vectors.bin --limit 100000\nload examples/data/kjv-fasttext.bin as kjv\nload examples/data/glove-demo.txt.gz as demo --meta examples/data/demo-meta.tsv\nload postgres://me@db.example.org/shop?table=items&label=title as items",
 	.min_args = 1,
 	.max_args = 3,
