@@ -25,6 +25,14 @@ done
 [ "$(grep -c 'class="arrow"' analogy.svg)" = 2 ] || { echo "FAIL plot: analogy.svg has no two arrows"; fail=1; }
 [ "$(grep -c 'class="point"' vecsh-plot.svg)" = 4 ] || { echo "FAIL plot: the last result (apple and 3 neighbours) is not 4 points"; fail=1; }
 [ "$(head -c 8 a.png | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || { echo "FAIL plot: a.png is not a PNG"; fail=1; }
+# a title longer than the picture is wide (a legend of many values) wraps into lines that fit
+{ printf 'word\tcolour\n'; for w in king queen man woman prince princess apple banana; do printf '%s\tvalue-of-%s\n' "$w" "$w"; done; } > many.tsv
+"$vecsh" -q -c "load $top/tests/data/tiny.txt --meta many.tsv" \
+	-c "plot king queen man woman prince princess apple banana --color colour --out legend.svg" > /dev/null || fail=1
+sed -n 's/.*class="title"[^>]*>\([^<]*\)<.*/\1/p' legend.svg > title.txt
+[ "$(wc -l < title.txt)" -ge 2 ] || { echo "FAIL plot: a long title is not wrapped: $(cat title.txt)"; fail=1; }
+awk 'length($0) > 78 { bad = 1 } END { exit bad }' title.txt || { echo "FAIL plot: a title line is wider than the picture"; fail=1; }
+grep -q "value-of-banana))" title.txt || { echo "FAIL plot: the wrapped title lost its end"; fail=1; }
 "$vecsh" -q "$top/tests/data/tiny.txt" -c "plot king nosuch --out gone.svg" 2>/dev/null && fail=1
 [ ! -e gone.svg ] && [ -z "$(ls | grep tmp)" ] || { echo "FAIL plot: a failed plot left a file"; ls; fail=1; }
 # after cluster, points take their cluster's colour (two clusters, two colours

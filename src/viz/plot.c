@@ -29,6 +29,39 @@ static unsigned point_colour(const vs_plot_point *pt)
 	return 0x2c3e50;
 }
 
+/* The title broken at spaces into lines that fit the picture's width
+ * (20-pixel type: about 11 pixels a character), at most MAX_TITLE_LINES;
+ * returns how many, each line's start and length in the title. */
+enum { MAX_TITLE_LINES = 6 };
+static size_t title_lines(const vs_plot *p, size_t start[], size_t len[])
+{
+	if (!p->title)
+		return 0;
+	size_t fits = p->width > 60 ? (size_t)(p->width - 40) / 11 : 1, n = 0;
+	const char *t = p->title;
+	while (*t == ' ')
+		t++;
+	while (*t && n < MAX_TITLE_LINES) {
+		size_t chars = 0, bytes = 0, cut = 0; /* cut: the last space that keeps the line within fits */
+		for (; t[bytes]; bytes++) {
+			if (((unsigned char)t[bytes] & 0xC0) != 0x80) /* a character starts */
+				if (chars++ == fits)
+					break;
+			if (t[bytes] == ' ')
+				cut = bytes;
+		}
+		size_t take = !t[bytes] ? bytes : cut ? cut : bytes; /* a word longer than the line is cut */
+		if (n == MAX_TITLE_LINES - 1 && t[take]) /* the last line takes the rest, as far as it fits */
+			take = bytes;
+		start[n] = (size_t)(t - p->title);
+		len[n++] = take;
+		t += take;
+		while (*t == ' ')
+			t++;
+	}
+	return n;
+}
+
 static layout fit(const vs_plot *p)
 {
 	double minx = INFINITY, maxx = -INFINITY, miny = INFINITY, maxy = -INFINITY;
@@ -36,7 +69,8 @@ static layout fit(const vs_plot *p)
 		minx = fmin(minx, p->points[i].x), maxx = fmax(maxx, p->points[i].x);
 		miny = fmin(miny, p->points[i].y), maxy = fmax(maxy, p->points[i].y);
 	}
-	double m = 60, top = p->title ? 70 : 40;
+	size_t start[MAX_TITLE_LINES], len[MAX_TITLE_LINES], lines = title_lines(p, start, len);
+	double m = 60, top = lines ? 44 + 26.0 * (double)lines : 40;
 	double w = p->width - 2 * m, h = p->height - top - m;
 	double dx = maxx - minx > 0 ? maxx - minx : 1, dy = maxy - miny > 0 ? maxy - miny : 1;
 	double s = fmin(w / dx, h / dy); /* one scale for both axes: distances stay true */
@@ -74,10 +108,16 @@ static int write_svg(const vs_plot *p, FILE *f)
 	      "</marker></defs>\n",
 	      f);
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	if (p->title) {
-		fputs("<text x=\"20\" y=\"34\" font-family=\"sans-serif\" font-size=\"20\" fill=\"#222\">", f);
-		xml_text(f, p->title);
+	size_t start[MAX_TITLE_LINES], len[MAX_TITLE_LINES], lines = title_lines(p, start, len);
+	for (size_t i = 0; i < lines; i++) {
+		char *line = strndup(p->title + start[i], len[i]);
+		if (!line)
+			return -1;
+		fprintf(f, "<text class=\"title\" x=\"20\" y=\"%zu\" font-family=\"sans-serif\" font-size=\"20\" "
+		           "fill=\"#222\">", 34 + 26 * i);
+		xml_text(f, line);
 		fputs("</text>\n", f);
+		free(line);
 	}
 	for (size_t a = 0; a < p->narrows; a++) {
 		const vs_plot_point *s = &p->points[p->arrows[a].from], *e = &p->points[p->arrows[a].to];
@@ -116,11 +156,16 @@ static int write_png(const vs_plot *p, FILE *f)
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-	if (p->title) {
-		cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
-		cairo_set_font_size(cr, 20);
-		cairo_move_to(cr, 20, 34);
-		cairo_show_text(cr, p->title);
+	size_t start[MAX_TITLE_LINES], len[MAX_TITLE_LINES], lines = title_lines(p, start, len);
+	cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
+	cairo_set_font_size(cr, 20);
+	for (size_t i = 0; i < lines; i++) {
+		char *line = strndup(p->title + start[i], len[i]);
+		if (line) {
+			cairo_move_to(cr, 20, 34 + 26 * (double)i);
+			cairo_show_text(cr, line);
+		}
+		free(line);
 	}
 	cairo_set_line_width(cr, 2);
 	for (size_t a = 0; a < p->narrows; a++) {
