@@ -32,6 +32,12 @@ echo "vecsh  load word2vec binary        $(best build/vecsh -q -c "load $big as 
 [ -f "$data/big-$n.vecs" ] || build/vecsh -q -c "load $big as b" -c "save b $data/big-$n.vecs"
 cat "$data/big-$n.vecs" > /dev/null
 echo "vecsh  open .vecs                  $(best build/vecsh -q -c "load $data/big-$n.vecs as b")"
+echo "vecsh  start and quit (no set)     $(best build/vecsh -q -c quit)"
+# the first Tab completion of a word, as the shell completes it, after a fresh open
+cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc $(pkg-config --cflags openblas libpq) -o build/bench_complete \
+	bench/bench_complete.c build/libvecsh.a $(pkg-config --libs readline ncursesw zlib libutf8proc libcjson openblas \
+	cairo fontconfig libpng libjpeg stb libpq) -lm -pthread
+build/bench_complete "$data/big-$n.vecs" "" a kin zz
 # the same set as fastText-style .vec text (about 5 GB, made once by vecsh)
 [ -f "$data/big-$n.vec" ] || build/vecsh -q -c "load $big as b" -c "save b $data/big-$n.vec --format fasttext"
 cat "$data/big-$n.vec" > /dev/null

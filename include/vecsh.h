@@ -13,5 +13,7 @@
 #include "image/image.h"     /* image decoding and PIL's resampling */
 #include "clip/clip.h"       /* CLIP: tokenizer, checkpoints, encoders, image folders */
 #include "viz/viz.h"         /* PCA and plots */
+#include "train/train.h"     /* word2vec training */
+#include "pg/pg.h"           /* tables in PostgreSQL with pgvector */
 
 #endif
