@@ -36,6 +36,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <zlib.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -244,18 +245,64 @@ static int in_file(uint64_t off, uint64_t len, uint64_t size)
 	return off <= size && len <= size - off;
 }
 
-/* What every open checks, cheaply: norms finite and not negative, hash slots
- * in range, and words (a sample of up to 4096) found through their own slot. */
+/* The passes over every word an open makes, split between the cores: the
+ * words' pointers (each checked to end in a NUL before the next), the
+ * norms finite and not negative, the hash slots and (version 3) the sorted
+ * permutation in range. Each part notes the first word it found wrong. */
+typedef struct open_scan {
+	const struct vecs_header3 *h3;
+	const char *base;
+	const char **words;
+	_Atomic uint64_t bad_word;   /* first word with a corrupt table entry, or count */
+	atomic_int bad_norm, bad_slot, bad_sorted;
+} open_scan;
+
+static void scan_part(void *arg, size_t from, size_t to)
+{
+	open_scan *o = arg;
+	const struct vecs_header *h = &o->h3->h;
+	const uint64_t *offs = (const uint64_t *)(o->base + h->offsets_off);
+	const char *wb = o->base + h->words_off;
+	for (uint64_t i = from; i < to; i++) {
+		uint64_t next = i + 1 < h->count ? offs[i + 1] : h->words_len;
+		if (offs[i] >= next || next > h->words_len || wb[next - 1] != '\0') {
+			uint64_t seen = atomic_load(&o->bad_word);
+			while (i < seen && !atomic_compare_exchange_weak(&o->bad_word, &seen, i))
+				;
+			break;
+		}
+		o->words[i] = wb + offs[i];
+	}
+	const float *norms = (const float *)(o->base + h->norms_off);
+	for (uint64_t i = from; i < to; i++)
+		if (!isfinite(norms[i]) || norms[i] < 0) {
+			atomic_store(&o->bad_norm, 1);
+			break;
+		}
+	const uint32_t *slots = (const uint32_t *)(o->base + h->slots_off);
+	/* the slots in the same share (adjacent parts compute the same bound) */
+	uint64_t s0 = (uint64_t)((double)from / (double)h->count * (double)h->nslots);
+	uint64_t s1 = to == h->count ? h->nslots : (uint64_t)((double)to / (double)h->count * (double)h->nslots);
+	for (uint64_t s = s0; s < s1; s++)
+		if (slots[s] > h->count) {
+			atomic_store(&o->bad_slot, 1);
+			break;
+		}
+	if (h->version >= 3) {
+		const uint32_t *sorted = (const uint32_t *)(o->base + o->h3->sorted_off);
+		uint32_t worst = 0;
+		for (uint64_t i = from; i < to; i++)
+			worst = sorted[i] > worst ? sorted[i] : worst;
+		if (worst >= h->count)
+			atomic_store(&o->bad_sorted, 1);
+	}
+}
+
+/* What every open checks: the passes above, then words (a sample of up to
+ * 4096) found through their own hash slot. */
 static const char *check_structure(const struct vecs_header *h, const char *base, const char **words)
 {
-	const float *norms = (const float *)(base + h->norms_off);
-	for (uint64_t i = 0; i < h->count; i++)
-		if (!isfinite(norms[i]) || norms[i] < 0)
-			return "a norm that is not a finite, non-negative number";
 	const uint32_t *slots = (const uint32_t *)(base + h->slots_off);
-	for (uint64_t s = 0; s < h->nslots; s++)
-		if (slots[s] > h->count)
-			return "a hash slot out of range";
 	uint64_t step = h->count > 4096 ? h->count / 4096 : 1, mask = h->nslots - 1;
 	for (uint64_t i = 0; i < h->count; i += step) {
 		size_t len = strlen(words[i]);
@@ -268,17 +315,11 @@ static const char *check_structure(const struct vecs_header *h, const char *base
 	return NULL;
 }
 
-/* Version 3's tables: the sorted permutation in range, and a sample of the
- * codes (up to 64 rows) what encoding their rows gives; the mapped codes. */
+/* Version 3's codes: a sample (up to 64 rows) what encoding their rows
+ * gives; the mapped codes. */
 static const char *check_codes(const struct vecs_header3 *h3, const char *base, vs_codes **out)
 {
 	const struct vecs_header *h = &h3->h;
-	const uint32_t *sorted = (const uint32_t *)(base + h3->sorted_off);
-	uint32_t worst = 0;
-	for (uint64_t i = 0; i < h->count; i++)
-		worst = sorted[i] > worst ? sorted[i] : worst;
-	if (worst >= h->count)
-		return "a sorted-word entry out of range";
 	const int8_t *q = (const int8_t *)(base + h3->codes_off);
 	const float *rows = (const float *)(base + h3->rows_off);
 	const float *vectors = (const float *)(base + h->vectors_off), *norms = (const float *)(base + h->norms_off);
@@ -349,28 +390,34 @@ static const char *check_header(const struct vecs_header3 *h3, const char *base,
 	return why;
 }
 
-/* The words' pointers into the word table, each checked to end in a NUL
- * before the next; NULL (with err) on a corrupt table. */
-static const char **word_pointers(const struct vecs_header *h, const char *base, const char *path, vs_error *err)
+/* The words' pointers and the passes over every word, on every core; NULL
+ * (with err) on a corrupt word table, *why for another table found wrong. */
+static const char **word_pointers(const struct vecs_header3 *h3, const char *base, const char *path,
+                                  const char **why, vs_error *err)
 {
-	const char **words = malloc(h->count * sizeof *words);
-	if (!words) {
+	const struct vecs_header *h = &h3->h;
+	open_scan o = {.h3 = h3, .base = base, .words = malloc(h->count * sizeof *o.words)};
+	if (!o.words) {
 		vs_oom(err);
 		return NULL;
 	}
-	const uint64_t *offs = (const uint64_t *)(base + h->offsets_off);
-	const char *wb = base + h->words_off;
-	for (uint64_t i = 0; i < h->count; i++) {
-		uint64_t next = i + 1 < h->count ? offs[i + 1] : h->words_len;
-		if (offs[i] >= next || next > h->words_len || wb[next - 1] != '\0') {
-			free(words);
-			vs_fail(err, "%s: byte offset %llu: corrupt word table at word %llu", path,
-			        (unsigned long long)(h->offsets_off + 8 * i), (unsigned long long)i + 1);
-			return NULL;
-		}
-		words[i] = wb + offs[i];
+	atomic_init(&o.bad_word, h->count);
+	atomic_init(&o.bad_norm, 0);
+	atomic_init(&o.bad_slot, 0);
+	atomic_init(&o.bad_sorted, 0);
+	vs_parallel_ranges(h->count, 1 << 16, 0, scan_part, &o);
+	uint64_t bad = atomic_load(&o.bad_word);
+	if (bad < h->count) {
+		free(o.words);
+		vs_fail(err, "%s: byte offset %llu: corrupt word table at word %llu", path,
+		        (unsigned long long)(h->offsets_off + 8 * bad), (unsigned long long)bad + 1);
+		return NULL;
 	}
-	return words;
+	*why = atomic_load(&o.bad_norm)     ? "a norm that is not a finite, non-negative number"
+	       : atomic_load(&o.bad_slot)   ? "a hash slot out of range"
+	       : atomic_load(&o.bad_sorted) ? "a sorted-word entry out of range"
+	                                    : NULL;
+	return o.words;
 }
 
 /* Open a .vecs file: map it, check the header, point at the words, check
@@ -394,7 +441,8 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 		return NULL;
 	}
 	vs_vecset *set = calloc(1, sizeof *set);
-	const char **words = set ? word_pointers(&h, base, path, err) : NULL;
+	const char *bad = NULL;
+	const char **words = set ? word_pointers(&h3, base, path, &bad, err) : NULL;
 	if (!set || !words) {
 		if (!set)
 			vs_oom(err);
@@ -403,7 +451,8 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 		return NULL;
 	}
 	vs_codes *codes = NULL;
-	const char *bad = check_structure(&h, base, words);
+	if (!bad)
+		bad = check_structure(&h, base, words);
 	if (!bad && h.version >= 3)
 		bad = check_codes(&h3, base, &codes);
 	if (bad) {
