@@ -151,6 +151,15 @@ if [ "$PGKIND" = pglite ]; then
 	sleep 1
 	send "use t" "vecsh> use t"
 	send "nn woman -k 1" "girl	0.847267"
+	# Ctrl-C while the server does not answer: the statement is cancelled (or,
+	# no answer coming, the connection made again) and the session goes on
+	kill -HUP $proxy_pid
+	echo "nn city -k 1" >&3
+	sleep 1
+	kill -INT $vpid
+	wait_for "$work/drop.err" "interrupted" || bad "Ctrl-C during a statement: $(cat "$work/drop.err")"
+	sleep 1
+	send "nn computer -k 1" "software"
 	exec 3>&-
 	wait $vpid
 	st=$?
@@ -158,8 +167,9 @@ if [ "$PGKIND" = pglite ]; then
 	proxy_pid=
 	sleep 1
 	[ $st = 1 ] || bad "vecsh's exit status after a failed command is $st, not 1"
-	[ "$(grep -c "^vecsh: " "$work/drop.err")" = 1 ] || bad "errors: $(cat "$work/drop.err")"
-	echo "pgvector: a dropped connection is made again once; when it cannot be, that command fails and the session goes on"
+	[ "$(grep -c "^vecsh: " "$work/drop.err")" = 2 ] || bad "errors: $(cat "$work/drop.err")"
+	echo "pgvector: a dropped connection is made again once; when it cannot be, that command fails and the session goes on; Ctrl-C cancels a statement"
+
 fi
 
 # ---- completion of labels and browse, at a terminal

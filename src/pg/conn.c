@@ -3,6 +3,8 @@
 #include "pg/internal.h"
 
 #include <ctype.h>
+#include <poll.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,13 +382,71 @@ int vs_pg_reconnect(vs_pg_conn *c, vs_error *err)
 	return set_up(c, err);
 }
 
+/* Ctrl-C during a statement: the server is asked to cancel it (as psql
+ * does); if no answer comes within CANCEL_WAIT seconds the connection is
+ * made again, dropping the statement. */
+enum { CANCEL_WAIT = 3 };
+
+static double seconds_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void cancel(PGconn *conn)
+{
+	PGcancel *cn = PQgetCancel(conn);
+	char why[256];
+	if (cn) {
+		PQcancel(cn, why, (int)sizeof why);
+		PQfreeCancel(cn);
+	}
+}
+
+/* The statement's result, waited for in steps so that Ctrl-C is heard:
+ * the last result it gives (NULL when the connection failed); *stopped
+ * when it was interrupted. */
+static PGresult *wait_result(vs_pg_conn *c, int *stopped)
+{
+	double cancelled = 0;
+	*stopped = 0;
+	while (PQisBusy(c->conn)) {
+		if (vs_interrupted && !cancelled) {
+			cancel(c->conn);
+			cancelled = seconds_now();
+			*stopped = 1;
+		}
+		if (cancelled && seconds_now() - cancelled > CANCEL_WAIT) { /* no answer: given up */
+			PQreset(c->conn);
+			return NULL;
+		}
+		struct pollfd pfd = {PQsocket(c->conn), POLLIN, 0};
+		if (pfd.fd < 0 || (poll(&pfd, 1, 100) < 0 && errno != EINTR) || !PQconsumeInput(c->conn))
+			break;
+	}
+	PGresult *last = NULL, *r;
+	while ((r = PQgetResult(c->conn))) {
+		PQclear(last);
+		last = r;
+	}
+	return last;
+}
+
 static PGresult *run(vs_pg_conn *c, const char *sql, int n, const char *const *params, ExecStatusType want,
                      int binary, vs_error *err)
 {
 	for (int attempt = 0;; attempt++) {
-		PGresult *r = PQexecParams(c->conn, sql, n, NULL, params, NULL, NULL, binary);
+		int stopped = 0;
+		PGresult *r = PQsendQueryParams(c->conn, sql, n, NULL, params, NULL, NULL, binary) ? wait_result(c, &stopped)
+		                                                                                  : NULL;
 		if (r && PQresultStatus(r) == want)
 			return r;
+		if (stopped) {
+			PQclear(r);
+			vs_fail(err, "%s: interrupted (the statement was cancelled)", c->shown);
+			return NULL;
+		}
 		if (PQstatus(c->conn) != CONNECTION_BAD || attempt == 1) {
 			const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 			message(err, c->shown, attempt ? "the connection dropped twice: " : "",

@@ -1,7 +1,8 @@
 // A TCP proxy in front of the test server, to drop connections on demand.
 //   node proxy.js LISTEN_PORT TARGET_PORT
 // SIGUSR1 drops every open connection; SIGUSR2 turns refusing new ones on or
-// off. With TARGET_PORT "auth-fail" it is a server that asks for a password
+// off; SIGHUP holds back, from then on, what the server sends on the open
+// connections (a statement that never answers). With TARGET_PORT "auth-fail" it is a server that asks for a password
 // and refuses it, as PostgreSQL does with wrong credentials (SQLSTATE 28P01).
 'use strict';
 const net = require('net');
@@ -45,13 +46,14 @@ const server = net.createServer((c) => {
 	if (refuse)
 		return c.destroy();
 	const u = net.connect(Number(target), '127.0.0.1');
-	const pair = { c, u };
+	const pair = { c, u, held: false };
 	open.add(pair);
 	const end = () => { c.destroy(); u.destroy(); open.delete(pair); };
 	c.on('error', end); u.on('error', end); c.on('close', end); u.on('close', end);
 	c.pipe(u);
-	u.pipe(c);
+	u.on('data', (d) => { if (!pair.held) c.write(d); });
 });
 process.on('SIGUSR1', () => { for (const p of open) { p.c.destroy(); p.u.destroy(); } open.clear(); });
 process.on('SIGUSR2', () => { refuse = !refuse; });
+process.on('SIGHUP', () => { for (const p of open) p.held = true; });
 server.listen(Number(listen), '127.0.0.1', () => console.log('listening'));
