@@ -273,6 +273,9 @@ void vs_map_guard_install(void);
 
 /* An IEEE half-precision value as float (exact). */
 float vs_half_to_float(uint16_t h);
+/* The nearest half-precision value of a float (ties to even; overflow to
+ * infinity, as numpy's astype(float16)). */
+uint16_t vs_float_to_half(float f);
 
 /* Edit distance with adjacent transpositions (optimal string alignment) of
  * a[0..la) and b[0..lb) if it is at most max, else max + 1 (lb < 64). */

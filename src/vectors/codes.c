@@ -246,6 +246,7 @@ static const vs_codes *codes_for(const vs_vecset *set, size_t n)
 	if (!set->codes) {
 		vs_error ignored;
 		vs_codes *c;
+		vs_vecset_need_all(set); /* (codes are made from every row) */
 		if (vs_codes_build(set, &c, &ignored) < 0)
 			return NULL; /* no memory for codes: the float32 scan still answers */
 		((vs_vecset *)set)->codes = c;
@@ -473,6 +474,8 @@ static void exact_dots(const vs_vecset *set, const float *q, const cand *c, size
 	float s[16];
 	while (done < n) {
 		size_t b0 = (size_t)c[done].index / 16 * 16, rows = set->count - b0 < 16 ? set->count - b0 : 16;
+		for (size_t r = b0; r < b0 + rows; r++) /* (rows kept rounded are made on first use) */
+			vs_vecset_need_row(set, r);
 		cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)dims, 1.0f, set->vectors + b0 * dims, (int)dims, q,
 		            1, 0.0f, s, 1);
 		for (; done < n && (size_t)c[done].index < b0 + rows; done++)

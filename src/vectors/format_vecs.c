@@ -154,9 +154,21 @@ static int pad_to(FILE *f, uint64_t at, uint64_t to)
 	return to < at || to - at > sizeof zeros || fwrite(zeros, 1, to - at, f) != to - at;
 }
 
-int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
+/* The rows as a file keeps them: set's own (float32), or rounded (stored:
+ * dims half floats or int8 values a row, and for int8 a scale a row); the
+ * tables (norms, codes, hash, sorted order) are those of `rows`, the set of
+ * the rows as they will read back. */
+typedef struct stored_rows {
+	vs_vec_dtype dtype;
+	const vs_vecset *rows;
+	const void *data;
+	uint64_t data_len;
+	const float *scales;
+} stored_rows;
+
+static int write_file(const stored_rows *st, const char *path, vs_error *err)
 {
-	vs_vecset_need_all(set); /* every row is written */
+	const vs_vecset *set = st->rows;
 	const vs_codes *codes = set->codes;
 	vs_codes *made = NULL;
 	if (!codes && vs_codes_build(set, &made, err) < 0)
@@ -171,7 +183,7 @@ int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
 	struct vecs_header *h = &h3.h;
 	memset(&h3, 0, sizeof h3);
 	memcpy(h->magic, VS_VECS_MAGIC, 8);
-	h->version = 3;
+	h->version = st->dtype == VS_VEC_F32 ? 3 : 4;
 	h->header_size = HDR3_SIZE;
 	h->count = set->count;
 	h->dims = set->dims;
@@ -188,10 +200,15 @@ int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
 	h->norms_off = align_up(h->slots_off + 4 * h->nslots, 4);
 	h->vectors_off = align_up(h->norms_off + 4 * h->count, 64);
 	h3.stride = codes->stride;
-	h3.codes_off = align_up(h->vectors_off + 4 * h->count * h->dims, 64);
+	h3.codes_off = align_up(h->vectors_off + st->data_len, 64);
 	h3.rows_off = h3.codes_off + h->count * h3.stride;
 	h3.sorted_off = h3.rows_off + 12 * h->count;
 	h->body_end = h3.sorted_off + 4 * h->count;
+	h3.zero[0] = st->dtype; /* version 4: the rows' type, and an int8 file's scales */
+	if (st->dtype == VS_VEC_INT8) {
+		h3.zero[1] = h->body_end;
+		h->body_end += 4 * h->count;
+	}
 	h->block = VECS_BLOCK;
 	h->crc_off = align_up(h->body_end, 4);
 	h->file_size = h->crc_off + 4 * ((h->body_end - HDR3_SIZE + h->block - 1) / h->block);
@@ -227,17 +244,77 @@ int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
 	bad = bad || pad_to(f, h->slots_off + 4 * h->nslots, h->norms_off);
 	bad = bad || fwrite(set->norms, 4, set->count, f) != set->count;
 	bad = bad || pad_to(f, h->norms_off + 4 * h->count, h->vectors_off);
-	bad = bad || fwrite(set->vectors, 4 * set->dims, set->count, f) != set->count;
-	bad = bad || pad_to(f, h->vectors_off + 4 * h->count * h->dims, h3.codes_off);
+	bad = bad || (st->data_len && fwrite(st->data, st->data_len, 1, f) != 1);
+	bad = bad || pad_to(f, h->vectors_off + st->data_len, h3.codes_off);
 	bad = bad || fwrite(codes->q, h3.stride, set->count, f) != set->count;
 	bad = bad || fwrite(codes->row, 12, set->count, f) != set->count;
 	bad = bad || fwrite(sorted, 4, set->count, f) != set->count;
+	bad = bad || (st->scales && fwrite(st->scales, 4, set->count, f) != set->count);
 	free(offsets);
 	free(slots);
 	vs_codes_free(made);
 	bad = bad || pad_to(f, h->body_end, h->crc_off);
 	bad = bad || write_checksums(f, &h3) < 0;
 	return vs_tmpfile_finish(f, tmp, path, bad, err);
+}
+
+int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err)
+{
+	return vs_vecs_write_as(set, path, VS_VEC_F32, err);
+}
+
+/* Row i rounded: half floats, or int8 values (round(x / s), s = max |x| /
+ * 127) and the scale; out gets the row as it reads back. */
+static void round_row(const float *x, size_t dims, vs_vec_dtype dtype, void *data, float *scale, float *out)
+{
+	if (dtype == VS_VEC_F16) {
+		uint16_t *h = data;
+		for (size_t d = 0; d < dims; d++)
+			out[d] = vs_half_to_float(h[d] = vs_float_to_half(x[d]));
+		return;
+	}
+	int8_t *q = data;
+	float m = 0;
+	for (size_t d = 0; d < dims; d++)
+		m = fabsf(x[d]) > m ? fabsf(x[d]) : m;
+	float s = m > 0 ? m / 127.0f : 0;
+	for (size_t d = 0; d < dims; d++) {
+		float c = s > 0 ? nearbyintf(x[d] / s) : 0;
+		q[d] = (int8_t)(c > 127 ? 127 : c < -127 ? -127 : c);
+		out[d] = s * (float)q[d];
+	}
+	*scale = s;
+}
+
+int vs_vecs_write_as(const vs_vecset *set, const char *path, vs_vec_dtype dtype, vs_error *err)
+{
+	vs_vecset_need_all(set); /* every row is written */
+	if (dtype == VS_VEC_F32) {
+		stored_rows st = {VS_VEC_F32, set, set->vectors, 4 * (uint64_t)set->count * set->dims, NULL};
+		return write_file(&st, path, err);
+	}
+	size_t n = set->count, dims = set->dims, esize = dtype == VS_VEC_F16 ? 2 : 1;
+	unsigned char *data = malloc(n * dims * esize + 1);
+	float *scales = dtype == VS_VEC_INT8 ? malloc(n * sizeof *scales + 1) : NULL;
+	float *back = malloc(n * dims * sizeof *back + 1);
+	if (!data || !back || (dtype == VS_VEC_INT8 && !scales)) {
+		free(data), free(scales), free(back);
+		return vs_fail(err, "out of memory for the rounded rows of %zu x %zu vectors", n, dims);
+	}
+	for (size_t i = 0; i < n; i++)
+		round_row(set->vectors + i * dims, dims, dtype, data + i * dims * esize, scales ? scales + i : NULL,
+		          back + i * dims);
+	/* the set as it reads back: its norms, codes and order are the file's */
+	vs_vecset *rows = vs_vecset_from_arrays(set->words, n, back, dims, err);
+	free(back);
+	int rc = -1;
+	if (rows) {
+		stored_rows st = {dtype, rows, data, (uint64_t)n * dims * esize, scales};
+		rc = write_file(&st, path, err);
+	}
+	vs_vecset_free(rows);
+	free(data), free(scales);
+	return rc;
 }
 
 static int in_file(uint64_t off, uint64_t len, uint64_t size)
@@ -320,13 +397,29 @@ static const char *check_structure(const struct vecs_header *h, const char *base
 static const char *check_codes(const struct vecs_header3 *h3, const char *base, vs_codes **out)
 {
 	const struct vecs_header *h = &h3->h;
+	float *made = h->version >= 4 ? malloc(h->dims * sizeof *made) : NULL;
+	if (h->version >= 4 && !made)
+		return "no memory to check the codes";
 	const int8_t *q = (const int8_t *)(base + h3->codes_off);
 	const float *rows = (const float *)(base + h3->rows_off);
 	const float *vectors = (const float *)(base + h->vectors_off), *norms = (const float *)(base + h->norms_off);
 	uint64_t step = h->count > 64 ? h->count / 64 : 1;
-	for (uint64_t i = 0; i < h->count; i += step)
-		if (vs_codes_check_row(vectors + i * h->dims, h->dims, norms[i], q + i * h3->stride, rows + 3 * i) < 0)
+	for (uint64_t i = 0; i < h->count; i += step) {
+		const float *x = vectors + i * h->dims;
+		if (made) { /* the row as it reads back from its rounded values */
+			const void *at = base + h->vectors_off;
+			for (uint64_t d = 0; d < h->dims; d++)
+				made[d] = h3->zero[0] == VS_VEC_F16
+				          ? vs_half_to_float(((const uint16_t *)at)[i * h->dims + d])
+				          : ((const float *)(base + h3->zero[1]))[i] * (float)((const int8_t *)at)[i * h->dims + d];
+			x = made;
+		}
+		if (vs_codes_check_row(x, h->dims, norms[i], q + i * h3->stride, rows + 3 * i) < 0) {
+			free(made);
 			return "codes that do not match their rows";
+		}
+	}
+	free(made);
 	vs_codes *c = calloc(1, sizeof *c);
 	if (!c)
 		return "no memory for the codes";
@@ -347,10 +440,13 @@ static const char *check_header(const struct vecs_header3 *h3, const char *base,
 	uint64_t hsize = h.version >= 3 ? HDR3_SIZE : HDR_SIZE;
 	const char *why = NULL;
 	*at = 0;
+	/* version 4: the rows rounded (zero[0] their type; an int8 file's scales at zero[1]) */
+	uint64_t dtype = h.version >= 4 ? h3->zero[0] : VS_VEC_F32, esize = dtype == VS_VEC_F16 ? 2 : dtype == VS_VEC_INT8 ? 1 : 4;
+	uint64_t end = h.version >= 3 ? h3->sorted_off + 4 * h.count : h.vectors_off + 4 * h.count * h.dims;
 	if (memcmp(h.magic, VS_VECS_MAGIC, 8) != 0)
 		why = "not a .vecs file (bad magic bytes)";
-	else if (h.version < 1 || h.version > 3)
-		why = "unsupported .vecs version (this vecsh reads versions 1 to 3)", *at = 8;
+	else if (h.version < 1 || h.version > 4)
+		why = "unsupported .vecs version (this vecsh reads versions 1 to 4)", *at = 8;
 	else if (h.header_size != hsize || size < hsize)
 		why = "bad header size", *at = 12;
 	else if (h.version >= 2 && header_crc(h3) != h.crc_header)
@@ -371,8 +467,11 @@ static const char *check_header(const struct vecs_header3 *h3, const char *base,
 		why = "bad hash table", *at = 56;
 	else if (h.norms_off % 4 || !in_file(h.norms_off, 4 * h.count, size))
 		why = "bad norm table", *at = 72;
+	else if (h.version >= 4 && ((dtype != VS_VEC_F16 && dtype != VS_VEC_INT8) || h3->zero[2] || h3->zero[3] ||
+	                            (dtype == VS_VEC_F16 && h3->zero[1])))
+		why = "bad row type (version 4)", *at = 160;
 	else if (h.vectors_off % 64 || h.dims > UINT64_MAX / 4 / h.count ||
-	         !in_file(h.vectors_off, 4 * h.count * h.dims, size))
+	         !in_file(h.vectors_off, esize * h.count * h.dims, size))
 		why = "bad vector table", *at = 80;
 	else if (h.version >= 3 && (h3->stride != vs_codes_stride(h.dims) || h3->codes_off % 64 ||
 	                            h3->stride > UINT64_MAX / h.count || !in_file(h3->codes_off, h3->stride * h.count, size)))
@@ -381,9 +480,10 @@ static const char *check_header(const struct vecs_header3 *h3, const char *base,
 		why = "bad code-row table", *at = 144;
 	else if (h.version >= 3 && (h3->sorted_off % 4 || !in_file(h3->sorted_off, 4 * h.count, size)))
 		why = "bad sorted-word table", *at = 152;
+	else if (dtype == VS_VEC_INT8 && (h3->zero[1] != end || !in_file(end, 4 * h.count, size)))
+		why = "bad scale table", *at = 168;
 	else if (h.version >= 2 &&
-	         (h.block == 0 ||
-	          h.body_end != (h.version >= 3 ? h3->sorted_off + 4 * h.count : h.vectors_off + 4 * h.count * h.dims) ||
+	         (h.block == 0 || h.body_end != end + (dtype == VS_VEC_INT8 ? 4 * h.count : 0) ||
 	          h.crc_off % 4 || h.crc_off < h.body_end ||
 	          !in_file(h.crc_off, 4 * ((h.body_end - hsize + h.block - 1) / h.block), size)))
 		why = "bad checksum table", *at = 96;
@@ -474,7 +574,14 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 	set->vectors = (const float *)(base + h.vectors_off);
 	set->map = map;
 	set->map_len = size;
-	set->format = h.version < 2 ? "vecs (version 1: no checksums, unverified)" : "vecs";
+	if (h.version >= 4 && vs_vecset_defer_stored(set, (vs_vec_dtype)h3.zero[0], base + h.vectors_off,
+	                                             (const float *)(base + h3.zero[1]), err) < 0) {
+		vs_vecset_free(set);
+		return NULL;
+	}
+	set->format = h.version < 2 ? "vecs (version 1: no checksums, unverified)"
+	              : h.version >= 4 && h3.zero[0] == VS_VEC_F16 ? "vecs (f16: rounded when saved)"
+	              : h.version >= 4 ? "vecs (int8: rounded when saved)" : "vecs";
 	set->source = strdup(path);
 	if (!set->source) {
 		vs_vecset_free(set);

@@ -115,8 +115,8 @@ static vs_vecset *load_vecs(const char *path, const vs_load_options *opt, vs_loa
 		}
 	}
 	if (set)
-		rep->format = set->format; /* "vecs", or version 1's, unverified */
-	if (set && strcmp(set->format, "vecs") != 0)
+		rep->format = set->format; /* "vecs" (with its rows' type), or version 1's, unverified */
+	if (set && strstr(set->format, "unverified"))
 		rep->unverified = 1;
 	return set;
 }

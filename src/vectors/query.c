@@ -74,7 +74,6 @@ static void mean_vector(const vs_vecset *set, const long *pos, size_t npos, cons
 int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const long *neg, size_t nneg,
                     size_t k, size_t restrict_vocab, vs_hit *out, size_t *nout, vs_error *err)
 {
-	vs_vecset_need_all(set); /* a scan of every row */
 	size_t n = restrict_vocab && restrict_vocab < set->count ? restrict_vocab : set->count;
 	*nout = 0;
 	if (npos + nneg == 0)
@@ -102,7 +101,8 @@ int vs_most_similar(const vs_vecset *set, const long *pos, size_t npos, const lo
 	vs_score_rule rule = {0};
 	int rc = set->remote ? vs_remote_nearest(set, mean, 0, k, ex, npos + nneg, out, nout, err)
 	                     : vs_codes_nearest(set, mean, &rule, n, k, ex, npos + nneg, out, nout, err);
-	if (rc > 0) { /* one float32 scan */
+	if (rc > 0) { /* one float32 scan of every row */
+		vs_vecset_need_all(set);
 		cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)n, (int)set->dims, 1.0f, set->vectors, (int)set->dims,
 		            mean, 1, 0.0f, dists, 1);
 		for (size_t i = 0; i < n; i++)
@@ -265,13 +265,15 @@ float vs_similarity(const vs_vecset *set, long a, long b)
 
 size_t vs_rank(const vs_vecset *set, long a, long b, vs_error *err)
 {
-	vs_vecset_need_all(set);
+	vs_vecset_need_row(set, (size_t)a);
+	vs_vecset_need_row(set, (size_t)b);
 	if (set->remote)
 		return vs_remote_rank(set, a, b, err);
 	size_t n = set->count, dims = set->dims, fast;
 	int rc = vs_codes_rank(set, a, b, &fast, err);
 	if (rc <= 0)
 		return rc < 0 ? 0 : fast + 1;
+	vs_vecset_need_all(set); /* a float32 scan of every row */
 	float *d = malloc(n * sizeof *d);
 	if (!d) {
 		vs_oom(err);
@@ -381,7 +383,6 @@ size_t vs_suggest(const vs_vecset *set, const char *word, long *out, size_t max)
 
 int vs_nearest_to_vector(const vs_vecset *set, const float *q, size_t k, vs_hit *out, size_t *nout, vs_error *err)
 {
-	vs_vecset_need_all(set);
 	double qn = 0;
 	for (size_t i = 0; i < set->dims; i++)
 		qn += (double)q[i] * q[i];
@@ -394,6 +395,7 @@ int vs_nearest_to_vector(const vs_vecset *set, const float *q, size_t k, vs_hit 
 	int rc = vs_codes_nearest(set, q, &rule, set->count, k, NULL, 0, out, nout, err);
 	if (rc <= 0)
 		return rc;
+	vs_vecset_need_all(set); /* a float32 scan of every row */
 	float *d = malloc(set->count * sizeof *d);
 	if (!d)
 		return vs_oom(err);

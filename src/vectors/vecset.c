@@ -102,14 +102,35 @@ static void make_norms(void *arg, size_t from, size_t to)
 typedef struct vs_pending {
 	uint8_t *todo;  /* 1: row i is not made yet */
 	size_t left;    /* how many */
+	/* a file's rounded rows (set->dtype not F32), else a fastText model's */
+	const uint16_t *half;
+	const int8_t *q;
+	const float *scale;
 } vs_pending;
 
-/* Row i as fastText's getWordVector makes it, and its norm. */
+/* Row i: from the file's rounded values (its norm is the file's), or as
+ * fastText's getWordVector makes it, and its norm. */
 static void make_row(const vs_vecset *set, size_t i, float *sq)
 {
-	vs_subwords_vector(set->sub, set->words[i], (long)i, set->own_vectors + i * set->dims);
-	set_norm(set, i, sq);
-	set->pending->todo[i] = 0;
+	vs_pending *p = set->pending;
+	float *v = set->own_vectors + i * set->dims;
+	size_t dims = set->dims;
+	if (p->half) {
+		for (size_t d = 0; d < dims; d++)
+			v[d] = vs_half_to_float(p->half[i * dims + d]);
+	} else if (p->q) {
+		for (size_t d = 0; d < dims; d++)
+			v[d] = p->scale[i] * (float)p->q[i * dims + d];
+	} else {
+		vs_subwords_vector(set->sub, set->words[i], (long)i, v);
+		set_norm(set, i, sq);
+	}
+	p->todo[i] = 0;
+}
+
+int vs_vecset_has_row(const vs_vecset *set, size_t i)
+{
+	return !set->pending || !set->pending->left || (i < set->count && !set->pending->todo[i]);
 }
 
 void vs_vecset_need_row(const vs_vecset *set, size_t i)
@@ -141,6 +162,44 @@ void vs_vecset_need_all(const vs_vecset *set)
 		return;
 	vs_parallel_ranges(set->count, 256, 0, make_rows, (void *)set);
 	p->left = 0;
+}
+
+int vs_vecset_defer_stored(vs_vecset *set, vs_vec_dtype dtype, const void *rows, const float *scales, vs_error *err)
+{
+	size_t n = set->count ? set->count : 1;
+	set->own_vectors = malloc(n * set->dims * sizeof *set->own_vectors); /* pages touched as rows are made */
+	set->pending = calloc(1, sizeof *set->pending);
+	uint8_t *todo = malloc(n);
+	if (!set->own_vectors || !set->pending || !todo) {
+		free(todo);
+		return vs_fail(err, "out of memory for %zu x %zu word vectors", set->count, set->dims);
+	}
+	memset(todo, 1, n);
+	set->pending->todo = todo;
+	set->pending->left = set->count;
+	if (dtype == VS_VEC_F16)
+		set->pending->half = rows;
+	else
+		set->pending->q = rows, set->pending->scale = scales;
+	set->dtype = dtype;
+	set->vectors = set->own_vectors;
+	return 0;
+}
+
+const char *vs_vec_dtype_name(vs_vec_dtype t)
+{
+	return t == VS_VEC_F16 ? "f16" : t == VS_VEC_INT8 ? "int8" : "f32";
+}
+
+int vs_vec_dtype_parse(const char *name, vs_vec_dtype *t)
+{
+	static const char *const names[] = {"f32", "f16", "int8"};
+	for (int i = 0; i < 3; i++)
+		if (strcmp(name, names[i]) == 0) {
+			*t = (vs_vec_dtype)i;
+			return 0;
+		}
+	return -1;
 }
 
 int vs_vecset_defer_rows(vs_vecset *set, vs_error *err)
@@ -488,8 +547,8 @@ int vs_vecset_prefix(vs_vecset *set, const char *prefix,
 size_t vs_vecset_memory(const vs_vecset *set)
 {
 	size_t m = set->map_len;
-	if (set->own_vectors)
-		m += set->count * set->dims * sizeof(float);
+	if (set->own_vectors) /* (rows made on first use: only those made hold memory) */
+		m += (set->pending ? set->count - set->pending->left : set->count) * set->dims * sizeof(float);
 	if (set->own_norms)
 		m += set->count * sizeof(float);
 	if (set->own_slots)

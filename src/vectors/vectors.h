@@ -62,6 +62,14 @@ typedef struct vs_remote_ops {
 	const char *what; /* "a table in PostgreSQL" */
 } vs_remote_ops;
 
+/* How a set's rows are kept in a .vecs file: float32, or rounded to half
+ * precision or to int8 with a scale a row (save --dtype; answers are then
+ * those of the rounded vectors). */
+typedef enum vs_vec_dtype { VS_VEC_F32, VS_VEC_F16, VS_VEC_INT8 } vs_vec_dtype;
+const char *vs_vec_dtype_name(vs_vec_dtype t);
+/* "f32", "f16" or "int8": 0, or -1 for another name. */
+int vs_vec_dtype_parse(const char *name, vs_vec_dtype *t);
+
 typedef struct vs_vecset {
 	char *name;          /* the set's name in the session */
 	char *source;        /* path it was loaded from */
@@ -111,6 +119,7 @@ typedef struct vs_vecset {
 	const vs_remote_ops *remote;
 	void *remote_ctx;
 	size_t remote_rows;  /* the rows it has there (as the server counted them at load) */
+	vs_vec_dtype dtype;      /* as its file keeps its rows (F32 unless rounded by save --dtype) */
 } vs_vecset;
 
 /* Metadata of a set's words: columns of text, a value a word and column
@@ -137,6 +146,14 @@ void vs_vecset_need_all(const vs_vecset *set);
 /* Leave the rows of a set with subwords (built without vectors, its rows
  * the model's dictionary in order) to be made on first use. */
 int vs_vecset_defer_rows(vs_vecset *set, vs_error *err);
+
+/* Leave the rows of a set opened from a file that keeps them rounded to be
+ * made on first use: half floats (f16: dims a row), or int8 values times
+ * each row's scale (int8: dims a row, scales[count]); the norms are the
+ * file's. */
+int vs_vecset_defer_stored(vs_vecset *set, vs_vec_dtype dtype, const void *rows, const float *scales, vs_error *err);
+/* Has row i been made (or does the set hold all its rows)? */
+int vs_vecset_has_row(const vs_vecset *set, size_t i);
 
 /* A set with subwords: the row of a word outside the dictionary, made from
  * its character n-grams (fastText's getWordVector) on first use and kept.
@@ -413,6 +430,9 @@ typedef struct vs_vecs_check {
 } vs_vecs_check;
 int vs_vecs_verify(const char *path, vs_vecs_check *out, vs_error *err);
 int vs_vecs_write(const vs_vecset *set, const char *path, vs_error *err);
+/* The same with the rows rounded (f16, or int8 with a scale a row: a
+ * version 4 file, a half or a quarter of the float32 matrix) or not (f32). */
+int vs_vecs_write_as(const vs_vecset *set, const char *path, vs_vec_dtype dtype, vs_error *err);
 
 /* Parse one decimal number of a text vector file exactly as strtof would,
  * rejecting NaN and infinities. Returns the end of the number or NULL. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <unistd.h>
 
 #include "vectors/vectors.h"
 
@@ -156,12 +157,79 @@ static void ties_zeros_and_scales(void **state)
 	free(v);
 }
 
+/* save --dtype: the rows read back rounded (f16 as numpy's float16; int8
+ * within half a step of each row's scale); a scan through the file's codes
+ * makes only its candidates' rows and gives the answers of a float32 scan
+ * of the rounded rows; the file says what it holds. */
+static void rounded_files(void **state)
+{
+	(void)state;
+	vs_vecset *s = glove();
+	vs_error err;
+	char path[64];
+	for (int t = 0; t < 2; t++) {
+		vs_vec_dtype dtype = t ? VS_VEC_INT8 : VS_VEC_F16;
+		snprintf(path, sizeof path, "/tmp/vecsh-test-%d-%s.vecs", (int)getpid(), vs_vec_dtype_name(dtype));
+		assert_int_equal(vs_vecs_write_as(s, path, dtype, &err), 0);
+		vs_load_options opt = {0};
+		vs_vecset *r = vs_load(path, &opt, NULL, &err);
+		if (!r)
+			fail_msg("%s", err.msg);
+		assert_int_equal((int)r->dtype, (int)dtype);
+		assert_int_equal(r->count, s->count);
+		enum { Q = 60, K = 10 };
+		vs_hit codes[Q][K], flt[Q][K];
+		size_t nc[Q], nf[Q];
+		long words[Q];
+		uint64_t seed = 7;
+		vs_set_scan_policy(VS_SCAN_AUTO); /* the file's codes */
+		size_t cands = 0;
+		for (int q = 0; q < Q; q++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			words[q] = (long)((seed >> 33) % r->count);
+			assert_int_equal(vs_most_similar(r, &words[q], 1, NULL, 0, K, 0, codes[q], &nc[q], &err), 0);
+			cands += vs_codes_last_candidates();
+		}
+		size_t made = 0;
+		for (size_t i = 0; i < r->count; i++)
+			made += (size_t)vs_vecset_has_row(r, i);
+		/* each candidate's block of 16 rows, and the query's own row */
+		print_message("%s: %zu of %zu rows made for %d queries (%zu candidates)\n", vs_vec_dtype_name(dtype), made,
+		              r->count, Q, cands);
+		assert_true(made <= 16 * cands + Q);
+		assert_true(made < r->count / 2);
+		for (size_t i = 0; i < r->count; i += 97) { /* the rows as rounded */
+			vs_vecset_need_row(r, i);
+			const float *x = s->vectors + i * s->dims, *y = r->vectors + i * r->dims;
+			float m = 0;
+			for (size_t d = 0; d < s->dims; d++)
+				m = fmaxf(m, fabsf(x[d]));
+			for (size_t d = 0; d < s->dims; d++) {
+				if (dtype == VS_VEC_F16)
+					assert_true(y[d] == vs_half_to_float(vs_float_to_half(x[d])));
+				else
+					assert_true(fabsf(y[d] - x[d]) <= m / 127 * 0.5001f + 1e-7f);
+			}
+		}
+		vs_set_scan_policy(VS_SCAN_FLOAT);
+		for (int q = 0; q < Q; q++) {
+			assert_int_equal(vs_most_similar(r, &words[q], 1, NULL, 0, K, 0, flt[q], &nf[q], &err), 0);
+			same_hits(flt[q], nf[q], codes[q], nc[q]);
+		}
+		vs_set_scan_policy(VS_SCAN_AUTO);
+		vs_vecset_free(r);
+		unlink(path);
+	}
+	vs_vecset_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nn_on_real_vectors),
 		cmocka_unit_test(rank_and_vector_queries),
 		cmocka_unit_test(ties_zeros_and_scales),
+		cmocka_unit_test(rounded_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -218,12 +218,12 @@ static void formats_round_trip(void **state)
 	vs_vecset_free(s);
 }
 
-static void corrupt_vecs_files_are_refused(void **state)
+/* A .vecs file of the set (its rows as float32, or rounded: version 4)
+ * truncated, its header and every body byte flipped, a code changed. */
+static void corrupted(vs_vecset *s, vs_vec_dtype dtype)
 {
-	(void)state;
-	vs_vecset *s = load_small();
 	vs_error err;
-	assert_int_equal(vs_save(s, tmp("c.vecs"), VS_FMT_VECS, &err), 0);
+	assert_int_equal(vs_vecs_write_as(s, tmp("c.vecs"), dtype, &err), 0);
 	FILE *f = fopen(tmp("c.vecs"), "rb");
 	fseek(f, 0, SEEK_END);
 	long size = ftell(f);
@@ -280,6 +280,15 @@ static void corrupt_vecs_files_are_refused(void **state)
 	assert_null(vs_load(tmp("code.vecs"), &o, NULL, &err));
 	assert_non_null(strstr(err.msg, "codes that do not match their rows"));
 	free(buf);
+}
+
+static void corrupt_vecs_files_are_refused(void **state)
+{
+	(void)state;
+	vs_vecset *s = load_small();
+	corrupted(s, VS_VEC_F32);
+	corrupted(s, VS_VEC_F16);
+	corrupted(s, VS_VEC_INT8);
 	vs_vecset_free(s);
 }
 

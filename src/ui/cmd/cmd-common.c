@@ -33,6 +33,8 @@ vs_result *vs_ranked_result(const vs_vecset *set, const vs_hit *hits, size_t n, 
 		vs_result_str(r, 1, w);
 		vs_result_float(r, 2, hits[i].score);
 	}
+	if (set->dtype != VS_VEC_F32) /* (save --dtype) */
+		vs_result_note(r, "approximate: %s keeps its vectors rounded to %s", set->name, vs_vec_dtype_name(set->dtype));
 	return r;
 }
 

@@ -4,6 +4,16 @@
 #include "ui/ui.h"
 #include "vectors/vectors.h"
 
+/* What the scores were computed on, when the set keeps its rows rounded. */
+static void dtype_note(vs_result *r, const vs_vecset *set)
+{
+	if (set->dtype == VS_VEC_F32)
+		return;
+	vs_result_context_str(r, "dtype", vs_vec_dtype_name(set->dtype));
+	vs_result_note(r, "on %s's vectors as its file keeps them, rounded to %s (save --dtype): approximate", set->name,
+	               vs_vec_dtype_name(set->dtype));
+}
+
 static int eval_analogies(vs_session *s, vs_vecset *set, const char *path, size_t restrict_vocab)
 {
 	vs_analogy_report rep;
@@ -45,6 +55,7 @@ static int eval_analogies(vs_session *s, vs_vecset *set, const char *path, size_
 	vs_result_context_int(r, "restrict", (long long)restrict_vocab);
 	if (rep.invalid_lines)
 		vs_result_note(r, "%zu lines that are not four words were skipped", rep.invalid_lines);
+	dtype_note(r, set);
 	vs_analogy_report_free(&rep);
 	vs_session_show(s, r);
 	vs_session_info(s, "evaluated in %.2f s", seconds);
@@ -76,6 +87,7 @@ static int eval_pairs(vs_session *s, vs_vecset *set, const char *path, size_t re
 	vs_result_int(r, 4, (long long)rep.oov);
 	if (rep.invalid_lines)
 		vs_result_note(r, "%zu lines that are not 'word TAB word TAB score' were skipped", rep.invalid_lines);
+	dtype_note(r, set);
 	vs_session_show(s, r);
 	return 0;
 }

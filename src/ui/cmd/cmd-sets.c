@@ -229,6 +229,9 @@ static int cmd_info_exec(vs_session *s, vs_args *a)
 	}
 	if (!set->remote)
 		field(r, "scan", vs_codes_state(set));
+	if (set->dtype != VS_VEC_F32)
+		field(r, "rows", set->dtype == VS_VEC_F16 ? "f16, rounded when saved: answers are approximate"
+		                                          : "int8 with a scale a row, rounded when saved: answers are approximate");
 	if (set->meta) {
 		char line[512];
 		size_t o = (size_t)snprintf(line, sizeof line, "%zu rows:", set->meta->rows);
