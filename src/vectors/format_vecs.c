@@ -286,6 +286,41 @@ static void round_row(const float *x, size_t dims, vs_vec_dtype dtype, void *dat
 	*scale = s;
 }
 
+/* An int8 file's rows are its scan codes times a scale a row: x' = s c,
+ * where the codes of x' must be c itself. Encoding s c gives back c (its
+ * largest value is s 127, so the scale comes back to within an ulp); rows
+ * where it does not are set to s c' and tried again. */
+static int int8_fixed_point(const vs_vecset *set, float *back, const float *scales, vs_vecset **rows, vs_codes **codes,
+                            vs_error *err)
+{
+	size_t n = set->count, dims = set->dims;
+	for (int pass = 0; pass < 4; pass++) {
+		vs_vecset *r = vs_vecset_from_arrays(set->words, n, back, dims, err);
+		vs_codes *c = NULL;
+		if (!r || vs_codes_build(r, &c, err) < 0) {
+			vs_vecset_free(r);
+			return -1;
+		}
+		size_t moved = 0;
+		for (size_t i = 0; i < n; i++) {
+			const int8_t *q = c->q + i * c->stride;
+			float *x = back + i * dims;
+			for (size_t d = 0; d < dims; d++)
+				if (x[d] != scales[i] * (float)q[d]) {
+					x[d] = scales[i] * (float)q[d];
+					moved++;
+				}
+		}
+		if (!moved) {
+			*rows = r, *codes = c;
+			return 0;
+		}
+		vs_codes_free(c);
+		vs_vecset_free(r);
+	}
+	return vs_fail(err, "the int8 rounding of %zu x %zu vectors did not settle", n, dims);
+}
+
 int vs_vecs_write_as(const vs_vecset *set, const char *path, vs_vec_dtype dtype, vs_error *err)
 {
 	vs_vecset_need_all(set); /* every row is written */
@@ -304,15 +339,20 @@ int vs_vecs_write_as(const vs_vecset *set, const char *path, vs_vec_dtype dtype,
 	for (size_t i = 0; i < n; i++)
 		round_row(set->vectors + i * dims, dims, dtype, data + i * dims * esize, scales ? scales + i : NULL,
 		          back + i * dims);
-	/* the set as it reads back: its norms, codes and order are the file's */
-	vs_vecset *rows = vs_vecset_from_arrays(set->words, n, back, dims, err);
-	free(back);
+	/* the set as it reads back: its norms, codes and order are the file's
+	 * (an int8 file keeps no other table of its values than its codes) */
+	vs_vecset *rows = NULL;
+	vs_codes *codes = NULL;
 	int rc = -1;
-	if (rows) {
-		stored_rows st = {dtype, rows, data, (uint64_t)n * dims * esize, scales};
+	if (dtype == VS_VEC_INT8 ? int8_fixed_point(set, back, scales, &rows, &codes, err) == 0
+	                         : (rows = vs_vecset_from_arrays(set->words, n, back, dims, err)) != NULL) {
+		rows->codes = codes;
+		stored_rows st = {dtype, rows, dtype == VS_VEC_F16 ? data : NULL,
+		                  dtype == VS_VEC_F16 ? (uint64_t)n * dims * 2 : 0, scales};
 		rc = write_file(&st, path, err);
 	}
-	vs_vecset_free(rows);
+	free(back);
+	vs_vecset_free(rows); /* (and its codes) */
 	free(data), free(scales);
 	return rc;
 }
@@ -411,7 +451,7 @@ static const char *check_codes(const struct vecs_header3 *h3, const char *base, 
 			for (uint64_t d = 0; d < h->dims; d++)
 				made[d] = h3->zero[0] == VS_VEC_F16
 				          ? vs_half_to_float(((const uint16_t *)at)[i * h->dims + d])
-				          : ((const float *)(base + h3->zero[1]))[i] * (float)((const int8_t *)at)[i * h->dims + d];
+				          : ((const float *)(base + h3->zero[1]))[i] * (float)q[i * h3->stride + d];
 			x = made;
 		}
 		if (vs_codes_check_row(x, h->dims, norms[i], q + i * h3->stride, rows + 3 * i) < 0) {
@@ -441,7 +481,7 @@ static const char *check_header(const struct vecs_header3 *h3, const char *base,
 	const char *why = NULL;
 	*at = 0;
 	/* version 4: the rows rounded (zero[0] their type; an int8 file's scales at zero[1]) */
-	uint64_t dtype = h.version >= 4 ? h3->zero[0] : VS_VEC_F32, esize = dtype == VS_VEC_F16 ? 2 : dtype == VS_VEC_INT8 ? 1 : 4;
+	uint64_t dtype = h.version >= 4 ? h3->zero[0] : VS_VEC_F32, esize = dtype == VS_VEC_F16 ? 2 : dtype == VS_VEC_INT8 ? 0 : 4;
 	uint64_t end = h.version >= 3 ? h3->sorted_off + 4 * h.count : h.vectors_off + 4 * h.count * h.dims;
 	if (memcmp(h.magic, VS_VECS_MAGIC, 8) != 0)
 		why = "not a .vecs file (bad magic bytes)";
@@ -574,8 +614,10 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 	set->vectors = (const float *)(base + h.vectors_off);
 	set->map = map;
 	set->map_len = size;
-	if (h.version >= 4 && vs_vecset_defer_stored(set, (vs_vec_dtype)h3.zero[0], base + h.vectors_off,
-	                                             (const float *)(base + h3.zero[1]), err) < 0) {
+	if (h.version >= 4 && vs_vecset_defer_stored(set, (vs_vec_dtype)h3.zero[0],
+	                                             h3.zero[0] == VS_VEC_F16 ? (const void *)(base + h.vectors_off)
+	                                                                      : (const void *)(base + h3.codes_off),
+	                                             h3.stride, (const float *)(base + h3.zero[1]), err) < 0) {
 		vs_vecset_free(set);
 		return NULL;
 	}

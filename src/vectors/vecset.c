@@ -105,6 +105,7 @@ typedef struct vs_pending {
 	/* a file's rounded rows (set->dtype not F32), else a fastText model's */
 	const uint16_t *half;
 	const int8_t *q;
+	size_t stride;  /* bytes of a row of q */
 	const float *scale;
 } vs_pending;
 
@@ -120,7 +121,7 @@ static void make_row(const vs_vecset *set, size_t i, float *sq)
 			v[d] = vs_half_to_float(p->half[i * dims + d]);
 	} else if (p->q) {
 		for (size_t d = 0; d < dims; d++)
-			v[d] = p->scale[i] * (float)p->q[i * dims + d];
+			v[d] = p->scale[i] * (float)p->q[i * p->stride + d];
 	} else {
 		vs_subwords_vector(set->sub, set->words[i], (long)i, v);
 		set_norm(set, i, sq);
@@ -164,7 +165,8 @@ void vs_vecset_need_all(const vs_vecset *set)
 	p->left = 0;
 }
 
-int vs_vecset_defer_stored(vs_vecset *set, vs_vec_dtype dtype, const void *rows, const float *scales, vs_error *err)
+int vs_vecset_defer_stored(vs_vecset *set, vs_vec_dtype dtype, const void *rows, size_t stride, const float *scales,
+                           vs_error *err)
 {
 	size_t n = set->count ? set->count : 1;
 	set->own_vectors = malloc(n * set->dims * sizeof *set->own_vectors); /* pages touched as rows are made */
@@ -180,7 +182,7 @@ int vs_vecset_defer_stored(vs_vecset *set, vs_vec_dtype dtype, const void *rows,
 	if (dtype == VS_VEC_F16)
 		set->pending->half = rows;
 	else
-		set->pending->q = rows, set->pending->scale = scales;
+		set->pending->q = rows, set->pending->stride = stride, set->pending->scale = scales;
 	set->dtype = dtype;
 	set->vectors = set->own_vectors;
 	return 0;

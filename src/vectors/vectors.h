@@ -149,9 +149,10 @@ int vs_vecset_defer_rows(vs_vecset *set, vs_error *err);
 
 /* Leave the rows of a set opened from a file that keeps them rounded to be
  * made on first use: half floats (f16: dims a row), or int8 values times
- * each row's scale (int8: dims a row, scales[count]); the norms are the
- * file's. */
-int vs_vecset_defer_stored(vs_vecset *set, vs_vec_dtype dtype, const void *rows, const float *scales, vs_error *err);
+ * each row's scale (int8: stride bytes a row, scales[count]); the norms are
+ * the file's. */
+int vs_vecset_defer_stored(vs_vecset *set, vs_vec_dtype dtype, const void *rows, size_t stride, const float *scales,
+                           vs_error *err);
 /* Has row i been made (or does the set hold all its rows)? */
 int vs_vecset_has_row(const vs_vecset *set, size_t i);
 
