@@ -293,23 +293,33 @@ typedef struct vs_pg_shared {
 } vs_pg_shared;
 static vs_pg_shared *open_conns;
 
-/* A new connection; a server that has just closed another may refuse for
- * a moment (PGlite's, one connection at a time): tried again for a while. */
+/* Did a connection fail because the server closed it at once, as a server
+ * that has just closed another may do for a moment (PGlite's serves one
+ * connection at a time)? Then a tenth of a second's pause before the next
+ * try, REFUSED_TRIES at most. */
+enum { REFUSED_TRIES = 30 };
+static int refused_for_now(PGconn *conn)
+{
+	if (PQstatus(conn) == CONNECTION_OK || !strstr(PQerrorMessage(conn), "server closed the connection unexpectedly"))
+		return 0;
+	struct timespec pause = {0, 100 * 1000 * 1000};
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
+/* A new connection, tried again while the server refuses for now. */
 static PGconn *connect_to(const char *conninfo)
 {
 	/* connect_timeout before dbname: the target's own (expanded from dbname) wins */
 	const char *keys[] = {"connect_timeout", "fallback_application_name", "dbname", NULL};
 	const char *vals[] = {"10", "vecsh", conninfo, NULL};
 	PGconn *conn = NULL;
-	for (int tries = 0; tries < 30; tries++) {
+	for (int tries = 0; tries < REFUSED_TRIES; tries++) {
 		if (conn)
 			PQfinish(conn);
 		conn = PQconnectdbParams(keys, vals, 1);
-		if (!conn || PQstatus(conn) == CONNECTION_OK ||
-		    !strstr(PQerrorMessage(conn), "server closed the connection unexpectedly"))
+		if (!conn || !refused_for_now(conn))
 			break;
-		struct timespec pause = {0, 100 * 1000 * 1000};
-		nanosleep(&pause, NULL);
 	}
 	return conn;
 }
@@ -367,13 +377,10 @@ void vs_pg_disconnect(vs_pg_conn *c)
 
 int vs_pg_reconnect(vs_pg_conn *c, vs_error *err)
 {
-	for (int tries = 0; tries < 30; tries++) { /* (a server that has just lost the connection may refuse a moment) */
+	for (int tries = 0; tries < REFUSED_TRIES; tries++) { /* (a server that has just lost it may refuse a moment) */
 		PQreset(c->conn);
-		if (PQstatus(c->conn) == CONNECTION_OK ||
-		    !strstr(PQerrorMessage(c->conn), "server closed the connection unexpectedly"))
+		if (!refused_for_now(c->conn))
 			break;
-		struct timespec pause = {0, 100 * 1000 * 1000};
-		nanosleep(&pause, NULL);
 	}
 	if (PQstatus(c->conn) != CONNECTION_OK) {
 		message(err, c->shown, "the connection dropped and cannot be made again: ", PQerrorMessage(c->conn));
