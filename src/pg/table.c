@@ -39,8 +39,8 @@ static void table_close(void *ctx)
 	vs_pg_target_free(&tb->t);
 	free(tb->from), free(tb->vec), free(tb->label), free(tb->id), free(tb->id_type), free(tb->filter);
 	free(tb->vec_name), free(tb->label_name), free(tb->id_name);
-	free(tb->sql_lookup), free(tb->sql_lookup_id), free(tb->sql_nearest), free(tb->sql_exact), free(tb->sql_closer), free(tb->sql_band);
-	free(tb->sql_prefix);
+	free(tb->sql_lookup), free(tb->sql_lookup_id), free(tb->sql_nearest), free(tb->sql_exact);
+	free(tb->sql_closer), free(tb->sql_band), free(tb->sql_prefix);
 	free(tb);
 }
 
@@ -343,54 +343,112 @@ static void column_list(const column *cols, int n, char *out, size_t size)
 		o += (size_t)snprintf(out + o, size - o, "%s%s (%s)", i ? ", " : "", cols[i].name, cols[i].type);
 }
 
-/* The vector, label and id columns: named, or the one vector column, the
- * first text column, and a one-column primary key. */
-static int choose_columns(table *tb, const char *oid, const column *cols, int n, vs_error *err)
-{
+/* The table's columns, and their names listed for errors. */
+typedef struct columns {
+	const column *c;
+	int n;
 	char list[1024];
-	column_list(cols, n, list, sizeof list);
-	const char *vname = tb->t.key[VS_PG_VECTOR], *lname = tb->t.key[VS_PG_LABEL];
-	const column *v = NULL, *l = NULL, *id = NULL;
-	if (vname && !(v = named(cols, n, vname)))
-		return vs_fail(err, "%s: %s has no column %s (its columns: %s)", tb->t.server, tb->t.key[VS_PG_TABLE], vname, list);
-	for (int i = 0; !vname && i < n; i++)
-		if (vector_kind(&cols[i]) >= 0) {
-			if (v)
-				return vs_fail(err, "%s: %s has more than one vector column: say which with vector=COLUMN "
-				               "(its columns: %s)", tb->t.server, tb->t.key[VS_PG_TABLE], list);
-			v = &cols[i];
+} columns;
+
+/* The column named name (given by key), or an error listing them. */
+static const column *given(table *tb, const columns *cs, const char *name, vs_error *err)
+{
+	const column *c = named(cs->c, cs->n, name);
+	if (!c)
+		vs_fail(err, "%s: %s has no column %s (its columns: %s)", tb->t.server, tb->t.key[VS_PG_TABLE], name, cs->list);
+	return c;
+}
+
+/* vector=, or the table's one vector column; its kind and dims. */
+static const column *vector_column(table *tb, const columns *cs, vs_error *err)
+{
+	const char *name = tb->t.key[VS_PG_VECTOR];
+	const column *v = NULL;
+	if (name && !(v = given(tb, cs, name, err)))
+		return NULL;
+	for (int i = 0; !name && i < cs->n; i++)
+		if (vector_kind(&cs->c[i]) >= 0) {
+			if (v) {
+				vs_fail(err, "%s: %s has more than one vector column: say which with vector=COLUMN (its columns: %s)",
+				        tb->t.server, tb->t.key[VS_PG_TABLE], cs->list);
+				return NULL;
+			}
+			v = &cs->c[i];
 		}
-	if (!v)
-		return vs_fail(err, "%s: %s has no vector column (vector, halfvec or real[]; its columns: %s)", tb->t.server,
-		               tb->t.key[VS_PG_TABLE], list);
-	if ((tb->kind = vector_kind(v)) < 0)
-		return vs_fail(err, "%s: column %s of %s is %s, not a vector (vector, halfvec or real[])", tb->t.server,
-		               v->name, tb->t.key[VS_PG_TABLE], v->type);
-	if (lname && !(l = named(cols, n, lname)))
-		return vs_fail(err, "%s: %s has no column %s (its columns: %s)", tb->t.server, tb->t.key[VS_PG_TABLE], lname, list);
-	for (int i = 0; !lname && !l && i < n; i++)
-		if (strcmp(cols[i].typname, "text") == 0 || strcmp(cols[i].typname, "varchar") == 0)
-			l = &cols[i];
-	if (!l)
-		return vs_fail(err, "%s: %s has no text column to name its rows: say which with label=COLUMN (its "
-		               "columns: %s)", tb->t.server, tb->t.key[VS_PG_TABLE], list);
-	if (tb->t.key[VS_PG_ID]) {
-		if (!(id = named(cols, n, tb->t.key[VS_PG_ID])))
-			return vs_fail(err, "%s: %s has no column %s (its columns: %s)", tb->t.server, tb->t.key[VS_PG_TABLE],
-			               tb->t.key[VS_PG_ID], list);
-	} else { /* the primary key, when it is one column */
-		const char *params[1] = {oid};
-		int none;
-		char *pk = one_value(tb, "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-		                     "AND a.attnum = i.indkey[0] WHERE i.indrelid = $1::oid AND i.indisprimary "
-		                     "AND i.indnatts = 1", 1, params, &none, err);
-		if (!pk && !none)
-			return -1;
-		id = pk ? named(cols, n, pk) : NULL;
-		free(pk);
+	if (!v) {
+		vs_fail(err, "%s: %s has no vector column (vector, halfvec or real[]; its columns: %s)", tb->t.server,
+		        tb->t.key[VS_PG_TABLE], cs->list);
+		return NULL;
+	}
+	if ((tb->kind = vector_kind(v)) < 0) {
+		vs_fail(err, "%s: column %s of %s is %s, not a vector (vector, halfvec or real[])", tb->t.server, v->name,
+		        tb->t.key[VS_PG_TABLE], v->type);
+		return NULL;
 	}
 	if (tb->kind != KIND_ARRAY && v->typmod > 0)
 		tb->dims = (size_t)v->typmod;
+	return v;
+}
+
+/* label=, or the first text column. */
+static const column *label_column(table *tb, const columns *cs, vs_error *err)
+{
+	if (tb->t.key[VS_PG_LABEL])
+		return given(tb, cs, tb->t.key[VS_PG_LABEL], err);
+	for (int i = 0; i < cs->n; i++)
+		if (strcmp(cs->c[i].typname, "text") == 0 || strcmp(cs->c[i].typname, "varchar") == 0)
+			return &cs->c[i];
+	vs_fail(err, "%s: %s has no text column to name its rows: say which with label=COLUMN (its columns: %s)",
+	        tb->t.server, tb->t.key[VS_PG_TABLE], cs->list);
+	return NULL;
+}
+
+/* id=, or the primary key when it is one column; *id NULL when neither. */
+static int id_column(table *tb, const char *oid, const columns *cs, const column **id, vs_error *err)
+{
+	*id = NULL;
+	if (tb->t.key[VS_PG_ID])
+		return (*id = given(tb, cs, tb->t.key[VS_PG_ID], err)) ? 0 : -1;
+	const char *params[1] = {oid};
+	int none;
+	char *pk = one_value(tb, "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+	                     "AND a.attnum = i.indkey[0] WHERE i.indrelid = $1::oid AND i.indisprimary AND i.indnatts = 1",
+	                     1, params, &none, err);
+	if (!pk && !none)
+		return -1;
+	*id = pk ? named(cs->c, cs->n, pk) : NULL;
+	free(pk);
+	return 0;
+}
+
+/* where=COLUMN=VALUE: the column quoted (completed with its parameter's
+ * number in each statement), the value a parameter; "" without one. */
+static int filter_column(table *tb, const columns *cs, vs_error *err)
+{
+	const char *w = tb->t.key[VS_PG_WHERE], *eq = w ? strchr(w, '=') : NULL;
+	if (!w)
+		return (tb->filter = strdup("")) ? 0 : vs_oom(err);
+	if (!eq || eq == w)
+		return vs_fail(err, "%s: where= takes COLUMN=VALUE, not '%s'", tb->t.server, w);
+	char *col = strndup(w, (size_t)(eq - w));
+	if (!col)
+		return vs_oom(err);
+	const column *c = given(tb, cs, col, err);
+	free(col);
+	if (!c || !(tb->filter = vs_pg_ident(&tb->c, c->name, err)))
+		return -1;
+	tb->filter_value = eq + 1;
+	return 0;
+}
+
+/* The vector, label, id and filter columns, quoted for the statements. */
+static int choose_columns(table *tb, const char *oid, const column *cols, int n, vs_error *err)
+{
+	columns cs = {cols, n, ""};
+	column_list(cols, n, cs.list, sizeof cs.list);
+	const column *v = vector_column(tb, &cs, err), *l = v ? label_column(tb, &cs, err) : NULL, *id = NULL;
+	if (!l || id_column(tb, oid, &cs, &id, err) < 0)
+		return -1;
 	if (!(tb->vec = vs_pg_ident(&tb->c, v->name, err)) || !(tb->label = vs_pg_ident(&tb->c, l->name, err)))
 		return -1;
 	if (id && (!(tb->id = vs_pg_ident(&tb->c, id->name, err)) || !(tb->id_type = strdup(id->type))))
@@ -398,28 +456,7 @@ static int choose_columns(table *tb, const char *oid, const column *cols, int n,
 	tb->vec_name = strdup(v->name), tb->label_name = strdup(l->name), tb->id_name = strdup(id ? id->name : "none");
 	if (!tb->vec_name || !tb->label_name || !tb->id_name)
 		return vs_oom(err);
-	const char *w = tb->t.key[VS_PG_WHERE];
-	tb->filter = strdup("");
-	if (w) { /* where=COLUMN=VALUE: the column quoted, the value a parameter */
-		const char *eq = strchr(w, '=');
-		char *col = eq ? strndup(w, (size_t)(eq - w)) : NULL;
-		if (!eq || eq == w) {
-			free(col);
-			return vs_fail(err, "%s: where= takes COLUMN=VALUE, not '%s'", tb->t.server, w);
-		}
-		int known = col && named(cols, n, col) != NULL;
-		char *q = known ? vs_pg_ident(&tb->c, col, err) : NULL;
-		if (!known)
-			vs_fail(err, "%s: where=: %s has no column %s (its columns: %s)", tb->t.server, tb->t.key[VS_PG_TABLE], col ? col : "",
-			        list);
-		free(col);
-		if (!q)
-			return -1;
-		free(tb->filter);
-		tb->filter = q; /* completed with its parameter's number in each statement */
-		tb->filter_value = eq + 1;
-	}
-	return 0;
+	return filter_column(tb, &cs, err);
 }
 
 /* " AND col::text = $n" for a statement with n - 1 parameters of its own. */
@@ -552,13 +589,15 @@ static char *describe(table *tb, const char *oid, const char *server, const char
 	if (!tb->ann || tb->exact)
 		snprintf(tb->how, sizeof tb->how, "exact: the server scans every row%s",
 		         tb->ann ? " (--exact: its index is not used)" : "");
-	char *about = format("server\t%s, pgvector %s\ntable\t%s\nrows\t%s%zu%s\nvector column\t%s (%s%s)\nlabel column\t%s\n"
-	                     "id column\t%s\nindexes\t%s\nsearch\t%s\n",
-	                     server, pgvector, tb->t.key[VS_PG_TABLE], tb->estimated ? "about " : "", *rows,
-	                     tb->estimated ? " (the planner's estimate; counting would read the table)"
-	                     : tb->filter_value ? " (with the filter)" : "",
-	                     tb->vec_name, tb->kind == KIND_VECTOR ? "vector" : tb->kind == KIND_HALFVEC ? "halfvec" : "real[]",
-	                     tb->kind == KIND_ARRAY ? ", compared as vector" : "", tb->label_name, tb->id_name,
+	const char *kind = tb->kind == KIND_VECTOR ? "vector" : tb->kind == KIND_HALFVEC ? "halfvec" : "real[]";
+	const char *counted = tb->estimated     ? " (the planner's estimate: counting would read the table)"
+	                      : tb->filter_value ? " (with the filter)"
+	                                         : "";
+	char *about = format("server\t%s, pgvector %s\ntable\t%s\nrows\t%s%zu%s\nvector column\t%s (%s%s)\n"
+	                     "label column\t%s\nid column\t%s\nindexes\t%s\nsearch\t%s\n",
+	                     server, pgvector, tb->t.key[VS_PG_TABLE], tb->estimated ? "about " : "", *rows, counted,
+	                     tb->vec_name, kind, tb->kind == KIND_ARRAY ? ", compared as vector" : "", tb->label_name,
+	                     tb->id_name,
 	                     o ? indexes : "none on the vector column", tb->how);
 	PQclear(r);
 	if (about && tb->filter_value) {

@@ -481,7 +481,8 @@ static const char *check_header(const struct vecs_header3 *h3, const char *base,
 	const char *why = NULL;
 	*at = 0;
 	/* version 4: the rows rounded (zero[0] their type; an int8 file's scales at zero[1]) */
-	uint64_t dtype = h.version >= 4 ? h3->zero[0] : VS_VEC_F32, esize = dtype == VS_VEC_F16 ? 2 : dtype == VS_VEC_INT8 ? 0 : 4;
+	uint64_t dtype = h.version >= 4 ? h3->zero[0] : VS_VEC_F32;
+	uint64_t esize = dtype == VS_VEC_F16 ? 2 : dtype == VS_VEC_INT8 ? 0 : 4; /* (int8 rows are the codes) */
 	uint64_t end = h.version >= 3 ? h3->sorted_off + 4 * h.count : h.vectors_off + 4 * h.count * h.dims;
 	if (memcmp(h.magic, VS_VECS_MAGIC, 8) != 0)
 		why = "not a .vecs file (bad magic bytes)";
