@@ -88,6 +88,9 @@ third=$(pg_sql -c "SELECT title FROM vecsh_test_items WHERE item_id = 3")
 	bad "nn item_id:3 differs from nn of row 3's label ($third)"
 v -c "load ${PGQ}table=vecsh_test_items&label=title" > /dev/null 2> "$work/err"
 grep -q "more than one vector column: say which with vector=COLUMN" "$work/err" || bad "several vector columns: $(cat "$work/err")"
+v -c "load ${PGQ}table=vecsh_test_items&label=title&vector=embedding&where=nope%3Dx" > /dev/null 2> "$work/err"
+grep -q "vecsh_test_items has no column nope (its columns: item_id (bigint), title (text)" "$work/err" ||
+	bad "a filter on a column that is not there: $(cat "$work/err")"
 v -c "load ${PGQ}table=vecsh_test_ragged" -c "vec a" -c "vec b" > /dev/null 2> "$work/err"
 grep -q "row '[ab]' of vecsh_test_ragged has [23] dims, the set [23]" "$work/err" || bad "rows of another length: $(cat "$work/err")"
 v -c "load ${PGQ}table=vecsh_test_novec" > /dev/null 2> "$work/err"
