@@ -61,6 +61,14 @@ recall=$(grep -v PostgreSQL "$work/hnsw.out" | awk -v n="$queries" '
 echo "pgvector: $queries nn, $(wc -l < "$work/analogy.vsh") analogy and $(wc -l < "$work/rank.vsh") rank queries on a table equal to the set in memory (exact); HNSW recall@10 $recall"
 awk -v r="$recall" 'BEGIN { exit !(r >= 0.95) }' || bad "HNSW recall@10 $recall is under 0.95"
 
+# compare WORD: the set and its table side by side, the same; --moved (every row) refused
+v -c "load $demo as demo --limit 2000" -c "load ${PGQ}table=vecsh_test_demo as t --exact" -c "compare demo t king -k 5" \
+	-c "compare demo t --moved" > "$work/cmp.out" 2> "$work/cmp.err"
+awk -F'\t' '$1 != "rank" && ($2 != $4 || $3 != $5) { bad = 1 } END { exit bad || NR != 6 }' "$work/cmp.out" ||
+	bad "compare of a set and its table differs: $(cat "$work/cmp.out")"
+grep -q "aligning reads every row here, and t is a table in PostgreSQL" "$work/cmp.err" ||
+	bad "compare --moved on a table: $(cat "$work/cmp.err")"
+
 # ---- a filter, real[] and halfvec columns, against the server's own SQL
 pg_sql -c "DROP TABLE IF EXISTS vecsh_test_items, vecsh_test_ragged, vecsh_test_novec" \
 	-c "CREATE TABLE vecsh_test_items AS SELECT id AS item_id, label AS title, embedding, CASE WHEN id % 2 = 0 THEN 'even' ELSE 'odd' END AS parity, embedding::real[] AS arr, embedding::halfvec(100) AS half FROM vecsh_test_demo" \

@@ -48,6 +48,10 @@ static int shared_units(const vs_vecset *a, const vs_vecset *b, size_t max, doub
                         size_t *n, vs_error *err)
 {
 	size_t d = a->dims, cap = max && max < a->count ? max : a->count, k = 0;
+	*ua = *ub = NULL;
+	*ia = NULL;
+	if (vs_vecset_whole(a, "aligning", err) < 0 || vs_vecset_whole(b, "aligning", err) < 0)
+		return -1;
 	*ua = malloc(cap * d * sizeof **ua);
 	*ub = malloc(cap * d * sizeof **ub);
 	*ia = malloc(cap * sizeof **ia);
@@ -92,7 +96,7 @@ int vs_align_sets(const vs_vecset *a, const vs_vecset *b, size_t max_words, doub
 {
 	double *ua, *ub;
 	long *ia;
-	if (vs_vecset_whole(a, "aligning", err) < 0 || vs_vecset_whole(b, "aligning", err) < 0 || same_dims(a, b, err) < 0 || shared_units(a, b, max_words, &ua, &ub, &ia, shared, err) < 0)
+	if (same_dims(a, b, err) < 0 || shared_units(a, b, max_words, &ua, &ub, &ia, shared, err) < 0)
 		return -1;
 	int rc = vs_procrustes(ua, ub, *shared, a->dims, r, err);
 	free(ua), free(ub), free(ia);
