@@ -217,12 +217,6 @@ void vs_codes_free(vs_codes *c)
 	free(c);
 }
 
-size_t vs_codes_memory(const vs_vecset *set)
-{
-	const vs_codes *c = set->codes;
-	return c && c->own_q ? c->count * (c->stride + 3 * sizeof(float)) : 0;
-}
-
 const char *vs_codes_state(const vs_vecset *set)
 {
 	if (scan_policy == VS_SCAN_FLOAT)

@@ -568,7 +568,8 @@ size_t vs_vecset_memory(const vs_vecset *set)
 		if (sw->quantized)
 			m += sw->rows * (size_t)sw->nsubq + (size_t)sw->dim * 256 * sizeof(float) + (sw->qnorm ? sw->rows : 0);
 	}
-	return m + vs_codes_memory(set);
+	const vs_codes *c = set->codes; /* (codes.c's own count would make the two files depend on each other) */
+	return m + (c && c->own_q ? c->count * (c->stride + 3 * sizeof(float)) : 0);
 }
 
 void vs_vecset_free(vs_vecset *set)
@@ -581,7 +582,11 @@ void vs_vecset_free(vs_vecset *set)
 	for (size_t i = 0; i < set->oov; i++)
 		free((char *)set->words[set->count + i]);
 	vs_subwords_free(set->sub);
-	vs_codes_free(set->codes);
+	if (set->codes) { /* (as for the memory: codes.c makes rows through this file) */
+		free(set->codes->own_q);
+		free(set->codes->own_row);
+		free(set->codes);
+	}
 	if (set->meta) { /* (meta.c's own free would make the two files depend on each other) */
 		free(set->meta->names);
 		free(set->meta->values);

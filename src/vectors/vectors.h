@@ -218,8 +218,6 @@ vs_scan_policy vs_get_scan_policy(void);
 size_t vs_codes_last_candidates(void);
 /* How the set's scans run, for info. */
 const char *vs_codes_state(const vs_vecset *set);
-/* Bytes of the set's codes (0 when none are made). */
-size_t vs_codes_memory(const vs_vecset *set);
 
 #include <stddef.h>
 
