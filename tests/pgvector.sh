@@ -70,7 +70,9 @@ grep -q "aligning reads every row here, and t is a table in PostgreSQL" "$work/c
 	bad "compare --moved on a table: $(cat "$work/cmp.err")"
 
 # ---- a filter, real[] and halfvec columns, against the server's own SQL
-pg_sql -c "DROP TABLE IF EXISTS vecsh_test_items, vecsh_test_ragged, vecsh_test_novec" \
+pg_sql -c "DROP TABLE IF EXISTS vecsh_test_items, vecsh_test_ragged, vecsh_test_novec, vecsh_test_zero" \
+	-c "CREATE TABLE vecsh_test_zero (id int PRIMARY KEY, name text, v vector(3))" \
+	-c "INSERT INTO vecsh_test_zero VALUES (1, 'a', '[1,0,0]'), (2, 'b', '[1,1,0]'), (3, 'z', '[0,0,0]')" \
 	-c "CREATE TABLE vecsh_test_items AS SELECT id AS item_id, label AS title, embedding, CASE WHEN id % 2 = 0 THEN 'even' ELSE 'odd' END AS parity, embedding::real[] AS arr, embedding::halfvec(100) AS half FROM vecsh_test_demo" \
 	-c "CREATE TABLE vecsh_test_ragged (label text, v real[])" \
 	-c "INSERT INTO vecsh_test_ragged VALUES ('a', '{1,2,3}'), ('b', '{1,2}')" \
@@ -101,6 +103,9 @@ grep -q "vecsh_test_items has no column nope (its columns: item_id (bigint), tit
 	bad "a filter on a column that is not there: $(cat "$work/err")"
 v -c "load ${PGQ}table=vecsh_test_ragged" -c "vec a" -c "vec b" > /dev/null 2> "$work/err"
 grep -q "row '[ab]' of vecsh_test_ragged has [23] dims, the set [23]" "$work/err" || bad "rows of another length: $(cat "$work/err")"
+# a zero row is never in an answer (as in a set in memory)
+[ "$(v -c "load ${PGQ}table=vecsh_test_zero" -c "nn a -k 5" | grep -v PostgreSQL | cut -f2 | tr '\n' ' ')" = "word b " ] ||
+	bad "a zero row in an answer: $(v -c "load ${PGQ}table=vecsh_test_zero" -c "nn a -k 5")"
 v -c "load ${PGQ}table=vecsh_test_novec" > /dev/null 2> "$work/err"
 grep -q "vecsh_test_novec has no vector column" "$work/err" || bad "no vector column: $(cat "$work/err")"
 echo "pgvector: a filter, real[] and halfvec columns answer as the server's SQL; a row by its id column; other lengths and no vector column refused"

@@ -51,6 +51,8 @@ static size_t score_rows(const vs_vecset *set, const float *q, double qn, const 
 			continue;
 		float norm = set->norms[rows[i]];
 		float score = qn > 0 ? (norm > 0 ? (float)(dots[i] / (norm * qn)) : 0.0f) : dots[i] / norm;
+		if (isnan(score)) /* (a zero row: never in an answer, as in the scan of a set in memory) */
+			continue;
 		size_t j = n++;
 		for (; j > 0 && out[j - 1].score < score; j--)
 			out[j] = out[j - 1];
