@@ -455,9 +455,7 @@ static PGresult *run(vs_pg_conn *c, const char *sql, int n, const char *const *p
 			return NULL;
 		}
 		if (PQstatus(c->conn) != CONNECTION_BAD || attempt == 1) {
-			const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-			message(err, c->shown, attempt ? "the connection dropped twice: " : "",
-			        primary ? primary : PQerrorMessage(c->conn));
+			vs_pg_fail(err, c, attempt ? "the connection dropped twice: " : "", r);
 			PQclear(r);
 			return NULL;
 		}
@@ -477,6 +475,12 @@ PGresult *vs_pg_run_binary(vs_pg_conn *c, const char *sql, int n, const char *co
                            vs_error *err)
 {
 	return run(c, sql, n, params, want, 1, err);
+}
+
+void vs_pg_fail(vs_error *err, const vs_pg_conn *c, const char *what, const PGresult *r)
+{
+	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	message(err, c->shown, what, primary ? primary : PQerrorMessage(c->conn));
 }
 
 char *vs_pg_ident(vs_pg_conn *c, const char *name, vs_error *err)

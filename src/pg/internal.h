@@ -42,6 +42,9 @@ PGresult *vs_pg_run(vs_pg_conn *c, const char *sql, int n, const char *const *pa
  * int16 0, then float4s in network order; text as its bytes). */
 PGresult *vs_pg_run_binary(vs_pg_conn *c, const char *sql, int n, const char *const *params, ExecStatusType want,
                            vs_error *err);
+/* A statement's failure in err: the server's primary message (or the
+ * connection's), its first line, after the server's name and what. */
+void vs_pg_fail(vs_error *err, const vs_pg_conn *c, const char *what, const PGresult *r);
 /* A quoted identifier (PQescapeIdentifier), or NULL with an error. */
 char *vs_pg_ident(vs_pg_conn *c, const char *name, vs_error *err);
 /* "[v0,v1,...]": a vector as pgvector reads it, exactly (9 digits). */

@@ -22,12 +22,8 @@ static int step(writer *w, const char *sql, int n, const char *const *params, vs
 {
 	PGresult *r = PQexecParams(w->c.conn, sql, n, NULL, params, NULL, NULL, 0);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	if (!ok) {
-		const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-		if (!m)
-			m = PQerrorMessage(w->c.conn);
-		vs_fail(err, "%s: %.*s", w->t.server, (int)strcspn(m, "\n"), m);
-	}
+	if (!ok)
+		vs_pg_fail(err, &w->c, "", r);
 	PQclear(r);
 	return ok ? 0 : -1;
 }

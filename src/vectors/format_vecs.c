@@ -329,7 +329,9 @@ int vs_vecs_write_as(const vs_vecset *set, const char *path, vs_vec_dtype dtype,
 		return write_file(&st, path, err);
 	}
 	size_t n = set->count, dims = set->dims, esize = dtype == VS_VEC_F16 ? 2 : 1;
-	unsigned char *data = malloc(n * dims * esize + 1);
+	/* f16 keeps every row's halves; int8 keeps only its codes, so one row's values do */
+	size_t kept = dtype == VS_VEC_F16 ? n : 1;
+	unsigned char *data = malloc(kept * dims * esize + 1);
 	float *scales = dtype == VS_VEC_INT8 ? malloc(n * sizeof *scales + 1) : NULL;
 	float *back = malloc(n * dims * sizeof *back + 1);
 	if (!data || !back || (dtype == VS_VEC_INT8 && !scales)) {
@@ -337,8 +339,8 @@ int vs_vecs_write_as(const vs_vecset *set, const char *path, vs_vec_dtype dtype,
 		return vs_fail(err, "out of memory for the rounded rows of %zu x %zu vectors", n, dims);
 	}
 	for (size_t i = 0; i < n; i++)
-		round_row(set->vectors + i * dims, dims, dtype, data + i * dims * esize, scales ? scales + i : NULL,
-		          back + i * dims);
+		round_row(set->vectors + i * dims, dims, dtype, data + (kept == n ? i * dims * esize : 0),
+		          scales ? scales + i : NULL, back + i * dims);
 	/* the set as it reads back: its norms, codes and order are the file's
 	 * (an int8 file keeps no other table of its values than its codes) */
 	vs_vecset *rows = NULL;
