@@ -42,6 +42,32 @@ char *vs_clip_clean(const char *text);
 /* Python's html.unescape (malloc'd). */
 char *vs_html_unescape(const char *s);
 
+/* ---- BERT's uncased WordPiece tokenizer, exactly as Hugging Face's
+ * BertTokenizer (BLIP's text side): the special and added tokens ([CLS],
+ * [SEP], [UNK], [PAD], [MASK], BLIP's [DEC] and [ENC]) split out first; the
+ * rest cleaned (control characters and U+FFFD dropped, white space made
+ * spaces), spaces put around CJK ideographs, NFC, split at white space,
+ * lowercased with accents stripped (NFD, marks dropped), split at
+ * punctuation; greedy longest-match WordPiece with "##", a word of more
+ * than 100 characters or with no match is [UNK]; [CLS] ... [SEP]. */
+
+typedef struct vs_bert_tokenizer vs_bert_tokenizer;
+
+/* DIR/vocab.txt (a token a line), DIR/added_tokens.json when there (else
+ * [DEC] and [ENC] after the vocabulary), do_lower_case of
+ * DIR/tokenizer_config.json when there. */
+vs_bert_tokenizer *vs_bert_tokenizer_load(const char *dir, vs_error *err);
+void vs_bert_tokenizer_free(vs_bert_tokenizer *t);
+/* [CLS], the tokens, [SEP], at most context ids ([SEP] kept last when cut);
+ * *total (may be NULL) gets the count before cutting. The count, or -1 when
+ * out of memory. */
+int vs_bert_tokenize(const vs_bert_tokenizer *t, const char *text, int32_t *ids, size_t context, size_t *total);
+/* The text of an id (NULL if none), the id of a token (-1 if none). */
+const char *vs_bert_token_text(const vs_bert_tokenizer *t, int32_t id);
+long vs_bert_token_id(const vs_bert_tokenizer *t, const char *token);
+/* One more than the highest id. */
+size_t vs_bert_vocab_size(const vs_bert_tokenizer *t);
+
 /* ---- Reading a .safetensors file by mapping it. */
 
 #include <stddef.h>
@@ -97,8 +123,16 @@ typedef struct vs_clip_tower {
 	vs_clip_text_layer *layer;
 } vs_clip_tower;
 
+/* The families of image-text models vecsh runs. */
+typedef enum vs_model_family { VS_FAMILY_CLIP, VS_FAMILY_BLIP } vs_model_family;
+
+struct vs_blip; /* BLIP's weights (blip.c) */
+
 typedef struct vs_clip_model {
 	char *name, *dir;
+	vs_model_family family;
+	struct vs_blip *blip;            /* BLIP's own weights; NULL for CLIP */
+	vs_bert_tokenizer *bert;         /* BLIP's tokenizer */
 	int context, vocab, proj;
 	float logit_scale;     /* exp(logit_scale) multiplies cosines */
 	/* the text encoder */
@@ -122,7 +156,12 @@ int vs_clip_encode_pixels(const vs_clip_model *m, const float *pixels, float *ou
 int vs_clip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int batch, float *out, vs_error *err);
 
 /* Load DIR/config.json, DIR/model.safetensors and the tokenizer (DIR/merges.txt,
- * or OpenAI's bpe_simple_vocab_16e6.txt.gz in DIR). */
+ * or OpenAI's bpe_simple_vocab_16e6.txt.gz in DIR). The family comes from
+ * config.json's model_type: "clip" (or none), or "blip" (Hugging Face's
+ * BlipForImageTextRetrieval: the tokenizer is DIR/vocab.txt). For BLIP, the
+ * text and image embeddings are ITC's: text_proj / vision_proj of the first
+ * token, normalised; m->proj is image_text_hidden_size, m->context the text's
+ * max_position_embeddings. */
 vs_clip_model *vs_clip_load(const char *dir, vs_error *err);
 void vs_clip_free(vs_clip_model *m);
 
@@ -134,6 +173,37 @@ int vs_clip_encode_text(const vs_clip_model *m, const char *text, float *out, si
 
 /* OpenAI CLIP's preprocessing to 3 x size x size floats (channel-major). */
 int vs_clip_preprocess(const vs_image *img, int size, float *out, vs_error *err);
+/* Hugging Face's BlipImageProcessor: convert to RGB (alpha dropped, a
+ * palette looked up), PIL's bicubic resize straight to size x size, rescale
+ * by 1/255, normalise with CLIP's mean and standard deviation. */
+int vs_blip_preprocess(const vs_image *img, int size, float *out, vs_error *err);
+/* The preprocessing of the model's family, to m->image_size. */
+int vs_model_preprocess(const vs_clip_model *m, const vs_image *img, float *out, vs_error *err);
+
+/* The token ids of a text as the model's tokenizer makes them (at most
+ * m->context); *total the count before cutting. -1 when out of memory. */
+int vs_model_tokenize(const vs_clip_model *m, const char *text, int32_t *ids, size_t *total);
+/* The text of a token of the model's tokenizer (malloc'd, or NULL). */
+char *vs_model_token_text(const vs_clip_model *m, int32_t id);
+
+/* ---- BLIP's image-text matching (ITM): the text encoded with
+ * cross-attention over every image token, itm_head on the first token,
+ * softmax; the probability of "match". An image's tokens, and each layer's
+ * cross-attention keys and values over them, are kept to score many texts. */
+
+typedef struct vs_blip_image vs_blip_image;
+
+/* The image's tokens (after the vision tower and its final LayerNorm) from
+ * preprocessed pixels, with its ITC embedding (normalised) in itc (may be NULL). */
+vs_blip_image *vs_blip_image_encode(const vs_clip_model *m, const float *pixels, float *itc, vs_error *err);
+void vs_blip_image_free(vs_blip_image *im);
+/* The match probability of token ids ([CLS] ... [SEP], as Hugging Face feeds
+ * them; enc_first puts [ENC] first, as the original Salesforce code does). */
+int vs_blip_itm(const vs_clip_model *m, vs_blip_image *im, const int32_t *ids, int n, int enc_first, double *prob,
+                vs_error *err);
+/* The same for a text. */
+int vs_blip_itm_text(const vs_clip_model *m, vs_blip_image *im, const char *text, int enc_first, double *prob,
+                     size_t *total, vs_error *err);
 
 /* ---- images through the model (image_folder.c) ---- */
 

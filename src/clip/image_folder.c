@@ -36,7 +36,7 @@ int vs_clip_encode_image_file(const vs_clip_model *m, const char *path, float *o
 	int rc = -1;
 	if (!px)
 		vs_oom(err);
-	else if (vs_clip_preprocess(&img, m->image_size, px, err) < 0 || vs_clip_encode_pixels(m, px, out, err) < 0) {
+	else if (vs_model_preprocess(m, &img, px, err) < 0 || vs_clip_encode_pixels(m, px, out, err) < 0) {
 		char msg[VS_ERR_MAX];
 		snprintf(msg, sizeof msg, "%s", err->msg);
 		vs_fail(err, "%s: %s", path, msg);
@@ -150,7 +150,7 @@ static int queue_image(job *j, const char *path, vs_error *err)
 	vs_image img;
 	if (vs_image_load(path, &img, err) < 0)
 		return 1;
-	int bad = vs_clip_preprocess(&img, j->m->image_size, j->px + (size_t)j->npending * npx, err) < 0;
+	int bad = vs_model_preprocess(j->m, &img, j->px + (size_t)j->npending * npx, err) < 0;
 	vs_image_free(&img);
 	if (bad)
 		return 1;

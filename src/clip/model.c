@@ -1,7 +1,7 @@
 /* CLIP's text encoder: token and position embeddings, pre-LayerNorm
  * transformer blocks with the causal mask, QuickGELU (or GELU) MLPs, the
  * final LayerNorm, the features at the end-of-text token, the projection. */
-#include "clip/clip.h"
+#include "clip/internal.h"
 
 #include <cblas.h>
 #include <cjson/cJSON.h>
@@ -22,6 +22,8 @@ void vs_clip_free(vs_clip_model *m)
 	free(m->owned);
 	free(m->text.layer);
 	free(m->vision.layer);
+	vs_blip_free(m);
+	vs_bert_tokenizer_free(m->bert);
 	vs_safetensors_close(m->st);
 	vs_clip_tokenizer_free(m->tokenizer);
 	free(m->name);
@@ -49,46 +51,19 @@ static char *read_text(const char *path)
 }
 
 /* An integer of the text config, or the default Hugging Face applies when absent. */
-static int cfg_int(const cJSON *c, const char *key, int def)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, key);
-	return cJSON_IsNumber(v) ? v->valueint : def;
-}
 
-/* A tensor of the given shape (dims end with -1) as float32; a converted copy
- * is kept to be freed with the model. */
-static const float *weight_of(vs_clip_model *m, const char *name, const int64_t *dims, vs_error *err)
-{
-	float *owned;
-	const float *w = vs_tensor_f32(m->st, name, dims, &owned, err);
-	if (owned) {
-		float **no = realloc(m->owned, (m->nowned + 1) * sizeof *no);
-		if (!no) {
-			free(owned);
-			vs_oom(err);
-			return NULL;
-		}
-		m->owned = no;
-		m->owned[m->nowned++] = owned;
-	}
-	return w;
-}
 
-static const float *weight(vs_clip_model *m, const char *name, int64_t d0, int64_t d1, vs_error *err)
-{
-	int64_t dims[3] = {d0, d1, -1};
-	return weight_of(m, name, dims, err);
-}
+
 
 /* The keys both towers' configs share (Hugging Face's defaults when absent),
  * and the blocks' tensors; 0, or -1 with a message naming the config. */
 static int parse_tower(vs_clip_model *m, const cJSON *c, vs_clip_tower *t, const char *which, int width, int heads,
                        vs_error *err)
 {
-	t->width = cfg_int(c, "hidden_size", width);
-	t->inter = cfg_int(c, "intermediate_size", 4 * width);
-	t->heads = cfg_int(c, "num_attention_heads", heads);
-	t->layers = cfg_int(c, "num_hidden_layers", 12);
+	t->width = vs_cfg_int(c, "hidden_size", width);
+	t->inter = vs_cfg_int(c, "intermediate_size", 4 * width);
+	t->heads = vs_cfg_int(c, "num_attention_heads", heads);
+	t->layers = vs_cfg_int(c, "num_hidden_layers", 12);
 	const cJSON *eps = cJSON_GetObjectItemCaseSensitive(c, "layer_norm_eps");
 	t->eps = cJSON_IsNumber(eps) ? eps->valuedouble : 1e-5;
 	const cJSON *act = cJSON_GetObjectItemCaseSensitive(c, "hidden_act");
@@ -105,7 +80,7 @@ static int load_tower(vs_clip_model *m, const char *prefix, vs_clip_text_layer *
 	char n[256];
 	int ok = 1;
 #define W(field, suffix, d0, d1)                                                                                 \
-	(snprintf(n, sizeof n, "%s.encoder.layers.%d.%s", prefix, l, suffix), (L->field = weight(m, n, d0, d1, err)) != NULL)
+	(snprintf(n, sizeof n, "%s.encoder.layers.%d.%s", prefix, l, suffix), (L->field = vs_model_weight2(m, n, d0, d1, err)) != NULL)
 	for (int l = 0; ok && l < nl; l++) {
 		vs_clip_text_layer *L = &layers[l];
 		ok = W(ln1_w, "layer_norm1.weight", D, -1) && W(ln1_b, "layer_norm1.bias", D, -1) &&
@@ -127,8 +102,8 @@ static int load_vision(vs_clip_model *m, const cJSON *vc, vs_error *err)
 	vs_clip_tower *t = &m->vision;
 	if (parse_tower(m, vc, t, "vision_config", 768, 12, err) < 0)
 		return -1;
-	m->image_size = cfg_int(vc, "image_size", 224);
-	m->patch_size = cfg_int(vc, "patch_size", 32);
+	m->image_size = vs_cfg_int(vc, "image_size", 224);
+	m->patch_size = vs_cfg_int(vc, "patch_size", 32);
 	if (m->patch_size <= 0 || m->image_size < m->patch_size || m->image_size % m->patch_size || m->image_size > 4096)
 		return vs_fail(err, "%s/config.json: unsupported vision_config (image and patch sizes)", m->dir);
 	t->layer = calloc((size_t)t->layers, sizeof *t->layer);
@@ -136,14 +111,14 @@ static int load_vision(vs_clip_model *m, const cJSON *vc, vs_error *err)
 		return vs_oom(err);
 	int D = t->width, g = m->image_size / m->patch_size, p = m->patch_size;
 	int64_t patch_dims[5] = {D, 3, p, p, -1};
-	m->patch_w = weight_of(m, "vision_model.embeddings.patch_embedding.weight", patch_dims, err);
-	int ok = m->patch_w && (m->class_emb = weight(m, "vision_model.embeddings.class_embedding", D, -1, err)) &&
-	         (m->vpos_emb = weight(m, "vision_model.embeddings.position_embedding.weight", g * g + 1, D, err)) &&
-	         (m->pre_ln_w = weight(m, "vision_model.pre_layrnorm.weight", D, -1, err)) &&
-	         (m->pre_ln_b = weight(m, "vision_model.pre_layrnorm.bias", D, -1, err)) &&
-	         (m->post_ln_w = weight(m, "vision_model.post_layernorm.weight", D, -1, err)) &&
-	         (m->post_ln_b = weight(m, "vision_model.post_layernorm.bias", D, -1, err)) &&
-	         (m->visual_proj = weight(m, "visual_projection.weight", m->proj, D, err)) &&
+	m->patch_w = vs_model_weight(m, "vision_model.embeddings.patch_embedding.weight", patch_dims, err);
+	int ok = m->patch_w && (m->class_emb = vs_model_weight2(m, "vision_model.embeddings.class_embedding", D, -1, err)) &&
+	         (m->vpos_emb = vs_model_weight2(m, "vision_model.embeddings.position_embedding.weight", g * g + 1, D, err)) &&
+	         (m->pre_ln_w = vs_model_weight2(m, "vision_model.pre_layrnorm.weight", D, -1, err)) &&
+	         (m->pre_ln_b = vs_model_weight2(m, "vision_model.pre_layrnorm.bias", D, -1, err)) &&
+	         (m->post_ln_w = vs_model_weight2(m, "vision_model.post_layernorm.weight", D, -1, err)) &&
+	         (m->post_ln_b = vs_model_weight2(m, "vision_model.post_layernorm.bias", D, -1, err)) &&
+	         (m->visual_proj = vs_model_weight2(m, "visual_projection.weight", m->proj, D, err)) &&
 	         load_tower(m, "vision_model", t->layer, t->layers, D, t->inter, err);
 	return ok ? 0 : -1;
 }
@@ -183,9 +158,22 @@ vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
 		return NULL;
 	}
 	m->dir = strdup(dir);
-	m->context = cfg_int(tc, "max_position_embeddings", 77);
-	m->vocab = cfg_int(tc, "vocab_size", 49408);
-	m->proj = cfg_int(cfg, "projection_dim", 512);
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(cfg, "model_type");
+	if (cJSON_IsString(type) && strcmp(type->valuestring, "clip") != 0) {
+		int rc = !m->dir                                   ? vs_oom(err)
+		         : strcmp(type->valuestring, "blip") == 0 ? vs_blip_load(m, cfg, err)
+		                                                  : vs_fail(err, "%s: model_type '%s': vecsh runs 'clip' and "
+		                                                                 "'blip' checkpoints", path, type->valuestring);
+		cJSON_Delete(cfg);
+		if (rc < 0) {
+			vs_clip_free(m);
+			return NULL;
+		}
+		return m;
+	}
+	m->context = vs_cfg_int(tc, "max_position_embeddings", 77);
+	m->vocab = vs_cfg_int(tc, "vocab_size", 49408);
+	m->proj = vs_cfg_int(cfg, "projection_dim", 512);
 	int bad = !m->dir ? vs_oom(err)
 	          : parse_tower(m, tc, &m->text, "text_config", 512, 8, err) < 0 ? -1
 	          : m->context <= 0 || m->context > 4096 || m->vocab <= 0 || m->proj <= 0
@@ -207,11 +195,11 @@ vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
 		return NULL;
 	}
 	int D = m->text.width, F = m->text.inter;
-	int ok = (m->tok_emb = weight(m, "text_model.embeddings.token_embedding.weight", m->vocab, D, err)) &&
-	         (m->pos_emb = weight(m, "text_model.embeddings.position_embedding.weight", m->context, D, err)) &&
-	         (m->lnf_w = weight(m, "text_model.final_layer_norm.weight", D, -1, err)) &&
-	         (m->lnf_b = weight(m, "text_model.final_layer_norm.bias", D, -1, err)) &&
-	         (m->text_proj = weight(m, "text_projection.weight", m->proj, D, err));
+	int ok = (m->tok_emb = vs_model_weight2(m, "text_model.embeddings.token_embedding.weight", m->vocab, D, err)) &&
+	         (m->pos_emb = vs_model_weight2(m, "text_model.embeddings.position_embedding.weight", m->context, D, err)) &&
+	         (m->lnf_w = vs_model_weight2(m, "text_model.final_layer_norm.weight", D, -1, err)) &&
+	         (m->lnf_b = vs_model_weight2(m, "text_model.final_layer_norm.bias", D, -1, err)) &&
+	         (m->text_proj = vs_model_weight2(m, "text_projection.weight", m->proj, D, err));
 	ok = ok && load_tower(m, "text_model", m->text.layer, m->text.layers, D, F, err);
 	const cJSON *vc = cJSON_GetObjectItemCaseSensitive(cfg, "vision_config");
 	if (!cJSON_IsObject(vc))
@@ -246,96 +234,15 @@ vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
 	return m;
 }
 
-static void layer_norm(float *x, int n, int d, const float *w, const float *b, double eps)
-{
-	for (int i = 0; i < n; i++) {
-		float *r = x + (size_t)i * d;
-		double mean = 0, var = 0;
-		for (int j = 0; j < d; j++)
-			mean += r[j];
-		mean /= d;
-		for (int j = 0; j < d; j++)
-			var += (r[j] - mean) * (r[j] - mean);
-		var /= d;
-		double inv = 1.0 / sqrt(var + eps);
-		for (int j = 0; j < d; j++)
-			r[j] = (float)((r[j] - mean) * inv) * w[j] + b[j];
-	}
-}
 
-/* y[n x out] = x[n x in] W^T + b, with W as stored [out x in] */
-static void linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y)
-{
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0f, x, in, w, in, 0.0f, y, out);
-	if (b)
-		for (int i = 0; i < n; i++)
-			for (int j = 0; j < out; j++)
-				y[(size_t)i * out + j] += b[j];
-}
 
-/* The blocks of a tower over x: n rows, sequences of seq rows each (attention
- * stays within a sequence; the linear layers see all rows in one sgemm, so a
- * batch reads the weights once). In place; causal for text. */
-static int run_tower(const vs_clip_tower *t, float *x, int n, int seq, int causal)
-{
-	int D = t->width, H = t->heads, hd = D / H, F = t->inter;
-	float *h = malloc((size_t)n * D * sizeof *h);
-	float *q = malloc((size_t)n * D * sizeof *q), *k = malloc((size_t)n * D * sizeof *k);
-	float *v = malloc((size_t)n * D * sizeof *v), *o = malloc((size_t)n * D * sizeof *o);
-	float *mlp = malloc((size_t)n * F * sizeof *mlp), *att = malloc((size_t)seq * seq * sizeof *att);
-	int rc = -1;
-	if (!h || !q || !k || !v || !o || !mlp || !att)
-		goto out;
-	float scale = 1.0f / sqrtf((float)hd);
-	for (int l = 0; l < t->layers; l++) {
-		const vs_clip_text_layer *L = &t->layer[l];
-		memcpy(h, x, (size_t)n * D * sizeof *h);
-		layer_norm(h, n, D, L->ln1_w, L->ln1_b, t->eps);
-		linear(h, n, D, L->q_w, L->q_b, D, q);
-		linear(h, n, D, L->k_w, L->k_b, D, k);
-		linear(h, n, D, L->v_w, L->v_b, D, v);
-		for (int b0 = 0; b0 < n; b0 += seq)
-			for (int hh = 0; hh < H; hh++) {
-				/* scores = q_h k_h^T (seq x seq) scaled, masked and softmaxed per row; o_h = scores v_h */
-				const float *qb = q + (size_t)b0 * D + hh * hd, *kb = k + (size_t)b0 * D + hh * hd;
-				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, seq, seq, hd, scale, qb, D, kb, D, 0.0f, att, seq);
-				for (int i = 0; i < seq; i++) {
-					float *row = att + (size_t)i * seq, mx = -INFINITY, sum = 0;
-					int last = causal ? i : seq - 1; /* causal: token i sees tokens 0..i */
-					for (int j = 0; j <= last; j++)
-						mx = fmaxf(mx, row[j]);
-					for (int j = 0; j <= last; j++)
-						sum += row[j] = expf(row[j] - mx);
-					for (int j = 0; j <= last; j++)
-						row[j] /= sum;
-					for (int j = last + 1; j < seq; j++)
-						row[j] = 0.0f;
-				}
-				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, seq, hd, seq, 1.0f, att, seq,
-				            v + (size_t)b0 * D + hh * hd, D, 0.0f, o + (size_t)b0 * D + hh * hd, D);
-			}
-		linear(o, n, D, L->o_w, L->o_b, D, h);
-		for (size_t e = 0; e < (size_t)n * D; e++)
-			x[e] += h[e];
-		memcpy(h, x, (size_t)n * D * sizeof *h);
-		layer_norm(h, n, D, L->ln2_w, L->ln2_b, t->eps);
-		linear(h, n, D, L->fc1_w, L->fc1_b, F, mlp);
-		for (size_t e = 0; e < (size_t)n * F; e++) {
-			float a = mlp[e];
-			mlp[e] = t->quick_gelu ? a / (1.0f + expf(-1.702f * a)) : 0.5f * a * (1.0f + erff(a / sqrtf(2.0f)));
-		}
-		linear(mlp, n, F, L->fc2_w, L->fc2_b, D, h);
-		for (size_t e = 0; e < (size_t)n * D; e++)
-			x[e] += h[e];
-	}
-	rc = 0;
-out:
-	free(h), free(q), free(k), free(v), free(o), free(mlp), free(att);
-	return rc;
-}
+
+
 
 int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, float *out, vs_error *err)
 {
+	if (m->family == VS_FAMILY_BLIP)
+		return vs_blip_encode_tokens(m, ids, n, out, err);
 	if (n < 1 || n > m->context)
 		return vs_fail(err, "%d tokens (the model takes 1 to %d)", n, m->context);
 	int D = m->text.width;
@@ -353,17 +260,17 @@ int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, flo
 		for (int j = 0; j < D; j++)
 			x[(size_t)i * D + j] = m->tok_emb[(size_t)ids[i] * D + j] + m->pos_emb[(size_t)i * D + j];
 	}
-	if (run_tower(&m->text, x, n, n, 1) < 0) {
+	if (vs_nn_run_tower(&m->text, x, n, n, 1) < 0) {
 		vs_oom(err);
 		goto out;
 	}
-	layer_norm(x, n, D, m->lnf_w, m->lnf_b, m->text.eps);
+	vs_nn_layer_norm(x, n, D, m->lnf_w, m->lnf_b, m->text.eps);
 	/* the features at the end-of-text token: the first position of the highest id */
 	int eot = 0;
 	for (int i = 1; i < n; i++)
 		if (ids[i] > ids[eot])
 			eot = i;
-	linear(x + (size_t)eot * D, 1, D, m->text_proj, NULL, m->proj, out);
+	vs_nn_linear(x + (size_t)eot * D, 1, D, m->text_proj, NULL, m->proj, out);
 	rc = 0;
 out:
 	free(x);
@@ -377,6 +284,8 @@ int vs_clip_encode_pixels(const vs_clip_model *m, const float *pixels, float *ou
 
 int vs_clip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int batch, float *out, vs_error *err)
 {
+	if (m->family == VS_FAMILY_BLIP)
+		return vs_blip_encode_pixels_batch(m, pixels, batch, out, err);
 	int D = m->vision.width, p = m->patch_size, S = m->image_size, g = S / p, np = g * g, pp = 3 * p * p, T = np + 1;
 	float *patches = calloc((size_t)batch * np * pp, sizeof *patches), *x = malloc((size_t)batch * T * D * sizeof *x);
 	float *pooled = malloc((size_t)batch * D * sizeof *pooled);
@@ -404,7 +313,7 @@ int vs_clip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int
 		vs_oom(err);
 		goto out;
 	}
-	linear(patches, batch * np, pp, m->patch_w, NULL, D, emb);
+	vs_nn_linear(patches, batch * np, pp, m->patch_w, NULL, D, emb);
 	for (int b = 0; b < batch; b++) {
 		float *xb = x + (size_t)b * T * D;
 		memcpy(xb, m->class_emb, (size_t)D * sizeof *xb);
@@ -413,15 +322,15 @@ int vs_clip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int
 			xb[e] += m->vpos_emb[e];
 	}
 	free(emb);
-	layer_norm(x, batch * T, D, m->pre_ln_w, m->pre_ln_b, m->vision.eps);
-	if (run_tower(&m->vision, x, batch * T, T, 0) < 0) {
+	vs_nn_layer_norm(x, batch * T, D, m->pre_ln_w, m->pre_ln_b, m->vision.eps);
+	if (vs_nn_run_tower(&m->vision, x, batch * T, T, 0) < 0) {
 		vs_oom(err);
 		goto out;
 	}
 	for (int b = 0; b < batch; b++)
 		memcpy(pooled + (size_t)b * D, x + (size_t)b * T * D, (size_t)D * sizeof *pooled);
-	layer_norm(pooled, batch, D, m->post_ln_w, m->post_ln_b, m->vision.eps);
-	linear(pooled, batch, D, m->visual_proj, NULL, m->proj, out);
+	vs_nn_layer_norm(pooled, batch, D, m->post_ln_w, m->post_ln_b, m->vision.eps);
+	vs_nn_linear(pooled, batch, D, m->visual_proj, NULL, m->proj, out);
 	rc = 0;
 out:
 	free(patches);
@@ -430,11 +339,25 @@ out:
 	return rc;
 }
 
+int vs_model_tokenize(const vs_clip_model *m, const char *text, int32_t *ids, size_t *total)
+{
+	size_t ctx = m->context < 4096 ? (size_t)m->context : 4096;
+	return m->family == VS_FAMILY_BLIP ? vs_bert_tokenize(m->bert, text, ids, ctx, total)
+	                                   : vs_clip_tokenize_full(m->tokenizer, text, ids, ctx, total);
+}
+
+char *vs_model_token_text(const vs_clip_model *m, int32_t id)
+{
+	if (m->family != VS_FAMILY_BLIP)
+		return vs_clip_token_text(m->tokenizer, id);
+	const char *t = vs_bert_token_text(m->bert, id);
+	return t ? strdup(t) : NULL;
+}
+
 int vs_clip_encode_text(const vs_clip_model *m, const char *text, float *out, size_t *total, vs_error *err)
 {
 	int32_t ids[4096];
-	size_t ctx = m->context < 4096 ? (size_t)m->context : 4096;
-	int n = vs_clip_tokenize_full(m->tokenizer, text, ids, ctx, total);
+	int n = vs_model_tokenize(m, text, ids, total);
 	if (n < 0)
 		return vs_oom(err);
 	return vs_clip_encode_tokens(m, ids, n, out, err);
