@@ -20,7 +20,7 @@ MAIN_SRC = src/ui/cli/main.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 HDRS = $(wildcard src/*/*.h src/*/*.inc)
 
-.PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench bench-train bench-fasttext bench-big bench-shape bench-tfidf bench-pg fuzz install clean
+.PHONY: all deps run check check-fast check-asan unit transcripts examples mancheck bench bench-train bench-fasttext bench-big bench-shape bench-tfidf bench-pg bench-blip fuzz install clean
 
 all: build/vecsh
 
@@ -125,6 +125,10 @@ bench-tfidf: deps build/vecsh
 # a table of 1 M x 100 vectors in the test server (PGlite): the time vecsh adds to psql's
 bench-pg: deps build/vecsh
 	@sh bench/pg.sh
+
+# BLIP on blip-itm-base-coco's shapes (random weights): vecsh and PyTorch in the same run
+bench-blip: deps build/vecsh
+	@sh bench/blip.sh
 
 install: build/vecsh
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

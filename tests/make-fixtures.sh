@@ -175,6 +175,12 @@ if $py -c 'import numpy' 2>/dev/null && [ -f "$bpe" ]; then
 		rm -f images/*.f32
 	fi
 fi
+# a random BLIP retrieval checkpoint (tests/blip_reference.py; compared with numpy in tests/unit/test_blip.c)
+if $py -c 'import numpy' 2>/dev/null; then
+	mkdir -p blipmodel
+	$py "$top/tests/blip_reference.py" blipmodel tiny
+	rm -f blipmodel/*.f32 blipmodel/expected-* blipmodel/tokens.tsv
+fi
 # a numpy .npy matrix (float16) with labels, written by hand: header, then 4 x 3 halves
 {
 	printf '\223NUMPY\001\000v\000'

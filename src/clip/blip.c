@@ -321,18 +321,7 @@ static float *vision_tokens(const vs_clip_model *m, const float *pixels, int bat
 		vs_oom(err);
 		return NULL;
 	}
-	/* each patch as (channel, y, x), the layout of the convolution's weight */
-	for (int bi = 0; bi < batch; bi++) {
-		const float *img = pixels + (size_t)bi * 3 * S * S;
-		for (int gy = 0; gy < g; gy++)
-			for (int gx = 0; gx < g; gx++) {
-				float *dst = patches + ((size_t)bi * np + (size_t)(gy * g + gx)) * pp;
-				for (int c = 0; c < 3; c++)
-					for (int y = 0; y < p; y++)
-						memcpy(dst + (c * p + y) * p, img + ((size_t)c * S + (size_t)(gy * p + y)) * S + (size_t)gx * p,
-						       (size_t)p * sizeof *dst);
-			}
-	}
+	vs_nn_patches(pixels, batch, S, p, patches);
 	vs_nn_linear(patches, batch * np, pp, b->patch_w, b->patch_b, D, emb);
 	free(patches);
 	for (int bi = 0; bi < batch; bi++) {

@@ -15,6 +15,9 @@ void vs_nn_linear(const float *x, int n, int in, const float *w, const float *b,
  * (stride ldo); causal: row i sees rows 0..i. att holds n x m floats. */
 void vs_nn_attention(const float *q, int ldq, const float *k, int ldk, const float *v, int ldv, float *o, int ldo,
                      int n, int m, int D, int H, int causal, float *att);
+/* Every image's patches (batch x (S/p)^2 rows of 3 x p x p values, in the
+ * layout of the patch convolution's weight: channel, y, x). */
+void vs_nn_patches(const float *pixels, int batch, int S, int p, float *out);
 /* exact (erf) GELU, in place */
 void vs_nn_gelu(float *x, size_t n);
 /* The pre-LayerNorm blocks of a tower over n rows in sequences of seq; in place. */

@@ -148,3 +148,19 @@ out:
 	free(h), free(q), free(k), free(v), free(o), free(mlp), free(att);
 	return rc;
 }
+
+void vs_nn_patches(const float *pixels, int batch, int S, int p, float *out)
+{
+	int g = S / p, np = g * g, pp = 3 * p * p;
+	for (int b = 0; b < batch; b++) {
+		const float *img = pixels + (size_t)b * 3 * S * S;
+		for (int gy = 0; gy < g; gy++)
+			for (int gx = 0; gx < g; gx++) {
+				float *dst = out + ((size_t)b * np + (size_t)(gy * g + gx)) * pp;
+				for (int c = 0; c < 3; c++)
+					for (int y = 0; y < p; y++)
+						memcpy(dst + (c * p + y) * p, img + ((size_t)c * S + (size_t)(gy * p + y)) * S + (size_t)gx * p,
+						       (size_t)p * sizeof *dst);
+			}
+	}
+}

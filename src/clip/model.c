@@ -127,11 +127,11 @@ vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
 {
 	struct stat st;
 	if (stat(dir, &st) != 0) {
-		vs_fail(err, "%s: %s (give the folder of a CLIP checkpoint)", dir, strerror(errno));
+		vs_fail(err, "%s: %s (give the folder of a CLIP or BLIP checkpoint)", dir, strerror(errno));
 		return NULL;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		vs_fail(err, "%s: a file, not a folder (a CLIP checkpoint is a folder with config.json and "
+		vs_fail(err, "%s: a file, not a folder (a CLIP or BLIP checkpoint is a folder with config.json and "
 		        "model.safetensors)", dir);
 		return NULL;
 	}
@@ -139,7 +139,7 @@ vs_clip_model *vs_clip_load(const char *dir, vs_error *err)
 	snprintf(path, sizeof path, "%s/config.json", dir);
 	char *json = read_text(path);
 	if (!json) {
-		vs_fail(err, "%s: cannot read it (a CLIP checkpoint folder has config.json)", path);
+		vs_fail(err, "%s: cannot read it (a CLIP or BLIP checkpoint folder has config.json)", path);
 		return NULL;
 	}
 	cJSON *cfg = cJSON_Parse(json);
@@ -294,18 +294,7 @@ int vs_clip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int
 		vs_oom(err);
 		goto out;
 	}
-	/* each patch as (channel, y, x), the layout of the convolution's weight */
-	for (int b = 0; b < batch; b++) {
-		const float *img = pixels + (size_t)b * 3 * S * S;
-		for (int gy = 0; gy < g; gy++)
-			for (int gx = 0; gx < g; gx++) {
-				float *dst = patches + ((size_t)b * np + (size_t)(gy * g + gx)) * pp;
-				for (int c = 0; c < 3; c++)
-					for (int y = 0; y < p; y++)
-						memcpy(dst + (c * p + y) * p, img + ((size_t)c * S + (size_t)(gy * p + y)) * S + (size_t)gx * p,
-						       (size_t)p * sizeof *dst);
-			}
-	}
+	vs_nn_patches(pixels, batch, S, p, patches);
 	/* the patch embeddings of the whole batch (the convolution as one sgemm), then per
 	 * image the class token first and the position embeddings */
 	float *emb = malloc((size_t)batch * np * D * sizeof *emb);

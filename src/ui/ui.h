@@ -361,6 +361,16 @@ float *vs_rows_of(const vs_vecset *set, const long *idx, size_t n);
 /* The active CLIP model's embedding of a text, warning when the text is cut
  * to the model's context; reports errors as cmd's. */
 int vs_session_encode_text(vs_session *s, const char *cmd, const char *text, float *out);
+/* A BLIP model's view of an image file (its tokens for ITM, its ITC
+ * embedding into itc), and the ITM probability of a text with it; errors
+ * reported as cmd's. */
+struct vs_blip_image *vs_session_blip_image(vs_session *s, const char *cmd, const char *path, float *itc);
+int vs_session_blip_itm(vs_session *s, const char *cmd, struct vs_blip_image *im, const char *text, int enc_first,
+                        double *p);
+/* Indexes 0..n-1 ordered by score, best first, ties in index order (malloc'd). */
+int *vs_rank_order(const double *score, int n);
+/* clip load and model load: DIR [as NAME], the family from its config.json. */
+int vs_session_load_model(vs_session *s, vs_args *a);
 
 /* Format a byte count for people: "12.3 MiB". */
 void vs_human_bytes(size_t n, char *buf, size_t size);

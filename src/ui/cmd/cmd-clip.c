@@ -50,8 +50,8 @@ static vs_clip_tokenizer *tokenizer(vs_session *s, const vs_args *a)
  * unless asked to truncate; vecsh truncates and says it did). */
 static void warn_cut(vs_session *s, const char *cmd, const char *text, size_t total, size_t kept)
 {
-	vs_session_warn(s, "%s: '%.40s%s' has %zu tokens; CLIP reads the first %zu (the end token kept), the rest is "
-	                   "cut", cmd, text, strlen(text) > 40 ? "..." : "", total, kept);
+	vs_session_warn(s, "%s: '%.40s%s' has %zu tokens; the model reads the first %zu (the end token kept), the rest "
+	                   "is cut", cmd, text, strlen(text) > 40 ? "..." : "", total, kept);
 }
 
 int vs_session_encode_text(vs_session *s, const char *cmd, const char *text, float *out)
@@ -67,9 +67,15 @@ int vs_session_encode_text(vs_session *s, const char *cmd, const char *text, flo
 
 static int clip_tokens(vs_session *s, vs_args *a)
 {
-	vs_clip_tokenizer *t = tokenizer(s, a);
-	if (!t)
+	/* the loaded model's own tokenizer unless a merges file is named */
+	const vs_clip_model *m = s->clip && !vs_arg_opt(a, "--bpe") ? s->clip : NULL;
+	vs_clip_tokenizer *t = m ? NULL : tokenizer(s, a);
+	if (!m && !t)
 		return -1;
+	size_t context = m ? (size_t)m->context : VS_CLIP_CONTEXT;
+	int32_t *ids = malloc(context * sizeof *ids);
+	if (!ids)
+		return vs_session_oom(s);
 	vs_result *r = vs_result_new();
 	if (!r)
 		return vs_session_oom(s);
@@ -80,11 +86,12 @@ static int clip_tokens(vs_session *s, vs_args *a)
 	vs_result_col(r, "id", VS_COL_INT, 0);
 	vs_result_col(r, "piece", VS_COL_STR, 0);
 	for (int i = 0; i < a->argc; i++) {
-		int32_t ids[VS_CLIP_CONTEXT];
 		size_t total;
-		int n = vs_clip_tokenize_full(t, a->argv[i], ids, VS_CLIP_CONTEXT, &total);
+		int n = m ? vs_model_tokenize(m, a->argv[i], ids, &total)
+		          : vs_clip_tokenize_full(t, a->argv[i], ids, VS_CLIP_CONTEXT, &total);
 		if (n < 0) {
 			vs_result_free(r);
+			free(ids);
 			return vs_session_oom(s);
 		}
 		if (total > (size_t)n)
@@ -92,7 +99,7 @@ static int clip_tokens(vs_session *s, vs_args *a)
 		for (int k = 0; k < n; k++) {
 			if (vs_result_row(r) < 0)
 				break;
-			char *piece = vs_clip_token_text(t, ids[k]);
+			char *piece = m ? vs_model_token_text(m, ids[k]) : vs_clip_token_text(t, ids[k]);
 			size_t c = 0;
 			if (multi)
 				vs_result_int(r, c++, i + 1);
@@ -102,26 +109,27 @@ static int clip_tokens(vs_session *s, vs_args *a)
 			free(piece);
 		}
 	}
+	free(ids);
 	vs_session_show(s, r);
 	return 0;
 }
 
-static int clip_load(vs_session *s, vs_args *a)
+int vs_session_load_model(vs_session *s, vs_args *a)
 {
 	if (a->argc == 2 || (a->argc == 3 && strcmp(a->argv[1], "as") != 0))
-		return vs_session_error(s, "clip load: expected DIR [as NAME]");
+		return vs_session_error(s, "%s: expected DIR [as NAME]", a->name);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	vs_error err;
 	vs_clip_model *m = vs_clip_load(a->argv[0], &err);
 	if (!m)
-		return vs_session_error(s, "clip load: %s", err.msg);
+		return vs_session_error(s, "%s: %s", a->name, err.msg);
 	char name[256];
 	if (a->argc == 3) {
 		snprintf(name, sizeof name, "%s", a->argv[2]);
 		if (vs_session_name_taken(s, name)) {
 			vs_clip_free(m);
-			return vs_session_error(s, "clip load: the name '%s' is taken (unload it, or load as another name)", name);
+			return vs_session_error(s, "%s: the name '%s' is taken (unload it, or load as another name)", a->name, name);
 		}
 	} else { /* the folder's name, made unique */
 		char base[200];
@@ -143,16 +151,22 @@ static int clip_load(vs_session *s, vs_args *a)
 		return vs_session_oom(s);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	vs_session_info(s, "loaded CLIP %s: text encoder %d layers x %d, %d heads, projection %d, %s (%.2f s)", m->name,
-	                m->text.layers, m->text.width, m->text.heads, m->proj, m->text.quick_gelu ? "QuickGELU" : "GELU",
-	                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (m->family == VS_FAMILY_BLIP)
+		vs_session_info(s, "loaded BLIP %s: text encoder (BERT) %d layers x %d, %d heads; image encoder %d layers x %d, "
+		                "%dx%d pixels; ITC %d dims and ITM (%.2f s)", m->name, m->text.layers, m->text.width,
+		                m->text.heads, m->vision.layers, m->vision.width, m->image_size, m->image_size, m->proj, secs);
+	else
+		vs_session_info(s, "loaded CLIP %s: text encoder %d layers x %d, %d heads, projection %d, %s (%.2f s)", m->name,
+		                m->text.layers, m->text.width, m->text.heads, m->proj, m->text.quick_gelu ? "QuickGELU" : "GELU",
+		                secs);
 	return 0;
 }
 
 static int clip_text(vs_session *s, vs_args *a)
 {
 	if (!s->clip)
-		return vs_session_error(s, "clip text: no CLIP model: 'clip load DIR' first");
+		return vs_session_error(s, "clip text: no image-text model: 'clip load DIR' (or 'model load DIR') first");
 	int vec = vs_arg_flag(a, "--vec");
 	vs_result *r = vs_result_new();
 	float *e = malloc((size_t)s->clip->proj * sizeof *e);
@@ -220,7 +234,7 @@ static int embed_image(vs_session *s, const char *path, float *out)
 static int clip_image(vs_session *s, vs_args *a)
 {
 	if (!s->clip)
-		return vs_session_error(s, "clip image: no CLIP model: 'clip load DIR' first");
+		return vs_session_error(s, "clip image: no image-text model: 'clip load DIR' (or 'model load DIR') first");
 	int vec = vs_arg_flag(a, "--vec"), P = s->clip->proj;
 	float *e = malloc((size_t)P * sizeof *e);
 	vs_result *r = vs_result_new();
@@ -327,12 +341,166 @@ static int classify_explain(vs_session *s, vs_args *a, const char *const *templa
 	return 0;
 }
 
+/* A BLIP model's view of an image file: its tokens (for ITM) and its ITC
+ * embedding (normalised). */
+vs_blip_image *vs_session_blip_image(vs_session *s, const char *cmd, const char *path, float *itc)
+{
+	const vs_clip_model *m = s->clip;
+	vs_image img;
+	vs_error err;
+	float *px = malloc((size_t)3 * m->image_size * m->image_size * sizeof *px);
+	if (!px) {
+		vs_session_oom(s);
+		return NULL;
+	}
+	vs_blip_image *im = NULL;
+	if (vs_image_load(path, &img, &err) < 0) {
+		vs_session_error(s, "%s: %s%s", cmd, err.msg,
+		                 access(path, F_OK) != 0 ? " (ITM reads the image itself: give its file)" : "");
+	} else {
+		if (vs_model_preprocess(m, &img, px, &err) < 0 || !(im = vs_blip_image_encode(m, px, itc, &err)))
+			vs_session_error(s, "%s: %s: %s", cmd, path, err.msg);
+		vs_image_free(&img);
+	}
+	free(px);
+	return im;
+}
+
+/* The match probability of a text with an image, warning when the text is cut. */
+int vs_session_blip_itm(vs_session *s, const char *cmd, vs_blip_image *im, const char *text, int enc_first, double *p)
+{
+	vs_error err;
+	size_t total;
+	if (vs_blip_itm_text(s->clip, im, text, enc_first, p, &total, &err) < 0)
+		return vs_session_error(s, "%s: %s", cmd, err.msg);
+	if (total > (size_t)s->clip->context)
+		warn_cut(s, cmd, text, total, (size_t)s->clip->context);
+	return 0;
+}
+
+/* Indexes 0..n-1 ordered by score, best first (stable). */
+int *vs_rank_order(const double *score, int n)
+{
+	int *order = malloc((size_t)(n ? n : 1) * sizeof *order);
+	for (int i = 0; order && i < n; i++)
+		order[i] = i;
+	for (int i = 1; order && i < n; i++)
+		for (int j = i; j > 0 && score[order[j]] > score[order[j - 1]]; j--) {
+			int tmp = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = tmp;
+		}
+	return order;
+}
+
+/* clip sim and clip classify with a BLIP model: ITC's cosine, and with --itm
+ * ITM's match probability (the ranking then), per label the mean over its
+ * prompts. BLIP's retrieval checkpoints have no temperature for a softmax. */
+static int blip_compare(vs_session *s, vs_args *a, int classify, const char *const *templates, int nt)
+{
+	int n = a->argc - 1, P = s->clip->proj, itm = vs_arg_flag(a, "--itm"), enc = vs_arg_flag(a, "--enc-first");
+	int explain = classify && vs_arg_flag(a, "--explain"), per = nt ? nt : 1;
+	if (enc && !itm)
+		return vs_session_error(s, "%s: --enc-first changes ITM's input: give --itm too", a->name);
+	float *img = malloc((size_t)P * sizeof *img), *cls = calloc((size_t)n * P, sizeof *cls), *t = malloc((size_t)P * sizeof *t);
+	double *cos = calloc((size_t)n, sizeof *cos), *match = calloc((size_t)n, sizeof *match);
+	double *pcos = malloc((size_t)n * per * sizeof *pcos), *pitm = malloc((size_t)n * per * sizeof *pitm);
+	vs_blip_image *im = NULL;
+	vs_result *r = NULL;
+	int rc = -1, *order = NULL;
+	if (!img || !cls || !t || !cos || !match || !pcos || !pitm) {
+		vs_session_oom(s);
+		goto out;
+	}
+	if (itm ? !(im = vs_session_blip_image(s, a->name, a->argv[0], img)) : embed_image(s, a->argv[0], img) < 0)
+		goto out;
+	normalise(img, P);
+	for (int i = 0; i < n; i++) {
+		float *c = cls + (size_t)i * P;
+		for (int k = 0; k < per; k++) {
+			char text[4096];
+			fill_template(classify ? templates[k] : "{}", a->argv[1 + i], text, sizeof text);
+			if (vs_session_encode_text(s, a->name, text, t) < 0 ||
+			    (itm && vs_session_blip_itm(s, a->name, im, text, enc, &pitm[(size_t)i * per + k]) < 0))
+				goto out;
+			double pc = 0;
+			for (int d = 0; d < P; d++) {
+				c[d] += t[d];
+				pc += (double)img[d] * t[d];
+			}
+			pcos[(size_t)i * per + k] = pc;
+			if (itm)
+				match[i] += pitm[(size_t)i * per + k] / per;
+		}
+		normalise(c, P); /* the prompts' mean, renormalised, as for CLIP */
+		for (int d = 0; d < P; d++)
+			cos[i] += (double)img[d] * c[d];
+	}
+	if (!(r = vs_result_new()) || !(order = vs_rank_order(itm ? match : cos, n))) {
+		vs_session_oom(s);
+		goto out;
+	}
+	if (explain) {
+		vs_result_col(r, "label", VS_COL_STR, 0);
+		vs_result_col(r, "prompt", VS_COL_STR, 0);
+	} else {
+		vs_result_col(r, "rank", VS_COL_INT, 0);
+		vs_result_col(r, classify ? "label" : "text", VS_COL_STR, 0);
+	}
+	if (itm)
+		vs_result_col(r, "itm", VS_COL_FLOAT, 6);
+	vs_result_col(r, "cosine", VS_COL_FLOAT, 6);
+	for (int oi = 0; oi < n; oi++) {
+		int i = explain ? oi : order[oi];
+		for (int k = 0; explain && k < per && vs_result_row(r) == 0; k++) {
+			char text[4096];
+			fill_template(templates[k], a->argv[1 + i], text, sizeof text);
+			vs_result_str(r, 0, a->argv[1 + i]);
+			vs_result_str(r, 1, text);
+			if (itm)
+				vs_result_float(r, 2, pitm[(size_t)i * per + k]);
+			vs_result_float(r, 2 + itm, pcos[(size_t)i * per + k]);
+		}
+		if (vs_result_row(r) < 0)
+			break;
+		if (explain) {
+			char mean[64];
+			snprintf(mean, sizeof mean, per > 1 ? "(mean of the %d prompts)" : "(the one prompt)", per);
+			vs_result_str(r, 0, a->argv[1 + i]);
+			vs_result_str(r, 1, mean);
+		} else {
+			vs_result_int(r, 0, oi + 1);
+			vs_result_str(r, 1, a->argv[1 + i]);
+		}
+		if (itm)
+			vs_result_float(r, 2, match[i]);
+		vs_result_float(r, 2 + itm, cos[i]);
+	}
+	vs_result_note(r, "cosine: ITC, of the normalised text_proj and vision_proj of the first tokens");
+	if (itm)
+		vs_result_note(r, "itm: the probability that they match (itm_head on the text encoded with cross-attention over "
+		                  "the image, %s first%s)%s", enc ? "[ENC]" : "[CLS]",
+		               enc ? ", as Salesforce's code feeds it" : ", as Hugging Face feeds it",
+		               per > 1 ? "; a label's itm is the mean over its prompts" : "");
+	vs_result_title(r, "%s", a->argv[0]);
+	vs_result_context_str(r, "image", a->argv[0]);
+	vs_session_show(s, r);
+	r = NULL;
+	rc = 0;
+out:
+	vs_result_free(r);
+	vs_blip_image_free(im);
+	free(order);
+	free(img), free(cls), free(t), free(cos), free(match), free(pcos), free(pitm);
+	return rc;
+}
+
 /* clip sim IMAGE TEXT...  and  clip classify IMAGE LABEL... [--template T]... */
 static int clip_compare(vs_session *s, vs_args *a, int classify)
 {
 	const char *what = classify ? "classify" : "sim";
 	if (!s->clip)
-		return vs_session_error(s, "clip %s: no CLIP model: 'clip load DIR' first", what);
+		return vs_session_error(s, "clip %s: no image-text model: 'clip load DIR' (or 'model load DIR') first", what);
 	int n = a->argc - 1, P = s->clip->proj, nt;
 	const char *const *templates = vs_arg_all(a, "--template", &nt);
 	static const char *const default_template[] = {"a photo of a {}."};
@@ -343,6 +511,11 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 	for (int k = 0; k < nt; k++) /* a template without a place for the label gives every label one prompt */
 		if (!strstr(templates[k], "{}"))
 			return vs_session_error(s, "%s: the template '%s' has no {} for the label", a->name, templates[k]);
+	if (s->clip->family == VS_FAMILY_BLIP)
+		return blip_compare(s, a, classify, templates, nt);
+	if (vs_arg_flag(a, "--itm") || vs_arg_flag(a, "--enc-first"))
+		return vs_session_error(s, "%s: --itm needs a BLIP model (%s is CLIP, which has no matching head)", a->name,
+		                        s->clip->name);
 	float *img = malloc((size_t)P * sizeof *img), *cls = calloc((size_t)n * P, sizeof *cls), *t = malloc((size_t)P * sizeof *t);
 	double *cos = malloc((size_t)n * sizeof *cos), *prob = malloc((size_t)n * sizeof *prob);
 	double *pcos = malloc((size_t)n * (nt ? nt : 1) * sizeof *pcos); /* each prompt's cosine (--explain) */
@@ -434,34 +607,50 @@ static const vs_option vec_options[] = {
 	{0},
 };
 
+static const vs_option sim_options[] = {
+	{"--itm", NULL, "BLIP: rank by image-text matching, with its probability", VS_COMPLETE_NONE, NULL},
+	{"--enc-first", NULL, "BLIP: [ENC] first for ITM, as Salesforce's code (not Hugging Face)", VS_COMPLETE_NONE, NULL},
+	{0},
+};
+
 static const vs_option classify_options[] = {
 	{"--template", "T", "a prompt with {} for the label (repeat to ensemble)", VS_COMPLETE_NONE, NULL},
 	{"--explain", NULL, "each prompt's cosine, each label's mean, logit and softmax", VS_COMPLETE_NONE, NULL},
+	{"--itm", NULL, "BLIP: rank by image-text matching, with its probability", VS_COMPLETE_NONE, NULL},
+	{"--enc-first", NULL, "BLIP: [ENC] first for ITM, as Salesforce's code (not Hugging Face)", VS_COMPLETE_NONE, NULL},
 	{0},
 };
 
 static const vs_cmd_entry clip_load_entry = {
 	.name = "load",
 	.usage = "DIR [as NAME]",
-	.summary = "load a Hugging Face CLIP checkpoint folder",
-	.help = "DIR holds config.json, model.safetensors (mapped, F32 or F16) and merges.txt;\n"
-	        "sizes come from the files and every tensor's shape is checked.",
+	.summary = "load a Hugging Face CLIP or BLIP checkpoint folder (as 'model load')",
+	.help = "DIR holds config.json, model.safetensors (mapped, F32 or F16) and the\n"
+	        "tokenizer: merges.txt for CLIP, vocab.txt for BLIP. config.json's model_type\n"
+	        "says which ('clip', or 'blip' for BlipForImageTextRetrieval checkpoints such\n"
+	        "as Salesforce/blip-itm-base-coco); sizes come from the files and every\n"
+	        "tensor's shape is checked. The model becomes the active one.",
 	.example = "clip load clip-vit-base-patch32",
 	.min_args = 1,
 	.max_args = 3,
 	.first_complete = VS_COMPLETE_FILE,
-	.exec = clip_load,
+	.exec = vs_session_load_model,
 };
 
 static const vs_cmd_entry clip_tokens_entry = {
 	.name = "tokens",
 	.usage = "TEXT... [--bpe FILE]",
-	.summary = "CLIP's tokens of texts, as OpenAI's tokenizer gives them",
-	.help = "Unicode NFC, HTML entities unescaped twice, white space collapsed, lowercased,\n"
+	.summary = "the tokens of texts, as the model's tokenizer gives them",
+	.help = "With a BLIP model loaded: BERT's uncased WordPiece as Hugging Face's\n"
+	        "BertTokenizer ([CLS] ... [SEP], special tokens split out first, accents\n"
+	        "stripped, punctuation split, '##' continuations, [UNK] for what has no piece).\n"
+	        "Otherwise CLIP's: "
+	        "Unicode NFC, HTML entities unescaped twice, white space collapsed, lowercased,\n"
 	        "split by CLIP's pattern, byte-level BPE with </w> word ends, <|startoftext|> and\n"
 	        "<|endoftext|> around, at most 77 tokens (the end token kept). The merges file is\n"
 	        "OpenAI's bpe_simple_vocab_16e6.txt.gz or a checkpoint's merges.txt, given with\n"
-	        "--bpe or in VECSH_CLIP_BPE (kept for the session), or the loaded model's.",
+	        "--bpe (CLIP's, whatever model is loaded), or the loaded model's, or\n"
+	        "VECSH_CLIP_BPE (kept for the session).",
 	.example = "clip tokens \"a photo of a cat.\" --bpe bpe_simple_vocab_16e6.txt.gz",
 	.min_args = 1,
 	.max_args = -1,
@@ -473,7 +662,8 @@ static const vs_cmd_entry clip_text_entry = {
 	.name = "text",
 	.usage = "TEXT... [--vec]",
 	.summary = "the text encoder's embedding of each text, with its norm",
-	.help = "The norm of each embedding, or its values with --vec.",
+	.help = "The norm of each embedding, or its values with --vec. For BLIP, ITC's text\n"
+	        "embedding: text_proj of the first token, normalised (norm 1).",
 	.example = "clip text \"a photo of a cat\" \"a diagram\" --vec",
 	.min_args = 1,
 	.max_args = -1,
@@ -485,7 +675,10 @@ static const vs_cmd_entry clip_image_entry = {
 	.name = "image",
 	.usage = "FILE... [--vec]",
 	.summary = "the image encoder's embedding of each image file, with its norm",
-	.help = "PNG, JPEG, BMP, GIF and TGA, preprocessed as OpenAI's _transform through PIL.",
+	.help = "PNG, JPEG, BMP, GIF and TGA, preprocessed as OpenAI's _transform through PIL\n"
+	        "(CLIP), or as Hugging Face's BlipImageProcessor (BLIP: RGB, bicubic resize\n"
+	        "straight to the model's size, no crop). For BLIP, ITC's image embedding:\n"
+	        "vision_proj of the first token, normalised.",
 	.example = "clip image cat.jpg --vec",
 	.min_args = 1,
 	.max_args = -1,
@@ -496,12 +689,17 @@ static const vs_cmd_entry clip_image_entry = {
 
 static const vs_cmd_entry clip_sim_entry = {
 	.name = "sim",
-	.usage = "IMAGE TEXT...",
+	.usage = "IMAGE TEXT... [--itm] [--enc-first]",
 	.summary = "how well each text fits an image: cosine and probability",
-	.help = "The cosine of the image with each text, and the softmax over the texts of\n"
-	        "exp(logit_scale) x cosine (CLIP's logits_per_image). IMAGE may also name an\n"
-	        "embedding of the active set (images add, or load FILE.npy --labels).",
-	.example = "clip sim cat.jpg \"a cat\" \"a dog\"",
+	.help = "CLIP: the cosine of the image with each text, and the softmax over the texts\n"
+	        "of exp(logit_scale) x cosine (CLIP's logits_per_image). BLIP: ITC's cosine,\n"
+	        "and with --itm the image-text matching probability (the text encoded with\n"
+	        "cross-attention over every image patch, itm_head, softmax), which then ranks\n"
+	        "the texts. Hugging Face feeds ITM [CLS] first; --enc-first puts [ENC] first,\n"
+	        "as Salesforce's BLIP code does. IMAGE may also name an embedding of the\n"
+	        "active set (images add, or load FILE.npy --labels), except for --itm.",
+	.example = "clip sim cat.jpg \"a cat\" \"a dog\"\nclip sim cat.jpg \"a cat on a sofa\" \"a dog\" --itm",
+	.options = sim_options,
 	.min_args = 2,
 	.max_args = -1,
 	.first_complete = VS_COMPLETE_FILE,
@@ -510,12 +708,15 @@ static const vs_cmd_entry clip_sim_entry = {
 
 static const vs_cmd_entry clip_classify_entry = {
 	.name = "classify",
-	.usage = "IMAGE LABEL... [--template T]... [--explain]",
+	.usage = "IMAGE LABEL... [--template T]... [--explain] [--itm] [--enc-first]",
 	.summary = "zero-shot labels: the labels ranked by CLIP's probability",
 	.help = "Each label is put in the template ('a photo of a {}.' by default); several\n"
 	        "--template options are averaged (normalised embeddings, renormalised), as the\n"
 	        "CLIP paper ensembles prompts. --explain shows each filled prompt's cosine with\n"
-	        "the image, and each label's ensembled cosine, logit and softmax probability.",
+	        "the image, and each label's ensembled cosine, logit and softmax probability.\n"
+	        "With a BLIP model: ITC's cosine (no temperature, so no softmax), and with\n"
+	        "--itm each label's ITM match probability (the mean over its prompts), which\n"
+	        "ranks them.",
 	.example = "clip classify cat.jpg cat dog bird --template \"a photo of a {}.\" --template \"a drawing of a {}.\"",
 	.min_args = 2,
 	.max_args = -1,
@@ -532,9 +733,13 @@ static const vs_cmd_entry *const clip_subcommands[] = {
 const vs_cmd_entry cmd_clip_entry = {
 	.name = "clip",
 	.usage = "SUBCOMMAND ...",
-	.summary = "CLIP: tokens, text and image embeddings, similarity, zero-shot labels",
-	.help = "CLIP puts images and texts in one space. 'clip load' reads a checkpoint; the\n"
-	        "other subcommands use it (tokens needs only a merges file).",
+	.summary = "CLIP and BLIP: tokens, text and image embeddings, similarity, zero-shot labels",
+	.help = "CLIP puts images and texts in one space and compares them by cosine. BLIP\n"
+	        "does the same (ITC) and adds a sharper judgement, image-text matching (ITM):\n"
+	        "the text read with attention to every image patch, and a head that says\n"
+	        "whether the pair matches (--itm). 'clip load' (or 'model load') reads a\n"
+	        "checkpoint of either family; the other subcommands use the active model\n"
+	        "(tokens needs only a merges file for CLIP).",
 	.example = "clip load clip-vit-base-patch32\nclip classify cat.jpg cat dog bird",
 	.subcommands = clip_subcommands,
 };

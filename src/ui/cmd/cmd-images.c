@@ -34,7 +34,7 @@ static void show_count(void *ctx, size_t done, size_t total)
 static int images_add(vs_session *s, vs_args *a)
 {
 	if (!s->clip)
-		return vs_session_error(s, "images add: no CLIP model: 'clip load DIR' first");
+		return vs_session_error(s, "images add: no image-text model: 'clip load DIR' (or 'model load DIR') first");
 	if (a->argc == 2 || (a->argc == 3 && strcmp(a->argv[1], "as") != 0))
 		return vs_session_error(s, "images add: expected DIR [as NAME]");
 	const char *folder = a->argv[0], *base = strrchr(folder, '/');
@@ -70,6 +70,54 @@ static int images_add(vs_session *s, vs_args *a)
 	return rc;
 }
 
+/* BLIP's retrieval: the top images by ITC re-ranked by ITM, each image read
+ * again from the folder the set was made from. */
+static int rerank_by_itm(vs_session *s, const vs_args *a, const vs_vecset *set, const vs_hit *hits, size_t n)
+{
+	int enc = vs_arg_flag(a, "--enc-first"), rc = -1, *order = NULL;
+	double *itm = malloc((n ? n : 1) * sizeof *itm), *score = malloc((n ? n : 1) * sizeof *score);
+	vs_result *r = vs_result_new();
+	if (!itm || !score || !r) {
+		vs_session_oom(s);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char path[8192];
+		snprintf(path, sizeof path, "%s/%s", set->source, set->words[hits[i].index]);
+		vs_blip_image *im = vs_session_blip_image(s, a->name, path, NULL);
+		int bad = !im || vs_session_blip_itm(s, a->name, im, a->argv[0], enc, &itm[i]) < 0;
+		vs_blip_image_free(im);
+		if (bad)
+			goto out;
+		score[i] = itm[i];
+	}
+	if (!(order = vs_rank_order(score, (int)n))) {
+		vs_session_oom(s);
+		goto out;
+	}
+	vs_result_col(r, "rank", VS_COL_INT, 0);
+	vs_result_col(r, "image", VS_COL_STR, 0);
+	vs_result_col(r, "itm", VS_COL_FLOAT, 6);
+	vs_result_col(r, "cosine", VS_COL_FLOAT, 6);
+	for (size_t i = 0; i < n && vs_result_row(r) == 0; i++) {
+		vs_result_int(r, 0, (long long)i + 1);
+		vs_result_str(r, 1, set->words[hits[order[i]].index]);
+		vs_result_float(r, 2, itm[order[i]]);
+		vs_result_float(r, 3, hits[order[i]].score);
+	}
+	vs_result_note(r, "the top %zu by ITC cosine, re-ranked by ITM's match probability (%s first), as BLIP's "
+	                  "retrieval does", n, enc ? "[ENC]" : "[CLS]");
+	vs_session_show(s, r);
+	r = NULL;
+	rc = 0;
+out:
+	vs_result_free(r);
+	free(order);
+	free(itm);
+	free(score);
+	return rc;
+}
+
 /* Rank the active set (image embeddings) by cosine with q (not normalised). */
 static int rank_images(vs_session *s, const vs_args *a, const float *q)
 {
@@ -88,6 +136,8 @@ static int rank_images(vs_session *s, const vs_args *a, const float *q)
 		vs_session_oom(s);
 	else if (vs_nearest_to_vector(set, q, k, hits, &n, &err) < 0)
 		vs_session_error(s, "%s: %s", a->name, err.msg);
+	else if (vs_arg_flag(a, "--itm"))
+		rc = rerank_by_itm(s, a, set, hits, n);
 	else {
 		vs_result *r = vs_ranked_result(set, hits, n, "image");
 		if (r) {
@@ -105,7 +155,16 @@ static int rank_images(vs_session *s, const vs_args *a, const float *q)
 static int images_query(vs_session *s, vs_args *a, int search)
 {
 	if (!s->clip)
-		return vs_session_error(s, "%s: no CLIP model: 'clip load DIR' first", a->name);
+		return vs_session_error(s, "%s: no image-text model: 'clip load DIR' (or 'model load DIR') first", a->name);
+	if ((vs_arg_flag(a, "--itm") || vs_arg_flag(a, "--enc-first")) && s->clip->family != VS_FAMILY_BLIP)
+		return vs_session_error(s, "%s: --itm needs a BLIP model (%s is CLIP, which has no matching head)", a->name,
+		                        s->clip->name);
+	if (vs_arg_flag(a, "--enc-first") && !vs_arg_flag(a, "--itm"))
+		return vs_session_error(s, "%s: --enc-first changes ITM's input: give --itm too", a->name);
+	const vs_vecset *active = s->active >= 0 ? s->sets[s->active] : NULL;
+	if (vs_arg_flag(a, "--itm") && active && (!active->source || !active->format || strcmp(active->format, "clip images")))
+		return vs_session_error(s, "%s: --itm reads the images again: the active set %s was not made by 'images add'",
+		                        a->name, active->name);
 	float *q = malloc((size_t)s->clip->proj * sizeof *q);
 	if (!q)
 		return vs_session_oom(s);
@@ -135,10 +194,17 @@ static const vs_option k_options[] = {
 	{0},
 };
 
+static const vs_option search_options[] = {
+	{"-k", "N", "how many images (default 10)", VS_COMPLETE_NONE, NULL},
+	{"--itm", NULL, "BLIP: re-rank the top k by image-text matching", VS_COMPLETE_NONE, NULL},
+	{"--enc-first", NULL, "BLIP: [ENC] first for ITM, as Salesforce's code", VS_COMPLETE_NONE, NULL},
+	{0},
+};
+
 static const vs_cmd_entry images_add_entry = {
 	.name = "add",
 	.usage = "DIR [as NAME]",
-	.summary = "embed every image of a folder with the loaded CLIP model",
+	.summary = "embed every image of a folder with the active CLIP or BLIP model",
 	.help = "Embeds every image of a folder (recursively; PNG, JPEG, BMP, GIF, TGA) with a\n"
 	        "progress line and the time left; unreadable images are skipped and listed.\n"
 	        "The embeddings become a vector set (active), cached as .vecs under the user's\n"
@@ -154,12 +220,15 @@ static const vs_cmd_entry images_add_entry = {
 
 static const vs_cmd_entry images_search_entry = {
 	.name = "search",
-	.usage = "TEXT [-k N]",
+	.usage = "TEXT [-k N] [--itm] [--enc-first]",
 	.summary = "the images of the active set ranked by cosine with a text's embedding",
-	.example = "images search \"a dog on a beach\" -k 5",
+	.help = "With a BLIP model, --itm re-ranks the top k by image-text matching (each of\n"
+	        "them read again from the folder and encoded with the text), as BLIP's\n"
+	        "retrieval does: ITC to find candidates, ITM to order them.",
+	.example = "images search \"a dog on a beach\" -k 5\nimages search \"a dog on a beach\" -k 5 --itm",
 	.min_args = 1,
 	.max_args = 1,
-	.options = k_options,
+	.options = search_options,
 	.exec = images_search,
 };
 
@@ -182,7 +251,7 @@ static const vs_cmd_entry *const images_subcommands[] = {
 const vs_cmd_entry cmd_images_entry = {
 	.name = "images",
 	.usage = "SUBCOMMAND ...",
-	.summary = "a folder of images as CLIP embeddings, searched by text or image",
+	.summary = "a folder of images as CLIP or BLIP embeddings, searched by text or image",
 	.help = "search and like rank the images of the active set; both open in browse.",
 	.example = "images add ~/Pictures as pics\nimages search \"a dog on a beach\" -k 5\nbrowse images like cat.jpg",
 	.subcommands = images_subcommands,

@@ -51,7 +51,7 @@ static int cmd_sets_exec(vs_session *s, vs_args *a)
 			break;
 		vs_result_str(r, 0, (long)i == s->active_model ? "*" : "");
 		vs_result_str(r, 1, m->name);
-		vs_result_str(r, 2, "clip");
+		vs_result_str(r, 2, s->models[i]->family == VS_FAMILY_BLIP ? "blip" : "clip");
 		vs_result_int(r, 4, m->proj);
 		vs_result_str(r, 7, m->dir);
 	}
@@ -62,7 +62,7 @@ static int cmd_sets_exec(vs_session *s, vs_args *a)
 const vs_cmd_entry cmd_sets_entry = {
 	.name = "sets",
 	.usage = "",
-	.summary = "list the loaded vector sets, indexes and CLIP models (* marks the active ones)",
+	.summary = "list the loaded vector sets, indexes and image-text models (* marks the active ones)",
 	.example = "sets",
 	.min_args = 0,
 	.max_args = 0,
@@ -79,7 +79,7 @@ static int cmd_use_exec(vs_session *s, vs_args *a)
 const vs_cmd_entry cmd_use_entry = {
 	.name = "use",
 	.usage = "NAME",
-	.summary = "make a loaded set, index or CLIP model the active one of its kind",
+	.summary = "make a loaded set, index or image-text model the active one of its kind",
 	.example = "use demo",
 	.min_args = 1,
 	.max_args = 1,
@@ -97,7 +97,7 @@ static int cmd_unload_exec(vs_session *s, vs_args *a)
 const vs_cmd_entry cmd_unload_entry = {
 	.name = "unload",
 	.usage = "NAME",
-	.summary = "free a loaded set, index or CLIP model",
+	.summary = "free a loaded set, index or image-text model",
 	.example = "unload demo",
 	.min_args = 1,
 	.max_args = 1,
@@ -175,20 +175,30 @@ static int index_info(vs_session *s, const vs_index *ix)
 
 static int model_info(vs_session *s, const vs_clip_model *m)
 {
-	vs_result *r = info_result(m->name, "clip", m->dir);
+	int blip = m->family == VS_FAMILY_BLIP;
+	vs_result *r = info_result(m->name, blip ? "blip" : "clip", m->dir);
 	if (!r)
 		return vs_session_oom(s);
 	char buf[256];
-	snprintf(buf, sizeof buf, "%d layers x %d, %d heads, context %d, vocabulary %d, %s", m->text.layers,
-	         m->text.width, m->text.heads, m->context, m->vocab, m->text.quick_gelu ? "QuickGELU" : "GELU");
+	if (blip)
+		snprintf(buf, sizeof buf, "BERT, %d layers x %d, %d heads, context %d, vocabulary %d, GELU; cross-attention "
+		         "over the image tokens for ITM", m->text.layers, m->text.width, m->text.heads, m->context, m->vocab);
+	else
+		snprintf(buf, sizeof buf, "%d layers x %d, %d heads, context %d, vocabulary %d, %s", m->text.layers,
+		         m->text.width, m->text.heads, m->context, m->vocab, m->text.quick_gelu ? "QuickGELU" : "GELU");
 	field(r, "text encoder", buf);
 	snprintf(buf, sizeof buf, "ViT, %d layers x %d, %d heads, %dx%d pixels in %d-pixel patches", m->vision.layers,
 	         m->vision.width, m->vision.heads, m->image_size, m->image_size, m->patch_size);
 	field(r, "image encoder", buf);
 	snprintf(buf, sizeof buf, "%d", m->proj);
 	field(r, "embedding dims", buf);
-	snprintf(buf, sizeof buf, "%.6g", (double)m->logit_scale);
-	field(r, "logit scale (log)", buf);
+	if (blip) {
+		field(r, "scores", "ITC cosine (text_proj, vision_proj); ITM match probability (itm_head)");
+		field(r, "tokenizer", "BERT WordPiece (vocab.txt)");
+	} else {
+		snprintf(buf, sizeof buf, "%.6g", (double)m->logit_scale);
+		field(r, "logit scale (log)", buf);
+	}
 	vs_session_show(s, r);
 	return 0;
 }
@@ -266,7 +276,7 @@ static int cmd_info_exec(vs_session *s, vs_args *a)
 const vs_cmd_entry cmd_info_entry = {
 	.name = "info",
 	.usage = "[NAME]",
-	.summary = "describe a set, index or CLIP model (the active set by default)",
+	.summary = "describe a set, index or image-text model (the active set by default)",
 	.example = "info demo",
 	.min_args = 0,
 	.max_args = 1,
