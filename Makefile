@@ -7,7 +7,10 @@ CFLAGS ?= -O2 -g
 PKGS = readline ncursesw zlib libutf8proc libcjson openblas cairo fontconfig libpng libjpeg stb libpq
 WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -pthread $(CFLAGS)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lreadline -lncursesw -lz -lutf8proc -lcjson -lopenblas -lcairo -lfontconfig -lpng16 -ljpeg -lstb -lpq) -lm -pthread
+# glibc's vector math (libmvec: expf and erff four at a time) where the machine has it
+MVEC := $(if $(wildcard /usr/lib/x86_64-linux-gnu/libmvec.so),-lmvec)
+ALL_CFLAGS += $(if $(MVEC),-DVS_HAVE_MVEC)
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lreadline -lncursesw -lz -lutf8proc -lcjson -lopenblas -lcairo -lfontconfig -lpng16 -ljpeg -lstb -lpq) -lm $(MVEC) -pthread
 SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Engines, lowest first (each depends only on the ones before it), then the

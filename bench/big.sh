@@ -36,7 +36,7 @@ echo "vecsh  start and quit (no set)     $(best build/vecsh -q -c quit)"
 # the first Tab completion of a word, as the shell completes it, after a fresh open
 cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc $(pkg-config --cflags openblas libpq) -o build/bench_complete \
 	bench/bench_complete.c build/libvecsh.a $(pkg-config --libs readline ncursesw zlib libutf8proc libcjson openblas \
-	cairo fontconfig libpng libjpeg stb libpq) -lm -pthread
+	cairo fontconfig libpng libjpeg stb libpq) -lm $(test -f /usr/lib/x86_64-linux-gnu/libmvec.so && echo -lmvec) -pthread
 build/bench_complete "$data/big-$n.vecs" "" a kin zz
 # the same set as fastText-style .vec text (about 5 GB, made once by vecsh)
 [ -f "$data/big-$n.vec" ] || build/vecsh -q -c "load $big as b" -c "save b $data/big-$n.vec --format fasttext"

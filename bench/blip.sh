@@ -15,7 +15,7 @@ if [ ! -f "$dir/model.safetensors" ]; then
 fi
 make --no-print-directory build/libvecsh.a >/dev/null
 cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -o build/bench_blip bench/bench_blip.c build/libvecsh.a \
-	$(pkg-config --libs openblas zlib libutf8proc libcjson cairo fontconfig libpng libjpeg stb libpq) -lm -pthread
+	$(pkg-config --libs openblas zlib libutf8proc libcjson cairo fontconfig libpng libjpeg stb libpq) -lm $(test -f /usr/lib/x86_64-linux-gnu/libmvec.so && echo -lmvec) -pthread
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 /usr/bin/python3 tests/image_reference.py "$tmp" 32 >/dev/null

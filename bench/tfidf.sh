@@ -18,7 +18,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp build/vecsh "$tmp/vecsh" # a rebuild during the run does not change what is timed
 cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -o "$tmp/bench_tfidf" bench/bench_tfidf.c build/libvecsh.a \
-	$(pkg-config --libs openblas zlib libutf8proc libcjson cairo fontconfig libpng libjpeg stb) -lm -pthread
+	$(pkg-config --libs openblas zlib libutf8proc libcjson cairo fontconfig libpng libjpeg stb) -lm $(test -f /usr/lib/x86_64-linux-gnu/libmvec.so && echo -lmvec) -pthread
 echo "vecsh $(git describe --always --dirty 2>/dev/null || echo) on $(nproc) cores"
 for corpus in "$man" "$big"; do
 	cat "$corpus"/* "$corpus"/*/* > /dev/null 2>&1 || true # into the page cache

@@ -258,9 +258,9 @@ static int bert_forward(const vs_clip_model *m, const int32_t *ids, int n, const
 	size_t nd = (size_t)n * D;
 	float *x = malloc(nd * sizeof *x), *h = malloc(nd * sizeof *h), *q = malloc(nd * sizeof *q);
 	float *k = malloc(nd * sizeof *k), *v = malloc(nd * sizeof *v), *o = malloc(nd * sizeof *o);
-	float *mlp = malloc((size_t)n * F * sizeof *mlp), *att = malloc((size_t)n * (n > T ? n : T) * sizeof *att);
+	float *mlp = malloc((size_t)n * F * sizeof *mlp);
 	int rc = -1;
-	if (!x || !h || !q || !k || !v || !o || !mlp || !att) {
+	if (!x || !h || !q || !k || !v || !o || !mlp) {
 		vs_oom(err);
 		goto out;
 	}
@@ -273,13 +273,15 @@ static int bert_forward(const vs_clip_model *m, const int32_t *ids, int n, const
 		vs_nn_linear(x, n, D, L->q_w, L->q_b, D, q);
 		vs_nn_linear(x, n, D, L->k_w, L->k_b, D, k);
 		vs_nn_linear(x, n, D, L->v_w, L->v_b, D, v);
-		vs_nn_attention(q, D, k, D, v, D, o, D, n, n, D, H, 0, att);
+		if (vs_nn_attention(q, D, k, D, v, D, o, D, n, n, D, H, 0) < 0)
+			goto oom;
 		vs_nn_linear(o, n, D, L->o_w, L->o_b, D, h);
 		add_norm(x, h, n, D, L->ln_w, L->ln_b, b->teps);
 		if (im) {
 			size_t per = (size_t)T * D;
 			vs_nn_linear(x, n, D, L->cq_w, L->cq_b, D, q);
-			vs_nn_attention(q, D, im->ck + l * per, D, im->cv + l * per, D, o, D, n, T, D, H, 0, att);
+			if (vs_nn_attention(q, D, im->ck + l * per, D, im->cv + l * per, D, o, D, n, T, D, H, 0) < 0)
+				goto oom;
 			vs_nn_linear(o, n, D, L->co_w, L->co_b, D, h);
 			add_norm(x, h, n, D, L->cln_w, L->cln_b, b->teps);
 		}
@@ -290,8 +292,11 @@ static int bert_forward(const vs_clip_model *m, const int32_t *ids, int n, const
 	}
 	memcpy(first, x, (size_t)D * sizeof *first);
 	rc = 0;
+	goto out;
+oom:
+	vs_oom(err);
 out:
-	free(x), free(h), free(q), free(k), free(v), free(o), free(mlp), free(att);
+	free(x), free(h), free(q), free(k), free(v), free(o), free(mlp);
 	return rc;
 }
 

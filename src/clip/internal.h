@@ -12,9 +12,10 @@ void vs_nn_layer_norm(float *x, int n, int d, const float *w, const float *b, do
 void vs_nn_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y);
 /* Attention of n rows of q (each row D wide, heads of D/H) over m rows of k
  * and v (row strides ldq, ldk, ldv), softmax(q k^T / sqrt(D/H)) v into o
- * (stride ldo); causal: row i sees rows 0..i. att holds n x m floats. */
-void vs_nn_attention(const float *q, int ldq, const float *k, int ldk, const float *v, int ldv, float *o, int ldo,
-                     int n, int m, int D, int H, int causal, float *att);
+ * (stride ldo); causal: row i sees rows 0..i. The heads run on every core.
+ * 0, or -1 when out of memory. */
+int vs_nn_attention(const float *q, int ldq, const float *k, int ldk, const float *v, int ldv, float *o, int ldo,
+                    int n, int m, int D, int H, int causal);
 /* Every image's patches (batch x (S/p)^2 rows of 3 x p x p values, in the
  * layout of the patch convolution's weight: channel, y, x). */
 void vs_nn_patches(const float *pixels, int batch, int S, int p, float *out);

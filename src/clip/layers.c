@@ -5,6 +5,13 @@
 
 #include <cblas.h>
 #include <math.h>
+#ifdef VS_HAVE_MVEC
+#include <emmintrin.h>
+/* glibc's libmvec: four floats at a time (SSE's vector ABI), the best code
+ * for the processor chosen when loaded */
+__m128 _ZGVbN4v_expf(__m128 x);
+__m128 _ZGVbN4v_erff(__m128 x);
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,46 +69,137 @@ void vs_nn_layer_norm(float *x, int n, int d, const float *w, const float *b, do
 	}
 }
 
-/* y[n x out] = x[n x in] W^T + b, with W as stored [out x in] */
-void vs_nn_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y)
+/* A part of a linear layer: rows [r0, r1) of y, columns [c0, c1), with
+ * single-threaded BLAS. */
+typedef struct linear_job {
+	const float *x, *w, *b;
+	float *y;
+	int n, in, out, by_rows;
+} linear_job;
+
+static void linear_part(void *ctx, size_t from, size_t to)
 {
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0f, x, in, w, in, 0.0f, y, out);
-	if (b)
-		for (int i = 0; i < n; i++)
-			for (int j = 0; j < out; j++)
-				y[(size_t)i * out + j] += b[j];
+	const linear_job *j = ctx;
+	int r0 = j->by_rows ? (int)from : 0, r1 = j->by_rows ? (int)to : j->n;
+	int c0 = j->by_rows ? 0 : (int)from, c1 = j->by_rows ? j->out : (int)to;
+	if (r1 <= r0 || c1 <= c0)
+		return;
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, r1 - r0, c1 - c0, j->in, 1.0f, j->x + (size_t)r0 * j->in, j->in,
+	            j->w + (size_t)c0 * j->in, j->in, 0.0f, j->y + (size_t)r0 * j->out + c0, j->out);
+	if (j->b)
+		for (int i = r0; i < r1; i++)
+			for (int c = c0; c < c1; c++)
+				j->y[(size_t)i * j->out + c] += j->b[c];
 }
 
-void vs_nn_attention(const float *q, int ldq, const float *k, int ldk, const float *v, int ldv, float *o, int ldo,
-                     int n, int m, int D, int H, int causal, float *att)
+/* y[n x out] = x[n x in] W^T + b, with W as stored [out x in]. On every
+ * core, each with single-threaded BLAS: many rows are split by rows (each
+ * part reads all of W, from cache), a few by output columns (each part
+ * reads its share of W: the product is as fast as memory). */
+void vs_nn_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y)
 {
-	int hd = D / H;
-	float scale = 1.0f / sqrtf((float)hd);
-	for (int hh = 0; hh < H; hh++) {
-		/* scores = q_h k_h^T (n x m) scaled, masked and softmaxed per row; o_h = scores v_h */
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, hd, scale, q + hh * hd, ldq, k + hh * hd, ldk, 0.0f,
-		            att, m);
-		for (int i = 0; i < n; i++) {
-			float *row = att + (size_t)i * m, mx = -INFINITY, sum = 0;
-			int last = causal ? i : m - 1; /* causal: token i sees tokens 0..i */
-			for (int j = 0; j <= last; j++)
-				mx = fmaxf(mx, row[j]);
-			for (int j = 0; j <= last; j++)
-				sum += row[j] = expf(row[j] - mx);
-			for (int j = 0; j <= last; j++)
-				row[j] /= sum;
-			for (int j = last + 1; j < m; j++)
-				row[j] = 0.0f;
-		}
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hd, m, 1.0f, att, m, v + hh * hd, ldv, 0.0f,
-		            o + hh * hd, ldo);
+	linear_job j = {x, w, b, y, n, in, out, n >= 64};
+	if ((double)n * in * out < 4e6) { /* too small to share */
+		linear_part(&j, 0, j.by_rows ? (size_t)n : (size_t)out);
+		return;
 	}
+	int blas_threads = openblas_get_num_threads();
+	openblas_set_num_threads(1);
+	vs_parallel_ranges(j.by_rows ? (size_t)n : (size_t)out, j.by_rows ? 16 : 64, 0, linear_part, &j);
+	openblas_set_num_threads(blas_threads);
+}
+
+/* The heads of one attention, split among threads: each thread runs its
+ * heads' two products with single-threaded BLAS and their softmax. */
+typedef struct heads_job {
+	const float *q, *k, *v;
+	int ldq, ldk, ldv, ldo, n, m, hd, causal;
+	float *o;
+	float scale;
+	int failed;
+} heads_job;
+
+static void one_head(const heads_job *j, int hh, float *att)
+{
+	int n = j->n, m = j->m, hd = j->hd;
+	/* scores = q_h k_h^T (n x m) scaled, masked and softmaxed per row; o_h = scores v_h */
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, hd, j->scale, j->q + hh * hd, j->ldq, j->k + hh * hd,
+	            j->ldk, 0.0f, att, m);
+	for (int i = 0; i < n; i++) {
+		float *row = att + (size_t)i * m, mx = -INFINITY, sum = 0;
+		int last = j->causal ? i : m - 1; /* causal: token i sees tokens 0..i */
+		for (int c = 0; c <= last; c++)
+			mx = row[c] > mx ? row[c] : mx;
+		int e = 0;
+#ifdef VS_HAVE_MVEC
+		__m128 vm = _mm_set1_ps(mx), vs = _mm_setzero_ps();
+		for (; e + 4 <= last + 1; e += 4) {
+			__m128 ex = _ZGVbN4v_expf(_mm_sub_ps(_mm_loadu_ps(row + e), vm));
+			_mm_storeu_ps(row + e, ex);
+			vs = _mm_add_ps(vs, ex);
+		}
+		float lanes[4];
+		_mm_storeu_ps(lanes, vs);
+		sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+#endif
+		for (; e <= last; e++)
+			sum += row[e] = expf(row[e] - mx);
+		for (int c = 0; c <= last; c++)
+			row[c] /= sum;
+		for (int c = last + 1; c < m; c++)
+			row[c] = 0.0f;
+	}
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hd, m, 1.0f, att, m, j->v + hh * hd, j->ldv, 0.0f,
+	            j->o + hh * hd, j->ldo);
+}
+
+static void heads_part(void *ctx, size_t from, size_t to)
+{
+	heads_job *j = ctx;
+	float *att = malloc((size_t)j->n * j->m * sizeof *att);
+	if (!att) {
+		j->failed = 1;
+		return;
+	}
+	for (size_t hh = from; hh < to; hh++)
+		one_head(j, (int)hh, att);
+	free(att);
+}
+
+int vs_nn_attention(const float *q, int ldq, const float *k, int ldk, const float *v, int ldv, float *o, int ldo,
+                    int n, int m, int D, int H, int causal)
+{
+	heads_job j = {q, k, v, ldq, ldk, ldv, ldo, n, m, D / H, causal, o, 1.0f / sqrtf((float)(D / H)), 0};
+	if ((size_t)n * m < 4096) { /* a short text: one thread, BLAS as it is */
+		heads_part(&j, 0, (size_t)H);
+		return j.failed ? -1 : 0;
+	}
+	int blas_threads = openblas_get_num_threads();
+	openblas_set_num_threads(1);
+	vs_parallel_ranges((size_t)H, 1, 0, heads_part, &j);
+	openblas_set_num_threads(blas_threads);
+	return j.failed ? -1 : 0;
+}
+
+static void gelu_part(void *ctx, size_t from, size_t to)
+{
+	float *x = ctx;
+	size_t e = from;
+#ifdef VS_HAVE_MVEC
+	const __m128 half = _mm_set1_ps(0.5f), one = _mm_set1_ps(1.0f), r2 = _mm_set1_ps(sqrtf(2.0f));
+	for (; e + 4 <= to; e += 4) {
+		__m128 v = _mm_loadu_ps(x + e);
+		__m128 g = _mm_mul_ps(_mm_mul_ps(half, v), _mm_add_ps(one, _ZGVbN4v_erff(_mm_div_ps(v, r2))));
+		_mm_storeu_ps(x + e, g);
+	}
+#endif
+	for (; e < to; e++)
+		x[e] = 0.5f * x[e] * (1.0f + erff(x[e] / sqrtf(2.0f)));
 }
 
 void vs_nn_gelu(float *x, size_t n)
 {
-	for (size_t e = 0; e < n; e++)
-		x[e] = 0.5f * x[e] * (1.0f + erff(x[e] / sqrtf(2.0f)));
+	vs_parallel_ranges(n, 1 << 16, 0, gelu_part, x);
 }
 
 /* The blocks of a tower over x: n rows, sequences of seq rows each (attention
@@ -113,9 +211,9 @@ int vs_nn_run_tower(const vs_clip_tower *t, float *x, int n, int seq, int causal
 	float *h = malloc((size_t)n * D * sizeof *h);
 	float *q = malloc((size_t)n * D * sizeof *q), *k = malloc((size_t)n * D * sizeof *k);
 	float *v = malloc((size_t)n * D * sizeof *v), *o = malloc((size_t)n * D * sizeof *o);
-	float *mlp = malloc((size_t)n * F * sizeof *mlp), *att = malloc((size_t)seq * seq * sizeof *att);
+	float *mlp = malloc((size_t)n * F * sizeof *mlp);
 	int rc = -1;
-	if (!h || !q || !k || !v || !o || !mlp || !att)
+	if (!h || !q || !k || !v || !o || !mlp)
 		goto out;
 	for (int l = 0; l < t->layers; l++) {
 		const vs_clip_text_layer *L = &t->layer[l];
@@ -126,7 +224,8 @@ int vs_nn_run_tower(const vs_clip_tower *t, float *x, int n, int seq, int causal
 		vs_nn_linear(h, n, D, L->v_w, L->v_b, D, v);
 		for (int b0 = 0; b0 < n; b0 += seq) {
 			size_t at = (size_t)b0 * D;
-			vs_nn_attention(q + at, D, k + at, D, v + at, D, o + at, D, seq, seq, D, H, causal, att);
+			if (vs_nn_attention(q + at, D, k + at, D, v + at, D, o + at, D, seq, seq, D, H, causal) < 0)
+				goto out;
 		}
 		vs_nn_linear(o, n, D, L->o_w, L->o_b, D, h);
 		for (size_t e = 0; e < (size_t)n * D; e++)
@@ -145,7 +244,7 @@ int vs_nn_run_tower(const vs_clip_tower *t, float *x, int n, int seq, int causal
 	}
 	rc = 0;
 out:
-	free(h), free(q), free(k), free(v), free(o), free(mlp), free(att);
+	free(h), free(q), free(k), free(v), free(o), free(mlp);
 	return rc;
 }
 

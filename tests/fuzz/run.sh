@@ -9,7 +9,7 @@ secs=${FUZZ_SECONDS:-60}
 out=build/fuzz
 cc=${FUZZ_CC:-clang}
 flags="-std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -Isrc -Itests/fuzz $(pkg-config --cflags readline ncursesw zlib libutf8proc libcjson openblas cairo fontconfig libpng libjpeg stb)"
-libs="$(pkg-config --libs readline ncursesw zlib libutf8proc libcjson openblas cairo fontconfig libpng libjpeg stb) -lm -pthread"
+libs="$(pkg-config --libs readline ncursesw zlib libutf8proc libcjson openblas cairo fontconfig libpng libjpeg stb) -lm $(test -f /usr/lib/x86_64-linux-gnu/libmvec.so && echo -lmvec) -pthread"
 mkdir -p "$out/obj" "$out/seeds" "$out/found"
 echo "fuzz: building the library with $cc (coverage, ASan, UBSan)"
 objs=""
