@@ -243,15 +243,21 @@ static int cross_kv(const vs_clip_model *m, vs_blip_image *im)
 	return 0;
 }
 
-/* The text encoder over ids (with cross-attention over im's tokens when im
- * is given); the first token's final state into first (text width). */
-static int bert_forward(const vs_clip_model *m, const int32_t *ids, int n, const vs_blip_image *im, float *first,
-                        vs_error *err)
+/* The text encoder over B sequences at once (their ids one after another,
+ * len[s] each), with cross-attention over im's tokens when im is given (its
+ * keys and values made); each sequence's first token's final state into
+ * first (B x text width). The linear layers see every token of every
+ * sequence in one product, so a batch reads the weights once. */
+static int bert_forward(const vs_clip_model *m, const int32_t *ids, const int *len, int B, const vs_blip_image *im,
+                        float *first, vs_error *err)
 {
 	const struct vs_blip *b = m->blip;
-	int D = b->tw, F = b->tf, H = b->th, T = im ? im->T : 0;
-	if (n < 1 || n > m->context)
-		return vs_fail(err, "%d tokens (the model takes 1 to %d)", n, m->context);
+	int D = b->tw, F = b->tf, H = b->th, T = im ? im->T : 0, n = 0;
+	for (int sq = 0; sq < B; sq++) {
+		if (len[sq] < 1 || len[sq] > m->context)
+			return vs_fail(err, "%d tokens (the model takes 1 to %d)", len[sq], m->context);
+		n += len[sq];
+	}
 	for (int i = 0; i < n; i++)
 		if (ids[i] < 0 || ids[i] >= m->vocab)
 			return vs_fail(err, "token id %d is outside the vocabulary of %d", ids[i], m->vocab);
@@ -264,17 +270,21 @@ static int bert_forward(const vs_clip_model *m, const int32_t *ids, int n, const
 		vs_oom(err);
 		goto out;
 	}
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < D; j++)
-			x[(size_t)i * D + j] = b->word_emb[(size_t)ids[i] * D + j] + b->pos_emb[(size_t)i * D + j];
+	for (int sq = 0, at = 0; sq < B; at += len[sq++])
+		for (int i = 0; i < len[sq]; i++)
+			for (int j = 0; j < D; j++)
+				x[(size_t)(at + i) * D + j] = b->word_emb[(size_t)ids[at + i] * D + j] + b->pos_emb[(size_t)i * D + j];
 	vs_nn_layer_norm(x, n, D, b->emb_ln_w, b->emb_ln_b, b->teps);
 	for (int l = 0; l < b->tl; l++) {
 		const blip_text_layer *L = &b->text[l];
 		vs_nn_linear(x, n, D, L->q_w, L->q_b, D, q);
 		vs_nn_linear(x, n, D, L->k_w, L->k_b, D, k);
 		vs_nn_linear(x, n, D, L->v_w, L->v_b, D, v);
-		if (vs_nn_attention(q, D, k, D, v, D, o, D, n, n, D, H, 0) < 0)
-			goto oom;
+		for (int sq = 0, at = 0; sq < B; at += len[sq++]) { /* each sequence attends to itself */
+			size_t r = (size_t)at * D;
+			if (vs_nn_attention(q + r, D, k + r, D, v + r, D, o + r, D, len[sq], len[sq], D, H, 0) < 0)
+				goto oom;
+		}
 		vs_nn_linear(o, n, D, L->o_w, L->o_b, D, h);
 		add_norm(x, h, n, D, L->ln_w, L->ln_b, b->teps);
 		if (im) {
@@ -290,7 +300,8 @@ static int bert_forward(const vs_clip_model *m, const int32_t *ids, int n, const
 		vs_nn_linear(mlp, n, F, L->fc2_w, L->fc2_b, D, h);
 		add_norm(x, h, n, D, L->oln_w, L->oln_b, b->teps);
 	}
-	memcpy(first, x, (size_t)D * sizeof *first);
+	for (int sq = 0, at = 0; sq < B; at += len[sq++])
+		memcpy(first + (size_t)sq * D, x + (size_t)at * D, (size_t)D * sizeof *first);
 	rc = 0;
 	goto out;
 oom:
@@ -300,18 +311,25 @@ out:
 	return rc;
 }
 
-int vs_blip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, float *out, vs_error *err)
+int vs_blip_encode_token_batch(const vs_clip_model *m, const int32_t *ids, const int *len, int B, float *out,
+                               vs_error *err)
 {
-	float *first = malloc((size_t)m->blip->tw * sizeof *first);
+	float *first = malloc((size_t)(B > 0 ? B : 1) * m->blip->tw * sizeof *first);
 	if (!first)
 		return vs_oom(err);
-	int rc = bert_forward(m, ids, n, NULL, first, err);
+	int rc = bert_forward(m, ids, len, B, NULL, first, err);
 	if (rc == 0) {
-		vs_nn_linear(first, 1, m->blip->tw, m->blip->tproj_w, m->blip->tproj_b, m->proj, out);
-		normalise(out, m->proj);
+		vs_nn_linear(first, B, m->blip->tw, m->blip->tproj_w, m->blip->tproj_b, m->proj, out);
+		for (int sq = 0; sq < B; sq++)
+			normalise(out + (size_t)sq * m->proj, m->proj);
 	}
 	free(first);
 	return rc;
+}
+
+int vs_blip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, float *out, vs_error *err)
+{
+	return vs_blip_encode_token_batch(m, ids, &n, 1, out, err);
 }
 
 /* Every image's tokens (batch x T x width) after the tower and post_layernorm. */
@@ -398,29 +416,35 @@ void vs_blip_image_free(vs_blip_image *im)
 	free(im);
 }
 
-int vs_blip_itm(const vs_clip_model *m, vs_blip_image *im, const int32_t *ids, int n, int enc_first, double *prob,
-                vs_error *err)
+int vs_blip_itm_batch(const vs_clip_model *m, vs_blip_image *im, const int32_t *ids, const int *len, int B,
+                      int enc_first, double *prob, vs_error *err)
 {
 	if (enc_first && m->blip->enc_id < 0)
 		return vs_fail(err, "%s/vocab.txt: no [ENC] token to put first", m->dir);
 	if (!im->ck && cross_kv(m, im) < 0)
 		return vs_oom(err);
-	int32_t *use = malloc((size_t)(n > 0 ? n : 1) * sizeof *use);
-	float *first = malloc((size_t)m->blip->tw * sizeof *first);
+	size_t n = 0;
+	for (int sq = 0; sq < B; sq++)
+		n += len[sq] > 0 ? (size_t)len[sq] : 0;
+	int32_t *use = malloc((n ? n : 1) * sizeof *use);
+	float *first = malloc((size_t)(B > 0 ? B : 1) * m->blip->tw * sizeof *first);
 	int rc = -1;
 	if (!use || !first) {
 		vs_oom(err);
 		goto out;
 	}
-	memcpy(use, ids, (size_t)n * sizeof *use);
-	if (enc_first && n > 0)
-		use[0] = m->blip->enc_id;
-	if (bert_forward(m, use, n, im, first, err) < 0)
+	memcpy(use, ids, n * sizeof *use);
+	for (int sq = 0, at = 0; enc_first && sq < B; at += len[sq++])
+		if (len[sq] > 0)
+			use[at] = m->blip->enc_id;
+	if (bert_forward(m, use, len, B, im, first, err) < 0)
 		goto out;
-	float logit[2];
-	vs_nn_linear(first, 1, m->blip->tw, m->blip->itm_w, m->blip->itm_b, 2, logit);
-	/* softmax over (no match, match) */
-	*prob = 1.0 / (1.0 + exp((double)logit[0] - (double)logit[1]));
+	for (int sq = 0; sq < B; sq++) {
+		float logit[2];
+		vs_nn_linear(first + (size_t)sq * m->blip->tw, 1, m->blip->tw, m->blip->itm_w, m->blip->itm_b, 2, logit);
+		/* softmax over (no match, match) */
+		prob[sq] = 1.0 / (1.0 + exp((double)logit[0] - (double)logit[1]));
+	}
 	rc = 0;
 out:
 	free(use);
@@ -428,13 +452,63 @@ out:
 	return rc;
 }
 
+int vs_blip_itm(const vs_clip_model *m, vs_blip_image *im, const int32_t *ids, int n, int enc_first, double *prob,
+                vs_error *err)
+{
+	return vs_blip_itm_batch(m, im, ids, &n, 1, enc_first, prob, err);
+}
+
+/* The token ids of texts, one after another (malloc'd), their counts in len
+ * and their counts before cutting in totals (may be NULL). */
+static int32_t *tokenize_all(const vs_clip_model *m, const char *const *texts, int B, int *len, size_t *totals,
+                             vs_error *err)
+{
+	size_t ctx = m->context < 4096 ? (size_t)m->context : 4096;
+	int32_t *ids = malloc((size_t)(B > 0 ? B : 1) * ctx * sizeof *ids);
+	if (!ids) {
+		vs_oom(err);
+		return NULL;
+	}
+	size_t at = 0;
+	for (int sq = 0; sq < B; sq++) {
+		size_t total;
+		len[sq] = vs_bert_tokenize(m->bert, texts[sq], ids + at, ctx, &total);
+		if (len[sq] < 0) {
+			free(ids);
+			vs_oom(err);
+			return NULL;
+		}
+		if (totals)
+			totals[sq] = total;
+		at += (size_t)len[sq];
+	}
+	return ids;
+}
+
+int vs_blip_itm_texts(const vs_clip_model *m, vs_blip_image *im, const char *const *texts, int B, int enc_first,
+                      double *prob, size_t *totals, vs_error *err)
+{
+	int *len = malloc((size_t)(B > 0 ? B : 1) * sizeof *len);
+	int32_t *ids = len ? tokenize_all(m, texts, B, len, totals, err) : NULL;
+	int rc = ids ? vs_blip_itm_batch(m, im, ids, len, B, enc_first, prob, err) : len ? -1 : vs_oom(err);
+	free(ids);
+	free(len);
+	return rc;
+}
+
 int vs_blip_itm_text(const vs_clip_model *m, vs_blip_image *im, const char *text, int enc_first, double *prob,
                      size_t *total, vs_error *err)
 {
-	int32_t ids[4096];
-	size_t ctx = m->context < 4096 ? (size_t)m->context : 4096;
-	int n = vs_bert_tokenize(m->bert, text, ids, ctx, total);
-	if (n < 0)
-		return vs_oom(err);
-	return vs_blip_itm(m, im, ids, n, enc_first, prob, err);
+	return vs_blip_itm_texts(m, im, &text, 1, enc_first, prob, total, err);
+}
+
+int vs_blip_encode_texts(const vs_clip_model *m, const char *const *texts, int B, float *out, size_t *totals,
+                         vs_error *err)
+{
+	int *len = malloc((size_t)(B > 0 ? B : 1) * sizeof *len);
+	int32_t *ids = len ? tokenize_all(m, texts, B, len, totals, err) : NULL;
+	int rc = ids ? vs_blip_encode_token_batch(m, ids, len, B, out, err) : len ? -1 : vs_oom(err);
+	free(ids);
+	free(len);
+	return rc;
 }

@@ -180,6 +180,11 @@ int vs_blip_preprocess(const vs_image *img, int size, float *out, vs_error *err)
 /* The preprocessing of the model's family, to m->image_size. */
 int vs_model_preprocess(const vs_clip_model *m, const vs_image *img, float *out, vs_error *err);
 
+/* The embeddings of B texts (B x m->proj; *totals, may be NULL, their token
+ * counts before cutting): BLIP encodes them in one batch, CLIP one by one. */
+int vs_model_encode_texts(const vs_clip_model *m, const char *const *texts, int B, float *out, size_t *totals,
+                          vs_error *err);
+
 /* The token ids of a text as the model's tokenizer makes them (at most
  * m->context); *total the count before cutting. -1 when out of memory. */
 int vs_model_tokenize(const vs_clip_model *m, const char *text, int32_t *ids, size_t *total);
@@ -201,6 +206,13 @@ void vs_blip_image_free(vs_blip_image *im);
  * them; enc_first puts [ENC] first, as the original Salesforce code does). */
 int vs_blip_itm(const vs_clip_model *m, vs_blip_image *im, const int32_t *ids, int n, int enc_first, double *prob,
                 vs_error *err);
+/* The same for B sequences at once (ids one after another, len[s] each):
+ * one pass through the weights for all of them. */
+int vs_blip_itm_batch(const vs_clip_model *m, vs_blip_image *im, const int32_t *ids, const int *len, int B,
+                      int enc_first, double *prob, vs_error *err);
+/* The same for texts (totals, may be NULL: their token counts before cutting). */
+int vs_blip_itm_texts(const vs_clip_model *m, vs_blip_image *im, const char *const *texts, int B, int enc_first,
+                      double *prob, size_t *totals, vs_error *err);
 /* The same for a text. */
 int vs_blip_itm_text(const vs_clip_model *m, vs_blip_image *im, const char *text, int enc_first, double *prob,
                      size_t *total, vs_error *err);

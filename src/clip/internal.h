@@ -37,6 +37,10 @@ double vs_cfg_double(const cJSON *c, const char *key, double def);
 int vs_blip_load(vs_clip_model *m, const cJSON *cfg, vs_error *err);
 void vs_blip_free(vs_clip_model *m);
 int vs_blip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, float *out, vs_error *err);
+int vs_blip_encode_texts(const vs_clip_model *m, const char *const *texts, int B, float *out, size_t *totals,
+                         vs_error *err);
+int vs_blip_encode_token_batch(const vs_clip_model *m, const int32_t *ids, const int *len, int B, float *out,
+                               vs_error *err);
 int vs_blip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int batch, float *out, vs_error *err);
 
 #endif

@@ -351,3 +351,14 @@ int vs_clip_encode_text(const vs_clip_model *m, const char *text, float *out, si
 		return vs_oom(err);
 	return vs_clip_encode_tokens(m, ids, n, out, err);
 }
+
+int vs_model_encode_texts(const vs_clip_model *m, const char *const *texts, int B, float *out, size_t *totals,
+                          vs_error *err)
+{
+	if (m->family == VS_FAMILY_BLIP)
+		return vs_blip_encode_texts(m, texts, B, out, totals, err);
+	for (int sq = 0; sq < B; sq++) /* CLIP: one at a time */
+		if (vs_clip_encode_text(m, texts[sq], out + (size_t)sq * m->proj, totals ? totals + sq : NULL, err) < 0)
+			return -1;
+	return 0;
+}

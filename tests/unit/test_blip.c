@@ -168,6 +168,19 @@ static void itc_text_like_reference(void **state)
 	fclose(f);
 	printf("ITC text: %d sequences, largest difference %.2e\n", seqs, worst);
 	assert_true(seqs == 5 && worst < 1e-5);
+	/* texts of different lengths in one batch give what each gives alone */
+	const char *texts[] = {"a photo of a cat.", "x", "running red shoes and a dog", ""};
+	float batch[4 * 24], one[24];
+	size_t totals[4];
+	vs_error err;
+	assert_int_equal(vs_model_encode_texts(model, texts, 4, batch, totals, &err), 0);
+	for (int t = 0; t < 4; t++) {
+		size_t total;
+		assert_int_equal(vs_clip_encode_text(model, texts[t], one, &total, &err), 0);
+		assert_int_equal(total, totals[t]);
+		for (int d = 0; d < 24; d++)
+			assert_true(fabsf(batch[t * 24 + d] - one[d]) < 1e-6f);
+	}
 }
 
 static float *read_pixels(int n)
@@ -243,6 +256,16 @@ static void itc_image_and_itm_like_reference(void **state)
 	fclose(f);
 	printf("ITM: %d pairs, largest difference %.2e\n", pairs, worst);
 	assert_true(pairs == 24 && worst < 1e-5);
+	/* several texts with one image in one batch, [CLS] or [ENC] first */
+	const char *texts[] = {"a photo of a cat.", "x", "running red shoes and a dog"};
+	for (int enc = 0; enc < 2; enc++) {
+		double probs[3], p1;
+		assert_int_equal(vs_blip_itm_texts(model, im[1], texts, 3, enc, probs, NULL, &err), 0);
+		for (int t = 0; t < 3; t++) {
+			assert_int_equal(vs_blip_itm_text(model, im[1], texts[t], enc, &p1, NULL, &err), 0);
+			assert_true(fabs(probs[t] - p1) < 1e-6);
+		}
+	}
 	/* a token outside the vocabulary is an error, not a read past the table */
 	int32_t bad[3] = {2, 100000, 3};
 	double p;

@@ -402,31 +402,55 @@ static int blip_compare(vs_session *s, vs_args *a, int classify, const char *con
 	int explain = classify && vs_arg_flag(a, "--explain"), per = nt ? nt : 1;
 	if (enc && !itm)
 		return vs_session_error(s, "%s: --enc-first changes ITM's input: give --itm too", a->name);
-	float *img = malloc((size_t)P * sizeof *img), *cls = calloc((size_t)n * P, sizeof *cls), *t = malloc((size_t)P * sizeof *t);
+	float *img = malloc((size_t)P * sizeof *img), *cls = calloc((size_t)n * P, sizeof *cls), *tv = NULL;
 	double *cos = calloc((size_t)n, sizeof *cos), *match = calloc((size_t)n, sizeof *match);
+	char **prompts = NULL;
+	size_t *totals = NULL;
 	double *pcos = malloc((size_t)n * per * sizeof *pcos), *pitm = malloc((size_t)n * per * sizeof *pitm);
 	vs_blip_image *im = NULL;
 	vs_result *r = NULL;
 	int rc = -1, *order = NULL;
-	if (!img || !cls || !t || !cos || !match || !pcos || !pitm) {
+	if (!img || !cls || !cos || !match || !pcos || !pitm) {
 		vs_session_oom(s);
 		goto out;
 	}
 	if (itm ? !(im = vs_session_blip_image(s, a->name, a->argv[0], img)) : embed_image(s, a->argv[0], img) < 0)
 		goto out;
 	normalise(img, P);
+	/* every prompt encoded in one batch, and matched with the image in another */
+	size_t np = (size_t)n * per;
+	prompts = calloc(np, sizeof *prompts);
+	tv = malloc(np * P * sizeof *tv);
+	totals = malloc(np * sizeof *totals);
+	if (!prompts || !tv || !totals) {
+		vs_session_oom(s);
+		goto out;
+	}
+	for (size_t e = 0; e < np; e++) {
+		char text[4096];
+		fill_template(classify ? templates[e % per] : "{}", a->argv[1 + e / per], text, sizeof text);
+		if (!(prompts[e] = strdup(text))) {
+			vs_session_oom(s);
+			goto out;
+		}
+	}
+	vs_error err;
+	if (vs_model_encode_texts(s->clip, (const char *const *)prompts, (int)np, tv, totals, &err) < 0 ||
+	    (itm && vs_blip_itm_texts(s->clip, im, (const char *const *)prompts, (int)np, enc, pitm, NULL, &err) < 0)) {
+		vs_session_error(s, "%s: %s", a->name, err.msg);
+		goto out;
+	}
+	for (size_t e = 0; e < np; e++)
+		if (totals[e] > (size_t)s->clip->context)
+			warn_cut(s, a->name, prompts[e], totals[e], (size_t)s->clip->context);
 	for (int i = 0; i < n; i++) {
 		float *c = cls + (size_t)i * P;
 		for (int k = 0; k < per; k++) {
-			char text[4096];
-			fill_template(classify ? templates[k] : "{}", a->argv[1 + i], text, sizeof text);
-			if (vs_session_encode_text(s, a->name, text, t) < 0 ||
-			    (itm && vs_session_blip_itm(s, a->name, im, text, enc, &pitm[(size_t)i * per + k]) < 0))
-				goto out;
+			const float *pt = tv + ((size_t)i * per + k) * P;
 			double pc = 0;
 			for (int d = 0; d < P; d++) {
-				c[d] += t[d];
-				pc += (double)img[d] * t[d];
+				c[d] += pt[d];
+				pc += (double)img[d] * pt[d];
 			}
 			pcos[(size_t)i * per + k] = pc;
 			if (itm)
@@ -491,7 +515,10 @@ out:
 	vs_result_free(r);
 	vs_blip_image_free(im);
 	free(order);
-	free(img), free(cls), free(t), free(cos), free(match), free(pcos), free(pitm);
+	for (size_t e = 0; prompts && e < (size_t)n * per; e++)
+		free(prompts[e]);
+	free(prompts), free(tv), free(totals);
+	free(img), free(cls), free(cos), free(match), free(pcos), free(pitm);
 	return rc;
 }
 
