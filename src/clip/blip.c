@@ -204,16 +204,6 @@ int vs_blip_load(vs_clip_model *m, const cJSON *cfg, vs_error *err)
 	return 0;
 }
 
-static void normalise(float *v, int n)
-{
-	double s = 0;
-	for (int i = 0; i < n; i++)
-		s += (double)v[i] * v[i];
-	s = sqrt(s);
-	if (s > 0)
-		for (int i = 0; i < n; i++)
-			v[i] = (float)(v[i] / s);
-}
 
 /* x = LayerNorm(x + h): BERT's residual step, in place in x. */
 static void add_norm(float *x, const float *h, int n, int d, const float *w, const float *b, double eps)
@@ -321,7 +311,7 @@ int vs_blip_encode_token_batch(const vs_clip_model *m, const int32_t *ids, const
 	if (rc == 0) {
 		vs_nn_linear(first, B, m->blip->tw, m->blip->tproj_w, m->blip->tproj_b, m->proj, out);
 		for (int sq = 0; sq < B; sq++)
-			normalise(out + (size_t)sq * m->proj, m->proj);
+			vs_clip_normalise(out + (size_t)sq * m->proj, m->proj);
 	}
 	free(first);
 	return rc;
@@ -336,25 +326,13 @@ int vs_blip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, flo
 static float *vision_tokens(const vs_clip_model *m, const float *pixels, int batch, vs_error *err)
 {
 	const struct vs_blip *b = m->blip;
-	int D = m->vision.width, p = m->patch_size, S = m->image_size, g = S / p, np = g * g, pp = 3 * p * p, T = np + 1;
-	float *patches = calloc((size_t)batch * np * pp, sizeof *patches);
-	float *emb = malloc((size_t)batch * np * D * sizeof *emb), *x = malloc((size_t)batch * T * D * sizeof *x);
-	if (!patches || !emb || !x) {
-		free(patches), free(emb), free(x);
+	int D = m->vision.width, g = m->image_size / m->patch_size, T = g * g + 1;
+	float *x = vs_nn_vit_input(pixels, batch, m->image_size, m->patch_size, D, b->patch_w, b->patch_b, b->class_emb,
+	                           b->vpos_emb);
+	if (!x) {
 		vs_oom(err);
 		return NULL;
 	}
-	vs_nn_patches(pixels, batch, S, p, patches);
-	vs_nn_linear(patches, batch * np, pp, b->patch_w, b->patch_b, D, emb);
-	free(patches);
-	for (int bi = 0; bi < batch; bi++) {
-		float *xb = x + (size_t)bi * T * D;
-		memcpy(xb, b->class_emb, (size_t)D * sizeof *xb);
-		memcpy(xb + D, emb + (size_t)bi * np * D, (size_t)np * D * sizeof *xb);
-		for (size_t e = 0; e < (size_t)T * D; e++)
-			xb[e] += b->vpos_emb[e];
-	}
-	free(emb);
 	if (vs_nn_run_tower(&m->vision, x, batch * T, T, 0) < 0) {
 		free(x);
 		vs_oom(err);
@@ -368,7 +346,7 @@ static float *vision_tokens(const vs_clip_model *m, const float *pixels, int bat
 static void image_itc(const vs_clip_model *m, const float *first, float *out)
 {
 	vs_nn_linear(first, 1, m->vision.width, m->blip->vproj_w, m->blip->vproj_b, m->proj, out);
-	normalise(out, m->proj);
+	vs_clip_normalise(out, m->proj);
 }
 
 int vs_blip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int batch, float *out, vs_error *err)

@@ -171,6 +171,9 @@ int vs_clip_encode_tokens(const vs_clip_model *m, const int32_t *ids, int n, flo
 /* *total (may be NULL) gets the text's token count before truncation to the context. */
 int vs_clip_encode_text(const vs_clip_model *m, const char *text, float *out, size_t *total, vs_error *err);
 
+/* v scaled to unit length (a zero vector stays zero). */
+void vs_clip_normalise(float *v, int n);
+
 /* OpenAI CLIP's preprocessing to 3 x size x size floats (channel-major). */
 int vs_clip_preprocess(const vs_image *img, int size, float *out, vs_error *err);
 /* Hugging Face's BlipImageProcessor: convert to RGB (alpha dropped, a

@@ -16,9 +16,12 @@ void vs_nn_linear(const float *x, int n, int in, const float *w, const float *b,
  * 0, or -1 when out of memory. */
 int vs_nn_attention(const float *q, int ldq, const float *k, int ldk, const float *v, int ldv, float *o, int ldo,
                     int n, int m, int D, int H, int causal);
-/* Every image's patches (batch x (S/p)^2 rows of 3 x p x p values, in the
- * layout of the patch convolution's weight: channel, y, x). */
-void vs_nn_patches(const float *pixels, int batch, int S, int p, float *out);
+/* A ViT's input for a batch of images (pixels 3 x S x S each): the class
+ * token, then each p x p patch embedded (the convolution's weight [D, 3, p,
+ * p] and bias, which may be NULL), plus the position embeddings; batch x
+ * ((S/p)^2 + 1) x D floats (malloc'd), or NULL when out of memory. */
+float *vs_nn_vit_input(const float *pixels, int batch, int S, int p, int D, const float *patch_w, const float *patch_b,
+                       const float *class_emb, const float *pos_emb);
 /* exact (erf) GELU, in place */
 void vs_nn_gelu(float *x, size_t n);
 /* The pre-LayerNorm blocks of a tower over n rows in sequences of seq; in place. */

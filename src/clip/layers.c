@@ -248,7 +248,7 @@ out:
 	return rc;
 }
 
-void vs_nn_patches(const float *pixels, int batch, int S, int p, float *out)
+static void patches_of(const float *pixels, int batch, int S, int p, float *out)
 {
 	int g = S / p, np = g * g, pp = 3 * p * p;
 	for (int b = 0; b < batch; b++) {
@@ -262,4 +262,41 @@ void vs_nn_patches(const float *pixels, int batch, int S, int p, float *out)
 						       (size_t)p * sizeof *dst);
 			}
 	}
+}
+
+float *vs_nn_vit_input(const float *pixels, int batch, int S, int p, int D, const float *patch_w, const float *patch_b,
+                       const float *class_emb, const float *pos_emb)
+{
+	int g = S / p, np = g * g, pp = 3 * p * p, T = np + 1;
+	float *patches = calloc((size_t)batch * np * pp, sizeof *patches);
+	float *emb = malloc((size_t)batch * np * D * sizeof *emb), *x = malloc((size_t)batch * T * D * sizeof *x);
+	if (!patches || !emb || !x) {
+		free(patches), free(emb), free(x);
+		return NULL;
+	}
+	/* the patch embeddings of the whole batch (the convolution as one sgemm), then per
+	 * image the class token first and the position embeddings */
+	patches_of(pixels, batch, S, p, patches);
+	vs_nn_linear(patches, batch * np, pp, patch_w, patch_b, D, emb);
+	free(patches);
+	for (int b = 0; b < batch; b++) {
+		float *xb = x + (size_t)b * T * D;
+		memcpy(xb, class_emb, (size_t)D * sizeof *xb);
+		memcpy(xb + D, emb + (size_t)b * np * D, (size_t)np * D * sizeof *xb);
+		for (size_t e = 0; e < (size_t)T * D; e++)
+			xb[e] += pos_emb[e];
+	}
+	free(emb);
+	return x;
+}
+
+void vs_clip_normalise(float *v, int n)
+{
+	double s = 0;
+	for (int i = 0; i < n; i++)
+		s += (double)v[i] * v[i];
+	s = sqrt(s);
+	if (s > 0)
+		for (int i = 0; i < n; i++)
+			v[i] = (float)(v[i] / s);
 }

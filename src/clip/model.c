@@ -286,31 +286,15 @@ int vs_clip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int
 {
 	if (m->family == VS_FAMILY_BLIP)
 		return vs_blip_encode_pixels_batch(m, pixels, batch, out, err);
-	int D = m->vision.width, p = m->patch_size, S = m->image_size, g = S / p, np = g * g, pp = 3 * p * p, T = np + 1;
-	float *patches = calloc((size_t)batch * np * pp, sizeof *patches), *x = malloc((size_t)batch * T * D * sizeof *x);
+	int D = m->vision.width, g = m->image_size / m->patch_size, T = g * g + 1;
+	float *x = vs_nn_vit_input(pixels, batch, m->image_size, m->patch_size, D, m->patch_w, NULL, m->class_emb,
+	                           m->vpos_emb);
 	float *pooled = malloc((size_t)batch * D * sizeof *pooled);
 	int rc = -1;
-	if (!patches || !x || !pooled) {
+	if (!x || !pooled) {
 		vs_oom(err);
 		goto out;
 	}
-	vs_nn_patches(pixels, batch, S, p, patches);
-	/* the patch embeddings of the whole batch (the convolution as one sgemm), then per
-	 * image the class token first and the position embeddings */
-	float *emb = malloc((size_t)batch * np * D * sizeof *emb);
-	if (!emb) {
-		vs_oom(err);
-		goto out;
-	}
-	vs_nn_linear(patches, batch * np, pp, m->patch_w, NULL, D, emb);
-	for (int b = 0; b < batch; b++) {
-		float *xb = x + (size_t)b * T * D;
-		memcpy(xb, m->class_emb, (size_t)D * sizeof *xb);
-		memcpy(xb + D, emb + (size_t)b * np * D, (size_t)np * D * sizeof *xb);
-		for (size_t e = 0; e < (size_t)T * D; e++)
-			xb[e] += m->vpos_emb[e];
-	}
-	free(emb);
 	vs_nn_layer_norm(x, batch * T, D, m->pre_ln_w, m->pre_ln_b, m->vision.eps);
 	if (vs_nn_run_tower(&m->vision, x, batch * T, T, 0) < 0) {
 		vs_oom(err);
@@ -322,7 +306,6 @@ int vs_clip_encode_pixels_batch(const vs_clip_model *m, const float *pixels, int
 	vs_nn_linear(pooled, batch, D, m->visual_proj, NULL, m->proj, out);
 	rc = 0;
 out:
-	free(patches);
 	free(x);
 	free(pooled);
 	return rc;

@@ -203,16 +203,6 @@ static int clip_text(vs_session *s, vs_args *a)
 	return 0;
 }
 
-static void normalise(float *v, int n)
-{
-	double s = 0;
-	for (int i = 0; i < n; i++)
-		s += (double)v[i] * v[i];
-	s = sqrt(s);
-	if (s > 0)
-		for (int i = 0; i < n; i++)
-			v[i] = (float)(v[i] / s);
-}
 
 /* The embedding of an image file (not normalised); a name of the active set
  * (embeddings computed elsewhere, or by images add) when no such file exists. */
@@ -416,7 +406,7 @@ static int blip_compare(vs_session *s, vs_args *a, int classify, const char *con
 	}
 	if (itm ? !(im = vs_session_blip_image(s, a->name, a->argv[0], img)) : embed_image(s, a->argv[0], img) < 0)
 		goto out;
-	normalise(img, P);
+	vs_clip_normalise(img, P);
 	/* every prompt encoded in one batch, and matched with the image in another */
 	size_t np = (size_t)n * per;
 	prompts = calloc(np, sizeof *prompts);
@@ -456,7 +446,7 @@ static int blip_compare(vs_session *s, vs_args *a, int classify, const char *con
 			if (itm)
 				match[i] += pitm[(size_t)i * per + k] / per;
 		}
-		normalise(c, P); /* the prompts' mean, renormalised, as for CLIP */
+		vs_clip_normalise(c, P); /* the prompts' mean, renormalised, as for CLIP */
 		for (int d = 0; d < P; d++)
 			cos[i] += (double)img[d] * c[d];
 	}
@@ -553,7 +543,7 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 	}
 	if (embed_image(s, a->argv[0], img) < 0)
 		goto out;
-	normalise(img, P);
+	vs_clip_normalise(img, P);
 	for (int i = 0; i < n; i++) {
 		const char *label = a->argv[1 + i];
 		float *c = cls + (size_t)i * P;
@@ -563,7 +553,7 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 			fill_template(classify ? templates[k] : "{}", label, text, sizeof text);
 			if (vs_session_encode_text(s, a->name, text, t) < 0)
 				goto out;
-			normalise(t, P);
+			vs_clip_normalise(t, P);
 			double pc = 0;
 			for (int d = 0; d < P; d++) {
 				c[d] += t[d];
@@ -571,7 +561,7 @@ static int clip_compare(vs_session *s, vs_args *a, int classify)
 			}
 			pcos[(size_t)i * (nt ? nt : 1) + k] = pc;
 		}
-		normalise(c, P); /* the templates' mean, renormalised (the CLIP paper's ensemble) */
+		vs_clip_normalise(c, P); /* the templates' mean, renormalised (the CLIP paper's ensemble) */
 	}
 	softmax_scores(s->clip, img, cls, n, cos, prob);
 	if (explain) {
