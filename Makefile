@@ -10,7 +10,10 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Isrc $(shell pkg-config -
 # glibc's vector math (libmvec: expf and erff four at a time) where the machine has it
 MVEC := $(if $(wildcard /usr/lib/x86_64-linux-gnu/libmvec.so),-lmvec)
 ALL_CFLAGS += $(if $(MVEC),-DVS_HAVE_MVEC)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lreadline -lncursesw -lz -lutf8proc -lcjson -lopenblas -lcairo -lfontconfig -lpng16 -ljpeg -lstb -lpq) -lm $(MVEC) -pthread
+# libpq, cairo and fontconfig are opened on first use (src/pg/libpq.c,
+# src/viz/plot.c), not linked: their headers only
+LINK_PKGS = $(filter-out libpq cairo fontconfig,$(PKGS))
+LIBS = $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null || echo -lreadline -lncursesw -lz -lutf8proc -lcjson -lopenblas -lpng16 -ljpeg -lstb) -lm $(MVEC) -ldl -pthread
 SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Engines, lowest first (each depends only on the ones before it), then the

@@ -326,6 +326,8 @@ static PGconn *connect_to(const char *conninfo)
 
 int vs_pg_connect(vs_pg_conn *c, const char *conninfo, vs_error *err)
 {
+	if (vs_libpq_load(err) < 0)
+		return -1;
 	for (vs_pg_shared *sh = open_conns; sh; sh = sh->next)
 		if (strcmp(sh->conninfo, conninfo) == 0) {
 			sh->users++;

@@ -6,6 +6,80 @@
 
 #include <libpq-fe.h>
 
+/* libpq is opened when a PostgreSQL target is first used (libpq.c), not
+ * linked: the twenty-odd libraries it brings (TLS, Kerberos, LDAP) would
+ * otherwise slow every start of vecsh. Its functions, called by their own
+ * names, go through this table. */
+#define VS_LIBPQ_FUNCTIONS(X) \
+	X(PQcancel) \
+	X(PQclear) \
+	X(PQconnectdbParams) \
+	X(PQconsumeInput) \
+	X(PQerrorMessage) \
+	X(PQescapeIdentifier) \
+	X(PQexec) \
+	X(PQexecParams) \
+	X(PQfinish) \
+	X(PQfreeCancel) \
+	X(PQfreemem) \
+	X(PQgetCancel) \
+	X(PQgetResult) \
+	X(PQgetisnull) \
+	X(PQgetlength) \
+	X(PQgetvalue) \
+	X(PQisBusy) \
+	X(PQntuples) \
+	X(PQparameterStatus) \
+	X(PQputCopyData) \
+	X(PQputCopyEnd) \
+	X(PQreset) \
+	X(PQresultErrorField) \
+	X(PQresultErrorMessage) \
+	X(PQresultStatus) \
+	X(PQsendQueryParams) \
+	X(PQsetNoticeProcessor) \
+	X(PQsocket) \
+	X(PQstatus)
+struct vs_libpq {
+#define X(name) __typeof__(name) *name;
+	VS_LIBPQ_FUNCTIONS(X)
+#undef X
+};
+extern struct vs_libpq vs_libpq;
+/* Open libpq (once): 0, or -1 with a message saying what to install. */
+int vs_libpq_load(vs_error *err);
+#ifndef VS_LIBPQ_TABLE
+#define PQcancel vs_libpq.PQcancel
+#define PQclear vs_libpq.PQclear
+#define PQconnectdbParams vs_libpq.PQconnectdbParams
+#define PQconsumeInput vs_libpq.PQconsumeInput
+#define PQerrorMessage vs_libpq.PQerrorMessage
+#define PQescapeIdentifier vs_libpq.PQescapeIdentifier
+#define PQexec vs_libpq.PQexec
+#define PQexecParams vs_libpq.PQexecParams
+#define PQfinish vs_libpq.PQfinish
+#define PQfreeCancel vs_libpq.PQfreeCancel
+#define PQfreemem vs_libpq.PQfreemem
+#define PQgetCancel vs_libpq.PQgetCancel
+#define PQgetResult vs_libpq.PQgetResult
+#define PQgetisnull vs_libpq.PQgetisnull
+#define PQgetlength vs_libpq.PQgetlength
+#define PQgetvalue vs_libpq.PQgetvalue
+#define PQisBusy vs_libpq.PQisBusy
+#define PQntuples vs_libpq.PQntuples
+#define PQparameterStatus vs_libpq.PQparameterStatus
+#define PQputCopyData vs_libpq.PQputCopyData
+#define PQputCopyEnd vs_libpq.PQputCopyEnd
+#define PQreset vs_libpq.PQreset
+#define PQresultErrorField vs_libpq.PQresultErrorField
+#define PQresultErrorMessage vs_libpq.PQresultErrorMessage
+#define PQresultStatus vs_libpq.PQresultStatus
+#define PQsendQueryParams vs_libpq.PQsendQueryParams
+#define PQsetNoticeProcessor vs_libpq.PQsetNoticeProcessor
+#define PQsocket vs_libpq.PQsocket
+#define PQstatus vs_libpq.PQstatus
+#endif
+
 /* vecsh's own keys of a target, beside libpq's */
 enum { VS_PG_TABLE, VS_PG_VECTOR, VS_PG_LABEL, VS_PG_ID, VS_PG_WHERE, VS_PG_EXACT, VS_PG_NKEYS };
 

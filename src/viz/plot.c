@@ -2,7 +2,9 @@
 #include "viz/viz.h"
 
 #include <cairo.h>
+#include <dlfcn.h>
 #include <fontconfig/fontconfig.h>
+#include <pthread.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +20,77 @@ typedef struct layout {
 
 /* A point's colour: the accent for the query's words, a cluster's colour
  * (matplotlib's tab10, ten colours that people tell apart), or dark blue. */
+/* cairo (and fontconfig, which it brings) are opened when a PNG is first
+ * written, not linked: the fifteen libraries they pull in (X11, xcb,
+ * freetype, pixman) would otherwise slow every start of vecsh. */
+#define CAIRO_FUNCTIONS(X) \
+	X(cairo_arc) \
+	X(cairo_close_path) \
+	X(cairo_create) \
+	X(cairo_debug_reset_static_data) \
+	X(cairo_destroy) \
+	X(cairo_fill) \
+	X(cairo_image_surface_create) \
+	X(cairo_line_to) \
+	X(cairo_move_to) \
+	X(cairo_paint) \
+	X(cairo_select_font_face) \
+	X(cairo_set_font_size) \
+	X(cairo_set_line_width) \
+	X(cairo_set_source_rgb) \
+	X(cairo_show_text) \
+	X(cairo_stroke) \
+	X(cairo_surface_destroy) \
+	X(cairo_surface_write_to_png_stream)
+static struct {
+#define X(name) __typeof__(name) *name;
+	CAIRO_FUNCTIONS(X)
+#undef X
+	__typeof__(FcFini) *FcFini;
+} cairo_lib;
+static pthread_once_t cairo_once = PTHREAD_ONCE_INIT;
+static char cairo_failure[512];
+
+static void cairo_open(void)
+{
+	void *h = dlopen("libcairo.so.2", RTLD_NOW | RTLD_LOCAL), *fc = dlopen("libfontconfig.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!h || !fc) {
+		snprintf(cairo_failure, sizeof cairo_failure, "%s", dlerror());
+		return;
+	}
+	/* (through a void * lvalue: POSIX's way from dlsym to a function pointer) */
+#define X(name)                                                                                                   \
+	if (!(*(void **)&cairo_lib.name = dlsym(h, #name))) {                                                        \
+		snprintf(cairo_failure, sizeof cairo_failure, "libcairo.so.2 has no %s", #name);                        \
+		return;                                                                                              \
+	}
+	CAIRO_FUNCTIONS(X)
+#undef X
+	if (!(*(void **)&cairo_lib.FcFini = dlsym(fc, "FcFini")))
+		snprintf(cairo_failure, sizeof cairo_failure, "libfontconfig.so.1 has no FcFini");
+}
+
+/* cairo's functions called by their own names through the table */
+#define cairo_arc cairo_lib.cairo_arc
+#define cairo_close_path cairo_lib.cairo_close_path
+#define cairo_create cairo_lib.cairo_create
+#define cairo_debug_reset_static_data cairo_lib.cairo_debug_reset_static_data
+#define cairo_destroy cairo_lib.cairo_destroy
+#define cairo_fill cairo_lib.cairo_fill
+#define cairo_image_surface_create cairo_lib.cairo_image_surface_create
+#define cairo_line_to cairo_lib.cairo_line_to
+#define cairo_move_to cairo_lib.cairo_move_to
+#define cairo_paint cairo_lib.cairo_paint
+#define cairo_select_font_face cairo_lib.cairo_select_font_face
+#define cairo_set_font_size cairo_lib.cairo_set_font_size
+#define cairo_set_line_width cairo_lib.cairo_set_line_width
+#define cairo_set_source_rgb cairo_lib.cairo_set_source_rgb
+#define cairo_show_text cairo_lib.cairo_show_text
+#define cairo_stroke cairo_lib.cairo_stroke
+#define cairo_surface_destroy cairo_lib.cairo_surface_destroy
+#define cairo_surface_write_to_png_stream cairo_lib.cairo_surface_write_to_png_stream
+#define FcFini cairo_lib.FcFini
+
 static unsigned point_colour(const vs_plot_point *pt)
 {
 	static const unsigned tab10[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
@@ -213,6 +286,10 @@ int vs_plot_write(const vs_plot *p, const char *path, vs_error *err)
 	FILE *f = vs_tmpfile_open(path, &tmp, err);
 	if (!f)
 		return -1;
+	if (png && (pthread_once(&cairo_once, cairo_open), cairo_failure[0])) {
+		vs_tmpfile_commit(f, tmp, path, 1, err);
+		return vs_fail(err, "%s: PNG plots need cairo (Debian's libcairo2): %s", path, cairo_failure);
+	}
 	int r = png ? write_png(p, f) : write_svg(p, f);
 	if (r < 0)
 		vs_fail(err, "%s: cannot write: %s", path, strerror(errno ? errno : EIO));
