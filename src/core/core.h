@@ -198,6 +198,9 @@ int vs_ncpu(void);
 /* Make the pages of a large fresh allocation ready, on every core (the
  * kernel zeroes each on first touch: a cost that dwarfs reading a file). */
 void vs_prefault(void *p, size_t bytes);
+/* Ask for huge pages (2 MiB, where the kernel allows them on request) for
+ * the whole 2 MiB blocks of an allocation: fewer, cheaper page faults. */
+void vs_advise_huge(void *p, size_t bytes);
 /* A whole regular file, NUL-terminated; NULL with a message naming it. */
 char *vs_read_fd(const char *path, int fd, size_t size, size_t *len, vs_error *err);
 char *vs_read_file(const char *path, size_t *len, vs_error *err);

@@ -44,6 +44,14 @@ void vs_prefault(void *p, size_t bytes)
 	vs_parallel_ranges((size_t)(e - a) / PAGE, 0, 0, prefault_pages, (void *)a);
 }
 
+void vs_advise_huge(void *p, size_t bytes)
+{
+	enum { HUGE = 2u << 20 };
+	uintptr_t a = ((uintptr_t)p + HUGE - 1) & ~(uintptr_t)(HUGE - 1), e = ((uintptr_t)p + bytes) & ~(uintptr_t)(HUGE - 1);
+	if (e > a)
+		madvise((void *)a, (size_t)(e - a), MADV_HUGEPAGE);
+}
+
 /* A buffer for a whole file: a large one in huge pages where the kernel
  * allows them, its pages made ready on every core (a fresh page costs here
  * more than reading it). */

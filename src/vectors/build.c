@@ -127,8 +127,10 @@ int vs_rows_room(vs_rows *r, size_t more, size_t max, int all, const char *path,
 	if (!l)
 		return vs_fail(err, "%s: out of memory for %zu x %zu vectors", path, cap, r->dims);
 	r->word_len = l;
-	if (all && !r->cap)
+	if (all && !r->cap) {
+		vs_advise_huge(r->vectors, cap * r->dims * sizeof *v);
 		vs_prefault(r->vectors, cap * r->dims * sizeof *v);
+	}
 	r->cap = cap;
 	return 0;
 }
