@@ -144,7 +144,7 @@ static int read_added(vs_bert_tokenizer *t, const char *dir, vs_error *err)
 		int bad = 0;
 		cJSON_ArrayForEach(e, j)
 		{
-			if (!cJSON_IsNumber(e) || e->valuedouble < 0 || e->valuedouble > 1e7 || !e->string) {
+			if (!cJSON_IsNumber(e) || e->valuedouble < 0 || e->valuedouble > 1e6 || !e->string) {
 				bad = vs_fail(err, "%s: '%s' has no valid id", path, e->string ? e->string : "?");
 				break;
 			}
