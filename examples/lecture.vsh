@@ -45,3 +45,11 @@ analogy man king woman -k 3 --explain
 #    model downloaded (for example openai/clip-vit-base-patch32):
 #      clip load clip-vit-base-patch32
 #      clip classify cat.jpg cat dog bird --template "a photo of a {}." --template "a drawing of a {}." --explain
+
+# 8. Later vision-language models judge a pair more sharply: BLIP reads the text
+#    with attention to every patch of the image and says whether they match
+#    (ITM), beside CLIP's cosine (ITC). With Salesforce/blip-itm-base-coco
+#    downloaded:
+#      model load blip-itm-base-coco as blip
+#      clip sim cat.jpg "a cat on a sofa" "a dog in the snow" --itm
+#      clip tokens "Café au lait, [MASK]!"
