@@ -8,8 +8,9 @@ cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-60}
 out=build/fuzz
 cc=${FUZZ_CC:-clang}
-flags="-std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -Isrc -Itests/fuzz $(pkg-config --cflags readline ncursesw zlib libutf8proc libcjson openblas cairo fontconfig libpng libjpeg stb)"
-libs="$(pkg-config --libs readline ncursesw zlib libutf8proc libcjson openblas cairo fontconfig libpng libjpeg stb) -lm $(test -f /usr/lib/x86_64-linux-gnu/libmvec.so && echo -lmvec) -pthread"
+flags="-std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -Isrc -Itests/fuzz $(pkg-config --cflags readline ncursesw zlib libutf8proc libcjson openblas cairo fontconfig libpng libjpeg stb libpq)"
+libs="$(pkg-config --libs readline ncursesw zlib libutf8proc libcjson openblas libpng libjpeg stb) -lm $(test -f /usr/lib/x86_64-linux-gnu/libmvec.so && echo -lmvec) -ldl -pthread"
+[ -f /usr/lib/x86_64-linux-gnu/libmvec.so ] && flags="$flags -DVS_HAVE_MVEC"
 mkdir -p "$out/obj" "$out/seeds" "$out/found"
 echo "fuzz: building the library with $cc (coverage, ASan, UBSan)"
 objs=""
@@ -42,7 +43,11 @@ seed vectors "$seeds/tiny.txt" "$seeds/tiny.bin" "$seeds/tiny.vecs" "$seeds/cjk.
 seed index "$seeds/small.vsix" "$seeds/typed.vsix"
 seed safetensors "$seeds"/clip-*/model.safetensors
 mkdir -p "$out/seeds/clipconfig"
-for c in "$seeds"/clip*/config.json; do cp "$c" "$out/seeds/clipconfig/$(basename "$(dirname "$c")").json"; done
+for c in "$seeds"/clip*/config.json "$seeds"/blip*/config.json; do
+	[ -f "$c" ] && cp "$c" "$out/seeds/clipconfig/$(basename "$(dirname "$c")").json"
+done
+mkdir -p "$out/seeds/wordpiece"
+printf 'H\303\251llo, WORLD! [MASK] unaffable \344\270\255\345\233\275 caf\303\251' > "$out/seeds/wordpiece/text"
 seed image "$seeds"/images/*
 seed npy "$seeds/vectors.npy" "$seeds/vectors64.npy"
 seed script tests/data/script.vsh tests/data/failing.vsh
