@@ -44,6 +44,38 @@ static void parse_float_equals_strtof(void **state)
 	}
 }
 
+/* decimals of 1 to 16 digits with 1 to 22 places, and float midpoints written
+ * out exactly, through the multiplication by 10^-k (and its guard) */
+static void parse_float_negative_exponents(void **state)
+{
+	(void)state;
+	srand(13);
+	char buf[96];
+	for (int i = 0; i < 400000; i++) {
+		int digits = 1 + rand() % 16, places = 1 + rand() % 22;
+		unsigned long long m = ((unsigned long long)rand() << 31 ^ (unsigned long long)rand()) % 10000000000000000ull;
+		unsigned long long lim = 1;
+		for (int d = 0; d < digits; d++)
+			lim *= 10;
+		snprintf(buf, sizeof buf, "%s%llue-%d", i % 2 ? "-" : "", m % lim, places);
+		float got, want = strtof(buf, NULL);
+		if (!isfinite(want))
+			continue;
+		assert_non_null(vs_parse_float(buf, buf + strlen(buf), &got));
+		assert_memory_equal(&got, &want, sizeof got);
+	}
+	for (int i = 0; i < 100000; i++) { /* midway between two floats, exactly: ties to even */
+		uint32_t bits = 0x3c000000u + (((uint32_t)rand() << 8 ^ (uint32_t)rand()) % 0x06000000u);
+		float a, b;
+		memcpy(&a, &bits, sizeof a);
+		b = nextafterf(a, INFINITY);
+		snprintf(buf, sizeof buf, "%.25g", ((double)a + (double)b) / 2);
+		float got, want = strtof(buf, NULL);
+		assert_non_null(vs_parse_float(buf, buf + strlen(buf), &got));
+		assert_memory_equal(&got, &want, sizeof got);
+	}
+}
+
 /* the shortest and the 9-digit forms of random floats (what exports hold),
  * and decimals exactly halfway between two floats (rounded twice, wrong) */
 static void parse_float_long_mantissas(void **state)
@@ -193,6 +225,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_float_equals_strtof),
 		cmocka_unit_test(parse_float_long_mantissas),
+		cmocka_unit_test(parse_float_negative_exponents),
 		cmocka_unit_test(parse_float_rejects),
 		cmocka_unit_test(header_parsing),
 		cmocka_unit_test(utf8_repair_like_python),
