@@ -383,132 +383,169 @@ int *vs_rank_order(const double *score, int n)
 	return order;
 }
 
-/* clip sim and clip classify with a BLIP model: ITC's cosine, and with --itm
- * ITM's match probability (the ranking then), per label the mean over its
- * prompts. BLIP's retrieval checkpoints have no temperature for a softmax. */
-static int blip_compare(vs_session *s, vs_args *a, int classify, const char *const *templates, int nt)
+/* What clip sim and clip classify compute with a BLIP model: each label's
+ * prompts (one for sim), their cosines and match probabilities, and each
+ * label's ensembled cosine and mean probability. */
+typedef struct blip_scores {
+	int n, per, itm, enc;         /* labels, prompts a label, --itm, --enc-first */
+	char **prompts;               /* n x per */
+	double *pcos, *pitm;          /* each prompt's cosine and match probability */
+	double *cos, *match;          /* each label's */
+} blip_scores;
+
+static void blip_scores_free(blip_scores *b)
 {
-	int n = a->argc - 1, P = s->clip->proj, itm = vs_arg_flag(a, "--itm"), enc = vs_arg_flag(a, "--enc-first");
-	int explain = classify && vs_arg_flag(a, "--explain"), per = nt ? nt : 1;
-	if (enc && !itm)
-		return vs_session_error(s, "%s: --enc-first changes ITM's input: give --itm too", a->name);
-	float *img = malloc((size_t)P * sizeof *img), *cls = calloc((size_t)n * P, sizeof *cls), *tv = NULL;
-	double *cos = calloc((size_t)n, sizeof *cos), *match = calloc((size_t)n, sizeof *match);
-	char **prompts = NULL;
-	size_t *totals = NULL;
-	double *pcos = malloc((size_t)n * per * sizeof *pcos), *pitm = malloc((size_t)n * per * sizeof *pitm);
-	vs_blip_image *im = NULL;
-	vs_result *r = NULL;
-	int rc = -1, *order = NULL;
-	if (!img || !cls || !cos || !match || !pcos || !pitm) {
-		vs_session_oom(s);
-		goto out;
-	}
-	if (itm ? !(im = vs_session_blip_image(s, a->name, a->argv[0], img)) : embed_image(s, a->argv[0], img) < 0)
-		goto out;
-	vs_clip_normalise(img, P);
-	/* every prompt encoded in one batch, and matched with the image in another */
-	size_t np = (size_t)n * per;
-	prompts = calloc(np, sizeof *prompts);
-	tv = malloc(np * P * sizeof *tv);
-	totals = malloc(np * sizeof *totals);
-	if (!prompts || !tv || !totals) {
-		vs_session_oom(s);
-		goto out;
-	}
+	for (int e = 0; b->prompts && e < b->n * b->per; e++)
+		free(b->prompts[e]);
+	free(b->prompts), free(b->pcos), free(b->pitm), free(b->cos), free(b->match);
+}
+
+/* Each label put in each template ("{}" for sim). */
+static int blip_prompts(vs_session *s, const vs_args *a, const char *const *templates, blip_scores *b)
+{
+	size_t np = (size_t)b->n * b->per;
+	b->prompts = calloc(np, sizeof *b->prompts);
+	b->pcos = malloc(np * sizeof *b->pcos);
+	b->pitm = calloc(np, sizeof *b->pitm);
+	b->cos = calloc((size_t)b->n, sizeof *b->cos);
+	b->match = calloc((size_t)b->n, sizeof *b->match);
+	if (!b->prompts || !b->pcos || !b->pitm || !b->cos || !b->match)
+		return vs_session_oom(s);
 	for (size_t e = 0; e < np; e++) {
 		char text[4096];
-		fill_template(classify ? templates[e % per] : "{}", a->argv[1 + e / per], text, sizeof text);
-		if (!(prompts[e] = strdup(text))) {
-			vs_session_oom(s);
-			goto out;
-		}
+		fill_template(templates ? templates[e % b->per] : "{}", a->argv[1 + e / b->per], text, sizeof text);
+		if (!(b->prompts[e] = strdup(text)))
+			return vs_session_oom(s);
 	}
+	return 0;
+}
+
+/* Every prompt encoded in one batch (and matched with the image in another);
+ * each label's embedding the mean of its prompts' renormalised, as CLIP's. */
+static int blip_score(vs_session *s, const char *cmd, const float *img, vs_blip_image *im, blip_scores *b)
+{
+	int P = s->clip->proj, np = b->n * b->per, rc = -1;
+	float *tv = malloc((size_t)np * P * sizeof *tv), *c = malloc((size_t)P * sizeof *c);
+	size_t *totals = malloc((size_t)np * sizeof *totals);
 	vs_error err;
-	if (vs_model_encode_texts(s->clip, (const char *const *)prompts, (int)np, tv, totals, &err) < 0 ||
-	    (itm && vs_blip_itm_texts(s->clip, im, (const char *const *)prompts, (int)np, enc, pitm, NULL, &err) < 0)) {
-		vs_session_error(s, "%s: %s", a->name, err.msg);
+	if (!tv || !c || !totals) {
+		vs_session_oom(s);
 		goto out;
 	}
-	for (size_t e = 0; e < np; e++)
+	if (vs_model_encode_texts(s->clip, (const char *const *)b->prompts, np, tv, totals, &err) < 0 ||
+	    (b->itm && vs_blip_itm_texts(s->clip, im, (const char *const *)b->prompts, np, b->enc, b->pitm, NULL, &err) < 0)) {
+		vs_session_error(s, "%s: %s", cmd, err.msg);
+		goto out;
+	}
+	for (int e = 0; e < np; e++)
 		if (totals[e] > (size_t)s->clip->context)
-			warn_cut(s, a->name, prompts[e], totals[e], (size_t)s->clip->context);
-	for (int i = 0; i < n; i++) {
-		float *c = cls + (size_t)i * P;
-		for (int k = 0; k < per; k++) {
-			const float *pt = tv + ((size_t)i * per + k) * P;
+			warn_cut(s, cmd, b->prompts[e], totals[e], (size_t)s->clip->context);
+	for (int i = 0; i < b->n; i++) {
+		memset(c, 0, (size_t)P * sizeof *c);
+		for (int k = 0; k < b->per; k++) {
+			int e = i * b->per + k;
+			const float *pt = tv + (size_t)e * P;
 			double pc = 0;
 			for (int d = 0; d < P; d++) {
 				c[d] += pt[d];
 				pc += (double)img[d] * pt[d];
 			}
-			pcos[(size_t)i * per + k] = pc;
-			if (itm)
-				match[i] += pitm[(size_t)i * per + k] / per;
+			b->pcos[e] = pc;
+			b->match[i] += b->pitm[e] / b->per;
 		}
-		vs_clip_normalise(c, P); /* the prompts' mean, renormalised, as for CLIP */
+		vs_clip_normalise(c, P);
 		for (int d = 0; d < P; d++)
-			cos[i] += (double)img[d] * c[d];
+			b->cos[i] += (double)img[d] * c[d];
 	}
-	if (!(r = vs_result_new()) || !(order = vs_rank_order(itm ? match : cos, n))) {
-		vs_session_oom(s);
-		goto out;
+	rc = 0;
+out:
+	free(tv), free(c), free(totals);
+	return rc;
+}
+
+/* The labels ranked (by match probability with --itm, else by cosine), or
+ * with --explain every prompt of every label and the label's mean. */
+static vs_result *blip_result(const vs_args *a, const blip_scores *b, int classify, int explain)
+{
+	vs_result *r = vs_result_new();
+	int *order = vs_rank_order(b->itm ? b->match : b->cos, b->n);
+	if (!r || !order) {
+		vs_result_free(r);
+		free(order);
+		return NULL;
 	}
-	if (explain) {
-		vs_result_col(r, "label", VS_COL_STR, 0);
-		vs_result_col(r, "prompt", VS_COL_STR, 0);
-	} else {
-		vs_result_col(r, "rank", VS_COL_INT, 0);
-		vs_result_col(r, classify ? "label" : "text", VS_COL_STR, 0);
-	}
-	if (itm)
+	vs_result_col(r, explain ? "label" : "rank", explain ? VS_COL_STR : VS_COL_INT, 0);
+	vs_result_col(r, explain ? "prompt" : classify ? "label" : "text", VS_COL_STR, 0);
+	if (b->itm)
 		vs_result_col(r, "itm", VS_COL_FLOAT, 6);
 	vs_result_col(r, "cosine", VS_COL_FLOAT, 6);
-	for (int oi = 0; oi < n; oi++) {
+	for (int oi = 0; oi < b->n; oi++) {
 		int i = explain ? oi : order[oi];
-		for (int k = 0; explain && k < per && vs_result_row(r) == 0; k++) {
-			char text[4096];
-			fill_template(templates[k], a->argv[1 + i], text, sizeof text);
-			vs_result_str(r, 0, a->argv[1 + i]);
-			vs_result_str(r, 1, text);
-			if (itm)
-				vs_result_float(r, 2, pitm[(size_t)i * per + k]);
-			vs_result_float(r, 2 + itm, pcos[(size_t)i * per + k]);
+		const char *label = a->argv[1 + i];
+		for (int k = 0; explain && k < b->per && vs_result_row(r) == 0; k++) {
+			vs_result_str(r, 0, label);
+			vs_result_str(r, 1, b->prompts[i * b->per + k]);
+			if (b->itm)
+				vs_result_float(r, 2, b->pitm[i * b->per + k]);
+			vs_result_float(r, 2 + b->itm, b->pcos[i * b->per + k]);
 		}
 		if (vs_result_row(r) < 0)
 			break;
 		if (explain) {
 			char mean[64];
-			snprintf(mean, sizeof mean, per > 1 ? "(mean of the %d prompts)" : "(the one prompt)", per);
-			vs_result_str(r, 0, a->argv[1 + i]);
+			snprintf(mean, sizeof mean, b->per > 1 ? "(mean of the %d prompts)" : "(the one prompt)", b->per);
+			vs_result_str(r, 0, label);
 			vs_result_str(r, 1, mean);
 		} else {
 			vs_result_int(r, 0, oi + 1);
-			vs_result_str(r, 1, a->argv[1 + i]);
+			vs_result_str(r, 1, label);
 		}
-		if (itm)
-			vs_result_float(r, 2, match[i]);
-		vs_result_float(r, 2 + itm, cos[i]);
+		if (b->itm)
+			vs_result_float(r, 2, b->match[i]);
+		vs_result_float(r, 2 + b->itm, b->cos[i]);
 	}
+	free(order);
 	vs_result_note(r, "cosine: ITC, of the normalised text_proj and vision_proj of the first tokens");
-	if (itm)
+	if (b->itm)
 		vs_result_note(r, "itm: the probability that they match (itm_head on the text encoded with cross-attention over "
-		                  "the image, %s first%s)%s", enc ? "[ENC]" : "[CLS]",
-		               enc ? ", as Salesforce's code feeds it" : ", as Hugging Face feeds it",
-		               per > 1 ? "; a label's itm is the mean over its prompts" : "");
+		                  "the image, %s first%s)%s", b->enc ? "[ENC]" : "[CLS]",
+		               b->enc ? ", as Salesforce's code feeds it" : ", as Hugging Face feeds it",
+		               b->per > 1 ? "; a label's itm is the mean over its prompts" : "");
 	vs_result_title(r, "%s", a->argv[0]);
 	vs_result_context_str(r, "image", a->argv[0]);
+	return r;
+}
+
+/* clip sim and clip classify with a BLIP model: ITC's cosine, and with --itm
+ * ITM's match probability (the ranking then). BLIP's retrieval checkpoints
+ * have no temperature for a softmax. */
+static int blip_compare(vs_session *s, vs_args *a, int classify, const char *const *templates, int nt)
+{
+	blip_scores b = {.n = a->argc - 1, .per = nt ? nt : 1, .itm = vs_arg_flag(a, "--itm"),
+	                 .enc = vs_arg_flag(a, "--enc-first")};
+	if (b.enc && !b.itm)
+		return vs_session_error(s, "%s: --enc-first changes ITM's input: give --itm too", a->name);
+	float *img = malloc((size_t)s->clip->proj * sizeof *img);
+	vs_blip_image *im = NULL;
+	vs_result *r = NULL;
+	int rc = -1;
+	if (!img)
+		return vs_session_oom(s);
+	if (b.itm ? !(im = vs_session_blip_image(s, a->name, a->argv[0], img)) : embed_image(s, a->argv[0], img) < 0)
+		goto out;
+	vs_clip_normalise(img, s->clip->proj);
+	if (blip_prompts(s, a, classify ? templates : NULL, &b) < 0 || blip_score(s, a->name, img, im, &b) < 0)
+		goto out;
+	if (!(r = blip_result(a, &b, classify, classify && vs_arg_flag(a, "--explain")))) {
+		vs_session_oom(s);
+		goto out;
+	}
 	vs_session_show(s, r);
-	r = NULL;
 	rc = 0;
 out:
-	vs_result_free(r);
+	blip_scores_free(&b);
 	vs_blip_image_free(im);
-	free(order);
-	for (size_t e = 0; prompts && e < (size_t)n * per; e++)
-		free(prompts[e]);
-	free(prompts), free(tv), free(totals);
-	free(img), free(cls), free(cos), free(match), free(pcos), free(pitm);
+	free(img);
 	return rc;
 }
 
