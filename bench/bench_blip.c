@@ -66,6 +66,18 @@ int main(int argc, char **argv)
 	}
 	printf("ITM, a pair with the image's keys and values kept  median of 21: %7.2f ms  [< 60 ms]\n",
 	       median(t, 21) * 1e3);
+	/* an image file the model has seen: its tokens kept, no vision tower */
+	{
+		vs_blip_image *first = vs_blip_image_file(m, argv[2], itc, &err);
+		if (!first) {
+			fprintf(stderr, "bench: %s\n", err.msg);
+			return 1;
+		}
+		t0 = now();
+		vs_blip_image *kept = vs_blip_image_file(m, argv[2], itc, &err);
+		vs_blip_itm_text(m, kept, texts[0], 0, &p, NULL, &err);
+		printf("ITM with an image file seen before (the same file again)        %7.2f ms\n", (now() - t0) * 1e3);
+	}
 	/* a zero-shot classification's prompts (3 labels x 2 templates) in one batch */
 	const char *prompts[] = {"a photo of a cat.", "a drawing of a cat.", "a photo of a dog.", "a drawing of a dog.",
 	                         "a photo of a bird.", "a drawing of a bird."};

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct blip_text_layer {
 	const float *q_w, *q_b, *k_w, *k_b, *v_w, *v_b, *o_w, *o_b, *ln_w, *ln_b;        /* self-attention */
@@ -25,6 +26,7 @@ struct vs_blip {
 	const float *class_emb, *patch_w, *patch_b, *vpos_emb, *post_ln_w, *post_ln_b;
 	const float *vproj_w, *vproj_b, *tproj_w, *tproj_b, *itm_w, *itm_b;
 	int32_t enc_id; /* [ENC], or -1 */
+	struct image_cache *images; /* image files encoded (vs_blip_image_file) */
 };
 
 struct vs_blip_image {
@@ -33,10 +35,44 @@ struct vs_blip_image {
 	float *ck, *cv;/* each text layer's cross-attention keys and values: layers x T x text width (made on first use) */
 };
 
+/* Image files already encoded, by path, kept while the file's size and
+ * modification time stay the same: a second `clip sim IMAGE ... --itm`
+ * (another caption for the same picture) skips the vision tower. Only the
+ * image last handed out keeps its cross-attention keys and values. */
+#define IMAGE_CACHE_BYTES ((size_t)64 << 20)
+
+typedef struct cached_image {
+	char *path;
+	off_t size;
+	struct timespec mtime;
+	vs_blip_image *im;
+	float *itc;
+	unsigned long used;
+} cached_image;
+
+typedef struct image_cache {
+	cached_image *e;
+	size_t n, cap;
+	unsigned long clock;
+} image_cache;
+
+static void drop_cached(cached_image *c)
+{
+	free(c->path);
+	vs_blip_image_free(c->im);
+	free(c->itc);
+}
+
 void vs_blip_free(vs_clip_model *m)
 {
 	if (!m->blip)
 		return;
+	image_cache *ic = m->blip->images;
+	for (size_t i = 0; ic && i < ic->n; i++)
+		drop_cached(&ic->e[i]);
+	if (ic)
+		free(ic->e);
+	free(ic);
 	free(m->blip->text);
 	free(m->blip);
 	m->blip = NULL;
@@ -489,4 +525,105 @@ int vs_blip_encode_texts(const vs_clip_model *m, const char *const *texts, int B
 	free(ids);
 	free(len);
 	return rc;
+}
+
+static size_t image_bytes(const vs_clip_model *m)
+{
+	int g = m->image_size / m->patch_size;
+	return ((size_t)g * g + 1) * (size_t)m->vision.width * sizeof(float);
+}
+
+/* Room for one more image: the least recently used go while the cache
+ * would pass its size (the one just used always stays). */
+static int make_room(vs_clip_model *m, image_cache *ic)
+{
+	size_t per = image_bytes(m), keep = IMAGE_CACHE_BYTES / per;
+	while (ic->n > 0 && ic->n >= (keep ? keep : 1)) {
+		size_t old = 0;
+		for (size_t i = 1; i < ic->n; i++)
+			if (ic->e[i].used < ic->e[old].used)
+				old = i;
+		drop_cached(&ic->e[old]);
+		ic->e[old] = ic->e[--ic->n];
+	}
+	if (ic->n == ic->cap) {
+		size_t cap = ic->cap ? 2 * ic->cap : 8;
+		cached_image *e = realloc(ic->e, cap * sizeof *e);
+		if (!e)
+			return -1;
+		ic->e = e;
+		ic->cap = cap;
+	}
+	return 0;
+}
+
+/* A file's image, decoded, preprocessed and through the vision tower. */
+static vs_blip_image *encode_file(const vs_clip_model *m, const char *path, float *itc, vs_error *err)
+{
+	vs_image img;
+	if (vs_image_load(path, &img, err) < 0)
+		return NULL;
+	float *px = malloc((size_t)3 * m->image_size * m->image_size * sizeof *px);
+	vs_blip_image *im = NULL;
+	if (!px)
+		vs_oom(err);
+	else if (vs_model_preprocess(m, &img, px, err) == 0)
+		im = vs_blip_image_encode(m, px, itc, err);
+	free(px);
+	vs_image_free(&img);
+	return im;
+}
+
+vs_blip_image *vs_blip_image_file(vs_clip_model *m, const char *path, float *itc, vs_error *err)
+{
+	if (m->family != VS_FAMILY_BLIP) {
+		vs_fail(err, "%s is a CLIP model: image-text matching needs a BLIP model", m->name ? m->name : m->dir);
+		return NULL;
+	}
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		vs_image img; /* the loader's message for a file that is not there */
+		vs_image_load(path, &img, err);
+		return NULL;
+	}
+	if (!m->blip->images && !(m->blip->images = calloc(1, sizeof *m->blip->images))) {
+		vs_oom(err);
+		return NULL;
+	}
+	image_cache *ic = m->blip->images;
+	cached_image *hit = NULL;
+	for (size_t i = 0; i < ic->n; i++) {
+		cached_image *c = &ic->e[i];
+		if (strcmp(c->path, path) != 0)
+			continue;
+		if (c->size == st.st_size && c->mtime.tv_sec == st.st_mtim.tv_sec && c->mtime.tv_nsec == st.st_mtim.tv_nsec)
+			hit = c;
+		else { /* the file changed: encoded again */
+			drop_cached(c);
+			ic->e[i] = ic->e[--ic->n];
+		}
+		break;
+	}
+	if (!hit) {
+		float *e_itc = malloc((size_t)m->proj * sizeof *e_itc);
+		char *p = strdup(path);
+		vs_blip_image *im = e_itc && p && make_room(m, ic) == 0 ? encode_file(m, path, e_itc, err) : NULL;
+		if (!im) {
+			if (!e_itc || !p)
+				vs_oom(err);
+			free(e_itc), free(p);
+			return NULL;
+		}
+		hit = &ic->e[ic->n++];
+		*hit = (cached_image){p, st.st_size, st.st_mtim, im, e_itc, 0};
+	}
+	hit->used = ++ic->clock;
+	for (size_t i = 0; i < ic->n; i++) /* only this one keeps its keys and values (42 MB at base shapes) */
+		if (&ic->e[i] != hit) {
+			free(ic->e[i].im->ck), free(ic->e[i].im->cv);
+			ic->e[i].im->ck = ic->e[i].im->cv = NULL;
+		}
+	if (itc)
+		memcpy(itc, hit->itc, (size_t)m->proj * sizeof *itc);
+	return hit->im;
 }

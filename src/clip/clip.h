@@ -205,6 +205,11 @@ typedef struct vs_blip_image vs_blip_image;
  * preprocessed pixels, with its ITC embedding (normalised) in itc (may be NULL). */
 vs_blip_image *vs_blip_image_encode(const vs_clip_model *m, const float *pixels, float *itc, vs_error *err);
 void vs_blip_image_free(vs_blip_image *im);
+/* The same for an image file, kept by the model (up to 64 MB of images,
+ * the least recently used dropped first) while the file's size and
+ * modification time stay the same: the image is the model's, valid until
+ * the next call (do not free it). Errors name the file. */
+vs_blip_image *vs_blip_image_file(vs_clip_model *m, const char *path, float *itc, vs_error *err);
 /* The match probability of token ids ([CLS] ... [SEP], as Hugging Face feeds
  * them; enc_first puts [ENC] first, as the original Salesforce code does). */
 int vs_blip_itm(const vs_clip_model *m, vs_blip_image *im, const int32_t *ids, int n, int enc_first, double *prob,

@@ -362,8 +362,8 @@ float *vs_rows_of(const vs_vecset *set, const long *idx, size_t n);
  * to the model's context; reports errors as cmd's. */
 int vs_session_encode_text(vs_session *s, const char *cmd, const char *text, float *out);
 /* A BLIP model's view of an image file (its tokens for ITM, its ITC
- * embedding into itc), and the ITM probability of a text with it; errors
- * reported as cmd's. */
+ * embedding into itc; kept by the model, not to be freed), and the ITM
+ * probability of a text with it; errors reported as cmd's. */
 struct vs_blip_image *vs_session_blip_image(vs_session *s, const char *cmd, const char *path, float *itc);
 int vs_session_blip_itm(vs_session *s, const char *cmd, struct vs_blip_image *im, const char *text, int enc_first,
                         double *p);

@@ -304,6 +304,55 @@ static void preprocessing_like_pil(void **state)
 	}
 }
 
+/* Image files through the model's cache: the same image again without the
+ * vision tower, a changed file encoded again, the ITC embedding as an image
+ * set's (vs_clip_encode_image_file). */
+static void image_files_kept(void **state)
+{
+	(void)state;
+	need_model();
+	char a[4096], b[4096], cmd[8400];
+	snprintf(a, sizeof a, "%s/images/noise.png", dir);
+	snprintf(b, sizeof b, "%s/which.png", dir);
+	snprintf(cmd, sizeof cmd, "cp %s %s", a, b);
+	assert_int_equal(system(cmd), 0);
+	vs_error err;
+	float itc1[24], itc2[24], want[24];
+	vs_blip_image *im1 = vs_blip_image_file(model, b, itc1, &err);
+	assert_non_null(im1);
+	double p1, p2;
+	assert_int_equal(vs_blip_itm_text(model, im1, "a cat", 0, &p1, NULL, &err), 0);
+	vs_blip_image *again = vs_blip_image_file(model, b, itc2, &err);
+	assert_ptr_equal(again, im1);
+	assert_memory_equal(itc1, itc2, sizeof itc1);
+	assert_int_equal(vs_blip_itm_text(model, again, "a cat", 0, &p2, NULL, &err), 0);
+	assert_true(p1 == p2);
+	assert_int_equal(vs_clip_encode_image_file(model, b, want, &err), 0);
+	for (int d = 0; d < 24; d++)
+		assert_true(fabsf(want[d] - itc1[d]) < 1e-6f);
+	/* the file replaced by another image (a different size): encoded again */
+	snprintf(cmd, sizeof cmd, "cp %s/images/smooth.jpg %s", dir, b);
+	assert_int_equal(system(cmd), 0);
+	vs_blip_image *im3 = vs_blip_image_file(model, b, itc2, &err);
+	assert_non_null(im3);
+	assert_int_equal(vs_clip_encode_image_file(model, b, want, &err), 0);
+	for (int d = 0; d < 24; d++)
+		assert_true(fabsf(want[d] - itc2[d]) < 1e-6f);
+	assert_true(memcmp(itc1, itc2, sizeof itc1) != 0);
+	/* many files: the cache stays bounded and each answer stays right */
+	for (int i = 0; i < 3; i++) {
+		const char *names[] = {"grey.png", "alpha.png", "small.bmp"};
+		snprintf(a, sizeof a, "%s/images/%s", dir, names[i]);
+		assert_non_null(vs_blip_image_file(model, a, itc1, &err));
+		assert_int_equal(vs_clip_encode_image_file(model, a, want, &err), 0);
+		for (int d = 0; d < 24; d++)
+			assert_true(fabsf(want[d] - itc1[d]) < 1e-6f);
+	}
+	snprintf(a, sizeof a, "%s/nosuch.png", dir);
+	assert_null(vs_blip_image_file(model, a, itc1, &err));
+	assert_non_null(strstr(err.msg, "nosuch.png"));
+}
+
 /* Copy the checkpoint to another folder and run a shell command there. */
 static vs_clip_model *variant(const char *change, vs_error *err)
 {
@@ -357,6 +406,7 @@ int main(void)
 		cmocka_unit_test(itc_text_like_reference),
 		cmocka_unit_test(itc_image_and_itm_like_reference),
 		cmocka_unit_test(preprocessing_like_pil),
+		cmocka_unit_test(image_files_kept),
 		cmocka_unit_test(checkpoints_made_wrong),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

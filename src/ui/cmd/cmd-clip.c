@@ -335,24 +335,11 @@ static int classify_explain(vs_session *s, vs_args *a, const char *const *templa
  * embedding (normalised). */
 vs_blip_image *vs_session_blip_image(vs_session *s, const char *cmd, const char *path, float *itc)
 {
-	const vs_clip_model *m = s->clip;
-	vs_image img;
 	vs_error err;
-	float *px = malloc((size_t)3 * m->image_size * m->image_size * sizeof *px);
-	if (!px) {
-		vs_session_oom(s);
-		return NULL;
-	}
-	vs_blip_image *im = NULL;
-	if (vs_image_load(path, &img, &err) < 0) {
+	vs_blip_image *im = vs_blip_image_file(s->clip, path, itc, &err);
+	if (!im)
 		vs_session_error(s, "%s: %s%s", cmd, err.msg,
 		                 access(path, F_OK) != 0 ? " (ITM reads the image itself: give its file)" : "");
-	} else {
-		if (vs_model_preprocess(m, &img, px, &err) < 0 || !(im = vs_blip_image_encode(m, px, itc, &err)))
-			vs_session_error(s, "%s: %s: %s", cmd, path, err.msg);
-		vs_image_free(&img);
-	}
-	free(px);
 	return im;
 }
 
@@ -544,7 +531,6 @@ static int blip_compare(vs_session *s, vs_args *a, int classify, const char *con
 	rc = 0;
 out:
 	blip_scores_free(&b);
-	vs_blip_image_free(im);
 	free(img);
 	return rc;
 }

@@ -84,10 +84,8 @@ static int rerank_by_itm(vs_session *s, const vs_args *a, const vs_vecset *set, 
 	for (size_t i = 0; i < n; i++) {
 		char path[8192];
 		snprintf(path, sizeof path, "%s/%s", set->source, set->words[hits[i].index]);
-		vs_blip_image *im = vs_session_blip_image(s, a->name, path, NULL);
-		int bad = !im || vs_session_blip_itm(s, a->name, im, a->argv[0], enc, &itm[i]) < 0;
-		vs_blip_image_free(im);
-		if (bad)
+		vs_blip_image *im = vs_session_blip_image(s, a->name, path, NULL); /* the model's: not freed here */
+		if (!im || vs_session_blip_itm(s, a->name, im, a->argv[0], enc, &itm[i]) < 0)
 			goto out;
 		score[i] = itm[i];
 	}
