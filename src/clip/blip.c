@@ -6,6 +6,7 @@
  * (itm_head on the first token of the text encoded with the image). */
 #include "clip/internal.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -557,23 +558,6 @@ static int make_room(vs_clip_model *m, image_cache *ic)
 	return 0;
 }
 
-/* A file's image, decoded, preprocessed and through the vision tower. */
-static vs_blip_image *encode_file(const vs_clip_model *m, const char *path, float *itc, vs_error *err)
-{
-	vs_image img;
-	if (vs_image_load(path, &img, err) < 0)
-		return NULL;
-	float *px = malloc((size_t)3 * m->image_size * m->image_size * sizeof *px);
-	vs_blip_image *im = NULL;
-	if (!px)
-		vs_oom(err);
-	else if (vs_model_preprocess(m, &img, px, err) == 0)
-		im = vs_blip_image_encode(m, px, itc, err);
-	free(px);
-	vs_image_free(&img);
-	return im;
-}
-
 vs_blip_image *vs_blip_image_file(vs_clip_model *m, const char *path, float *itc, vs_error *err)
 {
 	if (m->family != VS_FAMILY_BLIP) {
@@ -582,8 +566,7 @@ vs_blip_image *vs_blip_image_file(vs_clip_model *m, const char *path, float *itc
 	}
 	struct stat st;
 	if (stat(path, &st) != 0) {
-		vs_image img; /* the loader's message for a file that is not there */
-		vs_image_load(path, &img, err);
+		vs_fail(err, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (!m->blip->images && !(m->blip->images = calloc(1, sizeof *m->blip->images))) {
@@ -607,7 +590,9 @@ vs_blip_image *vs_blip_image_file(vs_clip_model *m, const char *path, float *itc
 	if (!hit) {
 		float *e_itc = malloc((size_t)m->proj * sizeof *e_itc);
 		char *p = strdup(path);
-		vs_blip_image *im = e_itc && p && make_room(m, ic) == 0 ? encode_file(m, path, e_itc, err) : NULL;
+		float *px = e_itc && p && make_room(m, ic) == 0 ? vs_model_file_pixels(m, path, err) : NULL;
+		vs_blip_image *im = px ? vs_blip_image_encode(m, px, e_itc, err) : NULL;
+		free(px);
 		if (!im) {
 			if (!e_itc || !p)
 				vs_oom(err);

@@ -182,6 +182,9 @@ int vs_clip_preprocess(const vs_image *img, int size, float *out, vs_error *err)
 int vs_blip_preprocess(const vs_image *img, int size, float *out, vs_error *err);
 /* The preprocessing of the model's family, to m->image_size. */
 int vs_model_preprocess(const vs_clip_model *m, const vs_image *img, float *out, vs_error *err);
+/* An image file decoded and preprocessed for the model (malloc'd 3 x size x
+ * size floats), or NULL with a message naming the file. */
+float *vs_model_file_pixels(const vs_clip_model *m, const char *path, vs_error *err);
 
 /* The embeddings of B texts (B x m->proj; *totals, may be NULL, their token
  * counts before cutting): BLIP encodes them in one batch, CLIP one by one. */

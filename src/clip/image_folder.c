@@ -28,22 +28,16 @@ int vs_is_image_name(const char *n)
 
 int vs_clip_encode_image_file(const vs_clip_model *m, const char *path, float *out, vs_error *err)
 {
-	vs_image img;
-	if (vs_image_load(path, &img, err) < 0)
-		return -1;
-	size_t n = 3 * (size_t)m->image_size * (size_t)m->image_size;
-	float *px = malloc(n * sizeof *px);
-	int rc = -1;
+	float *px = vs_model_file_pixels(m, path, err);
 	if (!px)
-		vs_oom(err);
-	else if (vs_model_preprocess(m, &img, px, err) < 0 || vs_clip_encode_pixels(m, px, out, err) < 0) {
+		return -1;
+	int rc = vs_clip_encode_pixels(m, px, out, err);
+	if (rc < 0) {
 		char msg[VS_ERR_MAX];
 		snprintf(msg, sizeof msg, "%s", err->msg);
 		vs_fail(err, "%s: %s", path, msg);
-	} else
-		rc = 0;
+	}
 	free(px);
-	vs_image_free(&img);
 	return rc;
 }
 

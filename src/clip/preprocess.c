@@ -2,6 +2,7 @@
  * resize of the shorter side (nearest for palette images, as PIL does for
  * mode P), centre crop, RGB scaled to [0, 1] and normalised. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,4 +86,23 @@ int vs_model_preprocess(const vs_clip_model *m, const vs_image *img, float *out,
 {
 	return m->family == VS_FAMILY_BLIP ? vs_blip_preprocess(img, m->image_size, out, err)
 	                                   : vs_clip_preprocess(img, m->image_size, out, err);
+}
+
+float *vs_model_file_pixels(const vs_clip_model *m, const char *path, vs_error *err)
+{
+	vs_image img;
+	if (vs_image_load(path, &img, err) < 0)
+		return NULL;
+	float *px = malloc((size_t)3 * m->image_size * m->image_size * sizeof *px);
+	if (!px)
+		vs_oom(err);
+	else if (vs_model_preprocess(m, &img, px, err) < 0) {
+		char msg[VS_ERR_MAX];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		vs_fail(err, "%s: %s", path, msg);
+		free(px);
+		px = NULL;
+	}
+	vs_image_free(&img);
+	return px;
 }
