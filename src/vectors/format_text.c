@@ -12,6 +12,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static const float pow10f_tab[] = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f,
                                    1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
@@ -29,7 +32,7 @@ static int eight_digits(uint64_t v)
 	       0x3333333333333333u;
 }
 
-static uint32_t eight_value(uint64_t v)
+static inline uint32_t eight_value(uint64_t v)
 {
 	v -= 0x3030303030303030u;
 	v = v * 10 + (v >> 8);
@@ -60,8 +63,86 @@ static int float_tie(double d, float f)
 	return (double)f != d && d - (double)f == (double)g - d;
 }
 
+/* The index of the first byte of w (in memory order) that is not an ASCII
+ * digit, 8 if all are. A carry out of a non-digit can only disturb bytes
+ * after it, which are not looked at. */
+static inline int digit_run(uint64_t w)
+{
+	uint64_t bad = ((w & 0xF0F0F0F0F0F0F0F0u) ^ 0x3030303030303030u) |
+	               (((w + 0x0606060606060606u) & 0xF0F0F0F0F0F0F0F0u) ^ 0x3030303030303030u);
+	return bad ? __builtin_ctzll(bad) >> 3 : 8;
+}
+
+/* The value of the first n (0-8) digits of w: they are moved to the end of
+ * the word, behind '0's, and read as eight (no branch: n varies from one
+ * value to the next). */
+static inline uint64_t digits_value(uint64_t w, int n)
+{
+	int s = (8 * (8 - n)) & 63; /* n = 0 gives 0, masked below */
+	uint64_t zeros = 0x3030303030303030u & ~(~0ull << s);
+	return eight_value((w << s) | zeros) & -(uint64_t)(n != 0);
+}
+
+static const double pow10_neg[] = {1e-0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10,
+                                   1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17, 1e-18, 1e-19};
+static const uint64_t pow10_u64[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+/* The usual shape of a vector file's value, [-]D{1,8}.D{0,16} followed by a
+ * separator, with few branches: whole words of digits, lengths from bit
+ * scans. NULL when the text has another shape (the general parser then
+ * reads it). Needs 32 bytes before end. */
+static const char *parse_plain_decimal(const char *p, const char *end, float *out)
+{
+	int neg = *p == '-';
+	p += neg;
+	uint64_t w0, w1, w2;
+	memcpy(&w0, p, 8);
+	int ni = digit_run(w0);
+	if (ni == 0 || ni == 8 || p[ni] != '.')
+		return NULL;
+	const char *f = p + ni + 1;
+	memcpy(&w1, f, 8);
+	memcpy(&w2, f + 8, 8);
+	int n1 = digit_run(w1);
+	int n2 = digit_run(w2) & -(n1 == 8);
+	if (n2 == 8)
+		return NULL;
+	int nf = n1 + n2;
+	const char *q = f + nf;
+	if ((q < end && !is_space(*q) && *q != '\n') || ni + nf > 19)
+		return NULL; /* an exponent, not a number, or more digits than 64 bits hold */
+	uint64_t m = digits_value(w0, ni);
+	m = m * pow10_u64[n1] + digits_value(w1, n1);
+	m = m * pow10_u64[n2] + digits_value(w2, n2);
+	if (m > (1ull << 53))
+		return NULL;
+	/* m times the double nearest 10^-nf is within two units in the last
+	 * place of the quotient: rounded to float it is the quotient's rounding
+	 * unless it lies that close to a point halfway between two floats
+	 * (then the correctly rounded division decides) */
+	double d = (double)m * pow10_neg[nf];
+	uint64_t bits;
+	memcpy(&bits, &d, sizeof bits);
+	if ((((bits & 0x1FFFFFFFu) - 0x10000000u + 4) & 0x1FFFFFFFu) <= 8) {
+		d = (double)m / pow10_tab[nf];
+		if (float_tie(d, (float)d))
+			return NULL;
+	}
+	float v = (float)d;
+	uint32_t u;
+	memcpy(&u, &v, sizeof u);
+	u ^= (uint32_t)neg << 31; /* the sign without a branch */
+	memcpy(out, &u, sizeof u);
+	return q;
+}
+
 const char *vs_parse_float(const char *p, const char *end, float *out)
 {
+	if (end - p >= 32) {
+		const char *q = parse_plain_decimal(p, end, out);
+		if (q)
+			return q;
+	}
 	const char *s = p;
 	int neg = 0;
 	if (p < end && (*p == '-' || *p == '+')) {
@@ -179,6 +260,7 @@ typedef struct line_ref {
 
 typedef struct text_job {
 	const char *buf;
+	const char *limit;        /* the end of what the buffer holds */
 	const line_ref *lines;
 	size_t first, last;       /* lines [first, last) */
 	size_t line_base;         /* physical line number of lines[0], 1-based */
@@ -189,6 +271,67 @@ typedef struct text_job {
 	size_t err_line;          /* index into lines, or SIZE_MAX */
 	char err_msg[256];
 } text_job;
+
+/* The separators (space, tab) among the 64 bytes at p as bits, bit i for
+ * p[i]; bytes from n on count as separators. Nothing at or past limit is
+ * read. */
+static uint64_t separators64(const char *p, size_t n, const char *limit)
+{
+	char tail[64];
+	if (limit - p < 64) {
+		memset(tail, ' ', sizeof tail);
+		memcpy(tail, p, (size_t)(limit - p));
+		p = tail;
+	}
+	uint64_t m = 0;
+#ifdef __SSE2__
+	const __m128i space = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+	for (int i = 0; i < 4; i++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, space), _mm_cmpeq_epi8(x, tab)));
+		m |= (uint64_t)bits << (16 * i);
+	}
+#else
+	for (int i = 0; i < 64; i++)
+		m |= (uint64_t)is_sep(p[i]) << i;
+#endif
+	return n < 64 ? m | ~0ull << n : m;
+}
+
+/* The values of one row, [p, end) after its word. Where each value starts
+ * comes from a bitmask of the separators, so that one value's parse does not
+ * wait for the end of the one before; each is read in place (limit: the end
+ * of what may be read past end). Returns how many values the row has (those
+ * past dims counted, not stored), or SIZE_MAX with *bad at a value that is
+ * not a number. */
+static size_t parse_row(const char *p, const char *end, const char *limit, float *v, size_t dims, const char **bad)
+{
+	size_t k = 0;
+	uint64_t before = 1; /* p follows the word: a separator or the end */
+	for (const char *b = p; b < end; b += 64) {
+		size_t n = (size_t)(end - b) < 64 ? (size_t)(end - b) : 64;
+		uint64_t sep = separators64(b, n, limit);
+		uint64_t starts = ~sep & ((sep << 1) | before);
+		before = sep >> 63;
+		while (starts) {
+			const char *s = b + __builtin_ctzll(starts);
+			starts &= starts - 1;
+			if (k >= dims) {
+				k++;
+				continue;
+			}
+			const char *q = limit - s >= 32 ? parse_plain_decimal(s, end, &v[k]) : NULL;
+			if (!q)
+				q = vs_parse_float(s, end, &v[k]);
+			if (!q || (q < end && !is_sep(*q))) {
+				*bad = s;
+				return SIZE_MAX;
+			}
+			k++;
+		}
+	}
+	return k;
+}
 
 static void *parse_text_lines(void *arg)
 {
@@ -208,39 +351,19 @@ static void *parse_text_lines(void *arg)
 			         end == w ? "empty line" : "line starts with a space: no word");
 			return NULL;
 		}
-		float *v = j->vectors + i * j->dims;
-		size_t k = 0;
-		for (;;) {
-			while (p < end && is_sep(*p))
-				p++;
-			if (p >= end)
-				break;
-			if (k == j->dims) {
-				size_t extra = 0;
-				while (p < end) {
-					extra++;
-					while (p < end && !is_sep(*p))
-						p++;
-					while (p < end && is_sep(*p))
-						p++;
-				}
-				j->err_line = i;
-				snprintf(j->err_msg, sizeof j->err_msg,
-				         "expected %zu values after the word, found %zu", j->dims, j->dims + extra);
-				return NULL;
-			}
-			const char *q = vs_parse_float(p, end, &v[k]);
-			if (!q || (q < end && !is_sep(*q))) {
-				const char *t = p;
-				while (t < end && !is_sep(*t))
-					t++;
-				j->err_line = i;
-				snprintf(j->err_msg, sizeof j->err_msg, "value %zu is not a finite number: '%.*s'",
-				         k + 1, (int)((t - p) > 40 ? 40 : (t - p)), p);
-				return NULL;
-			}
-			p = q;
-			k++;
+		const char *bad = NULL;
+		size_t k = parse_row(p, end, j->limit, j->vectors + i * j->dims, j->dims, &bad);
+		if (k == SIZE_MAX) {
+			const char *t = bad;
+			while (t < end && !is_sep(*t))
+				t++;
+			size_t at = 0; /* which value */
+			for (const char *c = p; c < bad; c++)
+				at += is_sep(*c) && !is_sep(c[1]);
+			j->err_line = i;
+			snprintf(j->err_msg, sizeof j->err_msg, "value %zu is not a finite number: '%.*s'", at,
+			         (int)((t - bad) > 40 ? 40 : (t - bad)), bad);
+			return NULL;
 		}
 		if (k != j->dims) {
 			j->err_line = i;
@@ -341,7 +464,7 @@ static int read_shape(const char *path, const char *buf, size_t len, uint64_t to
 
 /* Parse the rows in threads (a share of the lines each), reporting progress;
  * the first failing line (by position) is the one reported. */
-static int parse_in_threads(const char *path, const char *buf, const line_ref *lines, size_t n, size_t dims,
+static int parse_in_threads(const char *path, const char *buf, const char *limit, const line_ref *lines, size_t n, size_t dims,
                             size_t line_no, float *vectors, size_t *word_len, const vs_load_options *opt, vs_error *err)
 {
 	int nthreads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -355,30 +478,23 @@ static int parse_in_threads(const char *path, const char *buf, const line_ref *l
 	pthread_t tids[16];
 	atomic_size_t done = 0;
 	int started[16] = {0};
-	for (int t = 0; t < nthreads; t++) {
-		jobs[t] = (text_job){.buf = buf, .lines = lines, .first = n * (size_t)t / (size_t)nthreads,
+	for (int t = 0; t < nthreads; t++)
+		jobs[t] = (text_job){.buf = buf, .limit = limit, .lines = lines, .first = n * (size_t)t / (size_t)nthreads,
 		                     .last = n * (size_t)(t + 1) / (size_t)nthreads, .dims = dims,
 		                     .vectors = vectors, .word_len = word_len, .done = &done};
-		started[t] = nthreads > 1 && pthread_create(&tids[t], NULL, parse_text_lines, &jobs[t]) == 0;
-		if (!started[t] && nthreads > 1)
+	/* the others in threads, the first share here; a share whose thread
+	 * cannot start is done here too */
+	for (int t = 1; t < nthreads; t++)
+		started[t] = pthread_create(&tids[t], NULL, parse_text_lines, &jobs[t]) == 0;
+	parse_text_lines(&jobs[0]);
+	for (int t = 1; t < nthreads; t++) {
+		if (started[t])
+			pthread_join(tids[t], NULL);
+		else
 			parse_text_lines(&jobs[t]);
 	}
-	if (nthreads == 1)
-		parse_text_lines(&jobs[0]);
-	for (int running = nthreads > 1; running;) {
-		running = 0;
-		for (int t = 0; t < nthreads; t++)
-			if (started[t] && pthread_tryjoin_np(tids[t], NULL) == EBUSY)
-				running = 1;
-			else
-				started[t] = 0;
-		if (running) {
-			if (opt->progress)
-				opt->progress(opt->progress_ctx, (double)atomic_load(&done) / (double)n);
-			struct timespec ts = {0, 20 * 1000 * 1000};
-			nanosleep(&ts, NULL);
-		}
-	}
+	if (opt->progress)
+		opt->progress(opt->progress_ctx, 1.0);
 	size_t bad = SIZE_MAX;
 	const char *msg = NULL;
 	for (int t = 0; t < nthreads; t++)
@@ -520,7 +636,7 @@ vs_vecset *vs_read_text_stream(vs_stream *st, int has_header, const vs_load_opti
 		}
 		size_t first = t.n;
 		if (vs_rows_room(&t, n, want, known, path, err) < 0 ||
-		    parse_in_threads(path, st->buf, lines, n, dims, line_no, t.vectors + first * dims, t.word_len + first,
+		    parse_in_threads(path, st->buf, st->buf + st->end, lines, n, dims, line_no, t.vectors + first * dims, t.word_len + first,
 		                     &chunk_opt, err) < 0) {
 			free(lines);
 			goto fail;

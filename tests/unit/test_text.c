@@ -14,6 +14,27 @@
 #include "core/core.h"
 #include "vectors/vectors.h"
 
+/* Parse s as a file's value is parsed: alone, and followed by a space and
+ * more values (the parser then reads whole words of digits at a time): both
+ * must end where s ends and equal strtof bit for bit (sign of zero too). */
+static void assert_parses_as_strtof(const char *s)
+{
+	char padded[160];
+	size_t n = strlen(s);
+	assert_true(n + 48 < sizeof padded);
+	memcpy(padded, s, n);
+	memcpy(padded + n, " 0.25 -1.5 0.125 7.75 0.0625 -3.375 0.5 9.25 0.75", 48);
+	const char *ends[] = {s + n, padded + n + 48};
+	const char *starts[] = {s, padded};
+	float want = strtof(s, NULL);
+	for (int i = 0; i < 2; i++) {
+		float got = -1;
+		const char *e = vs_parse_float(starts[i], ends[i], &got);
+		assert_ptr_equal(e, starts[i] + n);
+		assert_memory_equal(&got, &want, sizeof got);
+	}
+}
+
 static void parse_float_equals_strtof(void **state)
 {
 	(void)state;
@@ -24,12 +45,7 @@ static void parse_float_equals_strtof(void **state)
 	                        * rounding through double would go the wrong way for the last two */
 	                       "64.95209121704101", "67.05834579467774", "76.47523117065429", "65.36768722534179"};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		float got = -1;
-		const char *s = cases[i], *end = s + strlen(s);
-		const char *e = vs_parse_float(s, end, &got);
-		assert_ptr_equal(e, end);
-		float want = strtof(s, NULL);
-		assert_memory_equal(&got, &want, sizeof got); /* bit for bit, sign of zero too */
+		assert_parses_as_strtof(cases[i]);
 	}
 	/* many random decimals of the kind vector files hold */
 	srand(7);
@@ -38,9 +54,7 @@ static void parse_float_equals_strtof(void **state)
 		int digits = 1 + rand() % 9, exp = rand() % 8;
 		snprintf(buf, sizeof buf, "%s0.%0*d%se-%d", rand() % 2 ? "-" : "", digits, rand() % 1000000000 % (int)pow(10, digits),
 		         "", exp);
-		float got, want = strtof(buf, NULL);
-		assert_non_null(vs_parse_float(buf, buf + strlen(buf), &got));
-		assert_memory_equal(&got, &want, sizeof got);
+		assert_parses_as_strtof(buf);
 	}
 }
 
@@ -58,11 +72,9 @@ static void parse_float_negative_exponents(void **state)
 		for (int d = 0; d < digits; d++)
 			lim *= 10;
 		snprintf(buf, sizeof buf, "%s%llue-%d", i % 2 ? "-" : "", m % lim, places);
-		float got, want = strtof(buf, NULL);
-		if (!isfinite(want))
+		if (!isfinite(strtof(buf, NULL)))
 			continue;
-		assert_non_null(vs_parse_float(buf, buf + strlen(buf), &got));
-		assert_memory_equal(&got, &want, sizeof got);
+		assert_parses_as_strtof(buf);
 	}
 	for (int i = 0; i < 100000; i++) { /* midway between two floats, exactly: ties to even */
 		uint32_t bits = 0x3c000000u + (((uint32_t)rand() << 8 ^ (uint32_t)rand()) % 0x06000000u);
@@ -70,9 +82,7 @@ static void parse_float_negative_exponents(void **state)
 		memcpy(&a, &bits, sizeof a);
 		b = nextafterf(a, INFINITY);
 		snprintf(buf, sizeof buf, "%.25g", ((double)a + (double)b) / 2);
-		float got, want = strtof(buf, NULL);
-		assert_non_null(vs_parse_float(buf, buf + strlen(buf), &got));
-		assert_memory_equal(&got, &want, sizeof got);
+		assert_parses_as_strtof(buf);
 	}
 }
 
@@ -91,11 +101,9 @@ static void parse_float_long_mantissas(void **state)
 			continue;
 		for (int prec = 6; prec <= 17; prec += 3) {
 			snprintf(buf, sizeof buf, "%.*g", prec, (double)v);
-			float got, want = strtof(buf, NULL);
-			if (!isfinite(want))
+			if (!isfinite(strtof(buf, NULL)))
 				continue;
-			assert_non_null(vs_parse_float(buf, buf + strlen(buf), &got));
-			assert_memory_equal(&got, &want, sizeof got);
+			assert_parses_as_strtof(buf);
 		}
 	}
 	for (int i = 0; i < 100000; i++) { /* integers exactly halfway between two floats: ties to even */
@@ -103,9 +111,55 @@ static void parse_float_long_mantissas(void **state)
 		if (i % 2)
 			k = (1L << 25) + 4L * (rand() % (1 << 23)) + 2; /* 2 mod 4 in [2^25, 2^26) */
 		snprintf(buf, sizeof buf, "%s%ld", i % 3 ? "" : "-", k);
-		float got, want = strtof(buf, NULL);
-		assert_non_null(vs_parse_float(buf, buf + strlen(buf), &got));
-		assert_memory_equal(&got, &want, sizeof got);
+		assert_parses_as_strtof(buf);
+	}
+}
+
+/* fixed notation, as most vector files write it ([-]D.DDDDDDDD): 1 to 8
+ * integer digits, 0 to 17 decimals, leading zeros, float midpoints written
+ * out in full, and values that only look like decimals */
+static void parse_float_fixed_notation(void **state)
+{
+	(void)state;
+	srand(17);
+	char buf[96];
+	for (int i = 0; i < 400000; i++) {
+		uint32_t bits = 0x30000000u + (((uint32_t)rand() << 8 ^ (uint32_t)rand()) % 0x1C000000u);
+		float v;
+		memcpy(&v, &bits, sizeof v);
+		snprintf(buf, sizeof buf, "%s%.*f", i % 2 ? "-" : "", rand() % 18, (double)v);
+		if (strlen(buf) < 40)
+			assert_parses_as_strtof(buf);
+	}
+	for (int i = 0; i < 100000; i++) { /* exactly midway between two floats, in fixed notation */
+		uint32_t bits = 0x3c000000u + (((uint32_t)rand() << 8 ^ (uint32_t)rand()) % 0x0A000000u);
+		float a, b;
+		memcpy(&a, &bits, sizeof a);
+		b = nextafterf(a, INFINITY);
+		snprintf(buf, sizeof buf, "%.19f", ((double)a + (double)b) / 2);
+		buf[strlen(buf) > 30 ? 30 : strlen(buf)] = '\0';
+		assert_parses_as_strtof(buf);
+	}
+	for (int i = 0; i < 200000; i++) { /* 15-16 digits next to a midpoint: within a double's error of it */
+		uint32_t bits = 0x3d800000u + (((uint32_t)rand() << 8 ^ (uint32_t)rand()) % 0x02800000u);
+		float a, b;
+		memcpy(&a, &bits, sizeof a); /* in [0.0625, 8) */
+		b = nextafterf(a, INFINITY);
+		double mid = ((double)a + (double)b) / 2;
+		snprintf(buf, sizeof buf, "%.*f", mid < 1 ? 16 : 15, mid);
+		assert_parses_as_strtof(buf);
+	}
+	const char *shapes[] = {"0.0", "-0.0", "00000000.5", "12345678.12345678", "1.", "0.00000000000000001",
+	                        "7.000000000000000000000001", "0.1000000000000000055511151231257827"};
+	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+		assert_parses_as_strtof(shapes[i]);
+	const char *bad[] = {"0.5x", "1.2.3", "0.5e", "0.5e+", "-.", "1.5-2", "0.12345678901234567x"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char padded[96];
+		float f;
+		snprintf(padded, sizeof padded, "%s 0.25 0.5 0.75 0.125 0.375 0.625 0.875", bad[i]);
+		const char *e = vs_parse_float(padded, padded + strlen(padded), &f);
+		assert_true(e == NULL || e != padded + strlen(bad[i]));
 	}
 }
 
@@ -226,6 +280,7 @@ int main(void)
 		cmocka_unit_test(parse_float_equals_strtof),
 		cmocka_unit_test(parse_float_long_mantissas),
 		cmocka_unit_test(parse_float_negative_exponents),
+		cmocka_unit_test(parse_float_fixed_notation),
 		cmocka_unit_test(parse_float_rejects),
 		cmocka_unit_test(header_parsing),
 		cmocka_unit_test(utf8_repair_like_python),

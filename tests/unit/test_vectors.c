@@ -292,6 +292,60 @@ static void corrupt_vecs_files_are_refused(void **state)
 	vs_vecset_free(s);
 }
 
+/* Rows of 300 values as files write them (%.9g, fastText's %.5g, %e, long
+ * fixed decimals; separated by runs of spaces and tabs, CRLF and trailing
+ * spaces; 64-byte blocks of the line cut values anywhere): every value equals
+ * strtof's; a bad value far into a row is named by its place. */
+static void long_rows_equal_strtof(void **state)
+{
+	(void)state;
+	enum { ROWS = 200, DIMS = 300 };
+	size_t cap = (size_t)ROWS * DIMS * 40 + 4096, n = 0;
+	char *text = malloc(cap);
+	float *want = malloc(sizeof(float) * ROWS * DIMS);
+	assert_true(text && want);
+	srand(23);
+	n += (size_t)snprintf(text + n, cap - n, "%d %d\n", ROWS, DIMS);
+	for (int r = 0; r < ROWS; r++) {
+		n += (size_t)snprintf(text + n, cap - n, "w%d", r);
+		for (int d = 0; d < DIMS; d++) {
+			double v = ((double)rand() / RAND_MAX - 0.5) * pow(10, rand() % 7 - 4);
+			const char *sep = r % 5 == 1 ? (d % 7 ? " " : "\t  ") : " ";
+			char num[64];
+			switch ((r + d) % 4) {
+			case 0: snprintf(num, sizeof num, "%.9g", v); break;
+			case 1: snprintf(num, sizeof num, "%.5g", v); break;
+			case 2: snprintf(num, sizeof num, "%e", v); break;
+			default: snprintf(num, sizeof num, "%.*f", 1 + rand() % 17, v); break;
+			}
+			want[r * DIMS + d] = strtof(num, NULL);
+			n += (size_t)snprintf(text + n, cap - n, "%s%s", sep, num);
+		}
+		n += (size_t)snprintf(text + n, cap - n, "%s", r % 3 == 0 ? " \n" : r % 3 == 1 ? "\r\n" : "\n");
+	}
+	write_file(tmp("long.vec"), text, n);
+	vs_load_options o = {0};
+	vs_error err;
+	vs_vecset *s = vs_load(tmp("long.vec"), &o, NULL, &err);
+	assert_non_null(s);
+	assert_int_equal(s->count, ROWS);
+	assert_memory_equal(s->vectors, want, sizeof(float) * ROWS * DIMS);
+	vs_vecset_free(s);
+	/* row 150's value 257 spoiled, far into its line */
+	char *row = strstr(text, "\nw150 ") + 1, *p = row;
+	for (int k = 0; k < 257; k++) {
+		p = strpbrk(p, " \t");
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+	p[1] = p[1] == '-' ? 'x' : 'y'; /* -0.12 -> -x.12, 0.12 -> 0y12 */
+	write_file(tmp("long-bad.vec"), text, n);
+	assert_null(vs_load(tmp("long-bad.vec"), &o, NULL, &err));
+	assert_non_null(strstr(err.msg, "line 152: value 257 is not a finite number"));
+	free(text);
+	free(want);
+}
+
 static void fuzzed_text_never_crashes(void **state)
 {
 	(void)state;
@@ -341,6 +395,7 @@ int main(void)
 		cmocka_unit_test(batch_equals_one_at_a_time),
 		cmocka_unit_test(formats_round_trip),
 		cmocka_unit_test(corrupt_vecs_files_are_refused),
+		cmocka_unit_test(long_rows_equal_strtof),
 		cmocka_unit_test(fuzzed_text_never_crashes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
