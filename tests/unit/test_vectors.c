@@ -346,6 +346,57 @@ static void long_rows_equal_strtof(void **state)
 	free(want);
 }
 
+/* Decimals up to 15 characters (what the vectorised reader takes) that are
+ * hard to round: float midpoints written out exactly (between 2^16 and 2^24
+ * they fit) and near ones in fixed notation, signed zeros, a bare point;
+ * every value equals strtof's. */
+static void tricky_decimals_equal_strtof(void **state)
+{
+	(void)state;
+	enum { ROWS = 100, DIMS = 1000 };
+	size_t cap = (size_t)ROWS * DIMS * 20 + 4096, n = 0;
+	char *text = malloc(cap);
+	float *want = malloc(sizeof(float) * ROWS * DIMS);
+	assert_true(text && want);
+	srand(29);
+	n += (size_t)snprintf(text + n, cap - n, "%d %d\n", ROWS, DIMS);
+	const char *fixed[] = {"0.0", "-0.0", "1.", "-7.", "00000000.5", "12345678.12345", "0.000000000001"};
+	for (int r = 0; r < ROWS; r++) {
+		n += (size_t)snprintf(text + n, cap - n, "w%d", r);
+		for (int d = 0; d < DIMS; d++) {
+			char num[64];
+			uint32_t bits = 0x38000000u + (((uint32_t)rand() << 8 ^ (uint32_t)rand()) % 0x0E000000u);
+			float a, b;
+			memcpy(&a, &bits, sizeof a);
+			b = nextafterf(a, INFINITY);
+			double mid = ((double)a + (double)b) / 2;
+			int k = 16 + rand() % 8; /* a float midpoint in [2^k, 2^(k+1)) is a multiple of 2^(k-24): exact in 24-k places */
+			float big = ldexpf(1.0f + (float)(rand() % (1 << 23)) / (1 << 23), k);
+			double bigmid = ((double)big + (double)nextafterf(big, INFINITY)) / 2;
+			switch (d % 5) {
+			case 4: snprintf(num, sizeof num, "%s%.*f", rand() % 2 ? "-" : "", 24 - k, bigmid); break;
+			case 0: snprintf(num, sizeof num, "%.*f", rand() % 14, (double)a); break;
+			case 1: snprintf(num, sizeof num, "%.20f", mid); break;
+			case 2: snprintf(num, sizeof num, "%s", fixed[rand() % 7]); break;
+			default: snprintf(num, sizeof num, "-%.13f", mid * (rand() % 2 ? 1 : 1 + 1e-15)); break;
+			}
+			num[15] = '\0'; /* the reader's 16 bytes: the rest are cut away, the decimal is still exact */
+			want[r * DIMS + d] = strtof(num, NULL);
+			n += (size_t)snprintf(text + n, cap - n, " %s", num);
+		}
+		n += (size_t)snprintf(text + n, cap - n, "\n");
+	}
+	write_file(tmp("tricky.vec"), text, n);
+	vs_load_options o = {0};
+	vs_error err;
+	vs_vecset *s = vs_load(tmp("tricky.vec"), &o, NULL, &err);
+	assert_non_null(s);
+	assert_memory_equal(s->vectors, want, sizeof(float) * ROWS * DIMS);
+	vs_vecset_free(s);
+	free(text);
+	free(want);
+}
+
 static void fuzzed_text_never_crashes(void **state)
 {
 	(void)state;
@@ -396,6 +447,7 @@ int main(void)
 		cmocka_unit_test(formats_round_trip),
 		cmocka_unit_test(corrupt_vecs_files_are_refused),
 		cmocka_unit_test(long_rows_equal_strtof),
+		cmocka_unit_test(tricky_decimals_equal_strtof),
 		cmocka_unit_test(fuzzed_text_never_crashes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
