@@ -1,8 +1,9 @@
 #!/bin/sh
-# Text and word2vec binary files are read through a window (64 MiB; here a
-# few KiB, so that rows, words and gzip blocks cross its edges many times):
-# every format, plain or gzip, gives the same set as a whole read would, and
-# the errors name the same lines.
+# Text and word2vec binary files are read through a window (32 MiB; here a
+# few KiB, so that rows, words and gzip blocks cross its edges many times),
+# or mapped whole when plain and larger than the window ("map": whatever
+# their size): every format, plain or gzip, gives the same set as a whole
+# read would, and the errors name the same lines.
 #   usage: stream.sh VECSH
 set -u
 vecsh=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -17,11 +18,11 @@ awk 'BEGIN { srand(7); for (i = 1; i <= 3000; i++) { w = "w" i; if (i % 97 == 0)
 gzip -c g.txt > g.txt.gz
 gzip -c w.bin > w.bin.gz
 for f in g.txt w.txt w.bin g.txt.gz w.bin.gz; do
-	for window in 0 4096 9000; do
+	for window in 0 4096 9000 map; do
 		VECSH_STREAM_WINDOW=$window "$vecsh" -q --format tsv -c "load $f as s" -c "sets" -c "vec w1 w97$(printf 'x%.0s' $(seq 300)) w3000" \
 			-c "nn w1500 -k 3" > "out.$window" 2>&1
 	done
-	if ! cmp -s out.0 out.4096 || ! cmp -s out.0 out.9000; then
+	if ! cmp -s out.0 out.4096 || ! cmp -s out.0 out.9000 || ! cmp -s out.0 out.map; then
 		echo "FAIL stream: $f read through a small window differs"
 		diff out.0 out.4096 | head -5
 		fail=1
@@ -34,7 +35,9 @@ awk 'NR == 2500 { $3 = "zz" } { print }' g.txt > bad.txt
 for f in more.txt bad.txt; do
 	"$vecsh" -q -c "load $f" > /dev/null 2> err.0
 	VECSH_STREAM_WINDOW=4096 "$vecsh" -q -c "load $f" > /dev/null 2> err.4096
+	VECSH_STREAM_WINDOW=map "$vecsh" -q -c "load $f" > /dev/null 2> err.map
 	cmp -s err.0 err.4096 || { echo "FAIL stream: $f: the error differs through a small window"; cat err.0 err.4096; fail=1; }
+	cmp -s err.0 err.map || { echo "FAIL stream: $f: the error differs when mapped"; cat err.0 err.map; fail=1; }
 	[ -s err.0 ] || { echo "FAIL stream: $f loaded"; fail=1; }
 done
 # a line longer than the window is refused, naming it

@@ -165,6 +165,8 @@ typedef struct vs_stream {
 	uint64_t base;        /* offset in the (uncompressed) file of buf[0] */
 	uint64_t size;        /* of the file on disk, for progress */
 	int eof;
+	size_t map_len;       /* a large plain file is mapped whole: the length of the mapping */
+	size_t released;      /* its bytes before this are read and let go */
 } vs_stream;
 
 /* Read fd (from its current offset) through a window of `window` bytes
@@ -176,6 +178,9 @@ void vs_stream_close(vs_stream *s);
 long vs_stream_fill(vs_stream *s, size_t want, vs_error *err);
 /* n bytes into out (fewer at the end); large reads skip the window. */
 long vs_stream_read(vs_stream *s, void *out, size_t n, vs_error *err);
+/* 0, or -1 if the file was mapped and changed underneath (truncated) while
+ * it was read: what was read from it cannot be trusted. */
+int vs_stream_intact(const vs_stream *s, vs_error *err);
 /* The offset of the next unread byte in the uncompressed file. */
 uint64_t vs_stream_offset(const vs_stream *s);
 /* How far through the file on disk, 0 to 1. */

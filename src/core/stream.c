@@ -3,11 +3,52 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "core/core.h"
+
+/* A large plain file is mapped rather than copied through the window: the
+ * whole of it is the window from the start (the pages come in as they are
+ * read, on whichever core reads them). A zero page after it keeps buf[end] a
+ * NUL. The mapping is guarded: a truncation underneath becomes an error. */
+static int map_whole(vs_stream *s)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	off_t at = lseek(s->fd, 0, SEEK_CUR);
+	if (page <= 0 || at < 0 || (uint64_t)at > s->size || s->size > SIZE_MAX - 2 * (uint64_t)page)
+		return -1;
+	size_t len = ((size_t)s->size + (size_t)page) / (size_t)page * (size_t)page;
+	char *area = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED)
+		return -1;
+	if (mmap(area, (size_t)s->size, PROT_READ, MAP_PRIVATE | MAP_FIXED, s->fd, 0) == MAP_FAILED) {
+		munmap(area, len);
+		return -1;
+	}
+	vs_map_register(area, (size_t)s->size, s->path);
+	s->map_len = len;
+	s->buf = area;
+	s->cap = (size_t)s->size;
+	s->pos = (size_t)at;
+	s->end = (size_t)s->size;
+	s->eof = 1;
+	return 0;
+}
+
+/* The pages of a mapped file that have been read are let go (8 MB at a
+ * time): they stay in the page cache, but not in the process. */
+static void release_read(vs_stream *s)
+{
+	enum { STEP = 8u << 20 };
+	size_t upto = s->pos / STEP * STEP;
+	if (upto > s->released) {
+		madvise(s->buf + s->released, upto - s->released, MADV_DONTNEED);
+		s->released = upto;
+	}
+}
 
 int vs_stream_open(vs_stream *s, const char *path, int fd, int gzip, size_t window, vs_error *err)
 {
@@ -26,9 +67,13 @@ int vs_stream_open(vs_stream *s, const char *path, int fd, int gzip, size_t wind
 		}
 		gzbuffer(s->gz, 1 << 18);
 	}
-	const char *small = getenv("VECSH_STREAM_WINDOW"); /* tests: windows of a few KiB cross many boundaries */
+	/* tests: windows of a few KiB cross many boundaries; "map" maps any plain file */
+	const char *small = getenv("VECSH_STREAM_WINDOW");
+	int map = small && strcmp(small, "map") == 0;
 	if (small && atol(small) >= 4096 && (size_t)atol(small) < window)
 		window = (size_t)atol(small);
+	else if (!gzip && S_ISREG(st.st_mode) && (s->size > window || (map && s->size)) && map_whole(s) == 0)
+		return 0;
 	if (!gzip && s->size < window) /* a small file: a window of its size */
 		window = s->size > 4096 ? (size_t)s->size : 4096;
 	if (gzip && s->size < window / 64) /* a small gzip file: ample for what it can hold in lines */
@@ -47,7 +92,12 @@ void vs_stream_close(vs_stream *s)
 	if (s->gz)
 		gzclose(s->gz);
 	s->gz = NULL;
-	free(s->buf);
+	if (s->map_len) {
+		vs_map_unregister(s->buf);
+		munmap(s->buf, s->map_len);
+	} else {
+		free(s->buf);
+	}
 	s->buf = NULL;
 }
 
@@ -90,6 +140,10 @@ long vs_stream_fill(vs_stream *s, size_t want, vs_error *err)
 {
 	if (want > s->cap)
 		want = s->cap;
+	if (vs_stream_intact(s, err) < 0)
+		return -1;
+	if (s->map_len)
+		release_read(s);
 	if (s->end - s->pos >= want || s->eof)
 		return (long)(s->end - s->pos);
 	/* keep what is left at the front, then read behind it */
@@ -119,6 +173,8 @@ long vs_stream_read(vs_stream *s, void *out, size_t n, vs_error *err)
 		memcpy(out, s->buf + s->pos, take);
 		s->pos += take;
 		got = take;
+		if (vs_stream_intact(s, err) < 0)
+			return -1;
 	}
 	while (got < n && !s->eof) { /* straight into the caller's memory: no second copy */
 		long r = read_some(s, (char *)out + got, n - got, err);
@@ -132,6 +188,13 @@ long vs_stream_read(vs_stream *s, void *out, size_t n, vs_error *err)
 	return (long)got;
 }
 
+int vs_stream_intact(const vs_stream *s, vs_error *err)
+{
+	if (s->map_len && vs_map_is_damaged(s->buf))
+		return vs_fail(err, "%s: the file changed on disk while it was read", s->path);
+	return 0;
+}
+
 uint64_t vs_stream_offset(const vs_stream *s)
 {
 	return s->base + s->pos;
@@ -141,6 +204,6 @@ double vs_stream_progress(const vs_stream *s)
 {
 	if (!s->size)
 		return 0;
-	uint64_t at = s->gz ? (uint64_t)gzoffset(s->gz) : s->base + s->end;
+	uint64_t at = s->gz ? (uint64_t)gzoffset(s->gz) : s->map_len ? s->pos : s->base + s->end;
 	return (double)at / (double)s->size;
 }

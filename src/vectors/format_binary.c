@@ -145,6 +145,7 @@ vs_vecset *vs_read_binary_stream(vs_stream *st, const vs_load_options *opt, vs_l
 		goto fail;
 	return vs_rows_set(&b, path, 0, opt, rep, err);
 fail:
+	vs_stream_intact(st, err); /* a file cut short underneath: say so, not what it looked like */
 	vs_rows_free(&b);
 	return NULL;
 }

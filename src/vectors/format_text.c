@@ -615,7 +615,8 @@ static int keep_words(vs_rows *t, size_t from, const char *buf, const line_ref *
 }
 
 /* The window's whole lines from the read position: up to the last newline
- * (or the end of the file), at most want of them. */
+ * (or the end of the file), at most want of them, and no more than start in
+ * a chunk's bytes (a mapped file is one window). */
 static line_ref *chunk_lines(vs_stream *st, size_t want, size_t *n, size_t *consumed, vs_error *err)
 {
 	const char *buf = st->buf;
@@ -630,7 +631,7 @@ static line_ref *chunk_lines(vs_stream *st, size_t want, size_t *n, size_t *cons
 		vs_oom(err);
 		return NULL;
 	}
-	while (pos < end && k < want) {
+	while (pos < end && k < want && pos - st->pos < TEXT_CHUNK) {
 		const char *nl = memchr(buf + pos, '\n', end - pos);
 		size_t e = nl ? (size_t)(nl - buf) : end;
 		if (k == cap) {
@@ -761,8 +762,11 @@ vs_vecset *vs_read_text_stream(vs_stream *st, int has_header, const vs_load_opti
 		vs_fail(err, "%s: no vectors in the file", path);
 		goto fail;
 	}
+	if (vs_stream_intact(st, err) < 0)
+		goto fail;
 	return vs_rows_set(&t, path, has_header ? 2 : 1, opt, rep, err);
 fail:
+	vs_stream_intact(st, err); /* a file cut short underneath: say so, not what it looked like */
 	vs_rows_free(&t);
 	return NULL;
 }
