@@ -5,6 +5,19 @@
 
 #include "vectors/internal.h"
 
+typedef struct word_hashes {
+	const char *buf;
+	const size_t *off, *len;
+	uint64_t *hash;
+} word_hashes;
+
+static void hash_words(void *arg, size_t from, size_t to)
+{
+	word_hashes *w = arg;
+	for (size_t r = from; r < to; r++)
+		w->hash[r] = vs_hash_fnv1a(w->buf + w->off[r], w->len[r]);
+}
+
 vs_vecset *vs_build_set(const char *path, const char *buf, size_t n, size_t dims, float *vectors,
                         const size_t *word_off, const size_t *word_len, size_t line_base,
                         const vs_load_options *opt, vs_load_report *rep, vs_error *err)
@@ -19,12 +32,23 @@ vs_vecset *vs_build_set(const char *path, const char *buf, size_t n, size_t dims
 	while (nslots < n * 2)
 		nslots <<= 1;
 	uint32_t *slots = calloc(nslots, sizeof *slots);
-	if (!set || !blob || !words || !slots) {
+	/* the words' hashes on every core first; beside each slot, 32 more bits
+	 * of its word's hash, so that a probe rarely compares strings; the slot
+	 * of a word a few rows ahead fetched while this one goes in */
+	uint64_t *hash = malloc((n ? n : 1) * sizeof *hash);
+	uint32_t *tags = malloc(nslots * sizeof *tags);
+	if (!set || !blob || !words || !slots || !hash || !tags) {
 		vs_fail(err, "out of memory for %zu words", n);
 		goto fail;
 	}
+	word_hashes wh = {buf, word_off, word_len, hash};
+	vs_parallel_ranges(n, 4096, 0, hash_words, &wh);
 	size_t o = 0, w = 0, mask = nslots - 1;
 	for (size_t r = 0; r < n; r++) {
+		if (r + 16 < n) {
+			__builtin_prefetch(&slots[hash[r + 16] & mask]);
+			__builtin_prefetch(&tags[hash[r + 16] & mask]);
+		}
 		const char *word = buf + word_off[r];
 		size_t len = word_len[r];
 		if (memchr(word, '\0', len)) {
@@ -51,10 +75,12 @@ vs_vecset *vs_build_set(const char *path, const char *buf, size_t n, size_t dims
 			dst[len] = '\0';
 		}
 		/* duplicates keep the first occurrence, as gensim does */
-		size_t i = (size_t)vs_hash_fnv1a(dst, len) & mask;
+		uint64_t h = bad ? vs_hash_fnv1a(dst, len) : hash[r];
+		uint32_t tag = (uint32_t)(h >> 32);
+		size_t i = (size_t)h & mask;
 		int dup = 0;
 		for (; slots[i]; i = (i + 1) & mask)
-			if (strcmp(words[slots[i] - 1], dst) == 0) {
+			if (tags[i] == tag && strcmp(words[slots[i] - 1], dst) == 0) {
 				dup = 1;
 				break;
 			}
@@ -63,12 +89,15 @@ vs_vecset *vs_build_set(const char *path, const char *buf, size_t n, size_t dims
 			continue;
 		}
 		slots[i] = (uint32_t)w + 1;
+		tags[i] = tag;
 		words[w] = dst;
 		if (vectors && w != r)
 			memmove(vectors + w * dims, vectors + r * dims, dims * sizeof *vectors);
 		o += len + 1;
 		w++;
 	}
+	free(hash);
+	free(tags);
 	set->count = w;
 	set->dims = dims;
 	set->words = words;
@@ -93,6 +122,8 @@ fail:
 	free(blob);
 	free(words);
 	free(slots);
+	free(hash);
+	free(tags);
 	free(vectors);
 	return NULL;
 }
