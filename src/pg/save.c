@@ -65,7 +65,7 @@ static int copy_rows(writer *w, vs_error *err)
 	if (!chunk)
 		return vs_oom(err);
 	for (size_t i = 0; i < set->count && ok; i++) {
-		size_t wl = strlen(set->words[i]);
+		size_t wl = strlen(vs_vecset_word(set, i));
 		if (wl * 2 + set->dims * 18 + 48 > cap - len) { /* a long word: room for it */
 			char *more = realloc(chunk, cap = len + wl * 2 + set->dims * 18 + 48);
 			if (!more) {
@@ -75,7 +75,7 @@ static int copy_rows(writer *w, vs_error *err)
 			chunk = more;
 		}
 		len += (size_t)sprintf(chunk + len, "%zu\t", i + 1);
-		len += copy_text(chunk + len, set->words[i]);
+		len += copy_text(chunk + len, vs_vecset_word(set, i));
 		chunk[len++] = '\t';
 		chunk[len++] = '[';
 		const float *v = set->vectors + i * set->dims;
@@ -131,7 +131,7 @@ static int insert_rows(writer *w, vs_error *err)
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			snprintf(ids[i], sizeof ids[i], "%zu", from + i + 1);
 			vals[3 * i] = ids[i];
-			vals[3 * i + 1] = (char *)set->words[from + i];
+			vals[3 * i + 1] = (char *)vs_vecset_word(set, from + i);
 			free(vals[3 * i + 2]);
 			if (!(vals[3 * i + 2] = vs_pg_vector_text(set->vectors + (from + i) * set->dims, set->dims)))
 				rc = vs_oom(err);

@@ -154,7 +154,7 @@ int vs_write_binary(FILE *f, const vs_vecset *set)
 {
 	fprintf(f, "%zu %zu\n", set->count, set->dims);
 	for (size_t i = 0; i < set->count; i++) {
-		fputs(set->words[i], f);
+		fputs(vs_vecset_word(set, i), f);
 		fputc(' ', f);
 		fwrite(set->vectors + i * set->dims, sizeof(float), set->dims, f);
 		if (fputc('\n', f) == EOF)

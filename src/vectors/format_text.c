@@ -803,7 +803,7 @@ static void format_rows(text_block *b)
 {
 	b->len = 0;
 	for (size_t i = b->from; i < b->to; i++) {
-		size_t need = strlen(b->set->words[i]) + b->set->dims * 18 + 2;
+		size_t need = strlen(vs_vecset_word(b->set, i)) + b->set->dims * 18 + 2;
 		if (b->cap - b->len < need) {
 			size_t cap = b->cap ? b->cap : 1 << 20;
 			while (cap - b->len < need)
@@ -816,8 +816,8 @@ static void format_rows(text_block *b)
 			b->buf = nb;
 			b->cap = cap;
 		}
-		size_t w = strlen(b->set->words[i]);
-		memcpy(b->buf + b->len, b->set->words[i], w);
+		size_t w = strlen(vs_vecset_word(b->set, i));
+		memcpy(b->buf + b->len, vs_vecset_word(b->set, i), w);
 		b->len += w;
 		const float *v = b->set->vectors + i * b->set->dims;
 		for (size_t d = 0; d < b->set->dims; d++) {

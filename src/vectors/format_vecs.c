@@ -189,7 +189,7 @@ static int write_file(const stored_rows *st, const char *path, vs_error *err)
 	h->dims = set->dims;
 	uint64_t wl = 0;
 	for (size_t i = 0; i < set->count; i++)
-		wl += strlen(set->words[i]) + 1;
+		wl += strlen(vs_vecset_word(set, i)) + 1;
 	h->words_off = HDR3_SIZE;
 	h->words_len = wl;
 	h->offsets_off = align_up(h->words_off + wl, 8);
@@ -221,10 +221,10 @@ static int write_file(const stored_rows *st, const char *path, vs_error *err)
 	}
 	uint64_t o = 0, mask = h->nslots - 1;
 	for (size_t i = 0; i < set->count; i++) {
-		size_t len = strlen(set->words[i]);
+		size_t len = strlen(vs_vecset_word(set, i));
 		offsets[i] = o;
 		o += len + 1;
-		uint64_t at = vs_hash_fnv1a(set->words[i], len) & mask;
+		uint64_t at = vs_hash_fnv1a(vs_vecset_word(set, i), len) & mask;
 		while (slots[at])
 			at = (at + 1) & mask;
 		slots[at] = (uint32_t)i + 1;
@@ -237,7 +237,7 @@ static int write_file(const stored_rows *st, const char *path, vs_error *err)
 	}
 	int bad = fwrite(&h3, sizeof h3, 1, f) != 1;
 	for (size_t i = 0; i < set->count && !bad; i++)
-		bad = fwrite(set->words[i], 1, strlen(set->words[i]) + 1, f) != strlen(set->words[i]) + 1;
+		bad = fwrite(vs_vecset_word(set, i), 1, strlen(vs_vecset_word(set, i)) + 1, f) != strlen(vs_vecset_word(set, i)) + 1;
 	bad = bad || pad_to(f, h->words_off + wl, h->offsets_off);
 	bad = bad || fwrite(offsets, 8, set->count, f) != set->count;
 	bad = bad || fwrite(slots, 4, h->nslots, f) != h->nslots;
@@ -295,7 +295,7 @@ static int int8_fixed_point(const vs_vecset *set, float *back, const float *scal
 {
 	size_t n = set->count, dims = set->dims;
 	for (int pass = 0; pass < 4; pass++) {
-		vs_vecset *r = vs_vecset_from_arrays(set->words, n, back, dims, err);
+		vs_vecset *r = vs_vecset_with_values(set, back, err);
 		vs_codes *c = NULL;
 		if (!r || vs_codes_build(r, &c, err) < 0) {
 			vs_vecset_free(r);
@@ -347,7 +347,7 @@ int vs_vecs_write_as(const vs_vecset *set, const char *path, vs_vec_dtype dtype,
 	vs_codes *codes = NULL;
 	int rc = -1;
 	if (dtype == VS_VEC_INT8 ? int8_fixed_point(set, back, scales, &rows, &codes, err) == 0
-	                         : (rows = vs_vecset_from_arrays(set->words, n, back, dims, err)) != NULL) {
+	                         : (rows = vs_vecset_with_values(set, back, err)) != NULL) {
 		rows->codes = codes;
 		stored_rows st = {dtype, rows, dtype == VS_VEC_F16 ? data : NULL,
 		                  dtype == VS_VEC_F16 ? (uint64_t)n * dims * 2 : 0, scales};
@@ -364,72 +364,26 @@ static int in_file(uint64_t off, uint64_t len, uint64_t size)
 	return off <= size && len <= size - off;
 }
 
-/* The passes over every word an open makes, split between the cores: the
- * words' pointers (each checked to end in a NUL before the next), the
- * norms finite and not negative, the hash slots and (version 3) the sorted
- * permutation in range. Each part notes the first word it found wrong. */
-typedef struct open_scan {
-	const struct vecs_header3 *h3;
-	const char *base;
-	const char **words;
-	_Atomic uint64_t bad_word;   /* first word with a corrupt table entry, or count */
-	atomic_int bad_norm, bad_slot, bad_sorted;
-} open_scan;
-
-static void scan_part(void *arg, size_t from, size_t to)
+/* What every open checks of the per-word tables, on a sample (up to 64
+ * words: an open does nothing a word, so that 2 million open in a few
+ * milliseconds): the words found through their own hash slot, norms finite
+ * and not negative, sorted entries in range. Everywhere else a word's table
+ * entries are checked where they are read (vs_vecset_word, vs_vecset_find);
+ * --verify checks every block's checksum. */
+static const char *check_structure(const vs_vecset *set)
 {
-	open_scan *o = arg;
-	const struct vecs_header *h = &o->h3->h;
-	const uint64_t *offs = (const uint64_t *)(o->base + h->offsets_off);
-	const char *wb = o->base + h->words_off;
-	for (uint64_t i = from; i < to; i++) {
-		uint64_t next = i + 1 < h->count ? offs[i + 1] : h->words_len;
-		if (offs[i] >= next || next > h->words_len || wb[next - 1] != '\0') {
-			uint64_t seen = atomic_load(&o->bad_word);
-			while (i < seen && !atomic_compare_exchange_weak(&o->bad_word, &seen, i))
-				;
-			break;
-		}
-		o->words[i] = wb + offs[i];
-	}
-	const float *norms = (const float *)(o->base + h->norms_off);
-	for (uint64_t i = from; i < to; i++)
-		if (!isfinite(norms[i]) || norms[i] < 0) {
-			atomic_store(&o->bad_norm, 1);
-			break;
-		}
-	const uint32_t *slots = (const uint32_t *)(o->base + h->slots_off);
-	/* the slots in the same share (adjacent parts compute the same bound) */
-	uint64_t s0 = (uint64_t)((double)from / (double)h->count * (double)h->nslots);
-	uint64_t s1 = to == h->count ? h->nslots : (uint64_t)((double)to / (double)h->count * (double)h->nslots);
-	for (uint64_t s = s0; s < s1; s++)
-		if (slots[s] > h->count) {
-			atomic_store(&o->bad_slot, 1);
-			break;
-		}
-	if (h->version >= 3) {
-		const uint32_t *sorted = (const uint32_t *)(o->base + o->h3->sorted_off);
-		uint32_t worst = 0;
-		for (uint64_t i = from; i < to; i++)
-			worst = sorted[i] > worst ? sorted[i] : worst;
-		if (worst >= h->count)
-			atomic_store(&o->bad_sorted, 1);
-	}
-}
-
-/* What every open checks: the passes above, then words (a sample of up to
- * 4096) found through their own hash slot. */
-static const char *check_structure(const struct vecs_header *h, const char *base, const char **words)
-{
-	const uint32_t *slots = (const uint32_t *)(base + h->slots_off);
-	uint64_t step = h->count > 4096 ? h->count / 4096 : 1, mask = h->nslots - 1;
-	for (uint64_t i = 0; i < h->count; i += step) {
-		size_t len = strlen(words[i]);
-		uint64_t s = vs_hash_fnv1a(words[i], len) & mask, probes = 0;
-		while (slots[s] && slots[s] != i + 1 && probes++ < h->nslots)
+	uint64_t step = set->count > 64 ? set->count / 64 : 1, mask = set->nslots - 1;
+	for (uint64_t i = 0; i < set->count; i += step) {
+		const char *w = vs_vecset_word(set, i);
+		uint64_t s = vs_hash_fnv1a(w, strlen(w)) & mask, probes = 0;
+		while (set->slots[s] && set->slots[s] != i + 1 && probes++ < set->nslots)
 			s = (s + 1) & mask;
-		if (slots[s] != i + 1)
+		if (set->word_offs[i] >= set->word_table_len || set->slots[s] != i + 1)
 			return "a word its hash table does not find";
+		if (!isfinite(set->norms[i]) || set->norms[i] < 0)
+			return "a norm that is not a finite, non-negative number";
+		if (set->sorted && set->sorted[i] >= set->count)
+			return "a sorted-word entry out of range";
 	}
 	return NULL;
 }
@@ -533,36 +487,6 @@ static const char *check_header(const struct vecs_header3 *h3, const char *base,
 	return why;
 }
 
-/* The words' pointers and the passes over every word, on every core; NULL
- * (with err) on a corrupt word table, *why for another table found wrong. */
-static const char **word_pointers(const struct vecs_header3 *h3, const char *base, const char *path,
-                                  const char **why, vs_error *err)
-{
-	const struct vecs_header *h = &h3->h;
-	open_scan o = {.h3 = h3, .base = base, .words = malloc(h->count * sizeof *o.words)};
-	if (!o.words) {
-		vs_oom(err);
-		return NULL;
-	}
-	atomic_init(&o.bad_word, h->count);
-	atomic_init(&o.bad_norm, 0);
-	atomic_init(&o.bad_slot, 0);
-	atomic_init(&o.bad_sorted, 0);
-	vs_parallel_ranges(h->count, 1 << 16, 0, scan_part, &o);
-	uint64_t bad = atomic_load(&o.bad_word);
-	if (bad < h->count) {
-		free(o.words);
-		vs_fail(err, "%s: byte offset %llu: corrupt word table at word %llu", path,
-		        (unsigned long long)(h->offsets_off + 8 * bad), (unsigned long long)bad + 1);
-		return NULL;
-	}
-	*why = atomic_load(&o.bad_norm)     ? "a norm that is not a finite, non-negative number"
-	       : atomic_load(&o.bad_slot)   ? "a hash slot out of range"
-	       : atomic_load(&o.bad_sorted) ? "a sorted-word entry out of range"
-	                                    : NULL;
-	return o.words;
-}
-
 /* Open a .vecs file: map it, check the header, point at the words, check
  * the structure (and a version 3 file's codes), then the set over the map. */
 vs_vecset *vs_vecs_open(const char *path, vs_error *err)
@@ -584,37 +508,33 @@ vs_vecset *vs_vecs_open(const char *path, vs_error *err)
 		return NULL;
 	}
 	vs_vecset *set = calloc(1, sizeof *set);
-	const char *bad = NULL;
-	const char **words = set ? word_pointers(&h3, base, path, &bad, err) : NULL;
-	if (!set || !words) {
-		if (!set)
-			vs_oom(err);
-		free(set);
+	if (!set) {
 		vs_unmap_file(map, size);
+		vs_oom(err);
 		return NULL;
 	}
+	set->count = h.count;
+	set->dims = h.dims;
+	set->word_offs = (const uint64_t *)(base + h.offsets_off);
+	set->word_table = base + h.words_off;
+	set->word_table_len = h.words_len;
+	set->slots = (const uint32_t *)(base + h.slots_off);
+	set->nslots = h.nslots;
+	set->norms = (const float *)(base + h.norms_off);
+	set->vectors = (const float *)(base + h.vectors_off);
+	if (h.version >= 3)
+		set->sorted = (const uint32_t *)(base + h3.sorted_off);
 	vs_codes *codes = NULL;
-	if (!bad)
-		bad = check_structure(&h, base, words);
+	const char *bad = check_structure(set);
 	if (!bad && h.version >= 3)
 		bad = check_codes(&h3, base, &codes);
 	if (bad) {
 		free(set);
-		free(words);
 		vs_unmap_file(map, size);
 		vs_fail(err, "%s: %s (the file was changed or damaged)", path, bad);
 		return NULL;
 	}
 	set->codes = codes;
-	if (h.version >= 3)
-		set->sorted = (const uint32_t *)(base + h3.sorted_off);
-	set->count = h.count;
-	set->dims = h.dims;
-	set->words = words;
-	set->slots = (const uint32_t *)(base + h.slots_off);
-	set->nslots = h.nslots;
-	set->norms = (const float *)(base + h.norms_off);
-	set->vectors = (const float *)(base + h.vectors_off);
 	set->map = map;
 	set->map_len = size;
 	if (h.version >= 4 && vs_vecset_defer_stored(set, (vs_vec_dtype)h3.zero[0],

@@ -40,7 +40,7 @@ int vs_check_nonzero(const vs_vecset *set, const long *idx, size_t n, vs_error *
 		vs_vecset_need_row(set, (size_t)idx[i]);
 	for (size_t i = 0; i < n; i++)
 		if (!(set->norms[idx[i]] > 0))
-			return vs_fail(err, "the vector of '%s' is zero: it has no direction to compare", set->words[idx[i]]);
+			return vs_fail(err, "the vector of '%s' is zero: it has no direction to compare", vs_vecset_word(set, idx[i]));
 	return 0;
 }
 
@@ -334,7 +334,7 @@ int vs_rank_by_centrality(const vs_vecset *set, const long *idx, size_t n, vs_hi
 		size_t j = i;
 		while (j > 0 && (out[j - 1].score < x.score ||
 		                 (out[j - 1].score == x.score &&
-		                  strcmp(set->words[out[j - 1].index], set->words[x.index]) < 0))) {
+		                  strcmp(vs_vecset_word(set, out[j - 1].index), vs_vecset_word(set, x.index)) < 0))) {
 			out[j] = out[j - 1];
 			j--;
 		}
@@ -354,7 +354,7 @@ size_t vs_suggest(const vs_vecset *set, const char *word, long *out, size_t max)
 		return 0;
 	}
 	for (size_t i = 0; i < set->count; i++) {
-		const char *w = set->words[i];
+		const char *w = vs_vecset_word(set, i);
 		size_t l = strlen(w);
 		if (l + limit < lw || l > lw + limit)
 			continue;

@@ -122,14 +122,14 @@ size_t vs_remote_rank(const vs_vecset *set, long a, long b, vs_error *err)
 	double eps = (double)(dims + 8) * 4 * FLT_EPSILON;
 	char **names = NULL;
 	float *vecs = NULL, *d = NULL;
-	int ok = set->remote->closer(set->remote_ctx, va, db - eps, db + eps, set->words[a], &closer, &names, &vecs, &got,
+	int ok = set->remote->closer(set->remote_ctx, va, db - eps, db + eps, vs_vecset_word(set, a), &closer, &names, &vecs, &got,
 	                             err) == 0;
 	if (ok && !(d = malloc((got ? got : 1) * sizeof *d)))
 		ok = vs_oom(err) == 0;
 	if (ok && distances(va, na, vecs, got, dims, d, err) < 0)
 		ok = 0;
 	for (size_t i = 0; ok && i < got; i++) /* b's distance as the band's others are computed */
-		if (strcmp(names[i], set->words[b]) == 0)
+		if (strcmp(names[i], vs_vecset_word(set, b)) == 0)
 			db = d[i];
 	for (size_t i = 0; ok && i < got; i++)
 		closer += d[i] < db;

@@ -54,7 +54,7 @@ long vs_vecset_find(const vs_vecset *set, const char *word)
 		uint32_t s = set->slots[i];
 		if (s == 0)
 			return -1;
-		if (s - 1 < set->count + set->oov && strcmp(set->words[s - 1], word) == 0)
+		if (s - 1 < set->count + set->oov && strcmp(vs_vecset_word(set, s - 1), word) == 0)
 			return (long)(s - 1);
 	}
 	return -1;
@@ -123,7 +123,7 @@ static void make_row(const vs_vecset *set, size_t i, float *sq)
 		for (size_t d = 0; d < dims; d++)
 			v[d] = p->scale[i] * (float)p->q[i * p->stride + d];
 	} else {
-		vs_subwords_vector(set->sub, set->words[i], (long)i, v);
+		vs_subwords_vector(set->sub, vs_vecset_word(set, i), (long)i, v);
 		set_norm(set, i, sq);
 	}
 	p->todo[i] = 0;
@@ -232,7 +232,7 @@ static int rebuild_slots(vs_vecset *set, size_t rows, vs_error *err)
 	if (!slots)
 		return vs_fail(err, "out of memory for the index of %zu words", rows);
 	for (size_t w = 0; w < set->count + set->oov; w++) {
-		size_t i = (size_t)vs_hash_fnv1a(set->words[w], strlen(set->words[w])) & mask;
+		size_t i = (size_t)vs_hash_fnv1a(vs_vecset_word(set, w), strlen(vs_vecset_word(set, w))) & mask;
 		while (slots[i])
 			i = (i + 1) & mask;
 		slots[i] = (uint32_t)w + 1;
@@ -242,6 +242,17 @@ static int rebuild_slots(vs_vecset *set, size_t rows, vs_error *err)
 	set->slots = slots;
 	set->nslots = n;
 	return 0;
+}
+
+/* A mapped set's words as pointers (before rows are added after them). */
+static const char **word_array(vs_vecset *set)
+{
+	const char **w = malloc((set->count ? set->count : 1) * sizeof *w);
+	if (!w)
+		return NULL;
+	for (size_t i = 0; i < set->count; i++)
+		w[i] = vs_vecset_word(set, i);
+	return set->words = w;
 }
 
 /* Room for one more row built from subwords after the dictionary's. */
@@ -256,6 +267,8 @@ static int grow_oov(vs_vecset *set, vs_error *err)
 	float *nm = v ? realloc(set->own_norms, rows * sizeof *nm) : NULL;
 	if (nm)
 		set->own_norms = nm, set->norms = nm;
+	if (nm && !set->words && set->word_offs && !word_array(set))
+		return vs_oom(err);
 	const char **w = nm ? realloc(set->words, rows * sizeof *w) : NULL;
 	if (!w)
 		return vs_oom(err);
@@ -388,7 +401,7 @@ static int build_upper(vs_vecset *set, size_t limit, vs_error *err)
 	free_upper(set);
 	size_t n = slots_for(limit), mask = n - 1, total = 1;
 	for (size_t w = 0; w < limit; w++)
-		total += 4 * strlen(set->words[w]) + 1; /* an upper-cased character takes at most 4 bytes */
+		total += 4 * strlen(vs_vecset_word(set, w)) + 1; /* an upper-cased character takes at most 4 bytes */
 	uint32_t *slots = calloc(n, sizeof *slots);
 	char **uw = malloc((limit ? limit : 1) * sizeof *uw);
 	char *blob = malloc(total);
@@ -409,7 +422,7 @@ static int build_upper(vs_vecset *set, size_t limit, vs_error *err)
 	char *o = blob;
 	uw[0] = blob; /* free_upper frees the block through the first word */
 	for (size_t w = 0; w < limit; w++) {
-		const unsigned char *p = (const unsigned char *)set->words[w];
+		const unsigned char *p = (const unsigned char *)vs_vecset_word(set, w);
 		uw[w] = o;
 		int ascii = 1;
 		for (const unsigned char *q = p; *q; q++)
@@ -488,7 +501,7 @@ int vs_vecset_finish(vs_vecset *set, vs_error *err)
 		if (!slots)
 			return vs_fail(err, "out of memory for the index of %zu words", set->count);
 		for (size_t w = 0; w < set->count; w++) {
-			size_t i = (size_t)vs_hash_fnv1a(set->words[w], strlen(set->words[w])) & mask;
+			size_t i = (size_t)vs_hash_fnv1a(vs_vecset_word(set, w), strlen(vs_vecset_word(set, w))) & mask;
 			while (slots[i])
 				i = (i + 1) & mask;
 			slots[i] = (uint32_t)w + 1;
@@ -503,7 +516,7 @@ int vs_vecset_finish(vs_vecset *set, vs_error *err)
 static const vs_vecset *sort_set;
 static int cmp_word(const void *a, const void *b)
 {
-	return strcmp(sort_set->words[*(const uint32_t *)a], sort_set->words[*(const uint32_t *)b]);
+	return strcmp(vs_vecset_word(sort_set, *(const uint32_t *)a), vs_vecset_word(sort_set, *(const uint32_t *)b));
 }
 
 const uint32_t *vs_vecset_sorted(vs_vecset *set)
@@ -531,13 +544,13 @@ int vs_vecset_prefix(vs_vecset *set, const char *prefix,
 	size_t plen = strlen(prefix), lo = 0, hi = set->count;
 	while (lo < hi) { /* first word >= prefix */
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(set->words[set->sorted[mid]], prefix) < 0)
+		if (strcmp(vs_vecset_word(set, set->sorted[mid]), prefix) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	for (size_t i = lo; i < set->count; i++) {
-		const char *w = set->words[set->sorted[i]];
+		const char *w = vs_vecset_word(set, set->sorted[i]);
 		if (strncmp(w, prefix, plen) != 0)
 			break;
 		if (fn(w, ctx))
@@ -557,7 +570,7 @@ size_t vs_vecset_memory(const vs_vecset *set)
 		m += set->nslots * sizeof(uint32_t);
 	if (set->word_blob) {
 		for (size_t i = 0; i < set->count; i++)
-			m += strlen(set->words[i]) + 1;
+			m += strlen(vs_vecset_word(set, i)) + 1;
 	}
 	m += set->count * sizeof(char *);
 	if (set->remote)
@@ -610,13 +623,14 @@ void vs_vecset_free(vs_vecset *set)
 	free(set);
 }
 
-vs_vecset *vs_vecset_from_arrays(const char *const *names, size_t n, const float *values, size_t dims,
-                                 vs_error *err)
+/* A set of n words (name(ctx, i) the i-th) and values, both copied. */
+static vs_vecset *set_of(const char *(*name)(const void *ctx, size_t i), const void *ctx, size_t n,
+                         const float *values, size_t dims, vs_error *err)
 {
 	vs_vecset *set = calloc(1, sizeof *set);
 	size_t bytes = 1;
 	for (size_t i = 0; i < n; i++)
-		bytes += strlen(names[i]) + 1;
+		bytes += strlen(name(ctx, i)) + 1;
 	char *blob = malloc(bytes);
 	const char **words = malloc((n ? n : 1) * sizeof *words);
 	float *v = malloc((n && dims ? n * dims : 1) * sizeof *v);
@@ -626,8 +640,8 @@ vs_vecset *vs_vecset_from_arrays(const char *const *names, size_t n, const float
 		return NULL;
 	}
 	for (size_t i = 0, o = 0; i < n; i++) {
-		size_t l = strlen(names[i]) + 1;
-		memcpy(blob + o, names[i], l);
+		size_t l = strlen(name(ctx, i)) + 1;
+		memcpy(blob + o, name(ctx, i), l);
 		words[i] = blob + o;
 		o += l;
 	}
@@ -643,4 +657,25 @@ vs_vecset *vs_vecset_from_arrays(const char *const *names, size_t n, const float
 		return NULL;
 	}
 	return set;
+}
+
+static const char *name_in_array(const void *ctx, size_t i)
+{
+	return ((const char *const *)ctx)[i];
+}
+
+static const char *name_in_set(const void *ctx, size_t i)
+{
+	return vs_vecset_word(ctx, i);
+}
+
+vs_vecset *vs_vecset_from_arrays(const char *const *names, size_t n, const float *values, size_t dims,
+                                 vs_error *err)
+{
+	return set_of(name_in_array, names, n, values, dims, err);
+}
+
+vs_vecset *vs_vecset_with_values(const vs_vecset *words_of, const float *values, vs_error *err)
+{
+	return set_of(name_in_set, words_of, words_of->count, values, words_of->dims, err);
 }

@@ -78,7 +78,11 @@ typedef struct vs_vecset {
 	char *about;         /* how it was made, "field\tvalue" lines (training), or NULL */
 	size_t count;        /* number of words */
 	size_t dims;         /* dimensions of each vector */
-	const char **words;  /* count words, in file order */
+	const char **words;  /* count words, in file order (NULL for a mapped .vecs: vs_vecset_word) */
+	/* a mapped .vecs keeps its words in the file: offsets into its word table */
+	const uint64_t *word_offs;
+	const char *word_table;
+	uint64_t word_table_len;
 	const float *vectors;/* count x dims, row-major */
 	const float *norms;  /* count L2 norms */
 
@@ -121,6 +125,19 @@ typedef struct vs_vecset {
 	size_t remote_rows;  /* the rows it has there (as the server counted them at load) */
 	vs_vec_dtype dtype;      /* as its file keeps its rows (F32 unless rounded by save --dtype) */
 } vs_vecset;
+
+/* Word i of a set (i < count + oov): from its pointers, or for a mapped
+ * .vecs from the file's offset table, checked where it is read (nothing is
+ * done a word at open): a damaged entry reads as an empty word. */
+static inline const char *vs_vecset_word(const vs_vecset *set, size_t i)
+{
+	if (set->words)
+		return set->words[i];
+	if (i >= set->count)
+		return "";
+	uint64_t o = set->word_offs[i];
+	return o < set->word_table_len ? set->word_table + o : "";
+}
 
 /* Metadata of a set's words: columns of text, a value a word and column
  * (NULL where the file had no row for the word). */
@@ -199,6 +216,8 @@ int vs_vecset_prefix(vs_vecset *set, const char *prefix,
  * distinct. */
 vs_vecset *vs_vecset_from_arrays(const char *const *names, size_t n, const float *values, size_t dims,
                                  vs_error *err);
+/* A set of the words of another (copied) with other values (count x dims). */
+vs_vecset *vs_vecset_with_values(const vs_vecset *words_of, const float *values, vs_error *err);
 
 /* Bytes of memory the set holds (heap and mapping). */
 size_t vs_vecset_memory(const vs_vecset *set);

@@ -63,7 +63,7 @@ static int shared_units(const vs_vecset *a, const vs_vecset *b, size_t max, doub
 	vs_vecset_need_all(a);
 	vs_vecset_need_all(b);
 	for (size_t i = 0; i < a->count && k < cap; i++) {
-		long j = vs_vecset_find(b, a->words[i]);
+		long j = vs_vecset_find(b, vs_vecset_word(a, i));
 		if (j < 0 || !(a->norms[i] > 0) || !(b->norms[j] > 0))
 			continue;
 		vs_unit_vector(a, (long)i, tmp);

@@ -68,7 +68,7 @@ static void lookup_and_case_folding(void **state)
 	long sug[3];
 	size_t n = vs_suggest(s, "cta", sug, 3);
 	assert_true(n >= 1);
-	assert_string_equal(s->words[sug[0]], "cat");
+	assert_string_equal(vs_vecset_word(s, sug[0]), "cat");
 	vs_vecset_free(s);
 }
 
@@ -204,8 +204,8 @@ static void formats_round_trip(void **state)
 		assert_int_equal(t->count, s->count);
 		assert_int_equal(t->dims, s->dims);
 		for (size_t i = 0; i < s->count; i++) {
-			assert_string_equal(t->words[i], s->words[i]);
-			assert_int_equal(vs_vecset_find(t, s->words[i]), (long)i);
+			assert_string_equal(vs_vecset_word(t, i), vs_vecset_word(s, i));
+			assert_int_equal(vs_vecset_find(t, vs_vecset_word(s, i)), (long)i);
 		}
 		assert_memory_equal(t->vectors, s->vectors, s->count * s->dims * sizeof(float));
 		assert_memory_equal(t->norms, s->norms, s->count * sizeof(float));
@@ -248,7 +248,7 @@ static void corrupted(vs_vecset *s, vs_vec_dtype dtype)
 		vs_vecset *t = vs_load(tmp("flip.vecs"), &o, NULL, &err);
 		if (t) {
 			for (size_t i = 0; i < t->count; i++)
-				(void)vs_vecset_find(t, t->words[i]);
+				(void)vs_vecset_find(t, vs_vecset_word(t, i));
 			vs_vecset_free(t);
 		}
 		free(c);
@@ -280,6 +280,13 @@ static void corrupted(vs_vecset *s, vs_vec_dtype dtype)
 	assert_null(vs_load(tmp("code.vecs"), &o, NULL, &err));
 	assert_non_null(strstr(err.msg, "codes that do not match their rows"));
 	free(buf);
+}
+
+static int count_word(const char *word, void *ctx)
+{
+	(void)word;
+	++*(size_t *)ctx;
+	return 0;
 }
 
 static void corrupt_vecs_files_are_refused(void **state)
@@ -434,6 +441,72 @@ static void mapped_stream_cut_short(void **state)
 	fclose(f);
 }
 
+/* An open reads nothing a word (2 million words open in milliseconds): a big
+ * set's word table, hash slots and sorted order damaged where the open's
+ * sample does not look are checked where they are read: a damaged word
+ * reads as empty, a slot or sorted entry out of range finds nothing; no
+ * crash, and verify names the damage. */
+static void vecs_damage_found_where_read(void **state)
+{
+	(void)state;
+	enum { N = 1000, D = 4 };
+	char *names[N];
+	float v[N * D];
+	for (int i = 0; i < N; i++) {
+		names[i] = malloc(16);
+		snprintf(names[i], 16, "w%04d", i);
+		for (int d = 0; d < D; d++)
+			v[i * D + d] = (float)((i * 7 + d * 13) % 17) - 8.0f;
+	}
+	vs_error err;
+	vs_vecset *s = vs_vecset_from_arrays((const char *const *)names, N, v, D, &err);
+	assert_non_null(s);
+	assert_int_equal(vs_vecs_write_as(s, tmp("big.vecs"), VS_VEC_F32, &err), 0);
+	vs_vecset_free(s);
+	FILE *f = fopen(tmp("big.vecs"), "r+b");
+	assert_non_null(f);
+	uint64_t offsets_off, slots_off, sorted_off, huge = UINT64_MAX / 2;
+	uint32_t bad = N + 5;
+	assert_int_equal(fseek(f, 48, SEEK_SET), 0);
+	assert_int_equal(fread(&offsets_off, 8, 1, f), 1);
+	assert_int_equal(fseek(f, 56, SEEK_SET), 0);
+	assert_int_equal(fread(&slots_off, 8, 1, f), 1);
+	assert_int_equal(fseek(f, 152, SEEK_SET), 0);
+	assert_int_equal(fread(&sorted_off, 8, 1, f), 1);
+	fseek(f, (long)(offsets_off + 8 * 501), SEEK_SET); /* word 501: off the table */
+	fwrite(&huge, 8, 1, f);
+	for (int k = 0; k < 2048; k += 3) { /* a third of the slots out of range (where they hold a word) */
+		uint32_t slot;
+		fseek(f, (long)(slots_off + 4 * (uint64_t)k), SEEK_SET);
+		assert_int_equal(fread(&slot, 4, 1, f), 1);
+		if (slot && slot != 1 && slot % 15 != 1) { /* the sample looks at every 15th word */
+			fseek(f, (long)(slots_off + 4 * (uint64_t)k), SEEK_SET);
+			fwrite(&bad, 4, 1, f);
+		}
+	}
+	fseek(f, (long)(sorted_off + 4 * 503), SEEK_SET);
+	fwrite(&bad, 4, 1, f);
+	fclose(f);
+	vs_load_options o = {0};
+	vs_vecset *t = vs_load(tmp("big.vecs"), &o, NULL, &err);
+	assert_non_null(t);
+	assert_string_equal(vs_vecset_word(t, 501), "");
+	assert_string_equal(vs_vecset_word(t, 500), "w0500");
+	assert_string_equal(vs_vecset_word(t, N + 3), "");
+	size_t found = 0;
+	for (size_t i = 0; i < N; i++)
+		found += vs_vecset_find(t, vs_vecset_word(t, i)) == (long)i;
+	assert_true(found > N / 2 && found < N);
+	size_t listed = 0;
+	assert_int_equal(vs_vecset_prefix(t, "", count_word, &listed), 0);
+	assert_int_equal(listed, N);
+	vs_vecset_free(t);
+	vs_vecs_check chk;
+	assert_int_equal(vs_vecs_verify(tmp("big.vecs"), &chk, &err), -1);
+	for (int i = 0; i < N; i++)
+		free(names[i]);
+}
+
 static void fuzzed_text_never_crashes(void **state)
 {
 	(void)state;
@@ -486,6 +559,7 @@ int main(void)
 		cmocka_unit_test(long_rows_equal_strtof),
 		cmocka_unit_test(tricky_decimals_equal_strtof),
 		cmocka_unit_test(mapped_stream_cut_short),
+		cmocka_unit_test(vecs_damage_found_where_read),
 		cmocka_unit_test(fuzzed_text_never_crashes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -434,7 +434,7 @@ long vs_session_word(vs_session *s, vs_vecset *set, const char *word)
 	char buf[512];
 	size_t o = 0;
 	for (size_t k = 0; k < n && o < sizeof buf; k++)
-		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", k ? ", " : "", set->words[sug[k]]);
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", k ? ", " : "", vs_vecset_word(set, sug[k]));
 	return vs_session_error(s, "'%s' is not in the vocabulary of %s; did you mean: %s?%s", word, set->name, buf,
 	                        folded >= 0 ? " ('set case fold' matches words whatever their case)" : "");
 }

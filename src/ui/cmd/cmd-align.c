@@ -66,7 +66,7 @@ static int cmd_align_exec(vs_session *s, vs_args *a)
 	}
 	float *v = turned(x, r);
 	free(r);
-	vs_vecset *set = v ? vs_vecset_from_arrays(x->words, x->count, v, x->dims, &err) : NULL;
+	vs_vecset *set = v ? vs_vecset_with_values(x, v, &err) : NULL;
 	free(v);
 	if (!set)
 		return v ? vs_session_error(s, "align: %s", err.msg) : vs_session_oom(s);

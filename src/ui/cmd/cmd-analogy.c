@@ -24,9 +24,9 @@ static int analogy_explain(vs_session *s, const vs_vecset *set, const long *abc,
 		return vs_session_error(s, "analogy: %s", err.msg);
 	}
 	char ca[80], cb[80], cc[80];
-	snprintf(ca, sizeof ca, "cos_%s", set->words[abc[0]]);
-	snprintf(cb, sizeof cb, "cos_%s", set->words[abc[1]]);
-	snprintf(cc, sizeof cc, "cos_%s", set->words[abc[2]]);
+	snprintf(ca, sizeof ca, "cos_%s", vs_vecset_word(set, abc[0]));
+	snprintf(cb, sizeof cb, "cos_%s", vs_vecset_word(set, abc[1]));
+	snprintf(cc, sizeof cc, "cos_%s", vs_vecset_word(set, abc[2]));
 	const char *cols[] = {ca, cb, cc, "3cosadd", "3cosmul"};
 	vs_result_col(r, "rank", VS_COL_INT, 0);
 	vs_result_col(r, "word", VS_COL_STR, 0);
@@ -35,11 +35,11 @@ static int analogy_explain(vs_session *s, const vs_vecset *set, const long *abc,
 	for (size_t i = 0; i < n && vs_result_row(r) == 0; i++) {
 		float v[5] = {st[i].cos_a, st[i].cos_b, st[i].cos_c, st[i].cosadd, st[i].cosmul};
 		vs_result_int(r, 0, (long long)i + 1);
-		vs_result_str(r, 1, set->words[words[i]]);
+		vs_result_str(r, 1, vs_vecset_word(set, words[i]));
 		for (size_t c = 0; c < 5; c++)
 			vs_result_float(r, c + 2, v[c]);
 	}
-	const char *A = set->words[abc[0]], *B = set->words[abc[1]], *C = set->words[abc[2]];
+	const char *A = vs_vecset_word(set, abc[0]), *B = vs_vecset_word(set, abc[1]), *C = vs_vecset_word(set, abc[2]);
 	vs_result_note(r, "query = unit(mean(unit %s, unit %s, -unit %s)); the mean's length is %.6f", B, C, A, mean_norm);
 	vs_result_note(r, "3cosadd = cos(word, query) = (cos_%s + cos_%s - cos_%s) / (3 x %.6f)", B, C, A, mean_norm);
 	vs_result_note(r, "3cosmul = ((1 + cos_%s) / 2) ((1 + cos_%s) / 2) / ((1 + cos_%s) / 2 + 1e-6)", B, C, A);

@@ -163,7 +163,7 @@ static char *host_detail(void *ctx, const vs_result *r, size_t row)
 		vs_error err;
 		if (vs_most_similar(set, &w, 1, NULL, 0, 8, 0, hits, &n, &err) == 0)
 			for (size_t i = 0; i < n; i++)
-				fprintf(f, "  %-18s %.4f\n", set->words[hits[i].index], hits[i].score);
+				fprintf(f, "  %-18s %.4f\n", vs_vecset_word(set, hits[i].index), hits[i].score);
 	} else if (t && strcmp(kind, "doc") == 0 && ix && vs_index_doc(ix, t) >= 0) {
 		long d = vs_index_doc(ix, t);
 		fprintf(f, "%u tokens\n\nkeywords:\n", ix->doc_len[d]);

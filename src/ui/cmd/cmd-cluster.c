@@ -29,7 +29,7 @@ static int write_labels(const char *path, const vs_vecset *set, const long *idx,
 		return -1;
 	int bad = fprintf(f, "word\tcluster\n") < 0;
 	for (size_t i = 0; i < n && !bad; i++)
-		bad = fprintf(f, "%s\t%d\n", set->words[idx[i]], labels[i]) < 0;
+		bad = fprintf(f, "%s\t%d\n", vs_vecset_word(set, idx[i]), labels[i]) < 0;
 	return vs_tmpfile_finish(f, tmp, path, bad, err);
 }
 
@@ -85,7 +85,7 @@ static vs_result *clusters_result(const vs_vecset *set, const long *idx, const f
 		char words[512] = "";
 		size_t o = 0;
 		for (size_t b = 0; b < nb && o < sizeof words; b++)
-			o += (size_t)snprintf(words + o, sizeof words - o, "%s%s", b ? " " : "", set->words[best[b]]);
+			o += (size_t)snprintf(words + o, sizeof words - o, "%s%s", b ? " " : "", vs_vecset_word(set, best[b]));
 		if (vs_result_row(r) < 0) {
 			vs_result_free(r);
 			return NULL;

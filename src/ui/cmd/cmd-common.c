@@ -24,7 +24,7 @@ vs_result *vs_ranked_result(const vs_vecset *set, const vs_hit *hits, size_t n, 
 		if (vs_result_row(r) < 0)
 			break;
 		vs_result_int(r, 0, (long long)i + 1);
-		const char *w = set->words[hits[i].index];
+		const char *w = vs_vecset_word(set, hits[i].index);
 		char marked[512];
 		if ((size_t)hits[i].index >= set->count && !set->remote) { /* a word made from its character n-grams */
 			snprintf(marked, sizeof marked, "%s (oov)", w);

@@ -35,11 +35,11 @@ static int neighbours(vs_session *s, vs_vecset *x, vs_vecset *y, const char *wor
 			for (size_t i = 0; i < (nx > ny ? nx : ny) && vs_result_row(r) == 0; i++) {
 				vs_result_int(r, 0, (long long)i + 1);
 				if (i < nx) {
-					vs_result_str(r, 1, x->words[hx[i].index]);
+					vs_result_str(r, 1, vs_vecset_word(x, hx[i].index));
 					vs_result_float(r, 2, hx[i].score);
 				}
 				if (i < ny) {
-					vs_result_str(r, 3, y->words[hy[i].index]);
+					vs_result_str(r, 3, vs_vecset_word(y, hy[i].index));
 					vs_result_float(r, 4, hy[i].score);
 				}
 			}

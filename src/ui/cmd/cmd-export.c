@@ -44,7 +44,7 @@ static int write_metadata(const char *dir, const vs_vecset *set, const long *idx
 		return -1;
 	int bad = clusters && fprintf(f, "word\tcluster\n") < 0;
 	for (size_t i = 0; i < n && !bad; i++) {
-		const char *w = set->words[idx[i]];
+		const char *w = vs_vecset_word(set, idx[i]);
 		for (const char *p = w; *p && !bad; p++) /* a tab or newline in a word would break the columns */
 			bad = fputc(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, f) == EOF;
 		if (clusters)

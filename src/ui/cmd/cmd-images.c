@@ -83,7 +83,7 @@ static int rerank_by_itm(vs_session *s, const vs_args *a, const vs_vecset *set, 
 	}
 	for (size_t i = 0; i < n; i++) {
 		char path[8192];
-		snprintf(path, sizeof path, "%s/%s", set->source, set->words[hits[i].index]);
+		snprintf(path, sizeof path, "%s/%s", set->source, vs_vecset_word(set, hits[i].index));
 		vs_blip_image *im = vs_session_blip_image(s, a->name, path, NULL); /* the model's: not freed here */
 		if (!im || vs_session_blip_itm(s, a->name, im, a->argv[0], enc, &itm[i]) < 0)
 			goto out;
@@ -99,7 +99,7 @@ static int rerank_by_itm(vs_session *s, const vs_args *a, const vs_vecset *set, 
 	vs_result_col(r, "cosine", VS_COL_FLOAT, 6);
 	for (size_t i = 0; i < n && vs_result_row(r) == 0; i++) {
 		vs_result_int(r, 0, (long long)i + 1);
-		vs_result_str(r, 1, set->words[hits[order[i]].index]);
+		vs_result_str(r, 1, vs_vecset_word(set, hits[order[i]].index));
 		vs_result_float(r, 2, itm[order[i]]);
 		vs_result_float(r, 3, hits[order[i]].score);
 	}

@@ -79,9 +79,9 @@ static int nn_file(vs_session *s, vs_vecset *set, const char *path, size_t k)
 			vs_result_col(r, "score", VS_COL_FLOAT, 6);
 			for (size_t j = 0; j < m; j++)
 				for (size_t h = 0; h < got[j] && vs_result_row(r) == 0; h++) {
-					vs_result_str(r, 0, set->words[idx[j]]);
+					vs_result_str(r, 0, vs_vecset_word(set, idx[j]));
 					vs_result_int(r, 1, (long long)h + 1);
-					vs_result_str(r, 2, set->words[hits[j * k + h].index]);
+					vs_result_str(r, 2, vs_vecset_word(set, hits[j * k + h].index));
 					vs_result_float(r, 3, hits[j * k + h].score);
 				}
 			vs_session_show(s, r);
@@ -116,7 +116,7 @@ static int nn_minus(vs_session *s, vs_vecset *set, const long *pos, size_t npos,
 		vs_result_col(r, "before", VS_COL_FLOAT, 6);
 		for (size_t i = 0; i < n && vs_result_row(r) == 0; i++) {
 			vs_result_int(r, 0, (long long)i + 1);
-			vs_result_str(r, 1, set->words[hits[i].index]);
+			vs_result_str(r, 1, vs_vecset_word(set, hits[i].index));
 			vs_result_float(r, 2, hits[i].score);
 			vs_result_float(r, 3, before[i]);
 		}

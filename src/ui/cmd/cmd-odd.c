@@ -30,8 +30,8 @@ static int cmd_odd_exec(vs_session *s, vs_args *a)
 		vs_session_oom(s);
 		goto out;
 	}
-	vs_result_title(r, "odd one out: %s", set->words[hits[n - 1].index]);
-	vs_result_context_str(r, "odd", set->words[hits[n - 1].index]);
+	vs_result_title(r, "odd one out: %s", vs_vecset_word(set, hits[n - 1].index));
+	vs_result_context_str(r, "odd", vs_vecset_word(set, hits[n - 1].index));
 	vs_session_show(s, r);
 	rc = 0;
 out:

@@ -138,7 +138,7 @@ static int write_coords(const char *path, const vs_vecset *set, const long *idx,
 		bad = bad || fprintf(f, "\t%s", axis[c]) < 0;
 	bad = bad || fputs(clusters ? "\tcluster\n" : "\n", f) == EOF;
 	for (size_t i = 0; i < n && !bad; i++) {
-		bad = fputs(set->words[idx[i]], f) == EOF;
+		bad = fputs(vs_vecset_word(set, idx[i]), f) == EOF;
 		for (size_t c = 0; c < k; c++)
 			bad = bad || fprintf(f, "\t%.6f", coords[i * k + c]) < 0;
 		if (clusters)
@@ -193,7 +193,7 @@ static int cmd_project_exec(vs_session *s, vs_args *a)
 		for (size_t i = 0; i < n; i++) {
 			if (vs_result_row(r) < 0)
 				break;
-			vs_result_str(r, 0, set->words[idx[i]]);
+			vs_result_str(r, 0, vs_vecset_word(set, idx[i]));
 			for (size_t c = 0; c < k; c++)
 				vs_result_float(r, 1 + c, coords[i * k + c]);
 		}
@@ -332,7 +332,7 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 		int clustered = s->cluster_set == set && !analogy && !colour;
 		char legend[256] = "";
 		for (size_t i = 0; i < n; i++)
-			pts[i] = (vs_plot_point){set->words[idx[i]], coords[2 * i], coords[2 * i + 1],
+			pts[i] = (vs_plot_point){vs_vecset_word(set, idx[i]), coords[2 * i], coords[2 * i + 1],
 			                         analogy ? i == 3 : i < nhigh && !clustered && !colour,
 			                         clustered ? 1 + s->cluster_of[idx[i]] : 0};
 		if (colour)
@@ -341,7 +341,7 @@ static int cmd_plot_exec(vs_session *s, vs_args *a)
 		char title[512];
 		if (analogy)
 			snprintf(title, sizeof title, "%s is to %s as %s is to %s (PCA, %.0f%% of the variance)",
-			         set->words[idx[0]], set->words[idx[1]], set->words[idx[2]], set->words[idx[3]],
+			         vs_vecset_word(set, idx[0]), vs_vecset_word(set, idx[1]), vs_vecset_word(set, idx[2]), vs_vecset_word(set, idx[3]),
 			         100 * (ratio[0] + ratio[1]));
 		else if (on_axes)
 			snprintf(title, sizeof title, "%zu words of %s along %s (x) and %s (y)%s", n, set->name, ax->name,

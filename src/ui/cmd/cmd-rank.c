@@ -22,8 +22,8 @@ static int cmd_rank_exec(vs_session *s, vs_args *a)
 		vs_result_free(r);
 		return vs_session_oom(s);
 	}
-	vs_result_str(r, 0, set->words[x]);
-	vs_result_str(r, 1, set->words[y]);
+	vs_result_str(r, 0, vs_vecset_word(set, x));
+	vs_result_str(r, 1, vs_vecset_word(set, y));
 	vs_result_int(r, 2, (long long)rank);
 	vs_session_show(s, r);
 	return 0;

@@ -267,7 +267,7 @@ static int cmd_info_exec(vs_session *s, vs_args *a)
 	size_t show = set->count < 8 ? set->count : 8, o = 0;
 	char words[256] = "";
 	for (size_t i = 0; i < show && o < sizeof words; i++)
-		o += (size_t)snprintf(words + o, sizeof words - o, "%s%s", i ? " " : "", set->words[i]);
+		o += (size_t)snprintf(words + o, sizeof words - o, "%s%s", i ? " " : "", vs_vecset_word(set, i));
 	vs_result_str(r, 1, words);
 	vs_session_show(s, r);
 	return 0;

@@ -25,8 +25,8 @@ static int cmd_sim_exec(vs_session *s, vs_args *a)
 		return vs_session_oom(s);
 	}
 	size_t c = 0;
-	vs_result_str(r, c++, set->words[x]);
-	vs_result_str(r, c++, set->words[y]);
+	vs_result_str(r, c++, vs_vecset_word(set, x));
+	vs_result_str(r, c++, vs_vecset_word(set, y));
 	if (explain) {
 		vs_result_float(r, c++, vs_dot(set, x, y));
 		vs_result_float(r, c++, set->norms[x]);

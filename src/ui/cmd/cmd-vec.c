@@ -18,7 +18,7 @@ static int cmd_vec_exec(vs_session *s, vs_args *a)
 			return -1;
 		}
 		vs_vecset_need_row(set, (size_t)x);
-		vs_result_str(r, 0, set->words[x]);
+		vs_result_str(r, 0, vs_vecset_word(set, x));
 		vs_result_vec(r, 1, set->vectors + (size_t)x * set->dims, set->dims);
 	}
 	vs_session_show(s, r);
