@@ -30,8 +30,9 @@ const vs_cmd_entry cmd_verify_entry = {
 	.name = "verify",
 	.usage = "FILE",
 	.summary = "check a .vecs file, block by block, against its checksums",
-	.help = "Opening a .vecs file checks its header and structure (norms, hash table) at\n"
-	        "once; verify reads all of it and compares each 1 MiB block with the CRC-32 that\n"
+	.help = "Opening a .vecs file checks its header, its tables' places and a sample of\n"
+	        "its words (hash table, norms, sorted order) and codes at once, nothing a word;\n"
+	        "verify reads all of it and compares each 1 MiB block with the CRC-32 that\n"
 	        "save wrote, naming the byte offset of the first that differs. 'load --verify'\n"
 	        "does the same before loading. Files of version 1 have no checksums.",
 	.example = "verify demo.vecs",
