@@ -87,6 +87,30 @@ static const double pow10_neg[] = {1e-0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-
                                    1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17, 1e-18, 1e-19};
 static const uint64_t pow10_u64[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
 
+/* The float nearest (-1)^neg m / 10^nf (m <= 2^53, nf <= 19) into *out, or
+ * -1 when it is a float midpoint (the general parser then decides). m times
+ * the double nearest 10^-nf is within two units in the last place of the
+ * quotient: rounded to float it is the quotient's rounding unless it lies
+ * that close to a point halfway between two floats (then the correctly
+ * rounded division decides). */
+static inline __attribute__((always_inline)) int scaled_decimal(uint64_t m, int nf, int neg, float *out)
+{
+	double d = (double)m * pow10_neg[nf];
+	uint64_t bits;
+	memcpy(&bits, &d, sizeof bits);
+	if ((((bits & 0x1FFFFFFFu) - 0x10000000u + 4) & 0x1FFFFFFFu) <= 8) {
+		d = (double)m / pow10_tab[nf];
+		if (float_tie(d, (float)d))
+			return -1;
+	}
+	float v = (float)d;
+	uint32_t u;
+	memcpy(&u, &v, sizeof u);
+	u ^= (uint32_t)neg << 31; /* the sign without a branch */
+	memcpy(out, &u, sizeof u);
+	return 0;
+}
+
 /* The usual shape of a vector file's value, [-]D{1,8}.D{0,16} followed by a
  * separator, with few branches: whole words of digits, lengths from bit
  * scans. NULL when the text has another shape (the general parser then
@@ -117,24 +141,7 @@ static inline __attribute__((always_inline)) const char *parse_plain_decimal(con
 	m = m * pow10_u64[n2] + digits_value(w2, n2);
 	if (m > (1ull << 53))
 		return NULL;
-	/* m times the double nearest 10^-nf is within two units in the last
-	 * place of the quotient: rounded to float it is the quotient's rounding
-	 * unless it lies that close to a point halfway between two floats
-	 * (then the correctly rounded division decides) */
-	double d = (double)m * pow10_neg[nf];
-	uint64_t bits;
-	memcpy(&bits, &d, sizeof bits);
-	if ((((bits & 0x1FFFFFFFu) - 0x10000000u + 4) & 0x1FFFFFFFu) <= 8) {
-		d = (double)m / pow10_tab[nf];
-		if (float_tie(d, (float)d))
-			return NULL;
-	}
-	float v = (float)d;
-	uint32_t u;
-	memcpy(&u, &v, sizeof u);
-	u ^= (uint32_t)neg << 31; /* the sign without a branch */
-	memcpy(out, &u, sizeof u);
-	return q;
+	return scaled_decimal(m, nf, neg, out) == 0 ? q : NULL;
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -173,20 +180,7 @@ __attribute__((target("ssse3"))) static inline const char *parse_decimal16(const
 	v = _mm_madd_epi16(v, _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
 	uint64_t m = (uint64_t)(uint32_t)_mm_cvtsi128_si32(v) * 100000000u +
 	             (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(v, 4));
-	double dv = (double)m * pow10_neg[nf];
-	uint64_t bits;
-	memcpy(&bits, &dv, sizeof bits);
-	if ((((bits & 0x1FFFFFFFu) - 0x10000000u + 4) & 0x1FFFFFFFu) <= 8) {
-		dv = (double)m / pow10_tab[nf];
-		if (float_tie(dv, (float)dv))
-			return NULL;
-	}
-	float f = (float)dv;
-	uint32_t u;
-	memcpy(&u, &f, sizeof u);
-	u ^= (uint32_t)neg << 31;
-	memcpy(out, &u, sizeof u);
-	return q;
+	return scaled_decimal(m, nf, neg, out) == 0 ? q : NULL;
 }
 #endif
 
