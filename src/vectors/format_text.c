@@ -549,7 +549,8 @@ static int read_shape(const char *path, const char *buf, size_t len, uint64_t to
 /* Parse the rows in threads (a share of the lines each), reporting progress;
  * the first failing line (by position) is the one reported. */
 static int parse_in_threads(const char *path, const char *buf, const char *limit, const line_ref *lines, size_t n, size_t dims,
-                            size_t line_no, float *vectors, size_t *word_len, const vs_load_options *opt, vs_error *err)
+                            size_t line_no, float *vectors, size_t *word_len, const vs_load_options *opt,
+                            void (*meanwhile)(void *ctx), void *ctx, vs_error *err)
 {
 	int nthreads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (nthreads < 1)
@@ -566,12 +567,17 @@ static int parse_in_threads(const char *path, const char *buf, const char *limit
 		jobs[t] = (text_job){.parse_row = choose_row_parser(), .buf = buf, .limit = limit, .lines = lines, .first = n * (size_t)t / (size_t)nthreads,
 		                     .last = n * (size_t)(t + 1) / (size_t)nthreads, .dims = dims,
 		                     .vectors = vectors, .word_len = word_len, .done = &done};
-	/* the others in threads, the first share here; a share whose thread
+	/* the others in threads, the first share here (or, with meanwhile, every
+	 * share in a thread while this one does that); a share whose thread
 	 * cannot start is done here too */
-	for (int t = 1; t < nthreads; t++)
+	int here = meanwhile ? -1 : 0;
+	for (int t = here + 1; t < nthreads; t++)
 		started[t] = pthread_create(&tids[t], NULL, parse_text_lines, &jobs[t]) == 0;
-	parse_text_lines(&jobs[0]);
-	for (int t = 1; t < nthreads; t++) {
+	if (meanwhile)
+		meanwhile(ctx);
+	else
+		parse_text_lines(&jobs[0]);
+	for (int t = here + 1; t < nthreads; t++) {
 		if (started[t])
 			pthread_join(tids[t], NULL);
 		else
@@ -608,32 +614,36 @@ static int keep_words(vs_rows *t, size_t from, const char *buf, const line_ref *
 	return 0;
 }
 
-/* The window's whole lines from the read position: up to the last newline
- * (or the end of the file), at most want of them, and no more than start in
- * a chunk's bytes (a mapped file is one window). */
-static line_ref *chunk_lines(vs_stream *st, size_t want, size_t *n, size_t *consumed, vs_error *err)
+/* A chunk of whole lines of the window. */
+typedef struct text_chunk {
+	line_ref *lines;
+	size_t n, consumed; /* lines, and the bytes they take (newlines included) */
+} text_chunk;
+
+/* The window's whole lines from offset from: up to the last newline (or the
+ * end of the file), at most want of them, and no more than start in a
+ * chunk's bytes (32 MB, or half the window; a mapped file is one window). */
+static int chunk_lines(vs_stream *st, size_t from, size_t want, text_chunk *c, vs_error *err)
 {
 	const char *buf = st->buf;
-	size_t pos = st->pos, end = st->end;
+	size_t pos = from, end = st->end;
 	if (!st->eof) {
 		const char *last = end > pos ? memrchr(buf + pos, '\n', end - pos) : NULL;
 		end = last ? (size_t)(last - buf) + 1 : pos;
 	}
 	size_t cap = 4096, k = 0;
 	line_ref *lines = malloc(cap * sizeof *lines);
-	if (!lines) {
-		vs_oom(err);
-		return NULL;
-	}
-	while (pos < end && k < want && pos - st->pos < TEXT_CHUNK) {
+	if (!lines)
+		return vs_oom(err);
+	size_t most = st->cap / 2 < TEXT_CHUNK ? st->cap / 2 : TEXT_CHUNK;
+	while (pos < end && k < want && (k == 0 || pos - from < most)) {
 		const char *nl = memchr(buf + pos, '\n', end - pos);
 		size_t e = nl ? (size_t)(nl - buf) : end;
 		if (k == cap) {
 			line_ref *more = realloc(lines, 2 * cap * sizeof *lines);
 			if (!more) {
 				free(lines);
-				vs_oom(err);
-				return NULL;
+				return vs_oom(err);
 			}
 			lines = more;
 			cap *= 2;
@@ -643,9 +653,23 @@ static line_ref *chunk_lines(vs_stream *st, size_t want, size_t *n, size_t *cons
 		k++;
 		pos = nl ? e + 1 : end;
 	}
-	*n = k;
-	*consumed = pos - st->pos;
-	return lines;
+	*c = (text_chunk){lines, k, pos - from};
+	return 0;
+}
+
+/* The next chunk's lines, found while the workers parse this one. */
+typedef struct look_ahead {
+	vs_stream *st;
+	size_t from, want;
+	text_chunk next;
+	int failed;
+	vs_error err;
+} look_ahead;
+
+static void find_next_chunk(void *arg)
+{
+	look_ahead *la = arg;
+	la->failed = chunk_lines(la->st, la->from, la->want, &la->next, &la->err) < 0;
 }
 
 /* After the rows the header counts, only blank space may follow: the line
@@ -704,40 +728,57 @@ vs_vecset *vs_read_text_stream(vs_stream *st, int has_header, const vs_load_opti
 	vs_rows t = {.dims = dims};
 	vs_load_options chunk_opt = *opt;
 	chunk_opt.progress = NULL; /* progress is the stream's, chunk by chunk */
+	text_chunk c = {0};
+	int known_next = 0; /* c holds the next chunk, found while the last was parsed */
 	while (t.n < want) {
 		have = vs_stream_fill(st, st->cap / 2 < TEXT_CHUNK ? st->cap / 2 : TEXT_CHUNK, err);
 		if (have < 0)
 			goto fail;
 		if (have == 0)
 			break;
-		size_t n, consumed;
-		line_ref *lines = chunk_lines(st, want - t.n, &n, &consumed, err);
-		if (!lines)
+		if (!known_next && chunk_lines(st, st->pos, want - t.n, &c, err) < 0)
 			goto fail;
-		if (n == 0 && !st->eof) { /* no newline in a whole window */
-			free(lines);
+		known_next = 0;
+		if (c.n == 0 && !st->eof) { /* no newline in a whole window */
 			vs_fail(err, "%s: line %zu: a line longer than %zu bytes", path, line_no, st->cap);
 			goto fail;
 		}
+		/* a mapped file is whole in the window: the next chunk's lines are
+		 * found (and its pages come in) while the workers parse this one */
+		look_ahead la = {.st = st, .from = st->pos + c.consumed, .want = want - t.n - c.n};
+		int ahead = st->map_len && la.want > 0 && la.from < st->end;
 		size_t first = t.n;
-		if (vs_rows_room(&t, n, want, known, path, err) < 0 ||
-		    parse_in_threads(path, st->buf, st->buf + st->end, lines, n, dims, line_no, t.vectors + first * dims, t.word_len + first,
-		                     &chunk_opt, err) < 0) {
-			free(lines);
+		if (vs_rows_room(&t, c.n, want, known, path, err) < 0 ||
+		    parse_in_threads(path, st->buf, st->buf + st->end, c.lines, c.n, dims, line_no, t.vectors + first * dims,
+		                     t.word_len + first, &chunk_opt, ahead ? find_next_chunk : NULL, &la, err) < 0) {
+			if (ahead && !la.failed)
+				free(la.next.lines);
 			goto fail;
 		}
-		t.n += n;
-		int kept = keep_words(&t, first, st->buf, lines, err);
-		free(lines);
+		if (ahead && la.failed) {
+			*err = la.err;
+			goto fail;
+		}
+		t.n += c.n;
+		int kept = keep_words(&t, first, st->buf, c.lines, err);
+		free(c.lines);
+		c.lines = NULL;
+		size_t n = c.n;
+		st->pos += c.consumed;
+		line_no += n;
+		if (ahead) {
+			c = la.next;
+			known_next = 1;
+		}
 		if (kept < 0)
 			goto fail;
-		st->pos += consumed;
-		line_no += n;
 		if (opt->progress)
 			opt->progress(opt->progress_ctx, vs_stream_progress(st));
 		if (n == 0)
 			break;
 	}
+	free(c.lines);
+	c.lines = NULL;
 	if (has_header && t.n < want) {
 		vs_fail(err, "%s: line %zu: file ends after %zu rows but the header says %zu words", path, line_no, t.n, count);
 		goto fail;
@@ -760,6 +801,7 @@ vs_vecset *vs_read_text_stream(vs_stream *st, int has_header, const vs_load_opti
 		goto fail;
 	return vs_rows_set(&t, path, has_header ? 2 : 1, opt, rep, err);
 fail:
+	free(c.lines);
 	vs_stream_intact(st, err); /* a file cut short underneath: say so, not what it looked like */
 	vs_rows_free(&t);
 	return NULL;
