@@ -459,14 +459,40 @@ void vs_file_list_sort(vs_file_list *l, size_t first)
 		qsort(l->f + first, l->n - first, sizeof *l->f, cmp_entry_name);
 }
 
-static int walk(vs_file_list *l, const char *dir, const char *rel, const vs_walk_options *o, size_t *unreadable,
-                int depth)
+/* A folder's path being walked, grown as it goes deeper: the walked folder,
+ * then the relative part (a file's name, as shown, is what follows root). */
+typedef struct walk_path {
+	char *s;
+	size_t len, cap, root;
+} walk_path;
+
+/* The path with "/name" after its first len bytes; -1 without memory. */
+static int walk_path_set(walk_path *w, size_t len, const char *name)
 {
-	DIR *d = opendir(dir);
+	size_t n = strlen(name);
+	if (len + n + 2 > w->cap) {
+		size_t cap = (len + n + 2) * 2;
+		char *s = realloc(w->s, cap);
+		if (!s)
+			return -1;
+		w->s = s;
+		w->cap = cap;
+	}
+	w->s[len] = '/';
+	memcpy(w->s + len + 1, name, n + 1);
+	w->len = len + 1 + n;
+	return 0;
+}
+
+/* The folder at w->s (its first len bytes). */
+static int walk(vs_file_list *l, walk_path *w, size_t len, const vs_walk_options *o, size_t *unreadable, int depth)
+{
+	w->s[len] = '\0';
+	DIR *d = opendir(w->s);
 	if (!d) {
 		(*unreadable)++;
 		if (o->unreadable)
-			o->unreadable(o->ctx, dir);
+			o->unreadable(o->ctx, w->s);
 		return 0;
 	}
 	struct dirent *e;
@@ -474,21 +500,17 @@ static int walk(vs_file_list *l, const char *dir, const char *rel, const vs_walk
 	while (rc == 0 && (e = readdir(d))) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || (o->skip_hidden && e->d_name[0] == '.'))
 			continue;
-		size_t pl = strlen(dir) + strlen(e->d_name) + 2, rl = strlen(rel) + strlen(e->d_name) + 2;
-		char *p = malloc(pl), *r = malloc(rl);
-		if (!p || !r) {
-			free(p), free(r);
+		if (walk_path_set(w, len, e->d_name) < 0) {
 			rc = -1;
 			break;
 		}
-		snprintf(p, pl, "%s/%s", dir, e->d_name);
-		snprintf(r, rl, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+		const char *p = w->s, *r = w->s + w->root;
 		struct stat st, lst;
 		if (e->d_type == DT_REG) { /* no stat needed: the folder says what it is */
 			if (!o->accept || o->accept(e->d_name))
 				rc = vs_file_list_add(l, p, r);
 		} else if (e->d_type == DT_DIR) {
-			rc = depth < 64 ? walk(l, p, r, o, unreadable, depth + 1) : 0;
+			rc = depth < 64 ? walk(l, w, w->len, o, unreadable, depth + 1) : 0;
 		} else if (lstat(p, &lst) == 0 && S_ISLNK(lst.st_mode) && stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
 			/* symbolic links to folders are not followed (no loops) */
 		} else if (stat(p, &st) != 0) {
@@ -496,11 +518,10 @@ static int walk(vs_file_list *l, const char *dir, const char *rel, const vs_walk
 			if (o->unreadable)
 				o->unreadable(o->ctx, p);
 		} else if (S_ISDIR(st.st_mode)) {
-			rc = depth < 64 ? walk(l, p, r, o, unreadable, depth + 1) : 0;
+			rc = depth < 64 ? walk(l, w, w->len, o, unreadable, depth + 1) : 0;
 		} else if (S_ISREG(st.st_mode) && (!o->accept || o->accept(e->d_name))) {
 			rc = vs_file_list_add(l, p, r);
 		}
-		free(p), free(r);
 	}
 	closedir(d);
 	return rc;
@@ -509,8 +530,14 @@ static int walk(vs_file_list *l, const char *dir, const char *rel, const vs_walk
 int vs_walk_folder(vs_file_list *l, const char *dir, const vs_walk_options *opt, size_t *unreadable, vs_error *err)
 {
 	static const vs_walk_options defaults = {0};
-	size_t dummy = 0, first = l->n;
-	if (walk(l, dir, "", opt ? opt : &defaults, unreadable ? unreadable : &dummy, 0) < 0)
+	size_t dummy = 0, first = l->n, n = strlen(dir);
+	walk_path w = {.s = malloc(n + 256), .len = n, .cap = n + 256, .root = n + 1};
+	if (!w.s)
+		return vs_oom(err);
+	memcpy(w.s, dir, n + 1);
+	int rc = walk(l, &w, n, opt ? opt : &defaults, unreadable ? unreadable : &dummy, 0);
+	free(w.s);
+	if (rc < 0)
 		return vs_oom(err);
 	vs_file_list_sort(l, first);
 	return 0;
