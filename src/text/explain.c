@@ -95,7 +95,7 @@ static double count_in_doc(const vs_index *ix, long doc, long term, double *weig
 {
 	for (uint64_t e = ix->doc_ptr[doc]; e < ix->doc_ptr[doc + 1]; e++)
 		if (ix->doc_term[e] == (uint32_t)term) {
-			*weight = ix->doc_weight[e];
+			*weight = vs_index_doc_weight(ix, (uint32_t)doc, e);
 			return ix->doc_count[e];
 		}
 	*weight = 0;

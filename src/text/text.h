@@ -132,6 +132,7 @@ double vs_word2vec_keep(double count, double total, double sample);
  * and a checksummed, mapped file format. */
 
 #include <stddef.h>
+#include <math.h>
 #include <stdint.h>
 
 typedef enum vs_norm { VS_NORM_L2, VS_NORM_L1, VS_NORM_NONE } vs_norm;
@@ -194,11 +195,14 @@ typedef struct vs_index {
 
 	const uint64_t *doc_ptr;   /* ndocs + 1: the document's terms, by term id */
 	const uint32_t *doc_term;
-	const float *doc_weight;   /* normalised tf-idf */
+	const float *doc_weight;   /* normalised tf-idf, as a saved index keeps it; NULL when derived */
 	const float *doc_count;    /* raw term counts (signed sums in hash mode) */
 	const uint64_t *term_ptr;  /* nterms + 1: the term's documents, by doc id */
 	const uint32_t *term_doc;
-	const float *term_weight;
+	const float *term_weight;  /* (NULL when derived) */
+	/* a built index derives the weights (vs_index_doc_weight): a third
+	 * less memory; each document's norm of its tf-idf values */
+	const double *doc_norm;
 	const float *term_count;
 
 	/* Every term the documents have, for add and remove: the terms pruned
@@ -251,9 +255,32 @@ vs_index *vs_index_grow(const vs_index *old, const unsigned char *drop, const ch
 
 /* A term's tf in a document as the index weighs it: the count, 1 with binary,
  * 1 + ln(tf) when sublinear (signed in hash mode). */
-double vs_index_tf(const vs_index *ix, double count);
+static inline double vs_index_tf(const vs_index *ix, double c)
+{
+	if (ix->opt.binary)
+		return 1.0; /* X.data.fill(1): every stored count, even a hashed sum of 0 */
+	if (ix->opt.sublinear && c != 0)
+		return c > 0 ? 1.0 + log(c) : -(1.0 + log(-c));
+	return c;
+}
 /* The idf of a term the index has never seen (df = 0); 1 without idf. */
 double vs_index_unseen_idf(const vs_index *ix);
+/* The normalised tf-idf weight of document d's posting e (vs_index_doc_weight)
+ * or of term t's posting e (vs_index_term_weight): stored, or derived from the
+ * count, the idf and the document's norm, the same float either way. */
+static inline float vs_index_weight_of(const vs_index *ix, uint32_t doc, uint32_t term, double count)
+{
+	double w = vs_index_tf(ix, count) * ix->idf[term], norm = ix->doc_norm[doc];
+	return (float)(ix->opt.norm == VS_NORM_NONE || norm == 0 ? w : w / norm);
+}
+static inline float vs_index_doc_weight(const vs_index *ix, uint32_t doc, uint64_t e)
+{
+	return ix->doc_weight ? ix->doc_weight[e] : vs_index_weight_of(ix, doc, ix->doc_term[e], ix->doc_count[e]);
+}
+static inline float vs_index_term_weight(const vs_index *ix, uint32_t term, uint64_t e)
+{
+	return ix->term_weight ? ix->term_weight[e] : vs_index_weight_of(ix, ix->term_doc[e], term, ix->term_count[e]);
+}
 
 long vs_index_term(const vs_index *ix, const char *term);
 

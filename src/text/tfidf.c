@@ -117,7 +117,8 @@ static void invert_fill(void *ctx, size_t from, size_t to)
 			for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
 				uint64_t k = at[ix->doc_term[e]]++;
 				j->tdoc[k] = d;
-				j->tw[k] = ix->doc_weight[e];
+				if (j->tw)
+					j->tw[k] = ix->doc_weight[e];
 				j->tc[k] = ix->doc_count[e];
 			}
 	}
@@ -150,10 +151,11 @@ int vs_index_invert(vs_index *ix)
 	invert_job j = {.ix = ix};
 	j.tptr = vs_index_own(ix, calloc(nt + 1, sizeof *j.tptr));
 	j.tdoc = vs_index_own(ix, malloc(nnz * sizeof *j.tdoc));
-	j.tw = vs_index_own(ix, malloc(nnz * sizeof *j.tw));
+	/* stored weights (an older build's) are inverted too; derived ones need nothing */
+	j.tw = ix->doc_weight ? vs_index_own(ix, malloc(nnz * sizeof *j.tw)) : NULL;
 	j.tc = vs_index_own(ix, malloc(nnz * sizeof *j.tc));
 	invert_parts(&j);
-	int ok = j.tptr && j.tdoc && j.tw && j.tc;
+	int ok = j.tptr && j.tdoc && (j.tw || !ix->doc_weight) && j.tc;
 	for (size_t p = 0; p < j.nparts; p++)
 		ok = ok && (j.at[p] = calloc(nt ? nt : 1, sizeof *j.at[p]));
 	if (ok) {
@@ -389,7 +391,7 @@ size_t vs_index_keywords(const vs_index *ix, long doc, size_t k, vs_term_weight 
 	for (size_t i = 0; i < n; i++) {
 		all[i].term = ix->doc_term[a + i];
 		all[i].text = (char *)ix->terms[all[i].term];
-		all[i].weight = ix->doc_weight[a + i];
+		all[i].weight = vs_index_doc_weight(ix, (uint32_t)doc, a + i);
 		all[i].bucket = ix->buckets ? (long)ix->buckets[all[i].term] : -1;
 	}
 	qsort(all, n, sizeof *all, cmp_tw);
@@ -495,15 +497,6 @@ double vs_index_unseen_idf(const vs_index *ix)
 	if (ix->opt.no_idf)
 		return 1.0;
 	return ix->opt.no_smooth ? log((double)ix->ndocs) + 1.0 : log((double)ix->ndocs + 1.0) + 1.0;
-}
-
-double vs_index_tf(const vs_index *ix, double c)
-{
-	if (ix->opt.binary)
-		return 1.0; /* X.data.fill(1): every stored count, even a hashed sum of 0 */
-	if (ix->opt.sublinear && c != 0)
-		return c > 0 ? 1.0 + log(c) : -(1.0 + log(-c));
-	return c;
 }
 
 size_t vs_index_text_keywords(const vs_index *ix, const char *text, size_t k, int with_unseen, vs_term_weight *out)
@@ -616,7 +609,7 @@ int vs_index_search(const vs_index *ix, const char *query, int bm25, size_t k, v
 				double part = tf / (tf + k1 * (1.0 - b + b * ix->doc_len[d] / ix->avgdl));
 				acc[d] += c.t[i].count * bidf * part; /* a repeated query term counts again */
 			} else {
-				acc[d] += qw * ix->term_weight[e];
+				acc[d] += qw * vs_index_term_weight(ix, (uint32_t)t, e);
 			}
 		}
 	}
@@ -639,14 +632,14 @@ int vs_index_similar(const vs_index *ix, long doc, size_t k, vs_hit *out, size_t
 	size_t nt = 0;
 	for (uint64_t e = ix->doc_ptr[doc]; e < ix->doc_ptr[doc + 1]; e++) {
 		uint32_t t = ix->doc_term[e];
-		double w = ix->doc_weight[e];
+		double w = vs_index_doc_weight(ix, (uint32_t)doc, e);
 		for (uint64_t f = ix->term_ptr[t]; f < ix->term_ptr[t + 1]; f++) {
 			uint32_t d = ix->term_doc[f];
 			if (!seen[d]) {
 				seen[d] = 1;
 				touched[nt++] = d;
 			}
-			acc[d] += w * ix->term_weight[f];
+			acc[d] += w * vs_index_term_weight(ix, t, f);
 		}
 	}
 	int rc = top_docs(ix, acc, touched, nt, doc, k, out, nout);
@@ -806,7 +799,9 @@ size_t vs_index_memory(const vs_index *ix)
 {
 	if (ix->map)
 		return ix->map_len;
-	size_t m = ix->nnz * (4 + 4 + 4) * 2 + ((size_t)ix->ndocs + ix->nterms) * 24;
+	/* each direction: id, count and (when kept rather than derived) weight */
+	size_t per = 4 + 4 + (ix->doc_weight ? 4 : 0);
+	size_t m = ix->nnz * per * 2 + ((size_t)ix->ndocs + ix->nterms) * 24 + (ix->doc_norm ? 8 * (size_t)ix->ndocs : 0);
 	for (uint32_t t = 0; t < ix->nterms; t++)
 		m += strlen(ix->terms[t]) + 1;
 	if (ix->raw_terms) {

@@ -331,7 +331,7 @@ typedef struct builder {
 	vs_index *ix;
 	uint32_t *df;              /* the index's arrays being filled */
 	double *idf;
-	float *weight;
+	double *norm;
 } builder;
 
 static int check_options(const vs_index_options *opt, vs_error *err)
@@ -924,8 +924,8 @@ static int write_documents(builder *b, docs_job *j, vs_error *err)
 		nnz += j->file_nnz[f];
 	j->dterm = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *j->dterm));
 	j->dcount = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *j->dcount));
-	ix->doc_weight = b->weight = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *b->weight));
-	int rc = j->dterm && j->dcount && b->weight && plan_parts(j, nnz) == 0 ? 0 : -1;
+	ix->doc_norm = b->norm = vs_index_own(ix, malloc((ix->ndocs ? ix->ndocs : 1) * sizeof *b->norm));
+	int rc = j->dterm && j->dcount && b->norm && plan_parts(j, nnz) == 0 ? 0 : -1;
 	if (rc == 0) {
 		j->dptr[0] = 0;
 		vs_parallel_ranges(j->nparts, 1, 0, write_part, j);
@@ -1068,6 +1068,8 @@ static int make_raw(builder *b, vs_error *err)
 	return 0;
 }
 
+/* Each document's norm of its tf-idf values (the weights are derived from
+ * it: vs_index_weight_of). */
 static void weigh_documents(void *ctx, size_t from, size_t to)
 {
 	builder *b = ctx;
@@ -1079,12 +1081,7 @@ static void weigh_documents(void *ctx, size_t from, size_t to)
 			double w = vs_index_tf(ix, ix->doc_count[e]) * ix->idf[ix->doc_term[e]];
 			norm += norm_kind == VS_NORM_L1 ? fabs(w) : w * w;
 		}
-		if (norm_kind == VS_NORM_L2)
-			norm = sqrt(norm);
-		for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
-			double w = vs_index_tf(ix, ix->doc_count[e]) * ix->idf[ix->doc_term[e]];
-			b->weight[e] = (float)(norm_kind == VS_NORM_NONE || norm == 0 ? w : w / norm);
-		}
+		b->norm[d] = norm_kind == VS_NORM_L2 ? sqrt(norm) : norm;
 	}
 }
 

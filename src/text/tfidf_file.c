@@ -281,17 +281,39 @@ static int write_sections(FILE *f, const struct ix_header *h, const void *const 
 	return bad ? -1 : 0;
 }
 
+/* Weights derived in memory (a built index's), made for the file, which
+ * keeps them: both directions; NULL without memory. */
+static float *made_weights(const vs_index *ix, int by_term)
+{
+	float *w = malloc((ix->nnz ? ix->nnz : 1) * sizeof *w);
+	if (!w)
+		return NULL;
+	uint32_t n = by_term ? ix->nterms : ix->ndocs;
+	const uint64_t *ptr = by_term ? ix->term_ptr : ix->doc_ptr;
+	for (uint32_t i = 0; i < n; i++)
+		for (uint64_t e = ptr[i]; e < ptr[i + 1]; e++)
+			w[e] = by_term ? vs_index_term_weight(ix, i, e) : vs_index_doc_weight(ix, i, e);
+	return w;
+}
+
 int vs_index_save(const vs_index *ix, const char *path, vs_error *err)
 {
 	uint64_t nd = ix->ndocs, nt = ix->nterms;
 	packed p;
+	float *dw = ix->doc_weight ? NULL : made_weights(ix, 0), *tw = ix->term_weight ? NULL : made_weights(ix, 1);
+	if ((!ix->doc_weight && !dw) || (!ix->term_weight && !tw)) {
+		free(dw), free(tw);
+		return vs_fail(err, "out of memory for the weights of %llu postings", (unsigned long long)ix->nnz);
+	}
 	if (pack_strings(ix, &p, err) < 0) {
 		packed_free(&p);
+		free(dw), free(tw);
 		return -1;
 	}
 	const void *sec[NSEC] = {p.names, p.name_off, p.files, p.file_off, ix->doc_line, ix->doc_len, p.terms,
-	                         p.term_off, ix->df, ix->idf, ix->slots, ix->doc_ptr, ix->doc_term, ix->doc_weight,
-	                         ix->doc_count, ix->term_ptr, ix->term_doc, ix->term_weight, ix->term_count,
+	                         p.term_off, ix->df, ix->idf, ix->slots, ix->doc_ptr, ix->doc_term,
+	                         ix->doc_weight ? ix->doc_weight : dw, ix->doc_count, ix->term_ptr, ix->term_doc,
+	                         ix->term_weight ? ix->term_weight : tw, ix->term_count,
 	                         ix->stopwords_blob, ix->buckets, p.texts, p.text_off, p.raw, p.raw_off,
 	                         ix->raw_ptr, ix->raw_term, ix->raw_count};
 	int raw = ix->raw_terms != NULL;
@@ -312,6 +334,7 @@ int vs_index_save(const vs_index *ix, const char *path, vs_error *err)
 		rc = vs_tmpfile_finish(f, tmp, path, bad, err);
 	}
 	packed_free(&p);
+	free(dw), free(tw);
 	return rc;
 }
 
