@@ -5,6 +5,18 @@
 
 #include "vectors/internal.h"
 
+/* The words of a set being built: their storage (repaired copies, end to
+ * end), the hash index, and while it is made each word's hash (computed on
+ * every core first) and beside each slot 32 more bits of its word's hash,
+ * so that a probe rarely compares strings. */
+typedef struct word_index {
+	const char **words;
+	char *blob;
+	uint32_t *slots, *tags;
+	uint64_t *hash;
+	size_t nslots, used; /* slots; bytes of blob used */
+} word_index;
+
 typedef struct word_hashes {
 	const char *buf;
 	const size_t *off, *len;
@@ -18,95 +30,86 @@ static void hash_words(void *arg, size_t from, size_t to)
 		w->hash[r] = vs_hash_fnv1a(w->buf + w->off[r], w->len[r]);
 }
 
-vs_vecset *vs_build_set(const char *path, const char *buf, size_t n, size_t dims, float *vectors,
-                        const size_t *word_off, const size_t *word_len, size_t line_base,
-                        const vs_load_options *opt, vs_load_report *rep, vs_error *err)
+static void word_index_free(word_index *x)
+{
+	free(x->words), free(x->blob), free(x->slots), free(x->tags), free(x->hash);
+	memset(x, 0, sizeof *x);
+}
+
+/* Room for n words (each ill-formed byte run of a word grows to 3 bytes at
+ * most) and their hashes. */
+static int word_index_init(word_index *x, const char *buf, size_t n, const size_t *word_off, const size_t *word_len)
+{
+	memset(x, 0, sizeof *x);
+	size_t blob_len = 1;
+	for (size_t i = 0; i < n; i++)
+		blob_len += word_len[i] + 1 + 2 * vs_utf8_invalid_count(buf + word_off[i], word_len[i]);
+	x->nslots = 16;
+	while (x->nslots < n * 2)
+		x->nslots <<= 1;
+	x->blob = malloc(blob_len);
+	x->words = malloc((n ? n : 1) * sizeof *x->words);
+	x->slots = calloc(x->nslots, sizeof *x->slots);
+	x->tags = malloc(x->nslots * sizeof *x->tags);
+	x->hash = malloc((n ? n : 1) * sizeof *x->hash);
+	if (!x->blob || !x->words || !x->slots || !x->tags || !x->hash) {
+		word_index_free(x);
+		return -1;
+	}
+	word_hashes wh = {buf, word_off, word_len, x->hash};
+	vs_parallel_ranges(n, 4096, 0, hash_words, &wh);
+	return 0;
+}
+
+/* Word dst (in the blob, hash h) as word number w, unless the index has it
+ * already (duplicates keep the first occurrence, as gensim does): 1 added, 0 not. */
+static int word_index_add(word_index *x, const char *dst, uint64_t h, size_t w)
+{
+	size_t mask = x->nslots - 1, i = (size_t)h & mask;
+	uint32_t tag = (uint32_t)(h >> 32);
+	for (; x->slots[i]; i = (i + 1) & mask)
+		if (x->tags[i] == tag && strcmp(x->words[x->slots[i] - 1], dst) == 0)
+			return 0;
+	x->slots[i] = (uint32_t)w + 1;
+	x->tags[i] = tag;
+	x->words[w] = dst;
+	return 1;
+}
+
+/* A word that cannot be kept: a NUL byte in it, or invalid UTF-8 with
+ * --strict (else it is repaired and counted). */
+static int check_word(const char *path, const char *word, size_t len, size_t r, size_t line_base, size_t off,
+                      int strict, vs_error *err)
+{
+	const char *why = memchr(word, '\0', len) ? "contains a NUL byte"
+	                  : strict && vs_utf8_invalid_count(word, len) ? "is not valid UTF-8" : NULL;
+	if (!why)
+		return 0;
+	if (line_base)
+		return vs_fail(err, "%s: line %zu: the word %s", path, line_base + r, why);
+	return vs_fail(err, "%s: byte offset %zu: word %zu %s", path, off, r + 1, why);
+}
+
+/* The set over its words, vectors (n rows read, w kept) and index. */
+static vs_vecset *set_of_index(word_index *x, size_t w, size_t n, size_t dims, float *vectors, vs_error *err)
 {
 	vs_vecset *set = calloc(1, sizeof *set);
-	size_t blob_len = 1;
-	for (size_t i = 0; i < n; i++) /* each ill-formed byte run grows to 3 bytes at most */
-		blob_len += word_len[i] + 1 + 2 * vs_utf8_invalid_count(buf + word_off[i], word_len[i]);
-	char *blob = malloc(blob_len);
-	const char **words = malloc(n * sizeof *words);
-	size_t nslots = 16;
-	while (nslots < n * 2)
-		nslots <<= 1;
-	uint32_t *slots = calloc(nslots, sizeof *slots);
-	/* the words' hashes on every core first; beside each slot, 32 more bits
-	 * of its word's hash, so that a probe rarely compares strings; the slot
-	 * of a word a few rows ahead fetched while this one goes in */
-	uint64_t *hash = malloc((n ? n : 1) * sizeof *hash);
-	uint32_t *tags = malloc(nslots * sizeof *tags);
-	if (!set || !blob || !words || !slots || !hash || !tags) {
+	if (!set) {
+		word_index_free(x);
+		free(vectors);
 		vs_fail(err, "out of memory for %zu words", n);
-		goto fail;
+		return NULL;
 	}
-	word_hashes wh = {buf, word_off, word_len, hash};
-	vs_parallel_ranges(n, 4096, 0, hash_words, &wh);
-	size_t o = 0, w = 0, mask = nslots - 1;
-	for (size_t r = 0; r < n; r++) {
-		if (r + 16 < n) {
-			__builtin_prefetch(&slots[hash[r + 16] & mask]);
-			__builtin_prefetch(&tags[hash[r + 16] & mask]);
-		}
-		const char *word = buf + word_off[r];
-		size_t len = word_len[r];
-		if (memchr(word, '\0', len)) {
-			if (line_base)
-				vs_fail(err, "%s: line %zu: the word contains a NUL byte", path, line_base + r);
-			else
-				vs_fail(err, "%s: byte offset %zu: word %zu contains a NUL byte", path, word_off[r], r + 1);
-			goto fail;
-		}
-		size_t bad = vs_utf8_invalid_count(word, len);
-		char *dst = blob + o;
-		if (bad) {
-			if (opt->strict) {
-				if (line_base)
-					vs_fail(err, "%s: line %zu: the word is not valid UTF-8", path, line_base + r);
-				else
-					vs_fail(err, "%s: byte offset %zu: word %zu is not valid UTF-8", path, word_off[r], r + 1);
-				goto fail;
-			}
-			rep->invalid_utf8++;
-			len = vs_utf8_repair(word, len, dst);
-		} else {
-			memcpy(dst, word, len);
-			dst[len] = '\0';
-		}
-		/* duplicates keep the first occurrence, as gensim does */
-		uint64_t h = bad ? vs_hash_fnv1a(dst, len) : hash[r];
-		uint32_t tag = (uint32_t)(h >> 32);
-		size_t i = (size_t)h & mask;
-		int dup = 0;
-		for (; slots[i]; i = (i + 1) & mask)
-			if (tags[i] == tag && strcmp(words[slots[i] - 1], dst) == 0) {
-				dup = 1;
-				break;
-			}
-		if (dup) {
-			rep->duplicates++;
-			continue;
-		}
-		slots[i] = (uint32_t)w + 1;
-		tags[i] = tag;
-		words[w] = dst;
-		if (vectors && w != r)
-			memmove(vectors + w * dims, vectors + r * dims, dims * sizeof *vectors);
-		o += len + 1;
-		w++;
-	}
-	free(hash);
-	free(tags);
+	free(x->hash), free(x->tags);
 	set->count = w;
 	set->dims = dims;
-	set->words = words;
-	set->word_blob = blob;
+	set->words = x->words;
+	set->word_blob = x->blob;
 	set->own_vectors = vectors;
 	set->vectors = vectors;
-	set->own_slots = slots;
-	set->slots = slots;
-	set->nslots = nslots;
+	set->own_slots = x->slots;
+	set->slots = x->slots;
+	set->nslots = x->nslots;
 	if (vectors && w < n) {
 		float *shrunk = realloc(vectors, w * dims * sizeof *vectors);
 		if (shrunk)
@@ -117,15 +120,50 @@ vs_vecset *vs_build_set(const char *path, const char *buf, size_t n, size_t dims
 		return NULL;
 	}
 	return set;
-fail:
-	free(set);
-	free(blob);
-	free(words);
-	free(slots);
-	free(hash);
-	free(tags);
-	free(vectors);
-	return NULL;
+}
+
+vs_vecset *vs_build_set(const char *path, const char *buf, size_t n, size_t dims, float *vectors,
+                        const size_t *word_off, const size_t *word_len, size_t line_base,
+                        const vs_load_options *opt, vs_load_report *rep, vs_error *err)
+{
+	word_index x;
+	if (word_index_init(&x, buf, n, word_off, word_len) < 0) {
+		free(vectors);
+		vs_fail(err, "out of memory for %zu words", n);
+		return NULL;
+	}
+	size_t w = 0, mask = x.nslots - 1;
+	for (size_t r = 0; r < n; r++) {
+		if (r + 16 < n) { /* the slot of a word a few rows ahead, fetched while this one goes in */
+			__builtin_prefetch(&x.slots[x.hash[r + 16] & mask]);
+			__builtin_prefetch(&x.tags[x.hash[r + 16] & mask]);
+		}
+		const char *word = buf + word_off[r];
+		size_t len = word_len[r];
+		if (check_word(path, word, len, r, line_base, word_off[r], opt->strict, err) < 0) {
+			word_index_free(&x);
+			free(vectors);
+			return NULL;
+		}
+		char *dst = x.blob + x.used;
+		size_t bad = vs_utf8_invalid_count(word, len);
+		if (bad) {
+			rep->invalid_utf8++;
+			len = vs_utf8_repair(word, len, dst);
+		} else {
+			memcpy(dst, word, len);
+			dst[len] = '\0';
+		}
+		if (!word_index_add(&x, dst, bad ? vs_hash_fnv1a(dst, len) : x.hash[r], w)) {
+			rep->duplicates++;
+			continue;
+		}
+		if (vectors && w != r)
+			memmove(vectors + w * dims, vectors + r * dims, dims * sizeof *vectors);
+		x.used += len + 1;
+		w++;
+	}
+	return set_of_index(&x, w, n, dims, vectors, err);
 }
 
 /* ---- rows read from a stream, before they become a set */
