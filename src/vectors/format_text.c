@@ -184,13 +184,10 @@ __attribute__((target("ssse3"))) static inline const char *parse_decimal16(const
 }
 #endif
 
-const char *vs_parse_float(const char *p, const char *end, float *out)
+/* Any decimal the file may hold, in its general form (the fast readers'
+ * fallback). */
+static const char *parse_decimal(const char *p, const char *end, float *out)
 {
-	if (end - p >= 32) {
-		const char *q = parse_plain_decimal(p, end, out);
-		if (q)
-			return q;
-	}
 	const char *s = p;
 	int neg = 0;
 	if (p < end && (*p == '-' || *p == '+')) {
@@ -299,6 +296,16 @@ slow:;
 	return t;
 }
 
+const char *vs_parse_float(const char *p, const char *end, float *out)
+{
+	if (end - p >= 32) {
+		const char *q = parse_plain_decimal(p, end, out);
+		if (q)
+			return q;
+	}
+	return parse_decimal(p, end, out);
+}
+
 /* ---- text ------------------------------------------------------------ */
 
 typedef struct line_ref {
@@ -382,7 +389,7 @@ static inline __attribute__((always_inline)) size_t parse_row_with(const char *p
 #endif
 			}
 			if (!q)
-				q = vs_parse_float(s, end, &v[k]);
+				q = parse_decimal(s, end, &v[k]); /* (the fast reader, where it could run, said no) */
 			if (!q || (q < end && !is_sep(*q))) {
 				*bad = s;
 				return SIZE_MAX;
