@@ -14,6 +14,8 @@ ALL_CFLAGS += $(if $(MVEC),-DVS_HAVE_MVEC)
 # src/viz/plot.c), not linked: their headers only
 LINK_PKGS = $(filter-out libpq cairo fontconfig,$(PKGS))
 LIBS = $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null || echo -lreadline -lncursesw -lz -lutf8proc -lcjson -lopenblas -lpng16 -ljpeg -lstb) -lm $(MVEC) -ldl -pthread
+# every program keeps src/core/blas.c, which chooses OpenBLAS's kernels before main
+LIBS += -Wl,--undefined=vs_blas_choose_kernels
 SAN = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Engines, lowest first (each depends only on the ones before it), then the

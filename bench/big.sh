@@ -6,6 +6,7 @@
 #   BENCH_BIG_N=500000 for a smaller set; BENCH_BIG_GZ=1 also times the .gz
 set -eu
 cd "$(dirname "$0")/.."
+. bench/blas-env.sh
 n=${BENCH_BIG_N:-2000000}
 data=bench/data
 big=$data/big-$n.bin
@@ -35,7 +36,7 @@ echo "vecsh  open .vecs                  $(best build/vecsh -q -c "load $data/bi
 echo "vecsh  start and quit (no set)     $(best build/vecsh -q -c quit)"
 # the first Tab completion of a word, as the shell completes it, after a fresh open
 cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc $(pkg-config --cflags openblas libpq) -o build/bench_complete \
-	bench/bench_complete.c build/libvecsh.a $(pkg-config --libs readline ncursesw zlib libutf8proc libcjson openblas \
+	bench/bench_complete.c build/libvecsh.a -Wl,--undefined=vs_blas_choose_kernels $(pkg-config --libs readline ncursesw zlib libutf8proc libcjson openblas \
 	cairo fontconfig libpng libjpeg stb libpq) -lm $(test -f /usr/lib/x86_64-linux-gnu/libmvec.so && echo -lmvec) -pthread
 build/bench_complete "$data/big-$n.vecs" "" a kin zz
 # the same set as fastText-style .vec text (about 5 GB, made once by vecsh)

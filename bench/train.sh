@@ -9,6 +9,7 @@
 #   BENCH_TRAIN_REUSE (a folder of models trained before, MODE-TOOL-SEED.bin: scored, not trained again)
 set -eu
 cd "$(dirname "$0")/.."
+. bench/blas-env.sh
 sh scripts/setup-deps.sh python3-gensim fasttext bible-kjv
 command -v npm >/dev/null || sh scripts/setup-deps.sh npm
 make --no-print-directory build/vecsh >/dev/null

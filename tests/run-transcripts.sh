@@ -12,8 +12,9 @@
 #   | TEXT        a line TEXT expected on standard output ("|" alone: a blank
 #                 line; "| vecsh> CMD" for a command echoed from -c or -f)
 #   ? N           the expected exit status (default 0)
-#   ~ TOL         numbers in the output may differ by TOL (floating point that
-#                 depends on the BLAS kernels of the processor)
+#   ~ TOL         numbers in the output (in tables or JSON) may differ by TOL
+#                 (floating point that depends on the BLAS kernels of the
+#                 processor: float32 scores to 2e-6 turn their sixth decimal)
 #   anything else a line expected on standard output
 # Lines starting with # between cases are comments.
 #
@@ -97,7 +98,7 @@ same() {
 			if (!(FNR in want)) { bad = 1; exit }
 			a = want[FNR]; b = $0
 			if (a == b) next
-			na = split(a, x, /[\t ]+/); nb = split(b, y, /[\t ]+/)
+			na = split(a, x, /[\t ,:{}"[\]]+/); nb = split(b, y, /[\t ,:{}"[\]]+/) # tables and JSON
 			if (na != nb) { bad = 1; exit }
 			for (i = 1; i <= na; i++)
 				if (x[i] != y[i] && !(num(x[i]) && num(y[i]) && abs(x[i] - y[i]) <= tol)) { bad = 1; exit }

@@ -36,6 +36,14 @@ int vs_oom(vs_error *err);
 /* Interrupt flag set by the front end (Ctrl-C); long engine loops poll it. */
 extern volatile sig_atomic_t vs_interrupted;
 
+/* ---- OpenBLAS's kernels (blas.c). */
+
+/* Choose OpenBLAS's kernels from the CPU's features when the library did not
+ * know the CPU's model (done before main; calling it again does nothing). */
+void vs_blas_choose_kernels(void);
+/* The name of the kernel set OpenBLAS runs ("SkylakeX", "Haswell", ...). */
+const char *vs_blas_kernels(void);
+
 /* ---- A table of strings, each once, numbered by first appearance (strtab.c). */
 
 /* A slot of the hash index: the string's first 8 bytes, its length and 24
