@@ -169,11 +169,12 @@ if $py -c 'import numpy' 2>/dev/null && [ -f "$bpe" ]; then
 	mkdir -p clipmodel
 	$py "$top/tests/clip_reference.py" clipmodel quick_gelu
 	ln -sf "$bpe" clipmodel/
-	if $py -c 'import PIL' 2>/dev/null; then
-		mkdir -p images
-		$py "$top/tests/image_reference.py" images 32
-		rm -f images/*.f32
-	fi
+fi
+# pictures of every kind (CLIP's and BLIP's cases use them; they need no BPE)
+if $py -c 'import numpy, PIL' 2>/dev/null; then
+	mkdir -p images
+	$py "$top/tests/image_reference.py" images 32
+	rm -f images/*.f32
 fi
 # a random BLIP retrieval checkpoint (tests/blip_reference.py; compared with numpy in tests/unit/test_blip.c)
 if $py -c 'import numpy' 2>/dev/null; then
