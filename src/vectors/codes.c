@@ -10,7 +10,10 @@
  * interval that holds its cosine; any row whose interval reaches the k-th
  * best lower bound is a candidate, and the candidates' float32 cosines,
  * computed as the brute force computes them, decide. Nothing outside the
- * candidates can enter the top k, so the answer is the brute force's. */
+ * candidates can enter the top k, so the answer is the brute force's.
+ * nn first reads only the codes' high four bits, whose intervals hold the
+ * int8 ones (see dots4), and bounds its candidates again from their int8
+ * codes before the float32 cosines. */
 #include "vectors/internal.h"
 
 #include <cblas.h>
@@ -214,6 +217,7 @@ void vs_codes_free(vs_codes *c)
 		return;
 	free(c->own_q);
 	free(c->own_row);
+	free(c->nib);
 	free(c);
 }
 
@@ -254,6 +258,9 @@ typedef struct query_codes {
 	int16_t *d;    /* stride values */
 	double t;      /* q / |q| ~ t d */
 	float unorm;   /* |q / |q| - t d|, rounded up */
+	int64_t off;   /* for the high bits' pass: 128 times the sum of d, */
+	int64_t lneg;  /* 15 times the sum of its negative values */
+	int64_t lpos;  /* and of its positive ones */
 } query_codes;
 
 static int encode_query(const float *q, size_t dims, size_t stride, query_codes *out)
@@ -282,6 +289,15 @@ static int encode_query(const float *q, size_t dims, size_t stride, query_codes 
 		uu += u * u;
 	}
 	out->unorm = round_up(sqrt(uu) * (1 + 1e-12));
+	int64_t sum = 0, neg = 0, pos = 0;
+	for (size_t d = 0; d < dims; d++) {
+		sum += out->d[d];
+		neg += out->d[d] < 0 ? out->d[d] : 0;
+		pos += out->d[d] > 0 ? out->d[d] : 0;
+	}
+	out->off = 128 * sum;
+	out->lneg = 15 * neg;
+	out->lpos = 15 * pos;
 	return 0;
 }
 
@@ -347,10 +363,106 @@ static void dots(const int8_t *c, size_t stride, const int16_t *d, size_t rows, 
 	dots_plain(c, stride, d, rows, out);
 }
 
+/* ---- The same over the codes' high four bits (half the bytes)
+ *
+ * A code is c = 16 h + l with h = floor(c / 16) in [-8, 7] and l in [0, 15],
+ * so d.c = 16 (d.h) + d.l, and d.l lies between 15 times the sum of d's
+ * negative values and 15 times the sum of its positive ones whatever the
+ * row. The high bits alone give every row an interval that holds its int8
+ * interval: a first pass over half the bytes, the int8 codes read only for
+ * the rows it leaves. Stored as u = h + 8 in [0, 15], two a byte: byte j of
+ * a block of 32 codes holds code j in its low four bits and code j + 16 in
+ * its high ones. */
+
+static void nibbles_range(void *arg, size_t from, size_t to)
+{
+	vs_codes *c = arg;
+	size_t half = c->stride / 2;
+	for (size_t i = from; i < to; i++) {
+		const int8_t *q = c->q + i * c->stride;
+		uint8_t *o = c->nib + i * half;
+		for (size_t b = 0; b < c->stride; b += 32)
+			for (size_t j = 0; j < 16; j++) /* (c + 128) / 16 = floor(c / 16) + 8 */
+				o[b / 2 + j] = (uint8_t)(((q[b + j] + 128) >> 4) | (((q[b + 16 + j] + 128) >> 4) << 4));
+	}
+}
+
+/* The high bits of every code, made once (NULL when there is no memory:
+ * the int8 pass alone still answers). */
+static const uint8_t *nibbles_of(vs_codes *c)
+{
+	if (!c->nib && c->count <= SIZE_MAX / c->stride) {
+		c->nib = malloc(c->count * (c->stride / 2) + 1);
+		if (c->nib)
+			vs_parallel_ranges(c->count, 4096, 0, nibbles_range, c);
+	}
+	return c->nib;
+}
+
+static void dots4_plain(const uint8_t *n, size_t half, const int16_t *d, size_t rows, int32_t *out)
+{
+	for (size_t i = 0; i < rows; i++) {
+		const uint8_t *r = n + i * half;
+		int32_t s = 0;
+		for (size_t b = 0; b < half; b += 16)
+			for (size_t j = 0; j < 16; j++)
+				s += (int32_t)(r[b + j] & 15) * d[2 * b + j] + (int32_t)(r[b + j] >> 4) * d[2 * b + 16 + j];
+		out[i] = s;
+	}
+}
+
+#ifdef VS_X86
+__attribute__((target("avx2"))) static inline __m256i dot4_block(const uint8_t *r, __m256i qlo, __m256i qhi, __m128i m)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)r);
+	__m256i lo = _mm256_cvtepu8_epi16(_mm_and_si128(v, m));
+	__m256i hi = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(v, 4), m));
+	return _mm256_add_epi32(_mm256_madd_epi16(lo, qlo), _mm256_madd_epi16(hi, qhi));
+}
+
+__attribute__((target("avx2"))) static void dots4_avx2(const uint8_t *n, size_t half, const int16_t *d, size_t rows,
+                                                       int32_t *out)
+{
+	const __m128i m = _mm_set1_epi8(15);
+	size_t i = 0;
+	for (; i + 4 <= rows; i += 4) {
+		const uint8_t *r = n + i * half;
+		for (size_t p = 0; p < 4 * half; p += 64)
+			_mm_prefetch((const char *)r + 16 * half + p, _MM_HINT_T0);
+		__m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+		for (size_t b = 0; b < half; b += 16) {
+			__m256i qlo = _mm256_loadu_si256((const __m256i *)(d + 2 * b));
+			__m256i qhi = _mm256_loadu_si256((const __m256i *)(d + 2 * b + 16));
+			a0 = _mm256_add_epi32(a0, dot4_block(r + b, qlo, qhi, m));
+			a1 = _mm256_add_epi32(a1, dot4_block(r + half + b, qlo, qhi, m));
+			a2 = _mm256_add_epi32(a2, dot4_block(r + 2 * half + b, qlo, qhi, m));
+			a3 = _mm256_add_epi32(a3, dot4_block(r + 3 * half + b, qlo, qhi, m));
+		}
+		out[i] = hsum(a0);
+		out[i + 1] = hsum(a1);
+		out[i + 2] = hsum(a2);
+		out[i + 3] = hsum(a3);
+	}
+	dots4_plain(n + i * half, half, d, rows - i, out + i);
+}
+#endif
+
+static void dots4(const uint8_t *n, size_t half, const int16_t *d, size_t rows, int32_t *out)
+{
+#ifdef VS_X86
+	if (have_avx2()) {
+		dots4_avx2(n, half, d, rows, out);
+		return;
+	}
+#endif
+	dots4_plain(n, half, d, rows, out);
+}
+
 /* ---- Bounds */
 
 typedef struct scan {
 	const vs_codes *codes;
+	const uint8_t *nib;  /* the codes' high bits: nn's first pass (NULL: int8) */
 	query_codes qc;
 	float slack; /* the brute force's own float32 rounding, and ours */
 	size_t n;    /* rows scanned */
@@ -363,25 +475,57 @@ typedef struct scan {
 /* Each row's cosine interval [lo, hi] for rows from..from+rows: a row
  * without codes (zero, or too small to scale) gets [-inf, +inf], and a zero
  * row NaN (never a hit, as in the brute force). */
+/* Row i's cosine interval from the bounds dlo <= d.c <= dhi of its integer
+ * dot (equal for the int8 codes). The float steps are monotone, so a wider
+ * integer interval gives a wider cosine interval. */
+static void interval_of(const scan *sc, size_t i, float dlo, float dhi, float *lo, float *hi)
+{
+	const float *r = sc->codes->row + 3 * i;
+	float t = (float)sc->qc.t;
+	float alo = r[0] * t * dlo, ahi = r[0] * t * dhi;
+	float b = r[1] * sc->qc.unorm + r[2] + sc->slack;
+	if (isnan(r[0])) {
+		*lo = *hi = sc->zero;
+	} else if (!isfinite(alo) || !isfinite(ahi) || !isfinite(b)) {
+		*lo = -INFINITY;
+		*hi = INFINITY;
+	} else {
+		*lo = alo - b;
+		*hi = ahi + b;
+	}
+}
+
 static void intervals(const scan *sc, size_t from, size_t rows, int32_t *dot, float *lo, float *hi)
 {
 	const vs_codes *c = sc->codes;
 	dots(c->q + from * c->stride, c->stride, sc->qc.d, rows, dot);
-	float t = (float)sc->qc.t, u = sc->qc.unorm;
+	for (size_t i = 0; i < rows; i++)
+		interval_of(sc, from + i, (float)dot[i], (float)dot[i], lo + i, hi + i);
+}
+
+/* The high bits' pass: each row's upper bound as interval_of makes it
+ * (the same float steps), and +inf where interval_of would look further (a
+ * zero row, a row without bounds), in a loop the compiler can vectorise;
+ * bounds4 makes a row's full interval once its upper bound reaches the
+ * floor. */
+static void highs4(const scan *sc, size_t from, size_t rows, int32_t *dot, float *hi)
+{
+	const vs_codes *c = sc->codes;
+	size_t half = c->stride / 2;
+	dots4(sc->nib + from * half, half, sc->qc.d, rows, dot);
+	const float *r = c->row + 3 * from;
+	float t = (float)sc->qc.t, u = sc->qc.unorm, slack = sc->slack;
+	int64_t top = sc->qc.lpos - sc->qc.off;
 	for (size_t i = 0; i < rows; i++) {
-		const float *r = c->row + 3 * (from + i);
-		float approx = r[0] * t * (float)dot[i];
-		float b = r[1] * u + r[2] + sc->slack;
-		if (isnan(r[0])) {
-			lo[i] = hi[i] = sc->zero;
-		} else if (!isfinite(approx) || !isfinite(b)) {
-			lo[i] = -INFINITY;
-			hi[i] = INFINITY;
-		} else {
-			lo[i] = approx - b;
-			hi[i] = approx + b;
-		}
+		float h = r[3 * i] * t * (float)(16 * (int64_t)dot[i] + top) + (r[3 * i + 1] * u + r[3 * i + 2] + slack);
+		hi[i] = isfinite(r[3 * i]) ? h : INFINITY;
 	}
+}
+
+static void bounds4(const scan *sc, size_t i, int32_t dot, float *lo, float *hi)
+{
+	int64_t base = 16 * (int64_t)dot - sc->qc.off;
+	interval_of(sc, i, (float)(base + sc->qc.lneg), (float)(base + sc->qc.lpos), lo, hi);
 }
 
 static int excluded(const scan *sc, size_t i)
@@ -412,7 +556,31 @@ typedef struct nn_ctx {
 	const scan *sc;
 	part_out *parts;
 	float at;     /* rank: the cosine of the word ranked */
+	uint32_t floor_bits; /* nn: the best part's k-th best lower bound (a float's bits) */
 } nn_ctx;
+
+/* A part's k-th best lower bound holds for the whole scan (its k rows are
+ * there), so the parts share the highest: a part whose rows are far from the
+ * query keeps no more candidates than the best part lets through. */
+static float shared_floor(nn_ctx *x)
+{
+	uint32_t b = __atomic_load_n(&x->floor_bits, __ATOMIC_RELAXED);
+	float f;
+	memcpy(&f, &b, sizeof f);
+	return f;
+}
+
+static void raise_floor(nn_ctx *x, float f)
+{
+	uint32_t cur = __atomic_load_n(&x->floor_bits, __ATOMIC_RELAXED), want;
+	memcpy(&want, &f, sizeof want);
+	for (;;) {
+		float c;
+		memcpy(&c, &cur, sizeof c);
+		if (!(f > c) || __atomic_compare_exchange_n(&x->floor_bits, &cur, want, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return;
+	}
+}
 
 static int keep(part_out *p, long i, float hi)
 {
@@ -445,13 +613,26 @@ static void nn_part(void *arg, size_t first, size_t last)
 		float *lo = (float *)(dot + BLOCK), *hi = lo + BLOCK;
 		for (size_t b = p->from; b < p->to && !p->failed; b += BLOCK) {
 			size_t rows = p->to - b < BLOCK ? p->to - b : BLOCK;
-			intervals(sc, b, rows, dot, lo, hi);
+			if (sc->nib)
+				highs4(sc, b, rows, dot, hi);
+			else
+				intervals(sc, b, rows, dot, lo, hi);
+			float shared = shared_floor(x), floor = vs_topk_threshold(&p->lows);
+			floor = shared > floor ? shared : floor;
 			for (size_t i = 0; i < rows && !p->failed; i++) {
-				if (!(hi[i] >= vs_topk_threshold(&p->lows)) || excluded(sc, b + i))
+				if (hi[i] < floor || excluded(sc, b + i))
+					continue;
+				float l = lo[i], h = hi[i];
+				if (sc->nib)
+					bounds4(sc, b + i, dot[i], &l, &h);
+				if (!(h >= floor))
 					continue; /* NaN rows too */
-				p->failed = keep(p, (long)(b + i), hi[i]) < 0;
-				vs_topk_push(&p->lows, (long)(b + i), lo[i]);
+				p->failed = keep(p, (long)(b + i), h) < 0;
+				vs_topk_push(&p->lows, (long)(b + i), l);
+				float own = vs_topk_threshold(&p->lows);
+				floor = own > floor ? own : floor;
 			}
+			raise_floor(x, vs_topk_threshold(&p->lows));
 		}
 	}
 	free(dot);
@@ -534,6 +715,57 @@ static float rule_score(const vs_vecset *set, const vs_score_rule *rule, size_t 
 	return dot / norm;
 }
 
+#ifdef VS_X86
+__attribute__((target("avx2"))) static int32_t dot1_avx2(const int8_t *r, const int16_t *d, size_t stride)
+{
+	__m256i a = _mm256_setzero_si256();
+	for (size_t j = 0; j < stride; j += 16)
+		a = _mm256_add_epi32(a, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(d + j)),
+		                                          _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(r + j)))));
+	return hsum(a);
+}
+#endif
+
+static int32_t dot1(const int8_t *r, const int16_t *d, size_t stride)
+{
+#ifdef VS_X86
+	if (have_avx2())
+		return dot1_avx2(r, d, stride);
+#endif
+	int32_t s;
+	dots_plain(r, stride, d, 1, &s);
+	return s;
+}
+
+/* The first pass's candidates narrowed by their int8 intervals: the k rows
+ * whose lower bounds set the first pass's floor are among them, with int8
+ * lower bounds no lower, so the k-th best int8 lower bound among the
+ * candidates is a floor for the answer too; the candidates whose int8 upper
+ * bound reaches it stay (in place, in row order). Returns how many. */
+static int refine(const scan *sc, cand *c, size_t n, size_t k, size_t *kept)
+{
+	vs_topk lows;
+	float *lo = malloc((n ? n : 1) * sizeof *lo);
+	if (!lo || vs_topk_init(&lows, k) < 0)
+		return free(lo), -1;
+	const vs_codes *codes = sc->codes;
+	for (size_t i = 0; i < n; i++) {
+		size_t r = (size_t)c[i].index;
+		float d = (float)dot1(codes->q + r * codes->stride, sc->qc.d, codes->stride);
+		interval_of(sc, r, d, d, &lo[i], &c[i].hi);
+		vs_topk_push(&lows, c[i].index, lo[i]);
+	}
+	float floor = vs_topk_threshold(&lows);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (c[i].hi >= floor)
+			c[m++] = c[i];
+	vs_topk_free(&lows);
+	free(lo);
+	*kept = m;
+	return 0;
+}
+
 int vs_codes_nearest(const vs_vecset *set, const float *q, const vs_score_rule *rule, size_t n, size_t k,
                      const long *ex, size_t nex, vs_hit *out, size_t *nout, vs_error *err)
 {
@@ -541,6 +773,7 @@ int vs_codes_nearest(const vs_vecset *set, const float *q, const vs_score_rule *
 	*nout = 0;
 	if (k == 0 || start_scan(set, q, n, &sc) != 0)
 		return 1;
+	sc.nib = nibbles_of((vs_codes *)sc.codes);
 	enum { MAXP = 64 };
 	part_out parts[MAXP];
 	memset(parts, 0, sizeof parts);
@@ -548,7 +781,9 @@ int vs_codes_nearest(const vs_vecset *set, const float *q, const vs_score_rule *
 	int ok = 1;
 	for (size_t j = 0; j < np; j++)
 		ok = ok && vs_topk_init(&parts[j].lows, k) == 0;
-	nn_ctx x = {&sc, parts};
+	float none = -INFINITY;
+	nn_ctx x = {&sc, parts, 0, 0};
+	memcpy(&x.floor_bits, &none, sizeof none);
 	if (ok)
 		vs_parallel_ranges(np, 1, (int)np, nn_part, &x);
 	for (size_t j = 0; j < np; j++) {
@@ -561,13 +796,17 @@ int vs_codes_nearest(const vs_vecset *set, const float *q, const vs_score_rule *
 	float *dot = ok ? malloc((total ? total : 1) * sizeof *dot) : NULL;
 	vs_topk best = {0};
 	ok = c && dot && vs_topk_init(&best, k) == 0;
+	size_t nc = 0;
 	if (ok) {
 		/* the candidates, in row order, whose interval reaches the k-th best lower bound */
-		size_t nc = 0;
 		for (size_t j = 0; j < np; j++)
 			for (size_t i = 0; i < parts[j].n; i++)
 				if (parts[j].cands[i].hi >= floor)
 					c[nc++] = parts[j].cands[i];
+		if (sc.nib)
+			ok = refine(&sc, c, nc, k, &nc) == 0;
+	}
+	if (ok) {
 		exact_dots(set, q, c, nc, dot);
 		for (size_t i = 0; i < nc; i++) {
 			float s = rule_score(set, rule, (size_t)c[i].index, dot[i]);
@@ -586,6 +825,41 @@ int vs_codes_nearest(const vs_vecset *set, const float *q, const vs_score_rule *
 	free(dot);
 	free(sc.qc.d);
 	return ok ? 0 : vs_oom(err);
+}
+
+/* For the tests: every row's high-bit bounds hold its int8 codes' integer
+ * dot and cosine interval, the vector kernels give the plain loops' sums,
+ * and the first pass's quick upper bound is the full one (or +inf). */
+int vs_codes_bounds_hold(const vs_vecset *set, const float *q)
+{
+	scan sc = {.zero = NAN};
+	if (start_scan(set, q, set->count, &sc) != 0)
+		return 1;
+	const vs_codes *c = sc.codes;
+	size_t half = c->stride / 2, n = set->count;
+	sc.nib = nibbles_of((vs_codes *)c);
+	int32_t *d8 = malloc(4 * (n + 1) * sizeof *d8), *d4 = d8 + n + 1;
+	float *quick = malloc((n + 1) * sizeof *quick);
+	int ok = sc.nib && d8 && quick;
+	if (ok) {
+		dots(c->q, c->stride, sc.qc.d, n, d8);
+		highs4(&sc, 0, n, d4, quick);
+	}
+	for (size_t i = 0; ok && i < n; i++) {
+		int32_t p8, p4;
+		dots_plain(c->q + i * c->stride, c->stride, sc.qc.d, 1, &p8);
+		dots4_plain(sc.nib + i * half, half, sc.qc.d, 1, &p4);
+		int64_t base = 16 * (int64_t)p4 - sc.qc.off;
+		float lo8, hi8, lo4, hi4;
+		interval_of(&sc, i, (float)p8, (float)p8, &lo8, &hi8);
+		bounds4(&sc, i, p4, &lo4, &hi4);
+		ok = p8 == d8[i] && p4 == d4[i] && base + sc.qc.lneg <= p8 && p8 <= base + sc.qc.lpos &&
+		     !(lo4 > lo8) && !(hi4 < hi8) && (quick[i] == hi4 || quick[i] == INFINITY);
+	}
+	free(d8);
+	free(quick);
+	free(sc.qc.d);
+	return ok ? 0 : -1;
 }
 
 /* ---- rank: how many rows are closer than a given one */

@@ -65,10 +65,14 @@ typedef struct vs_codes {
 	const float *row;           /* count x 3: s / |x|, |s c| / |x| and |x - s c| / |x| (rounded up); s NaN: a zero row, inf: no bound */
 	int8_t *own_q;              /* heap storage, or NULL when mapped */
 	float *own_row;
+	uint8_t *nib;               /* count x stride/2: each code's high four bits + 8, two a byte (made on first use) */
 } vs_codes;
 size_t vs_codes_stride(size_t dims);
 int vs_codes_build(const vs_vecset *set, vs_codes **out, vs_error *err);
 void vs_codes_free(vs_codes *c);
+/* For the tests: do the first pass's bounds hold for every row and query q
+ * (0), or not (-1)? 1: no codes for this set or query. */
+int vs_codes_bounds_hold(const vs_vecset *set, const float *q);
 /* Are a row's stored codes and numbers what encoding x gives (0), or not (-1)? */
 int vs_codes_check_row(const float *x, size_t dims, float norm, const int8_t *c, const float *row);
 

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <unistd.h>
 
+#include "vectors/internal.h"
 #include "vectors/vectors.h"
 
 static vs_vecset *glove(void)
@@ -157,6 +158,64 @@ static void ties_zeros_and_scales(void **state)
 	free(v);
 }
 
+/* nn's first pass reads each code's high four bits and bounds what the low
+ * ones add: the bounds hold every row's int8 interval, on real vectors and
+ * on rows made to sit at the bounds' edges (every code 127, or -127, so the
+ * low bits add their most or least; one spike; alternating signs; tiny and
+ * huge scales; zero rows), with queries of one sign, mixed signs and spikes;
+ * and the vector kernels give the plain loops' sums. */
+static void first_pass_bounds(void **state)
+{
+	(void)state;
+	vs_set_scan_policy(VS_SCAN_CODES);
+	vs_vecset *g = glove();
+	srand(29);
+	float q[100];
+	for (int t = 0; t < 40; t++) {
+		for (int d = 0; d < 100; d++)
+			q[d] = (float)rand() / RAND_MAX - (t % 3 == 0 ? 0.0f : 0.5f);
+		assert_int_equal(vs_codes_bounds_hold(g, q), 0);
+	}
+	vs_vecset_free(g);
+	enum { N = 203, D = 70 };
+	float *v = calloc((size_t)N * D, sizeof *v);
+	char **names = malloc(N * sizeof *names);
+	assert_non_null(v);
+	assert_non_null(names);
+	for (int i = 0; i < N; i++) {
+		names[i] = malloc(16);
+		snprintf(names[i], 16, "r%d", i);
+		float *r = v + (size_t)i * D;
+		for (int d = 0; d < D; d++) {
+			switch (i % 7) {
+			case 0: r[d] = 1.0f; break;                             /* every code 127 */
+			case 1: r[d] = -2.5f; break;                            /* every code -127 */
+			case 2: r[d] = d == i % D ? 3.0f : 0.0f; break;         /* one spike */
+			case 3: r[d] = d % 2 ? 0.7f : -0.7f; break;             /* alternating */
+			case 4: r[d] = (float)rand() / RAND_MAX * (i % 2 ? 1e-30f : 1e30f); break;
+			case 5: r[d] = 0.0f; break;                             /* zero */
+			default: r[d] = (float)rand() / RAND_MAX - 0.5f; break;
+			}
+		}
+	}
+	vs_error err;
+	vs_vecset *s = vs_vecset_from_arrays((const char *const *)names, N, v, D, &err);
+	assert_non_null(s);
+	float w[D];
+	for (int t = 0; t < 12; t++) {
+		for (int d = 0; d < D; d++)
+			w[d] = t % 4 == 0 ? 1.0f : t % 4 == 1 ? -1.0f : t % 4 == 2 ? (d == t ? 5.0f : 0.01f) :
+			                                                            (float)rand() / RAND_MAX - 0.5f;
+		assert_int_equal(vs_codes_bounds_hold(s, w), 0);
+	}
+	vs_set_scan_policy(VS_SCAN_AUTO);
+	vs_vecset_free(s);
+	for (int i = 0; i < N; i++)
+		free(names[i]);
+	free(names);
+	free(v);
+}
+
 /* save --dtype: the rows read back rounded (f16 as numpy's float16; int8
  * within half a step of each row's scale); a scan through the file's codes
  * makes only its candidates' rows and gives the answers of a float32 scan
@@ -229,6 +288,7 @@ int main(void)
 		cmocka_unit_test(nn_on_real_vectors),
 		cmocka_unit_test(rank_and_vector_queries),
 		cmocka_unit_test(ties_zeros_and_scales),
+		cmocka_unit_test(first_pass_bounds),
 		cmocka_unit_test(rounded_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

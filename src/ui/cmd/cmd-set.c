@@ -125,7 +125,9 @@ static const vs_cmd_entry set_scan_entry = {
 	        "bounds reach the top k: the same answers as a float32 scan, faster on big\n"
 	        "sets. The codes are made on a set's first scan (on every core) or read\n"
 	        "from a .vecs file that has them. float: one float32 scan of every row.\n"
-	        "auto (the default): codes on sets of 8 M numbers or more.",
+	        "auto (the default): codes on sets of 8 M numbers or more. nn reads the\n"
+	        "codes' high four bits first (made on its first scan), then the int8 codes\n"
+	        "of the rows they leave.",
 	.example = "set scan codes\nnn king -k 5\nset scan auto",
 	.min_args = 1,
 	.max_args = 1,
