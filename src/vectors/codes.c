@@ -381,9 +381,19 @@ static void nibbles_range(void *arg, size_t from, size_t to)
 	for (size_t i = from; i < to; i++) {
 		const int8_t *q = c->q + i * c->stride;
 		uint8_t *o = c->nib + i * half;
-		for (size_t b = 0; b < c->stride; b += 32)
+		for (size_t b = 0; b < c->stride; b += 32) {
+#ifdef VS_X86 /* (SSE2: c + 128 is c with its top bit flipped; four-bit values shifted within their bytes) */
+			const __m128i flip = _mm_set1_epi8((char)0x80), low = _mm_set1_epi8(15);
+			__m128i a = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(q + b)), flip);
+			__m128i z = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(q + b + 16)), flip);
+			a = _mm_and_si128(_mm_srli_epi16(a, 4), low);
+			z = _mm_and_si128(_mm_srli_epi16(z, 4), low);
+			_mm_storeu_si128((__m128i *)(o + b / 2), _mm_or_si128(a, _mm_slli_epi16(z, 4)));
+#else
 			for (size_t j = 0; j < 16; j++) /* (c + 128) / 16 = floor(c / 16) + 8 */
 				o[b / 2 + j] = (uint8_t)(((q[b + j] + 128) >> 4) | (((q[b + 16 + j] + 128) >> 4) << 4));
+#endif
+		}
 	}
 }
 
@@ -392,9 +402,12 @@ static void nibbles_range(void *arg, size_t from, size_t to)
 static const uint8_t *nibbles_of(vs_codes *c)
 {
 	if (!c->nib && c->count <= SIZE_MAX / c->stride) {
-		c->nib = malloc(c->count * (c->stride / 2) + 1);
-		if (c->nib)
+		size_t bytes = c->count * (c->stride / 2) + 1;
+		c->nib = malloc(bytes);
+		if (c->nib) {
+			vs_advise_huge(c->nib, bytes); /* (fresh pages cost more than the work) */
 			vs_parallel_ranges(c->count, 4096, 0, nibbles_range, c);
+		}
 	}
 	return c->nib;
 }
