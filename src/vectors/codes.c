@@ -273,8 +273,10 @@ static int encode_query(const float *q, size_t dims, size_t stride, query_codes 
 	n = sqrt(n);
 	if (!(n > 0) || !isfinite(n))
 		return -1;
-	/* the int32 sums must not overflow: |d| * 127 * 2 per lane, stride / 16 times */
-	double lim = (double)INT32_MAX / (254.0 * (double)(stride / 16 + 1));
+	/* the int32 sums must not overflow: stride products of at most 127 |d|
+	 * (the lanes' sums and their total; a bound below 16383 only past 1,024
+	 * dimensions) */
+	double lim = (double)INT32_MAX / (127.0 * (double)stride);
 	double top = lim < 16383 ? floor(lim) : 16383;
 	out->d = calloc(stride, sizeof *out->d);
 	if (!out->d)

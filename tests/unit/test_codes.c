@@ -208,8 +208,27 @@ static void first_pass_bounds(void **state)
 			                                                            (float)rand() / RAND_MAX - 0.5f;
 		assert_int_equal(vs_codes_bounds_hold(s, w), 0);
 	}
-	vs_set_scan_policy(VS_SCAN_AUTO);
 	vs_vecset_free(s);
+	/* many dimensions: every code 127 against a constant query is the
+	 * largest integer dot there is (the query's scale keeps it in an int32) */
+	enum { M = 9, E = 2000 };
+	float *big = malloc((size_t)M * E * sizeof *big), *bq = malloc(E * sizeof *bq);
+	assert_non_null(big);
+	assert_non_null(bq);
+	for (int i = 0; i < M; i++)
+		for (int d = 0; d < E; d++)
+			big[(size_t)i * E + d] = i == 0 ? 1.0f : i == 1 ? -1.0f : (float)rand() / RAND_MAX - 0.5f;
+	vs_vecset *h = vs_vecset_from_arrays((const char *const *)names, M, big, E, &err);
+	assert_non_null(h);
+	for (int t = 0; t < 2; t++) {
+		for (int d = 0; d < E; d++)
+			bq[d] = t == 0 ? 1.0f : (float)rand() / RAND_MAX - 0.5f;
+		assert_int_equal(vs_codes_bounds_hold(h, bq), 0);
+	}
+	vs_vecset_free(h);
+	free(big);
+	free(bq);
+	vs_set_scan_policy(VS_SCAN_AUTO);
 	for (int i = 0; i < N; i++)
 		free(names[i]);
 	free(names);
