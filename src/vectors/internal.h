@@ -66,6 +66,7 @@ typedef struct vs_codes {
 	int8_t *own_q;              /* heap storage, or NULL when mapped */
 	float *own_row;
 	uint8_t *nib;               /* count x stride/2: each code's high four bits + 8, two a byte (made on first use) */
+	float *cols;                /* with nib: row's three numbers as three columns of count */
 } vs_codes;
 size_t vs_codes_stride(size_t dims);
 int vs_codes_build(const vs_vecset *set, vs_codes **out, vs_error *err);

@@ -582,7 +582,7 @@ size_t vs_vecset_memory(const vs_vecset *set)
 			m += sw->rows * (size_t)sw->nsubq + (size_t)sw->dim * 256 * sizeof(float) + (sw->qnorm ? sw->rows : 0);
 	}
 	const vs_codes *c = set->codes; /* (codes.c's own count would make the two files depend on each other) */
-	return m + (c && c->own_q ? c->count * (c->stride + 3 * sizeof(float)) : 0) + (c && c->nib ? c->count * c->stride / 2 : 0);
+	return m + (c && c->own_q ? c->count * (c->stride + 3 * sizeof(float)) : 0) + (c && c->nib ? c->count * (c->stride / 2 + 3 * sizeof(float)) : 0);
 }
 
 void vs_vecset_free(vs_vecset *set)
@@ -599,6 +599,7 @@ void vs_vecset_free(vs_vecset *set)
 		free(set->codes->own_q);
 		free(set->codes->own_row);
 		free(set->codes->nib);
+		free(set->codes->cols);
 		free(set->codes);
 	}
 	if (set->meta) { /* (meta.c's own free would make the two files depend on each other) */
