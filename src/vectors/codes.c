@@ -226,12 +226,12 @@ const char *vs_codes_state(const vs_vecset *set)
 {
 	if (scan_policy == VS_SCAN_FLOAT)
 		return "float32 (set scan float)";
+	static const char made[] = "int8 codes (made on the first scan; nn: their high bits first), then float32";
 	if (set->codes)
-		return set->codes->own_q ? "int8 codes (made on the first scan), then float32" :
-		                           "int8 codes (from the file), then float32";
+		return set->codes->own_q ? made : "int8 codes (from the file; nn: their high bits first), then float32";
 	if (scan_policy == VS_SCAN_AUTO && set->count * set->dims < CODES_MIN_FLOATS)
 		return "float32 (a small set)";
-	return "int8 codes (made on the first scan), then float32";
+	return made;
 }
 
 /* The set's codes, made on first use when the policy asks for them over the
