@@ -96,7 +96,7 @@ static void linear_part(void *ctx, size_t from, size_t to)
 	}
 	for (int c = c0; c < c1; c += step) {
 		int w = c1 - c < step ? c1 - c : step;
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, r1 - r0, w, j->in, 1.0f, j->x + (size_t)r0 * j->in,
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, w, j->in, 1.0f, j->x + (size_t)r0 * j->in,
 		            j->in, j->w + (size_t)c * j->in, j->in, 0.0f, j->y + (size_t)r0 * j->out + c, j->out);
 	}
 	if (j->b)

@@ -350,7 +350,14 @@ __attribute__((target("avx2"))) static void dots_avx2(const int8_t *c, size_t st
 		out[i + 2] = hsum(a2);
 		out[i + 3] = hsum(a3);
 	}
-	dots_plain(c + i * stride, stride, d, rows - i, out + i);
+	for (; i < rows; i++) { /* the last rows (and single rows: refine's) one at a time */
+		__m256i a = _mm256_setzero_si256();
+		for (size_t j = 0; j < stride; j += 16)
+			a = _mm256_add_epi32(a, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(d + j)),
+			                                          _mm256_cvtepi8_epi16(_mm_loadu_si128(
+			                                              (const __m128i *)(c + i * stride + j)))));
+		out[i] = hsum(a);
+	}
 }
 #endif
 
@@ -377,7 +384,9 @@ static void dots(const int8_t *c, size_t stride, const int16_t *d, size_t rows, 
  * a block of 32 codes holds code j in its low four bits and code j + 16 in
  * its high ones. */
 
-static void nibbles_range(void *arg, size_t from, size_t to)
+/* Rows from..to of the first pass's tables: the high bits, and the rows'
+ * three numbers as columns (so that highs4 reads them eight at a time). */
+static void first_pass_range(void *arg, size_t from, size_t to)
 {
 	vs_codes *c = arg;
 	size_t half = c->stride / 2;
@@ -413,7 +422,7 @@ static const uint8_t *nibbles_of(vs_codes *c)
 		c->cols = malloc(3 * c->count * sizeof *c->cols + 1);
 		if (c->nib && c->cols) {
 			vs_advise_huge(c->nib, bytes); /* (fresh pages cost more than the work) */
-			vs_parallel_ranges(c->count, 4096, 0, nibbles_range, c);
+			vs_parallel_ranges(c->count, 4096, 0, first_pass_range, c);
 		} else {
 			free(c->nib);
 			free(c->cols);
@@ -497,9 +506,6 @@ typedef struct scan {
 	float zero;  /* the score of a zero row: NaN (skipped) or 0 */
 } scan;
 
-/* Each row's cosine interval [lo, hi] for rows from..from+rows: a row
- * without codes (zero, or too small to scale) gets [-inf, +inf], and a zero
- * row NaN (never a hit, as in the brute force). */
 /* Row i's cosine interval from the bounds dlo <= d.c <= dhi of its integer
  * dot (equal for the int8 codes). The float steps are monotone, so a wider
  * integer interval gives a wider cosine interval. */
@@ -520,6 +526,9 @@ static void interval_of(const scan *sc, size_t i, float dlo, float dhi, float *l
 	}
 }
 
+/* Each row's cosine interval [lo, hi] for rows from..from+rows: a row
+ * without codes (zero, or too small to scale) gets [-inf, +inf], and a zero
+ * row NaN (never a hit, as in the brute force). */
 static void intervals(const scan *sc, size_t from, size_t rows, int32_t *dot, float *lo, float *hi)
 {
 	const vs_codes *c = sc->codes;
@@ -555,9 +564,8 @@ __attribute__((target("avx2"))) static size_t highs_avx2(const float *r0, const 
 
 /* The high bits' pass: each row's upper bound as interval_of makes it
  * (the same float steps), and +inf where interval_of would look further (a
- * zero row, a row without bounds), in a loop the compiler can vectorise;
- * bounds4 makes a row's full interval once its upper bound reaches the
- * floor. */
+ * zero row, a row without bounds); bounds4 makes a row's full interval
+ * once its upper bound reaches the floor. */
 static void highs4(const scan *sc, size_t from, size_t rows, int32_t *dot, float *hi)
 {
 	const vs_codes *c = sc->codes;
@@ -770,28 +778,6 @@ static float rule_score(const vs_vecset *set, const vs_score_rule *rule, size_t 
 	return dot / norm;
 }
 
-#ifdef VS_X86
-__attribute__((target("avx2"))) static int32_t dot1_avx2(const int8_t *r, const int16_t *d, size_t stride)
-{
-	__m256i a = _mm256_setzero_si256();
-	for (size_t j = 0; j < stride; j += 16)
-		a = _mm256_add_epi32(a, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(d + j)),
-		                                          _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(r + j)))));
-	return hsum(a);
-}
-#endif
-
-static int32_t dot1(const int8_t *r, const int16_t *d, size_t stride)
-{
-#ifdef VS_X86
-	if (have_avx2())
-		return dot1_avx2(r, d, stride);
-#endif
-	int32_t s;
-	dots_plain(r, stride, d, 1, &s);
-	return s;
-}
-
 /* The first pass's candidates narrowed by their int8 intervals: the k rows
  * whose lower bounds set the first pass's floor are among them, with int8
  * lower bounds no lower, so the k-th best int8 lower bound among the
@@ -806,8 +792,9 @@ static int refine(const scan *sc, cand *c, size_t n, size_t k, size_t *kept)
 	const vs_codes *codes = sc->codes;
 	for (size_t i = 0; i < n; i++) {
 		size_t r = (size_t)c[i].index;
-		float d = (float)dot1(codes->q + r * codes->stride, sc->qc.d, codes->stride);
-		interval_of(sc, r, d, d, &lo[i], &c[i].hi);
+		int32_t d;
+		dots(codes->q + r * codes->stride, codes->stride, sc->qc.d, 1, &d);
+		interval_of(sc, r, (float)d, (float)d, &lo[i], &c[i].hi);
 		vs_topk_push(&lows, c[i].index, lo[i]);
 	}
 	float floor = vs_topk_threshold(&lows);
@@ -893,7 +880,7 @@ int vs_codes_bounds_hold(const vs_vecset *set, const float *q)
 	const vs_codes *c = sc.codes;
 	size_t half = c->stride / 2, n = set->count;
 	sc.nib = nibbles_of((vs_codes *)c);
-	int32_t *d8 = malloc(4 * (n + 1) * sizeof *d8), *d4 = d8 + n + 1;
+	int32_t *d8 = malloc(2 * (n + 1) * sizeof *d8), *d4 = d8 + n + 1;
 	float *quick = malloc((n + 1) * sizeof *quick);
 	int ok = sc.nib && d8 && quick;
 	if (ok) {

@@ -582,7 +582,11 @@ size_t vs_vecset_memory(const vs_vecset *set)
 			m += sw->rows * (size_t)sw->nsubq + (size_t)sw->dim * 256 * sizeof(float) + (sw->qnorm ? sw->rows : 0);
 	}
 	const vs_codes *c = set->codes; /* (codes.c's own count would make the two files depend on each other) */
-	return m + (c && c->own_q ? c->count * (c->stride + 3 * sizeof(float)) : 0) + (c && c->nib ? c->count * (c->stride / 2 + 3 * sizeof(float)) : 0);
+	if (c && c->own_q)
+		m += c->count * (c->stride + 3 * sizeof(float));
+	if (c && c->nib) /* nn's first pass: the high bits and the numbers as columns */
+		m += c->count * (c->stride / 2 + 3 * sizeof(float));
+	return m;
 }
 
 void vs_vecset_free(vs_vecset *set)
