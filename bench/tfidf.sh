@@ -47,3 +47,17 @@ print(f"scikit-learn {root} (median of {reps}): {X.shape[0]} documents, {X.shape
 PY
 done
 BENCH_ONCE=1 "$tmp/bench_tfidf" "$big" "$tmp"
+
+# A corpus of a gigabyte (BENCH_TFIDF_HUGE_MB), built in memory and with --to
+# (postings on disk, the inverted ones 256 MB and 64 MB at a time): time and
+# peak memory as vecsh reports them (the build's) and as the kernel counts
+# them for the whole process (/usr/bin/time's maximum resident set).
+huge=bench/data/man${BENCH_TFIDF_HUGE_MB:-1000}
+[ -d "$huge" ] || sh bench/make-big-corpus.sh "$man" "$huge" "${BENCH_TFIDF_HUGE_MB:-1000}"
+find "$huge" -type f -exec cat {} + > /dev/null
+for how in "" "--to $tmp/huge.vsix" "--to $tmp/huge.vsix --memory 64M"; do
+	/usr/bin/time -f "whole process: %e s, maximum resident %M KB" "$tmp/vecsh" -c "index m $huge $how" 2>&1 |
+		sed 's/^indexed m[^:]*: //' | paste -sd' ' | sed "s|^|vecsh  $huge ${how:-(in memory)}: |"
+done
+/usr/bin/time -f "whole process: %e s, maximum resident %M KB" "$tmp/vecsh" -c "load $tmp/huge.vsix" \
+	-c "search patent license -k 1" 2>&1 | grep -E "loaded|whole" | paste -sd' ' | sed 's|^|vecsh  load and search: |'

@@ -25,3 +25,10 @@ df software
 index remove licences 'GPL*'
 index add licences /usr/share/common-licenses/GPL-3
 keywords GPL-3 -k 8
+
+# a corpus larger than memory: built straight into its file, the postings
+# kept on disk as they are made, the inverted ones 64 MB at a time; the
+# index is then the file, mapped (as load gives it)
+index big /usr/share/common-licenses --stopwords english --to /tmp/vecsh-licences.vsix --memory 64M
+info big
+search patent licence -k 3

@@ -244,6 +244,10 @@ int vs_tmpfile_finish(FILE *f, char *tmp_path, const char *path, int write_faile
  * the kind of file in the message: ".vecs file", "index file"). */
 void *vs_map_file(const char *path, size_t min, const char *what, size_t *len, vs_error *err);
 void vs_unmap_file(void *map, size_t len);
+/* The whole pages within [p, p + n) of a file mapped read-only let go: they
+ * stay in the page cache and are read again when used, but stop counting in
+ * the process's resident memory (after a pass that checked a large file). */
+void vs_map_let_go(const void *p, size_t n);
 /* Bytes of a mapping (made by vs_map_file) this process has paged in: its
  * Rss in /proc/self/smaps, or what mincore says is in memory. */
 size_t vs_map_resident(const void *map, size_t len);

@@ -415,6 +415,14 @@ void vs_unmap_file(void *map, size_t len)
 	munmap(map, len);
 }
 
+void vs_map_let_go(const void *p, size_t n)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), a = ((uintptr_t)p + page - 1) / page * page,
+	          e = ((uintptr_t)p + n) / page * page;
+	if (e > a)
+		madvise((void *)a, (size_t)(e - a), MADV_DONTNEED);
+}
+
 /* ---- folders ---- */
 
 int vs_file_list_add(vs_file_list *l, const char *path, const char *name)

@@ -19,6 +19,23 @@ int vs_index_hash_terms(vs_index *ix);
 /* The analyzer the index was built with. */
 void vs_index_analyzer(const vs_index *ix, vs_analyzer *an);
 
+/* An index file written in place (index --to): vs_index_writer_start writes
+ * the header's place and every section the index has in memory, for the
+ * counts it has (ndocs, nterms, nnz, raw_nnz, ...); the sections it leaves
+ * NULL are put later, in pieces at byte offsets within them, and can be read
+ * back; finish checksums the file and renames it into place (or, failed,
+ * removes it). */
+enum {
+	VS_IXS_DOC_TERM = 12, VS_IXS_DOC_WEIGHT = 13, VS_IXS_DOC_COUNT = 14,
+	VS_IXS_TERM_DOC = 16, VS_IXS_TERM_WEIGHT = 17, VS_IXS_TERM_COUNT = 18,
+	VS_IXS_RAW_TERM = 26, VS_IXS_RAW_COUNT = 27,
+};
+typedef struct vs_index_writer vs_index_writer;
+vs_index_writer *vs_index_writer_start(const vs_index *ix, const char *path, vs_error *err);
+int vs_index_writer_put(vs_index_writer *w, int section, uint64_t at, const void *p, size_t n);
+int vs_index_writer_get(vs_index_writer *w, int section, uint64_t at, void *p, size_t n);
+int vs_index_writer_finish(vs_index_writer *w, const char *path, int failed, vs_error *err);
+
 /* A query or text as the index sees it: its terms, each once, with counts. */
 typedef struct vs_qterm {
 	char *text;     /* the term; in hash mode the words typed that fell in the bucket, "+cat -on" */

@@ -165,6 +165,7 @@ typedef struct vs_index_report {
 	size_t skipped_binary, skipped_unreadable, invalid_utf8_docs;
 	size_t bytes;
 	char unreadable[3][256];   /* the first unreadable files, named */
+	size_t peak_build;         /* vs_index_build_to: peak resident memory before the file is mapped */
 } vs_index_report;
 
 /* The index; its arrays either live in memory or point into a mapped file. */
@@ -237,6 +238,15 @@ typedef struct vs_text_source {
 	const char *text;
 	size_t len;
 } vs_text_source;
+/* Build from files straight into an index file at path (index --to), the
+ * same file vs_index_save would write: each worker's postings go to a
+ * temporary file beside it as they are made and are read back in passes,
+ * the inverted postings made in passes of at most `memory` bytes, so that
+ * memory holds the vocabulary and the documents' names but no postings. The
+ * file is written whole (temp + rename) or not at all; the index returned is
+ * the file, mapped. */
+vs_index *vs_index_build_to(const char *const *paths, size_t npaths, const vs_index_options *opt, const char *path,
+                            size_t memory, vs_index_report *rep, vs_error *err);
 vs_index *vs_index_build_texts(const vs_text_source *src, size_t n, const vs_index_options *opt,
                                vs_index_report *rep, vs_error *err);
 void vs_index_free(vs_index *ix);

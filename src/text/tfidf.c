@@ -795,6 +795,24 @@ char *vs_index_doc_text(const vs_index *ix, long doc, size_t max_bytes)
 	return text;
 }
 
+void vs_index_options_default(vs_index_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->ngram_min = o->ngram_max = 1;
+	o->min_df = 1;
+	o->max_df = 1.0;
+	o->max_df_is_prop = 1;
+	o->norm = VS_NORM_L2;
+}
+
+int vs_index_needs_raw(const vs_index_options *o)
+{
+	/* df is at least 1; anything else may prune once documents come or go */
+	int low = o->min_df_is_prop ? o->min_df > 0 : o->min_df > 1;
+	int high = !o->max_df_is_prop || o->max_df < 1.0;
+	return o->hash_bits || o->max_features || low || high;
+}
+
 size_t vs_index_memory(const vs_index *ix)
 {
 	if (ix->map)

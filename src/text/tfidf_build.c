@@ -1,7 +1,16 @@
 /* Building a TF-IDF index. Files are tokenized by worker threads, each with
  * a vocabulary of its own; the vocabularies are then merged, sorted (the
  * order of scikit-learn's vocabulary), pruned by min_df, max_df and
- * max_features, and weighted exactly as TfidfVectorizer does. */
+ * max_features, and weighted exactly as TfidfVectorizer does.
+ *
+ * Built into a file (index --to), the postings never are in memory: each
+ * worker writes its documents' postings to a temporary file as it makes
+ * them (in local term ids), and the steps after the vocabulary read them
+ * back, in the documents' order, three times: to count the document
+ * frequencies, to size the file's sections, and to write the forward
+ * postings (the first range of inverted ones made on the way); the other
+ * ranges of inverted postings are made in passes over the forward ones in
+ * the file. The result is the file vs_index_save writes, byte for byte. */
 #include "text/internal.h"
 #include "core/core.h"
 
@@ -16,16 +25,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
-
-void vs_index_options_default(vs_index_options *o)
-{
-	memset(o, 0, sizeof *o);
-	o->ngram_min = o->ngram_max = 1;
-	o->min_df = 1;
-	o->max_df = 1.0;
-	o->max_df_is_prop = 1;
-	o->norm = VS_NORM_L2;
-}
 
 /* ---- tokenizing, in worker threads ---- */
 
@@ -104,6 +103,8 @@ typedef struct worker {
 	vs_buffer file;          /* the file being read */
 	posting_pool pool;       /* its documents' postings */
 	vs_analyze_scratch scratch;
+	FILE *spill;             /* index --to: its documents' postings, in the order it read them */
+	int spill_errno;
 	int oom;
 } worker;
 
@@ -189,11 +190,18 @@ static int finish_doc(worker *w, file_out *fo, uint32_t line, size_t ntok)
 	d->line = line;
 	d->len = (uint32_t)ntok;
 	d->np = (uint32_t)w->ncur;
-	d->p = pool_take(&w->pool, w->ncur ? w->ncur : 1);
-	if (!d->p)
-		return -1;
-	if (w->ncur) /* a document without terms has no postings (and cur may be unset) */
-		memcpy(d->p, w->cur, w->ncur * sizeof *d->p);
+	if (w->spill) {
+		if (w->ncur && fwrite(w->cur, sizeof *w->cur, w->ncur, w->spill) != w->ncur) {
+			w->spill_errno = errno ? errno : EIO;
+			return -1;
+		}
+	} else {
+		d->p = pool_take(&w->pool, w->ncur ? w->ncur : 1);
+		if (!d->p)
+			return -1;
+		if (w->ncur) /* a document without terms has no postings (and cur may be unset) */
+			memcpy(d->p, w->cur, w->ncur * sizeof *d->p);
+	}
 	for (size_t i = 0; i < w->ncur; i++)
 		w->slot_of[w->cur[i].term] = -1;
 	w->ncur = 0;
@@ -332,6 +340,13 @@ typedef struct builder {
 	uint32_t *df;              /* the index's arrays being filled */
 	double *idf;
 	double *norm;
+	uint64_t *dptr;
+	const char *to;            /* index --to: the file written as the index is built, or NULL */
+	size_t memory;             /* its inverted postings made in passes of at most this many bytes */
+	posting *doc_buf;          /* a document read back from a spill file */
+	size_t doc_cap;
+	uint32_t *raw_rank;        /* merged id -> raw term id (index --to with raw terms) */
+	vs_index_writer *wr;
 } builder;
 
 static int check_options(const vs_index_options *opt, vs_error *err)
@@ -497,6 +512,32 @@ static int seed_documents(builder *b, size_t *cap, vs_error *err)
 	return rc < 0 ? vs_oom(err) : 0;
 }
 
+/* index --to: a worker's postings go to a temporary file beside the index
+ * file, gone from the folder at once (nothing is left behind, whatever happens). */
+static FILE *spill_open(const char *path, vs_error *err)
+{
+	size_t n = strlen(path) + 16;
+	char *tmp = malloc(n);
+	FILE *f = NULL;
+	if (!tmp) {
+		vs_oom(err);
+		return NULL;
+	}
+	snprintf(tmp, n, "%s.spill.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		vs_fail(err, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
+	} else {
+		unlink(tmp);
+		if (!(f = fdopen(fd, "w+b"))) {
+			vs_fail(err, "%s: %s", path, strerror(errno));
+			close(fd);
+		}
+	}
+	free(tmp);
+	return f;
+}
+
 /* Every file through the analyzer, in worker threads with vocabularies of their own. */
 static int tokenize(builder *b, vs_error *err)
 {
@@ -531,6 +572,9 @@ static int tokenize(builder *b, vs_error *err)
 	int init_ok = 1;
 	for (int t = 0; t < nw; t++)
 		init_ok &= vs_strtab_init(&b->ws[t].vocab) == 0;
+	for (int t = 0; b->to && t < nw; t++)
+		if (!(b->ws[t].spill = spill_open(b->to, err)))
+			return -1;
 	pthread_t tids[MAX_WORKERS];
 	void *args[MAX_WORKERS][2];
 	int started[MAX_WORKERS] = {0};
@@ -547,8 +591,14 @@ static int tokenize(builder *b, vs_error *err)
 	if (opt->progress)
 		opt->progress(opt->progress_ctx, atomic_load(&job.done_files), nnew, atomic_load(&job.done_bytes));
 	int oom = !init_ok;
-	for (int t = 0; t < nw; t++)
+	for (int t = 0; t < nw; t++) {
 		oom |= b->ws[t].oom;
+		if (b->ws[t].spill && !b->ws[t].spill_errno && fflush(b->ws[t].spill) != 0)
+			b->ws[t].spill_errno = errno ? errno : EIO;
+		if (b->ws[t].spill_errno)
+			return vs_fail(err, "%s: cannot write a temporary file beside it: %s", b->to,
+			               strerror(b->ws[t].spill_errno));
+	}
 	if (vs_interrupted)
 		return vs_fail(err, "interrupted");
 	for (size_t f = b->first_new; f < nfiles; f++) /* the first file refused, in the files' order */
@@ -604,6 +654,65 @@ static int merge_vocabularies(builder *b, vs_error *err)
 	return 0;
 }
 
+static void count_document(builder *b, const doc_out *dd)
+{
+	for (uint32_t p = 0; p < dd->np; p++) {
+		b->gt[dd->p[p].term].df++;
+		b->gt[dd->p[p].term].freq += dd->p[p].count;
+	}
+}
+
+/* A document of a worker's, read back from its spill file: terms by merged
+ * id, in doc_buf (each worker read its files in order, so reading the files'
+ * documents in order reads each spill file from start to end). */
+static int read_spilled(builder *b, const file_out *o, doc_out *dd, vs_error *err)
+{
+	worker *w = &b->ws[o->worker];
+	if (dd->np > b->doc_cap) {
+		posting *p = realloc(b->doc_buf, dd->np * sizeof *p);
+		if (!p)
+			return vs_oom(err);
+		b->doc_buf = p;
+		b->doc_cap = dd->np;
+	}
+	if (dd->np && fread(b->doc_buf, sizeof *b->doc_buf, dd->np, w->spill) != dd->np)
+		return vs_fail(err, "%s: cannot read a temporary file beside it: %s", b->to,
+		               ferror(w->spill) ? strerror(errno) : "shorter than written");
+	for (uint32_t p = 0; p < dd->np; p++)
+		b->doc_buf[p].term = b->maps[o->worker][b->doc_buf[p].term];
+	dd->p = b->doc_buf;
+	return 0;
+}
+
+typedef void (*doc_visit)(builder *b, const doc_out *dd, size_t di, void *ctx);
+
+/* index --to: every document in order, with its postings read back. */
+static int each_spilled_document(builder *b, doc_visit fn, void *ctx, vs_error *err)
+{
+	for (int t = 0; t < b->nw; t++)
+		if (fseeko(b->ws[t].spill, 0, SEEK_SET) != 0)
+			return vs_fail(err, "%s: cannot read a temporary file beside it: %s", b->to, strerror(errno));
+	size_t di = 0;
+	for (size_t f = 0; f < b->files.n; f++) {
+		if (vs_interrupted)
+			return vs_fail(err, "interrupted");
+		file_out *o = &b->out[f];
+		for (size_t d = 0; d < o->ndocs; d++, di++) {
+			if (read_spilled(b, o, &o->docs[d], err) < 0)
+				return -1;
+			fn(b, &o->docs[d], di, ctx);
+			o->docs[d].p = NULL;
+		}
+	}
+	return 0;
+}
+
+static void visit_count(builder *b, const doc_out *dd, size_t di, void *ctx)
+{
+	(void)di, (void)ctx;
+	count_document(b, dd);
+}
+
 /* Documents counted, postings renumbered to merged ids, document and corpus frequencies. */
 static int count_documents(builder *b, vs_error *err)
 {
@@ -618,16 +727,15 @@ static int count_documents(builder *b, vs_error *err)
 		b->rep->invalid_utf8_docs += (size_t)o->invalid;
 		b->rep->bytes += o->bytes;
 		b->ndocs += o->ndocs;
-		for (size_t d = 0; d < o->ndocs; d++) {
+		for (size_t d = 0; !b->to && d < o->ndocs; d++) {
 			doc_out *dd = &o->docs[d];
-			for (uint32_t p = 0; p < dd->np; p++) {
-				if (o->worker >= 0)
-					dd->p[p].term = b->maps[o->worker][dd->p[p].term];
-				b->gt[dd->p[p].term].df++;
-				b->gt[dd->p[p].term].freq += dd->p[p].count;
-			}
+			for (uint32_t p = 0; o->worker >= 0 && p < dd->np; p++)
+				dd->p[p].term = b->maps[o->worker][dd->p[p].term];
+			count_document(b, dd);
 		}
 	}
+	if (b->to && each_spilled_document(b, visit_count, NULL, err) < 0)
+		return -1;
 	if (b->ndocs == 0)
 		return vs_fail(err, "no documents: every file was empty, binary or unreadable");
 	if (b->ndocs > UINT32_MAX - 1)
@@ -927,7 +1035,6 @@ static int write_documents(builder *b, docs_job *j, vs_error *err)
 	ix->doc_norm = b->norm = vs_index_own(ix, malloc((ix->ndocs ? ix->ndocs : 1) * sizeof *b->norm));
 	int rc = j->dterm && j->dcount && b->norm && plan_parts(j, nnz) == 0 ? 0 : -1;
 	if (rc == 0) {
-		j->dptr[0] = 0;
 		vs_parallel_ranges(j->nparts, 1, 0, write_part, j);
 		rc = j->oom ? -1 : 0;
 	}
@@ -973,9 +1080,8 @@ static int make_documents(builder *b, vs_error *err)
 	const char **dfiles = vs_index_own(ix, malloc(ndocs * sizeof *dfiles));
 	uint32_t *dline = vs_index_own(ix, malloc(ndocs * sizeof *dline));
 	uint32_t *dlen = vs_index_own(ix, malloc(ndocs * sizeof *dlen));
-	docs_job j = {0};
-	j.dptr = vs_index_own(ix, malloc((ndocs + 1) * sizeof *j.dptr));
-	if (!nblob || !fblob || !names || !dfiles || !dline || !dlen || !j.dptr)
+	b->dptr = vs_index_own(ix, malloc((ndocs + 1) * sizeof *b->dptr));
+	if (!nblob || !fblob || !names || !dfiles || !dline || !dlen || !b->dptr)
 		return vs_oom(err);
 	size_t di = 0, no = 0, fo = 0;
 	double total_len = 0;
@@ -993,25 +1099,21 @@ static int make_documents(builder *b, vs_error *err)
 		}
 		fo += pl;
 	}
-	if (write_documents(b, &j, err) < 0)
-		return -1;
-	if (b->texts && keep_texts(b) < 0)
-		return vs_oom(err);
 	ix->doc_names = names;
 	ix->doc_files = dfiles;
 	ix->doc_line = dline;
 	ix->doc_len = dlen;
 	ix->avgdl = total_len / (double)ndocs;
-	ix->doc_ptr = j.dptr;
+	ix->doc_ptr = b->dptr;
+	b->dptr[0] = 0;
+	if (b->to) /* the postings go to the file */
+		return 0;
+	docs_job j = {.dptr = b->dptr};
+	if (write_documents(b, &j, err) < 0)
+		return -1;
+	if (b->texts && keep_texts(b) < 0)
+		return vs_oom(err);
 	return 0;
-}
-
-int vs_index_needs_raw(const vs_index_options *o)
-{
-	/* df is at least 1; anything else may prune once documents come or go */
-	int low = o->min_df_is_prop ? o->min_df > 0 : o->min_df > 1;
-	int high = !o->max_df_is_prop || o->max_df < 1.0;
-	return o->hash_bits || o->max_features || low || high;
 }
 
 /* The terms the documents have, sorted, with each document's raw counts by
@@ -1032,9 +1134,10 @@ static int make_raw(builder *b, vs_error *err)
 	char *blob = vs_index_own(ix, malloc(bytes ? bytes : 1));
 	const char **terms = vs_index_own(ix, malloc((ng ? ng : 1) * sizeof *terms));
 	uint64_t *ptr = vs_index_own(ix, malloc(((size_t)ix->ndocs + 1) * sizeof *ptr));
-	uint32_t *term = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *term));
-	float *count = vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *count));
-	if (!order || !rank || !blob || !terms || !ptr || !term || !count) {
+	/* index --to writes the postings to the file as it reads them back */
+	uint32_t *term = b->to ? NULL : vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *term));
+	float *count = b->to ? NULL : vs_index_own(ix, malloc((nnz ? nnz : 1) * sizeof *count));
+	if (!order || !rank || !blob || !terms || !ptr || (!b->to && (!term || !count))) {
 		free(order), free(rank);
 		return vs_oom(err);
 	}
@@ -1052,13 +1155,18 @@ static int make_raw(builder *b, vs_error *err)
 	for (size_t f = 0; f < b->files.n; f++)
 		for (size_t d = 0; d < b->out[f].ndocs; d++, di++) {
 			const doc_out *dd = &b->out[f].docs[d];
-			for (uint32_t p = 0; p < dd->np; p++, q++) {
-				term[q] = rank[dd->p[p].term];
-				count[q] = dd->p[p].count;
+			for (uint32_t p = 0; !b->to && p < dd->np; p++) {
+				term[q + p] = rank[dd->p[p].term];
+				count[q + p] = dd->p[p].count;
 			}
+			q += dd->np;
 			ptr[di + 1] = q;
 		}
-	free(order), free(rank);
+	free(order);
+	if (b->to)
+		b->raw_rank = rank;
+	else
+		free(rank);
 	ix->raw_nterms = (uint32_t)ng;
 	ix->raw_nnz = nnz;
 	ix->raw_terms = terms;
@@ -1068,25 +1176,29 @@ static int make_raw(builder *b, vs_error *err)
 	return 0;
 }
 
-/* Each document's norm of its tf-idf values (the weights are derived from
- * it: vs_index_weight_of). */
+/* A document's norm of its tf-idf values (the weights are derived from it:
+ * vs_index_weight_of). */
+static double norm_of(const vs_index *ix, const uint32_t *term, const float *count, size_t n)
+{
+	double norm = 0;
+	for (size_t e = 0; e < n; e++) {
+		double w = vs_index_tf(ix, count[e]) * ix->idf[term[e]];
+		norm += ix->opt.norm == VS_NORM_L1 ? fabs(w) : w * w;
+	}
+	return ix->opt.norm == VS_NORM_L2 ? sqrt(norm) : norm;
+}
+
 static void weigh_documents(void *ctx, size_t from, size_t to)
 {
 	builder *b = ctx;
 	const vs_index *ix = b->ix;
-	vs_norm norm_kind = b->opt->norm;
-	for (size_t d = from; d < to; d++) {
-		double norm = 0;
-		for (uint64_t e = ix->doc_ptr[d]; e < ix->doc_ptr[d + 1]; e++) {
-			double w = vs_index_tf(ix, ix->doc_count[e]) * ix->idf[ix->doc_term[e]];
-			norm += norm_kind == VS_NORM_L1 ? fabs(w) : w * w;
-		}
-		b->norm[d] = norm_kind == VS_NORM_L2 ? sqrt(norm) : norm;
-	}
+	for (size_t d = from; d < to; d++)
+		b->norm[d] = norm_of(ix, ix->doc_term + ix->doc_ptr[d], ix->doc_count + ix->doc_ptr[d],
+		                     ix->doc_ptr[d + 1] - ix->doc_ptr[d]);
 }
 
-/* idf as scikit-learn's (smooth unless asked), then tf x idf normalised per document. */
-static void weigh(builder *b)
+/* idf as scikit-learn's (smooth unless asked). */
+static void weigh_terms(builder *b)
 {
 	const vs_index *ix = b->ix;
 	const vs_index_options *opt = b->opt;
@@ -1094,7 +1206,284 @@ static void weigh(builder *b)
 		double n = (double)ix->ndocs + (opt->no_smooth ? 0 : 1), d = (double)b->df[k] + (opt->no_smooth ? 0 : 1);
 		b->idf[k] = opt->no_idf ? 1.0 : log(n / d) + 1.0;
 	}
-	vs_parallel_ranges(ix->ndocs, 4096, 0, weigh_documents, b);
+}
+
+/* idf, then tf x idf normalised per document. */
+static void weigh(builder *b)
+{
+	weigh_terms(b);
+	vs_parallel_ranges(b->ix->ndocs, 4096, 0, weigh_documents, b);
+}
+
+/* ---- index --to: the postings from the spill files into the index file ---- */
+
+/* A section of the file written from the start, through a buffer. */
+typedef struct sec_out {
+	vs_index_writer *w;
+	int sec;
+	uint64_t at;
+	char *buf;
+	size_t n;
+	int failed_errno;
+} sec_out;
+
+enum { SEC_BUF = 1 << 20 };
+
+static void sec_flush(sec_out *o)
+{
+	if (o->n && !o->failed_errno && vs_index_writer_put(o->w, o->sec, o->at, o->buf, o->n) < 0)
+		o->failed_errno = errno ? errno : EIO;
+	o->at += o->n;
+	o->n = 0;
+}
+
+static void sec_put(sec_out *o, const void *p, size_t n)
+{
+	if (o->n + n > SEC_BUF)
+		sec_flush(o);
+	memcpy(o->buf + o->n, p, n);
+	o->n += n;
+}
+
+/* The inverted postings of a range of terms, as many as fit in the memory
+ * given (a term's postings all at once, however many). */
+typedef struct inverter {
+	uint64_t chunk, cap;
+	uint32_t t0, t1;
+	uint32_t *tdoc;
+	float *tw, *tc;
+	uint64_t *fill;          /* where each term's next posting goes */
+} inverter;
+
+static int inverter_init(const builder *b, inverter *v, vs_error *err)
+{
+	const vs_index *ix = b->ix;
+	v->chunk = b->memory / 12 ? b->memory / 12 : 1;
+	if (v->chunk > ix->nnz)
+		v->chunk = ix->nnz ? ix->nnz : 1;
+	v->cap = v->chunk;
+	for (uint32_t t = 0; t < ix->nterms; t++)
+		if (ix->term_ptr[t + 1] - ix->term_ptr[t] > v->cap)
+			v->cap = ix->term_ptr[t + 1] - ix->term_ptr[t];
+	v->tdoc = malloc(v->cap * 4);
+	v->tw = malloc(v->cap * 4);
+	v->tc = malloc(v->cap * 4);
+	v->fill = malloc(((size_t)ix->nterms + 1) * sizeof *v->fill);
+	if (!v->tdoc || !v->tw || !v->tc || !v->fill)
+		return vs_fail(err, "out of memory for %llu inverted postings (give --memory less)",
+		               (unsigned long long)v->cap);
+	return 0;
+}
+
+static void inverter_free(inverter *v)
+{
+	free(v->tdoc), free(v->tw), free(v->tc), free(v->fill);
+}
+
+/* The next range, from term t0. */
+static void inverter_range(const vs_index *ix, inverter *v, uint32_t t0)
+{
+	uint64_t base = ix->term_ptr[t0];
+	v->t0 = t0;
+	for (v->t1 = t0 + 1; v->t1 < ix->nterms && ix->term_ptr[v->t1 + 1] - base <= v->chunk; v->t1++)
+		;
+	for (uint32_t t = t0; t < v->t1; t++)
+		v->fill[t] = ix->term_ptr[t] - base;
+}
+
+static inline void inverter_place(inverter *v, uint32_t doc, uint32_t term, float weight, float count)
+{
+	if (term >= v->t0 && term < v->t1) {
+		uint64_t k = v->fill[term]++;
+		v->tdoc[k] = doc, v->tw[k] = weight, v->tc[k] = count;
+	}
+}
+
+static int inverter_put(builder *b, const inverter *v, vs_error *err)
+{
+	const vs_index *ix = b->ix;
+	uint64_t base = ix->term_ptr[v->t0];
+	size_t bytes = 4 * (size_t)(ix->term_ptr[v->t1] - base);
+	if (vs_index_writer_put(b->wr, VS_IXS_TERM_DOC, 4 * base, v->tdoc, bytes) < 0 ||
+	    vs_index_writer_put(b->wr, VS_IXS_TERM_WEIGHT, 4 * base, v->tw, bytes) < 0 ||
+	    vs_index_writer_put(b->wr, VS_IXS_TERM_COUNT, 4 * base, v->tc, bytes) < 0)
+		return vs_fail(err, "%s: cannot write: %s", b->to, strerror(errno));
+	return 0;
+}
+
+enum { OUT_TERM, OUT_WEIGHT, OUT_COUNT, OUT_RAW_TERM, OUT_RAW_COUNT, NOUT };
+
+typedef struct stream_job {
+	doc_writer w;              /* one document's postings by index term id */
+	sec_out out[NOUT];
+	int nout;
+	inverter *inv;             /* the first range of inverted postings, made on the way */
+} stream_job;
+
+
+/* Pass 1: each document's postings counted, and the document frequencies. */
+static void visit_sizes(builder *b, const doc_out *dd, size_t di, void *ctx)
+{
+	stream_job *j = ctx;
+	j->w.q = 0;
+	write_postings(b, &j->w, dd, di);
+	b->dptr[di + 1] = b->dptr[di] + j->w.q;
+}
+
+/* Pass 2: the forward postings and the raw ones, as the file keeps them. */
+static void visit_write(builder *b, const doc_out *dd, size_t di, void *ctx)
+{
+	stream_job *j = ctx;
+	const vs_index *ix = b->ix;
+	j->w.q = 0;
+	write_postings(b, &j->w, dd, di);
+	b->norm[di] = norm_of(ix, j->w.dterm, j->w.dcount, j->w.q);
+	for (size_t e = 0; e < j->w.q; e++) {
+		float weight = vs_index_weight_of(ix, (uint32_t)di, j->w.dterm[e], j->w.dcount[e]);
+		sec_put(&j->out[OUT_TERM], &j->w.dterm[e], 4);
+		sec_put(&j->out[OUT_WEIGHT], &weight, 4);
+		sec_put(&j->out[OUT_COUNT], &j->w.dcount[e], 4);
+		inverter_place(j->inv, (uint32_t)di, j->w.dterm[e], weight, j->w.dcount[e]);
+	}
+	for (uint32_t p = 0; b->raw_rank && p < dd->np; p++) {
+		sec_put(&j->out[OUT_RAW_TERM], &b->raw_rank[dd->p[p].term], 4);
+		sec_put(&j->out[OUT_RAW_COUNT], &dd->p[p].count, 4);
+	}
+}
+
+static int stream_job_init(builder *b, stream_job *j, vs_error *err)
+{
+	uint32_t most = 1;
+	for (size_t f = 0; f < b->files.n; f++)
+		for (size_t d = 0; d < b->out[f].ndocs; d++)
+			most = b->out[f].docs[d].np > most ? b->out[f].docs[d].np : most;
+	size_t nk = b->nkept ? b->nkept : 1;
+	j->w.dterm = malloc(most * sizeof *j->w.dterm);
+	j->w.dcount = malloc(most * sizeof *j->w.dcount);
+	j->w.df = b->df;
+	if (b->opt->hash_bits) {
+		j->w.seen_in_doc = calloc(nk, sizeof *j->w.seen_in_doc);
+		j->w.slot_in_doc = malloc(nk * sizeof *j->w.slot_in_doc);
+	}
+	int ok = j->w.dterm && j->w.dcount && (!b->opt->hash_bits || (j->w.seen_in_doc && j->w.slot_in_doc));
+	return ok ? 0 : vs_oom(err);
+}
+
+static void stream_job_free(stream_job *j)
+{
+	free(j->w.dterm), free(j->w.dcount), free(j->w.seen_in_doc), free(j->w.slot_in_doc);
+	for (int k = 0; k < NOUT; k++)
+		free(j->out[k].buf);
+}
+
+/* The counts the file's layout needs: postings, document frequencies, idf,
+ * where each term's postings begin, the terms' hash table. */
+static int size_postings(builder *b, stream_job *j, vs_error *err)
+{
+	vs_index *ix = b->ix;
+	if (each_spilled_document(b, visit_sizes, j, err) < 0)
+		return -1;
+	ix->nnz = b->dptr[b->ndocs];
+	weigh_terms(b);
+	uint64_t *tptr = vs_index_own(ix, malloc(((size_t)ix->nterms + 1) * sizeof *tptr));
+	ix->doc_norm = b->norm = vs_index_own(ix, malloc(b->ndocs * sizeof *b->norm));
+	if (!tptr || !b->norm || vs_index_hash_terms(ix) < 0)
+		return vs_oom(err);
+	tptr[0] = 0;
+	for (size_t t = 0; t < ix->nterms; t++) /* a term is once in each of its documents */
+		tptr[t + 1] = tptr[t] + b->df[t];
+	ix->term_ptr = tptr;
+	return 0;
+}
+
+static int write_forward(builder *b, stream_job *j, vs_error *err)
+{
+	static const int sec[NOUT] = {VS_IXS_DOC_TERM, VS_IXS_DOC_WEIGHT, VS_IXS_DOC_COUNT, VS_IXS_RAW_TERM,
+	                              VS_IXS_RAW_COUNT};
+	uint32_t *spare_df = calloc(b->nkept ? b->nkept : 1, sizeof *spare_df); /* counted in pass 1 */
+	j->nout = b->raw_rank ? NOUT : OUT_RAW_TERM;
+	for (int k = 0; k < j->nout; k++)
+		j->out[k] = (sec_out){.w = b->wr, .sec = sec[k], .buf = malloc(SEC_BUF)};
+	int ok = spare_df != NULL;
+	for (int k = 0; k < j->nout; k++)
+		ok = ok && j->out[k].buf;
+	j->w.df = spare_df;
+	if (j->w.seen_in_doc) /* pass 1 marked every document */
+		memset(j->w.seen_in_doc, 0, (b->nkept ? b->nkept : 1) * sizeof *j->w.seen_in_doc);
+	int rc = ok ? each_spilled_document(b, visit_write, j, err) : vs_oom(err);
+	for (int k = 0; k < j->nout; k++) {
+		sec_flush(&j->out[k]);
+		if (rc == 0 && j->out[k].failed_errno)
+			rc = vs_fail(err, "%s: cannot write: %s", b->to, strerror(j->out[k].failed_errno));
+	}
+	j->w.df = b->df;
+	free(spare_df);
+	return rc;
+}
+
+/* The inverted postings after the first range (made as the forward ones were
+ * written), in passes over the forward postings in the file. */
+static int write_inverted(builder *b, inverter *v, vs_error *err)
+{
+	const vs_index *ix = b->ix;
+	enum { R = 1 << 16 };
+	uint32_t *term = malloc(R * 4);
+	float *weight = malloc(R * 4), *count = malloc(R * 4);
+	int rc = term && weight && count ? 0 : vs_oom(err);
+	for (uint32_t t0 = v->t1; t0 < ix->nterms && rc == 0; t0 = v->t1) {
+		inverter_range(ix, v, t0);
+		uint32_t d = 0;
+		for (uint64_t e = 0; e < ix->nnz && rc == 0; e += R) {
+			size_t n = ix->nnz - e < R ? (size_t)(ix->nnz - e) : R;
+			if (vs_index_writer_get(b->wr, VS_IXS_DOC_TERM, 4 * e, term, 4 * n) < 0 ||
+			    vs_index_writer_get(b->wr, VS_IXS_DOC_WEIGHT, 4 * e, weight, 4 * n) < 0 ||
+			    vs_index_writer_get(b->wr, VS_IXS_DOC_COUNT, 4 * e, count, 4 * n) < 0) {
+				rc = vs_fail(err, "%s: cannot read back: %s", b->to, strerror(errno));
+				break;
+			}
+			for (size_t i = 0; i < n; i++) {
+				while (ix->doc_ptr[d + 1] <= e + i)
+					d++;
+				inverter_place(v, d, term[i], weight[i], count[i]);
+			}
+		}
+		if (rc == 0)
+			rc = vs_interrupted ? vs_fail(err, "interrupted") : inverter_put(b, v, err);
+	}
+	free(term), free(weight), free(count);
+	return rc;
+}
+
+/* The index file, section by section; then the index is that file, mapped. */
+static int write_file(builder *b, vs_error *err)
+{
+	stream_job j = {0};
+	inverter v = {0};
+	int rc = stream_job_init(b, &j, err);
+	if (rc == 0)
+		rc = size_postings(b, &j, err);
+	if (rc == 0)
+		rc = inverter_init(b, &v, err);
+	if (rc == 0 && !(b->wr = vs_index_writer_start(b->ix, b->to, err)))
+		rc = -1;
+	if (rc == 0) {
+		inverter_range(b->ix, &v, 0);
+		j.inv = &v;
+		rc = write_forward(b, &j, err);
+	}
+	stream_job_free(&j);
+	if (rc == 0)
+		rc = inverter_put(b, &v, err);
+	if (rc == 0)
+		rc = write_inverted(b, &v, err);
+	inverter_free(&v);
+	if (b->wr && vs_index_writer_finish(b->wr, b->to, rc < 0, err) < 0)
+		rc = -1;
+	b->wr = NULL;
+	b->rep->peak_build = vs_peak_resident();
+	vs_index_free(b->ix);
+	b->ix = rc == 0 ? vs_index_open(b->to, err) : NULL;
+	return b->ix ? 0 : -1;
 }
 
 static void builder_free(builder *b)
@@ -1112,12 +1501,16 @@ static void builder_free(builder *b)
 		free(b->ws[t].cur);
 		vs_buffer_free(&b->ws[t].file);
 		pool_free(&b->ws[t].pool);
+		if (b->ws[t].spill)
+			fclose(b->ws[t].spill);
 		vs_analyze_scratch_free(&b->ws[t].scratch);
 	}
 	free(b->ws);
 	if (b->out)
 		free_outputs(b->out, b->nout);
 	free(b->own_texts);
+	free(b->doc_buf);
+	free(b->raw_rank);
 	pool_free(&b->seed_pool);
 	vs_file_list_free(&b->files);
 	vs_stopwords_free(b->own_stop);
@@ -1132,6 +1525,8 @@ static vs_index *build(builder *b, vs_error *err)
 	    (vs_index_needs_raw(opt) && make_raw(b, err) < 0) || make_documents(b, err) < 0) {
 		vs_index_free(b->ix);
 		b->ix = NULL;
+	} else if (b->to) {
+		write_file(b, err);
 	} else {
 		weigh(b);
 		if (vs_index_invert(b->ix) < 0 || vs_index_hash_terms(b->ix) < 0) {
@@ -1159,6 +1554,21 @@ vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index
 	vs_index_report dummy;
 	builder b;
 	builder_init(&b, opt, rep, &dummy);
+	if (check_options(opt, err) < 0 || load_stopwords(&b, err) < 0 || list_files(&b, paths, npaths, err) < 0) {
+		builder_free(&b);
+		return NULL;
+	}
+	return build(&b, err);
+}
+
+vs_index *vs_index_build_to(const char *const *paths, size_t npaths, const vs_index_options *opt, const char *path,
+                            size_t memory, vs_index_report *rep, vs_error *err)
+{
+	vs_index_report dummy;
+	builder b;
+	builder_init(&b, opt, rep, &dummy);
+	b.to = path;
+	b.memory = memory;
 	if (check_options(opt, err) < 0 || load_stopwords(&b, err) < 0 || list_files(&b, paths, npaths, err) < 0) {
 		builder_free(&b);
 		return NULL;

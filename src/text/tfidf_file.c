@@ -296,9 +296,32 @@ static float *made_weights(const vs_index *ix, int by_term)
 	return w;
 }
 
-int vs_index_save(const vs_index *ix, const char *path, vs_error *err)
+/* Every section's place in memory (NULL: written later, or empty) and its
+ * length, as a file of this index holds them; dw and tw are weights made for
+ * the file when the index derives them. */
+static void section_table(const vs_index *ix, const packed *p, const float *dw, const float *tw, const void **sec,
+                          uint64_t *len)
 {
 	uint64_t nd = ix->ndocs, nt = ix->nterms;
+	const void *s[NSEC] = {p->names, p->name_off, p->files, p->file_off, ix->doc_line, ix->doc_len, p->terms,
+	                       p->term_off, ix->df, ix->idf, ix->slots, ix->doc_ptr, ix->doc_term,
+	                       ix->doc_weight ? ix->doc_weight : dw, ix->doc_count, ix->term_ptr, ix->term_doc,
+	                       ix->term_weight ? ix->term_weight : tw, ix->term_count,
+	                       ix->stopwords_blob, ix->buckets, p->texts, p->text_off, p->raw, p->raw_off,
+	                       ix->raw_ptr, ix->raw_term, ix->raw_count};
+	int raw = ix->raw_terms != NULL;
+	uint64_t l[NSEC] = {p->nb, 8 * nd, p->fb, 8 * nd, 4 * nd, 4 * nd, p->tb, 8 * nt, 4 * nt,
+	                    8 * nt, 4ull * ix->nslots, 8 * (nd + 1), 4 * ix->nnz, 4 * ix->nnz,
+	                    4 * ix->nnz, 8 * (nt + 1), 4 * ix->nnz, 4 * ix->nnz, 4 * ix->nnz,
+	                    ix->stopwords_blob ? ix->nstop_blob : 0, ix->buckets ? 4 * nt : 0,
+	                    p->xb, p->texts ? 8 * nd : 0, raw ? p->rb : 0, raw ? 8ull * ix->raw_nterms : 0,
+	                    raw ? 8 * (nd + 1) : 0, raw ? 4 * ix->raw_nnz : 0, raw ? 4 * ix->raw_nnz : 0};
+	memcpy(sec, s, sizeof s);
+	memcpy(len, l, sizeof l);
+}
+
+int vs_index_save(const vs_index *ix, const char *path, vs_error *err)
+{
 	packed p;
 	float *dw = ix->doc_weight ? NULL : made_weights(ix, 0), *tw = ix->term_weight ? NULL : made_weights(ix, 1);
 	if ((!ix->doc_weight && !dw) || (!ix->term_weight && !tw)) {
@@ -310,19 +333,9 @@ int vs_index_save(const vs_index *ix, const char *path, vs_error *err)
 		free(dw), free(tw);
 		return -1;
 	}
-	const void *sec[NSEC] = {p.names, p.name_off, p.files, p.file_off, ix->doc_line, ix->doc_len, p.terms,
-	                         p.term_off, ix->df, ix->idf, ix->slots, ix->doc_ptr, ix->doc_term,
-	                         ix->doc_weight ? ix->doc_weight : dw, ix->doc_count, ix->term_ptr, ix->term_doc,
-	                         ix->term_weight ? ix->term_weight : tw, ix->term_count,
-	                         ix->stopwords_blob, ix->buckets, p.texts, p.text_off, p.raw, p.raw_off,
-	                         ix->raw_ptr, ix->raw_term, ix->raw_count};
-	int raw = ix->raw_terms != NULL;
-	uint64_t len[NSEC] = {p.nb, 8 * nd, p.fb, 8 * nd, 4 * nd, 4 * nd, p.tb, 8 * nt, 4 * nt,
-	                      8 * nt, 4ull * ix->nslots, 8 * (nd + 1), 4 * ix->nnz, 4 * ix->nnz,
-	                      4 * ix->nnz, 8 * (nt + 1), 4 * ix->nnz, 4 * ix->nnz, 4 * ix->nnz,
-	                      ix->stopwords_blob ? ix->nstop_blob : 0, ix->buckets ? 4 * nt : 0,
-	                      p.xb, p.texts ? 8 * nd : 0, raw ? p.rb : 0, raw ? 8ull * ix->raw_nterms : 0,
-	                      raw ? 8 * (nd + 1) : 0, raw ? 4 * ix->raw_nnz : 0, raw ? 4 * ix->raw_nnz : 0};
+	const void *sec[NSEC];
+	uint64_t len[NSEC];
+	section_table(ix, &p, dw, tw, sec, len);
 	struct ix_header h;
 	header_of(ix, len, &h);
 	checksum(&h, sec);
@@ -336,6 +349,141 @@ int vs_index_save(const vs_index *ix, const char *path, vs_error *err)
 	packed_free(&p);
 	free(dw), free(tw);
 	return rc;
+}
+
+/* ---- a file written in place, its large sections later ---- */
+
+struct vs_index_writer {
+	FILE *f;
+	int fd;
+	char *tmp;
+	struct ix_header h;
+};
+
+static int pwrite_all(int fd, const void *p, size_t n, uint64_t at)
+{
+	const char *c = p;
+	while (n) {
+		ssize_t w = pwrite(fd, c, n > (1u << 30) ? (1u << 30) : n, (off_t)at);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		c += w, n -= (size_t)w, at += (uint64_t)w;
+	}
+	return 0;
+}
+
+static int pread_all(int fd, void *p, size_t n, uint64_t at)
+{
+	char *c = p;
+	while (n) {
+		ssize_t r = pread(fd, c, n > (1u << 30) ? (1u << 30) : n, (off_t)at);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return -1;
+		}
+		c += r, n -= (size_t)r, at += (uint64_t)r;
+	}
+	return 0;
+}
+
+static void writer_abandon(vs_index_writer *w)
+{
+	vs_error ignored;
+	vs_tmpfile_commit(w->f, w->tmp, "", 1, &ignored);
+	free(w);
+}
+
+vs_index_writer *vs_index_writer_start(const vs_index *ix, const char *path, vs_error *err)
+{
+	vs_index_writer *w = calloc(1, sizeof *w);
+	packed p;
+	if (!w) {
+		vs_oom(err);
+		return NULL;
+	}
+	if (pack_strings(ix, &p, err) < 0) {
+		packed_free(&p);
+		free(w);
+		return NULL;
+	}
+	const void *sec[NSEC];
+	uint64_t len[NSEC];
+	section_table(ix, &p, NULL, NULL, sec, len);
+	header_of(ix, len, &w->h);
+	w->f = vs_tmpfile_open(path, &w->tmp, err);
+	if (!w->f) {
+		packed_free(&p);
+		free(w);
+		return NULL;
+	}
+	w->fd = fileno(w->f);
+	int bad = ftruncate(w->fd, (off_t)w->h.file_size) != 0; /* the padding (and what is not yet written) reads as zeros */
+	for (int s = 0; s < NSEC && !bad; s++)
+		if (sec[s] && len[s])
+			bad = pwrite_all(w->fd, sec[s], len[s], w->h.off[s]) < 0;
+	packed_free(&p);
+	if (bad) {
+		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
+		writer_abandon(w);
+		return NULL;
+	}
+	return w;
+}
+
+static int in_section(const vs_index_writer *w, int s, uint64_t at, size_t n)
+{
+	return s >= 0 && s < NSEC && at <= w->h.len[s] && n <= w->h.len[s] - at;
+}
+
+int vs_index_writer_put(vs_index_writer *w, int section, uint64_t at, const void *p, size_t n)
+{
+	if (!in_section(w, section, at, n)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return pwrite_all(w->fd, p, n, w->h.off[section] + at);
+}
+
+int vs_index_writer_get(vs_index_writer *w, int section, uint64_t at, void *p, size_t n)
+{
+	if (!in_section(w, section, at, n)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return pread_all(w->fd, p, n, w->h.off[section] + at);
+}
+
+/* The checksums over the bytes as written, the header, then the file into
+ * place; failed (or any error here) removes it. */
+int vs_index_writer_finish(vs_index_writer *w, const char *path, int failed, vs_error *err)
+{
+	enum { CHUNK = 8 << 20 };
+	unsigned char *buf = failed ? NULL : malloc(CHUNK);
+	int bad = !failed && !buf;
+	uLong crc = crc32(0, NULL, 0);
+	for (uint64_t at = sizeof w->h; !failed && !bad && at < w->h.file_size;) {
+		size_t n = w->h.file_size - at < CHUNK ? (size_t)(w->h.file_size - at) : CHUNK;
+		bad = pread_all(w->fd, buf, n, at) < 0;
+		crc = crc_of(crc, buf, n);
+		at += n;
+	}
+	free(buf);
+	if (!failed && !bad) {
+		w->h.crc_data = (uint32_t)crc;
+		w->h.crc_header = 0;
+		w->h.crc_header = (uint32_t)crc32(0, (const unsigned char *)&w->h, sizeof w->h);
+		bad = pwrite_all(w->fd, &w->h, sizeof w->h, 0) < 0;
+	}
+	if (bad)
+		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
+	int rc = vs_tmpfile_commit(w->f, w->tmp, path, failed || bad, err);
+	free(w);
+	return failed || bad ? -1 : rc;
 }
 
 static const char *check_ptrs(const uint64_t *p, size_t n, uint64_t max)
@@ -415,6 +563,10 @@ static const char *read_header(const void *map, size_t size, struct ix_header *h
 /* The sections follow each other, 8-byte aligned, to the end of the file;
  * their sizes agree with the counts, which are checked against the file's
  * size before they are multiplied (so nothing wraps). */
+/* A large file is checked a piece at a time, each piece's pages let go
+ * after: memory holds what the queries use, not the whole file. */
+enum { CHECK_STEP = 32 << 20 };
+
 static const char *check_sections(const struct ix_header *h, const char *base, uint64_t size)
 {
 	int nsec = h->version == 1 ? NSEC_V1 : h->version == 2 ? NSEC_V2 : NSEC;
@@ -449,7 +601,13 @@ static const char *check_sections(const struct ix_header *h, const char *base, u
 	for (int i = 0; i < 6; i++)
 		if (h->len[strings[i]] && base[h->off[strings[i]] + h->len[strings[i]] - 1])
 			return "bad string table";
-	if ((uint32_t)crc_of(crc32(0, NULL, 0), base + h->header_size, size - h->header_size) != h->crc_data)
+	uLong crc = crc32(0, NULL, 0);
+	for (uint64_t at = h->header_size; at < size; at += CHECK_STEP) {
+		uint64_t n = size - at < CHECK_STEP ? size - at : CHECK_STEP;
+		crc = crc_of(crc, base + at, n);
+		vs_map_let_go(base + at, n);
+	}
+	if ((uint32_t)crc != h->crc_data)
 		return "corrupt index (checksum mismatch)";
 	return NULL;
 }
@@ -560,19 +718,30 @@ static const char *attach_raw(vs_index *ix, const struct ix_header *h, const cha
 
 #undef SEC
 
+/* Every id below its limit. */
+static int ids_below(const uint32_t *id, uint64_t n, uint32_t limit)
+{
+	for (uint64_t e0 = 0; e0 < n; e0 += CHECK_STEP / 4) {
+		uint64_t e1 = n - e0 < CHECK_STEP / 4 ? n : e0 + CHECK_STEP / 4;
+		for (uint64_t e = e0; e < e1; e++)
+			if (id[e] >= limit)
+				return 0;
+		vs_map_let_go(id + e0, (e1 - e0) * 4);
+	}
+	return 1;
+}
+
 static const char *check_postings(const vs_index *ix)
 {
 	const char *why = check_ptrs(ix->doc_ptr, ix->ndocs, ix->nnz);
 	if (!why)
 		why = check_ptrs(ix->term_ptr, ix->nterms, ix->nnz);
-	for (uint64_t e = 0; e < ix->nnz && !why; e++)
-		if (ix->doc_term[e] >= ix->nterms || ix->term_doc[e] >= ix->ndocs)
-			why = "bad posting table";
+	if (!why && (!ids_below(ix->doc_term, ix->nnz, ix->nterms) || !ids_below(ix->term_doc, ix->nnz, ix->ndocs)))
+		why = "bad posting table";
 	if (!why && ix->raw_terms)
 		why = check_ptrs(ix->raw_ptr, ix->ndocs, ix->raw_nnz);
-	for (uint64_t e = 0; ix->raw_terms && e < ix->raw_nnz && !why; e++)
-		if (ix->raw_term[e] >= ix->raw_nterms)
-			why = "bad raw posting table";
+	if (!why && ix->raw_terms && !ids_below(ix->raw_term, ix->raw_nnz, ix->raw_nterms))
+		why = "bad raw posting table";
 	return why;
 }
 

@@ -247,6 +247,8 @@ int vs_arg_flag(const vs_args *a, const char *name);
 const char *const *vs_arg_all(const vs_args *a, const char *name, int *n);
 /* A positive whole number option (or def); reports and returns -1 if bad. */
 int vs_arg_size(vs_session *s, const vs_args *a, const char *name, size_t def, size_t *out);
+/* A size in bytes, or with K, M or G (1024-based): 512M (or def); reports and returns -1 if bad. */
+int vs_arg_bytes(vs_session *s, const vs_args *a, const char *name, size_t def, size_t *out);
 
 /* Print the usage line of a command or subcommand ("usage: clip text ..."). */
 void vs_command_usage(const vs_args *a, FILE *out);

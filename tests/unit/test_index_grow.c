@@ -4,7 +4,9 @@
  * files, lines and lengths, and the terms kept for later growth; for every
  * option that changes the vocabulary (pruning, the hashing trick, n-grams,
  * stop words, binary, one document a line) and for typed texts; from an
- * index in memory and from one saved and opened again. */
+ * index in memory and from one saved and opened again. And an index built
+ * straight into its file (index --to, postings spilled to disk) is the file
+ * that saving the index built in memory writes, byte for byte. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -294,6 +297,121 @@ static void typed_texts_grow_too(void **state)
 	}
 }
 
+/* A whole file, read. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	rewind(f);
+	char *p = malloc(*len ? *len : 1);
+	assert_non_null(p);
+	assert_int_equal(fread(p, 1, *len, f), *len);
+	fclose(f);
+	return p;
+}
+
+/* The files in the corpus folder besides the corpus: none are left behind. */
+static int strays(void)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += e->d_name[0] != '.' && !(e->d_name[0] == 'f' && strstr(e->d_name, ".txt"));
+	closedir(d);
+	return n;
+}
+
+static vs_index *build_to(const vs_index_options *o, const char *path, size_t memory, vs_error *err)
+{
+	const char *p[NFILES];
+	for (int f = 0; f < NFILES; f++)
+		p[f] = paths[f];
+	return vs_index_build_to(p, NFILES, o, path, memory, NULL, err);
+}
+
+static void built_to_a_file_equals_saved(void **state)
+{
+	(void)state;
+	char saved[160], to[160];
+	snprintf(saved, sizeof saved, "%s/saved.vsix", dir);
+	snprintf(to, sizeof to, "%s/to.vsix", dir);
+	static const size_t memory[] = {1, 100, 1 << 20}; /* a term a pass, a few terms, all at once */
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		vs_index_options o;
+		options_of(&cases[c], &o);
+		print_message("  %s\n", cases[c].what);
+		vs_index *full = build_over(&o, 0, NFILES, NULL);
+		vs_error err;
+		assert_int_equal(vs_index_save(full, saved, &err), 0);
+		size_t want_len, got_len;
+		char *want = slurp(saved, &want_len);
+		for (size_t m = 0; m < sizeof memory / sizeof memory[0]; m++) {
+			vs_index *ix = build_to(&o, to, memory[m], &err);
+			if (!ix)
+				fprintf(stderr, "build to: %s\n", err.msg);
+			assert_non_null(ix);
+			assert_non_null(ix->map); /* the file, mapped */
+			assert_same_index(full, ix);
+			char *got = slurp(to, &got_len);
+			assert_int_equal(got_len, want_len);
+			assert_memory_equal(got, want, want_len);
+			free(got);
+			if (m == 0) { /* it grows as any index does */
+				vs_index *grown = grow(ix, NULL, 0, 0);
+				assert_same_index(full, grown);
+				vs_index_free(grown);
+			}
+			vs_index_free(ix);
+		}
+		free(want);
+		vs_index_free(full);
+		unlink(saved), unlink(to);
+		assert_int_equal(strays(), 0);
+	}
+}
+
+static void stop_at_once(void *ctx, size_t files, size_t total, size_t bytes)
+{
+	(void)ctx, (void)files, (void)total, (void)bytes;
+	vs_interrupted = 1;
+}
+
+/* A build that fails leaves no file, no temporary file, and an old file as it was. */
+static void failed_build_to_leaves_nothing(void **state)
+{
+	(void)state;
+	char to[160], bad[160];
+	snprintf(to, sizeof to, "%s/to.vsix", dir);
+	snprintf(bad, sizeof bad, "%s/no-such-folder/to.vsix", dir);
+	vs_index_options o;
+	vs_index_options_default(&o);
+	vs_error err;
+	assert_null(build_to(&o, bad, 1 << 20, &err));
+	assert_non_null(strstr(err.msg, "no-such-folder/to.vsix"));
+	FILE *f = fopen(to, "w");
+	assert_non_null(f);
+	fputs("an old file", f);
+	fclose(f);
+	o.min_df = 1000; /* more than the documents: the build fails after the postings were spilled */
+	assert_null(build_to(&o, to, 1 << 20, &err));
+	assert_non_null(strstr(err.msg, "fewer documents than min_df"));
+	o.min_df = 1;
+	o.progress = stop_at_once; /* Ctrl-C */
+	assert_null(build_to(&o, to, 1 << 20, &err));
+	assert_string_equal(err.msg, "interrupted");
+	vs_interrupted = 0;
+	size_t len;
+	char *old = slurp(to, &len);
+	assert_int_equal(len, 11);
+	assert_memory_equal(old, "an old file", 11);
+	free(old);
+	unlink(to);
+	assert_int_equal(strays(), 0);
+}
+
 int main(void)
 {
 	make_corpus();
@@ -301,6 +419,8 @@ int main(void)
 		cmocka_unit_test(add_equals_building_from_scratch),
 		cmocka_unit_test(remove_equals_building_from_scratch),
 		cmocka_unit_test(typed_texts_grow_too),
+		cmocka_unit_test(built_to_a_file_equals_saved),
+		cmocka_unit_test(failed_build_to_leaves_nothing),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	remove_corpus();

@@ -340,6 +340,26 @@ int vs_arg_size(vs_session *s, const vs_args *a, const char *name, size_t def, s
 	return 0;
 }
 
+int vs_arg_bytes(vs_session *s, const vs_args *a, const char *name, size_t def, size_t *out)
+{
+	const char *v = vs_arg_opt(a, name);
+	if (!v) {
+		*out = def;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(v, &end, 10);
+	int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : *end ? -1 : 0;
+	if (shift > 0)
+		end++;
+	if (!*v || v[0] == '-' || end == v || *end || shift < 0 || errno || x == 0 || x > (1ULL << 40) >> shift)
+		return vs_session_error(s, "%s: %s takes a size in bytes, or with K, M or G (1024-based): 512M, not '%s'",
+		                        a->name, name, v);
+	*out = (size_t)(x << shift);
+	return 0;
+}
+
 void vs_entry_usage(const vs_cmd_entry *parent, const vs_cmd_entry *e, FILE *out)
 {
 	fprintf(out, "usage: %s%s%s%s%s\n", parent ? parent->name : "", parent ? " " : "", e->name,

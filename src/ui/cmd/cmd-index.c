@@ -191,39 +191,53 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	if (o.hash_bits && (vs_arg_opt(a, "--min-df") || vs_arg_opt(a, "--max-df") || o.max_features))
 		return vs_session_error(s, "index: --hash has no vocabulary to prune: it takes no --min-df, --max-df or "
 		                           "--max-features");
+	const char *to = vs_arg_opt(a, "--to");
+	size_t memory;
+	if (vs_arg_bytes(s, a, "--memory", (size_t)256 << 20, &memory) < 0)
+		return -1;
+	if (vs_arg_opt(a, "--memory") && !to)
+		return vs_session_error(s, "index: --memory bounds a build written to a file: give --to FILE");
+	if (to && typed)
+		return vs_session_error(s, "index: --to builds an index of files into its file: typed texts are indexed in "
+		                           "memory (save the index after)");
 	vs_progress p;
 	start_progress(s, &p, "indexing", &o);
 	vs_index_report rep;
 	vs_error err;
 	int reported = 0;
+	const char *const *paths = (const char *const *)a->argv + 1;
 	vs_index *ix = typed ? build_from_texts(s, a, NULL, &o, &rep, &err, &reported)
-	                     : vs_index_build((const char *const *)a->argv + 1, (size_t)a->argc - 1, &o, &rep, &err);
+	               : to  ? vs_index_build_to(paths, (size_t)a->argc - 1, &o, to, memory, &rep, &err)
+	                     : vs_index_build(paths, (size_t)a->argc - 1, &o, &rep, &err);
 	double secs = finish_progress(&p);
 	if (!ix)
 		return reported ? -1 : vs_session_error(s, "index: %s", err.msg);
-	size_t srclen = 1;
-	for (int i = 1; i < a->argc; i++)
+	size_t srclen = to ? strlen(to) + 1 : 1;
+	for (int i = 1; !to && i < a->argc; i++)
 		srclen += strlen(a->argv[i]) + 1;
 	if (replace) /* the old index goes only once the new one is built */
 		vs_session_remove(s, name);
 	ix->name = strdup(name);
-	ix->unsaved = 1;
+	ix->unsaved = !to; /* --to: the index is its file, mapped */
 	ix->source = malloc(srclen);
 	if (!ix->name || !ix->source || vs_session_add_index(s, ix) < 0) {
 		vs_index_free(ix);
 		return vs_session_oom(s);
 	}
 	ix->source[0] = '\0';
-	for (int i = 1; i < a->argc; i++) {
+	if (to)
+		strcpy(ix->source, to);
+	for (int i = 1; !to && i < a->argc; i++) {
 		if (i > 1)
 			strcat(ix->source, " ");
 		strcat(ix->source, a->argv[i]);
 	}
 	warn_skipped(s, "index", &rep);
-	vs_session_info(s, "indexed %s: %u document%s, %u term%s, %.1f MB in %.2f s (%.0f MB/s), peak memory %.0f MB",
-	                name, ix->ndocs, ix->ndocs == 1 ? "" : "s", ix->nterms, ix->nterms == 1 ? "" : "s",
-	                (double)rep.bytes / 1e6, secs, secs > 0 ? (double)rep.bytes / 1e6 / secs : 0.0,
-	                (double)vs_peak_resident() / 1e6);
+	vs_session_info(s, "indexed %s%s%s: %u document%s, %u term%s, %.1f MB in %.2f s (%.0f MB/s), peak memory %.0f MB",
+	                name, to ? " into " : "", to ? to : "", ix->ndocs, ix->ndocs == 1 ? "" : "s", ix->nterms,
+	                ix->nterms == 1 ? "" : "s", (double)rep.bytes / 1e6, secs,
+	                secs > 0 ? (double)rep.bytes / 1e6 / secs : 0.0,
+	                (double)(to ? rep.peak_build : vs_peak_resident()) / 1e6);
 	return 0;
 }
 
@@ -453,6 +467,10 @@ static const vs_option cmd_index_options[] = {
 	{"--hash", "BITS", "the hashing trick: 2^BITS buckets instead of a vocabulary", VS_COMPLETE_NONE, NULL},
 	{"--replace", NULL, "build again over an index of the same name", VS_COMPLETE_NONE, NULL},
 	{"--strict", NULL, "refuse a file with invalid UTF-8 (else it becomes U+FFFD)", VS_COMPLETE_NONE, NULL},
+	{"--to", "FILE", "build into an index file, postings kept on disk (a corpus larger than memory)",
+	 VS_COMPLETE_FILE, NULL},
+	{"--memory", "SIZE", "with --to: the inverted postings made SIZE at a time (default 256M)", VS_COMPLETE_NONE,
+	 NULL},
 	{0},
 };
 
@@ -460,7 +478,8 @@ const vs_cmd_entry cmd_index_entry = {
 	.name = "index",
 	.usage = "NAME PATH...|-|--text TEXT... [--names A,B,...] [--lines] [--ngram MIN-MAX] [--min-df N|F]\n"
 	         "       [--max-df N|F] [--max-features N] [--stopwords english|FILE|none] [--sublinear] [--binary]\n"
-	         "       [--no-idf] [--no-smooth] [--norm l2|l1|none] [--hash BITS] [--replace] [--strict]",
+	         "       [--no-idf] [--no-smooth] [--norm l2|l1|none] [--hash BITS] [--replace] [--strict]\n"
+	         "       [--to FILE [--memory SIZE]]",
 	.summary = "build a TF-IDF index over files and folders",
 	.help = "Each file is a document (folders are walked, documents named by their path\n"
 	        "relative to the folder), or with --lines each non-blank line. Terms are\n"
@@ -475,10 +494,18 @@ const vs_cmd_entry cmd_index_entry = {
 	        "or --names); '-' reads the lines that follow the command, up to a line \\.\n"
 	        "(in a script or at the prompt, as psql's COPY does), or standard input with\n"
 	        "-c. The texts are kept in the index, and saved with it.\n"
+	        "A corpus larger than memory: --to FILE writes the index straight into FILE\n"
+	        "(what save would write) as it is built. Each thread's postings go to a\n"
+	        "temporary file beside FILE as the documents are read and are read back in\n"
+	        "passes; the inverted postings are made --memory at a time (default 256M),\n"
+	        "so memory holds the vocabulary and the documents' names but no postings.\n"
+	        "FILE appears whole or not at all; the index is then FILE, mapped (as load\n"
+	        "gives it), and the peak memory reported is the build's.\n"
 	        "index add and index remove change an index as if it were built again; an\n"
 	        "index cannot be called add or remove.",
 	.example = "index licences /usr/share/common-licenses\nindex lines notes.txt --lines --stopwords english\n"
-	           "index toy --text \"the cat sat on the mat\" \"the dog sat\" --names cat,dog",
+	           "index toy --text \"the cat sat on the mat\" \"the dog sat\" --names cat,dog\n"
+	           "index big /usr/share/common-licenses --to /tmp/vecsh-licences.vsix --memory 64M",
 	.min_args = 2,
 	.max_args = -1,
 	.args_complete = VS_COMPLETE_FILE,
