@@ -9,7 +9,14 @@
  * chose a kernel set without AVX2 on a CPU that has it, and the user has not
  * named one in OPENBLAS_CORETYPE, the set is chosen again from the CPU's
  * features, through OpenBLAS's own selection (the variable is set and the
- * library's dynamic initialisation run again), before any BLAS call. */
+ * library's dynamic initialisation run again), before any BLAS call.
+ *
+ * OpenBLAS also starts its threads when it is loaded, and an idle thread
+ * spins (sched_yield) for about 2^28 cycles before it sleeps: in the first
+ * tenth of a second of every vecsh process it took CPU time from vecsh's
+ * own threads (an index of the man pages 8% slower on this 2-core machine,
+ * measured). The threads are stopped at start; OpenBLAS starts them again at
+ * its first threaded product. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +25,7 @@
 /* OpenBLAS's own (weak: a build without dynamic kernels lacks these two) */
 void gotoblas_dynamic_init(void) __attribute__((weak));
 void gotoblas_dynamic_quit(void) __attribute__((weak));
+int blas_thread_shutdown_(void) __attribute__((weak)); /* a threaded build's */
 char *openblas_get_corename(void);
 
 /* Kernel sets of OpenBLAS 0.3.21 that use AVX2 or AVX-512. */
@@ -79,4 +87,6 @@ const char *vs_blas_kernels(void)
 __attribute__((constructor)) static void choose_at_start(void)
 {
 	vs_blas_choose_kernels();
+	if (blas_thread_shutdown_)
+		blas_thread_shutdown_();
 }

@@ -1,7 +1,9 @@
 /* Unit tests: OpenBLAS runs kernels that use what the CPU has (src/core/
  * blas.c): on a CPU with AVX2 and FMA the kernel set is one of those that use
  * them, even where the library does not know the CPU's model; a kernel set
- * the user names in OPENBLAS_CORETYPE is left as it is. */
+ * the user names in OPENBLAS_CORETYPE is left as it is. OpenBLAS's threads,
+ * which spin when idle, are not running at start, and come back (with right
+ * answers) at the first product large enough to be split. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +14,9 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <cblas.h>
 #include <cmocka.h>
+#include <dirent.h>
 
 #include "core/core.h"
 
@@ -66,6 +70,45 @@ static void user_choice_stands(void **state)
 	assert_string_equal(line, "Prescott");
 }
 
+static int threads_now(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	int n = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Runs first: nothing has called BLAS yet. */
+static void threads_parked_until_needed(void **state)
+{
+	(void)state;
+	int at_start = threads_now();
+	if (at_start == 0)
+		skip(); /* no /proc */
+	assert_int_equal(at_start, 1);
+	enum { N = 400 };
+	float *a = malloc(N * N * sizeof *a), *b = malloc(N * N * sizeof *b), *c = calloc(N * N, sizeof *c);
+	assert_true(a && b && c);
+	for (int i = 0; i < N * N; i++) {
+		a[i] = (float)((i * 7) % 13) - 6;
+		b[i] = (float)((i * 5) % 11) - 5;
+	}
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, N, N, 1, a, N, b, N, 0, c, N);
+	for (int i = 0; i < N; i += 37) /* small integers: exact in float */
+		for (int j = 0; j < N; j += 41) {
+			double want = 0;
+			for (int k = 0; k < N; k++)
+				want += (double)a[i * N + k] * b[k * N + j];
+			assert_true(c[i * N + j] == (float)want);
+		}
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1 && openblas_get_num_threads() > 1)
+		assert_true(threads_now() > 1);
+	free(a), free(b), free(c);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "--print-kernels") == 0) {
@@ -73,6 +116,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(threads_parked_until_needed),
 		cmocka_unit_test(kernels_use_the_cpu),
 		cmocka_unit_test(user_choice_stands),
 	};
