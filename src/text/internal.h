@@ -22,8 +22,9 @@ void vs_index_analyzer(const vs_index *ix, vs_analyzer *an);
 /* An index file written in place (index --to): vs_index_writer_start writes
  * the header's place and every section the index has in memory, for the
  * counts it has (ndocs, nterms, nnz, raw_nnz, ...); the sections it leaves
- * NULL are put later, in pieces at byte offsets within them, and can be read
- * back; finish checksums the file and renames it into place (or, failed,
+ * NULL are put later, each in pieces from its start in order (at is the byte
+ * offset within it, a check), and can be read back; finish combines the
+ * sections' checksums into the file's and renames it into place (or, failed,
  * removes it). */
 enum {
 	VS_IXS_DOC_TERM = 12, VS_IXS_DOC_WEIGHT = 13, VS_IXS_DOC_COUNT = 14,

@@ -532,6 +532,8 @@ static FILE *spill_open(const char *path, vs_error *err)
 		if (!(f = fdopen(fd, "w+b"))) {
 			vs_fail(err, "%s: %s", path, strerror(errno));
 			close(fd);
+		} else {
+			setvbuf(f, NULL, _IOFBF, 1 << 20); /* a document's postings are a few kilobytes */
 		}
 	}
 	free(tmp);

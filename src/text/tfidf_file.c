@@ -358,6 +358,10 @@ struct vs_index_writer {
 	int fd;
 	char *tmp;
 	struct ix_header h;
+	/* each section's CRC-32 as it is written, from its start in order (the
+	 * file's is combined from them at the end, not read back) */
+	uLong crc[NSEC];
+	uint64_t done[NSEC];
 };
 
 static int pwrite_all(int fd, const void *p, size_t n, uint64_t at)
@@ -423,9 +427,14 @@ vs_index_writer *vs_index_writer_start(const vs_index *ix, const char *path, vs_
 	}
 	w->fd = fileno(w->f);
 	int bad = ftruncate(w->fd, (off_t)w->h.file_size) != 0; /* the padding (and what is not yet written) reads as zeros */
-	for (int s = 0; s < NSEC && !bad; s++)
-		if (sec[s] && len[s])
+	for (int s = 0; s < NSEC && !bad; s++) {
+		w->crc[s] = crc32(0, NULL, 0);
+		if (sec[s] && len[s]) {
 			bad = pwrite_all(w->fd, sec[s], len[s], w->h.off[s]) < 0;
+			w->crc[s] = crc_of(w->crc[s], sec[s], len[s]);
+			w->done[s] = len[s];
+		}
+	}
 	packed_free(&p);
 	if (bad) {
 		vs_fail(err, "%s: cannot write: %s", path, strerror(errno));
@@ -442,10 +451,12 @@ static int in_section(const vs_index_writer *w, int s, uint64_t at, size_t n)
 
 int vs_index_writer_put(vs_index_writer *w, int section, uint64_t at, const void *p, size_t n)
 {
-	if (!in_section(w, section, at, n)) {
+	if (!in_section(w, section, at, n) || at != w->done[section]) {
 		errno = EINVAL;
 		return -1;
 	}
+	w->crc[section] = crc_of(w->crc[section], p, n);
+	w->done[section] += n;
 	return pwrite_all(w->fd, p, n, w->h.off[section] + at);
 }
 
@@ -458,21 +469,20 @@ int vs_index_writer_get(vs_index_writer *w, int section, uint64_t at, void *p, s
 	return pread_all(w->fd, p, n, w->h.off[section] + at);
 }
 
-/* The checksums over the bytes as written, the header, then the file into
- * place; failed (or any error here) removes it. */
+/* The checksums (the data's combined from the sections'), the header, then
+ * the file into place; failed (or any error here) removes it. */
 int vs_index_writer_finish(vs_index_writer *w, const char *path, int failed, vs_error *err)
 {
-	enum { CHUNK = 8 << 20 };
-	unsigned char *buf = failed ? NULL : malloc(CHUNK);
-	int bad = !failed && !buf;
-	uLong crc = crc32(0, NULL, 0);
-	for (uint64_t at = sizeof w->h; !failed && !bad && at < w->h.file_size;) {
-		size_t n = w->h.file_size - at < CHUNK ? (size_t)(w->h.file_size - at) : CHUNK;
-		bad = pread_all(w->fd, buf, n, at) < 0;
-		crc = crc_of(crc, buf, n);
-		at += n;
+	uLong crc = crc_of(crc32(0, NULL, 0), zeros, (sizeof w->h + 7) / 8 * 8 - sizeof w->h);
+	int bad = 0;
+	for (int s = 0; s < NSEC && !failed && !bad; s++) {
+		if (w->done[s] != w->h.len[s]) {
+			errno = EINVAL;
+			bad = 1; /* a section left unwritten: a mistake in the caller */
+		}
+		crc = crc32_combine(crc, w->crc[s], (z_off_t)w->h.len[s]);
+		crc = crc_of(crc, zeros, padding(&w->h, s));
 	}
-	free(buf);
 	if (!failed && !bad) {
 		w->h.crc_data = (uint32_t)crc;
 		w->h.crc_header = 0;
