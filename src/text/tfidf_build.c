@@ -16,6 +16,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -87,8 +88,10 @@ typedef struct file_out {
 	doc_out *docs;
 	size_t ndocs, cap;
 	int worker;            /* whose local term ids the postings have; -1 merged ids (an old index's) */
-	int skipped;           /* 1 binary, 2 unreadable, 3 refused (invalid UTF-8 with strict) */
-	size_t bad_at, bad_line; /* refused: where the first ill-formed sequence is */
+	int skipped;           /* 1 binary, 2 unreadable, 3 refused (invalid UTF-8 with strict), 4 failed */
+	size_t bad_at, bad_line; /* refused: where the first ill-formed sequence is (line 0: not known yet) */
+	char *failure;         /* failed while it was read (a stream's error) */
+	size_t lines;          /* --lines, a piece of a file: the lines that start in it */
 	int invalid;           /* documents with invalid UTF-8 */
 	size_t bytes;
 } file_out;
@@ -108,8 +111,17 @@ typedef struct worker {
 	int oom;
 } worker;
 
+/* --lines: a large plain file is read in pieces, each by whichever worker
+ * is free: a piece holds the lines that start in [from, to). */
+typedef struct piece {
+	uint64_t from, to;
+} piece;
+
+enum { PIECE_BYTES = 32 << 20, LINES_WINDOW = 16 << 20 };
+
 typedef struct build_job {
 	const vs_file_list *files;
+	const piece *pieces;         /* one a file (from 0 to UINT64_MAX: whole), or NULL */
 	const vs_text_source *texts; /* or NULL: the files are read */
 	size_t first;                /* the files before are an old index's documents */
 	file_out *out;
@@ -208,10 +220,132 @@ static int finish_doc(worker *w, file_out *fo, uint32_t line, size_t ntok)
 	return 0;
 }
 
+/* One line of a file, a document (blank lines are not). */
+static void line_document(build_job *j, worker *w, file_out *fo, const char *text, size_t len, uint32_t line)
+{
+	for (size_t k = 0; k < len; k++)
+		if (!(text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\f' || text[k] == '\v')) {
+			size_t invalid = 0, ntok = vs_analyze_with(&j->an, &w->scratch, text, len, on_term, w, &invalid);
+			if (ntok == (size_t)-1 || w->oom || finish_doc(w, fo, line, ntok) < 0)
+				w->oom = 1;
+			fo->invalid += invalid > 0;
+			return;
+		}
+}
+
+static int is_gzip(int fd)
+{
+	unsigned char m[2];
+	return pread(fd, m, 2, 0) == 2 && m[0] == 0x1f && m[1] == 0x8b;
+}
+
+/* --lines, a file larger than the window, gzip-compressed, or a piece of
+ * one: read a window at a time (a large plain file mapped, its pages let go
+ * as they are read), never the whole. */
+static void stream_lines(build_job *j, worker *w, const vs_file_entry *sf, file_out *fo, piece pc)
+{
+	int fd = open(sf->path, O_RDONLY | O_CLOEXEC);
+	uint64_t start = pc.from ? pc.from - 1 : 0; /* a piece's first line begins after a newline */
+	vs_stream st;
+	vs_error err;
+	err.msg[0] = '\0';
+	if (fd < 0 || (start && lseek(fd, (off_t)start, SEEK_SET) < 0) ||
+	    vs_stream_open(&st, sf->path, fd, !pc.from && is_gzip(fd), LINES_WINDOW, &err) < 0) {
+		fo->skipped = 2;
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	int skipping = pc.from > 0, first = 1;
+	uint32_t line = 0;
+	uint64_t consumed = 0;
+	/* the stream counts from where it began reading, or (mapped) from the file's start */
+	uint64_t origin = st.map_len ? 0 : start;
+	for (;;) {
+		long have = vs_stream_fill(&st, st.cap, &err);
+		if (have < 0)
+			break;
+		const char *p = st.buf + st.pos, *end = st.buf + st.end;
+		/* binary: a NUL byte in the first 8000 bytes, as git decides */
+		if (first && !pc.from && memchr(p, '\0', have < 8000 ? (size_t)have : 8000)) {
+			fo->skipped = 1;
+			break;
+		}
+		first = 0;
+		if (skipping) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			p = nl ? nl + 1 : end;
+			skipping = !nl;
+		}
+		while (p < end && !w->oom && origin + vs_stream_offset(&st) + (uint64_t)(p - (st.buf + st.pos)) < pc.to) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			if (!nl && !st.eof)
+				break; /* the rest of the line is in the next window */
+			const char *e = nl ? nl : end;
+			line++;
+			size_t bad = j->opt->strict ? vs_utf8_first_invalid(p, (size_t)(e - p)) : (size_t)(e - p);
+			if (bad < (size_t)(e - p)) {
+				fo->skipped = 3;
+				fo->bad_at = origin + vs_stream_offset(&st) + (size_t)(p - (st.buf + st.pos)) + bad;
+				fo->bad_line = pc.from ? 0 : line; /* a piece's: counted when the error is told */
+				atomic_store(&j->refused, 1);
+				break;
+			}
+			line_document(j, w, fo, p, (size_t)(e - p), line);
+			p = nl ? nl + 1 : end;
+		}
+		size_t used = (size_t)(p - (st.buf + st.pos));
+		consumed += used;
+		st.pos += used;
+		int at_end = (st.eof && st.pos >= st.end) || fo->skipped || w->oom || atomic_load(&j->refused) ||
+		             origin + vs_stream_offset(&st) >= pc.to || vs_interrupted;
+		if (at_end)
+			break;
+		if (!used && st.end - st.pos >= st.cap) { /* a whole window without a newline */
+			have = -1;
+			vs_fail(&err, "%s: a line longer than %zu bytes at byte %llu: index the file without --lines", sf->path,
+			        st.cap, (unsigned long long)(origin + vs_stream_offset(&st)));
+			break;
+		}
+	}
+	if (!fo->skipped && (vs_stream_intact(&st, &err) < 0 || err.msg[0])) {
+		fo->skipped = 4;
+		fo->failure = strdup(err.msg);
+	}
+	fo->lines = line;
+	/* a piece counts its bytes, not the line it ends with (the next piece's) */
+	fo->bytes = pc.to != UINT64_MAX ? pc.to - pc.from : consumed - (pc.from ? 1 : 0);
+	vs_stream_close(&st);
+	close(fd);
+}
+
+/* --lines: a regular file larger than the window, or gzip-compressed, is
+ * streamed (a pipe is read whole: its first bytes say whether it is gzip);
+ * with VECSH_STREAM_WINDOW set (tests), every regular file. */
+static int to_stream(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if (st.st_size > LINES_WINDOW || getenv("VECSH_STREAM_WINDOW"))
+		return 1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), gz = fd >= 0 && is_gzip(fd);
+	if (fd >= 0)
+		close(fd);
+	return gz;
+}
+
 static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_out *fo)
 {
 	size_t len = 0;
 	const char *text;
+	if (j->opt->lines && !j->texts) {
+		piece pc = j->pieces ? j->pieces[sf - j->files->f] : (piece){0, UINT64_MAX};
+		if (pc.from || pc.to != UINT64_MAX || to_stream(sf->path)) {
+			stream_lines(j, w, sf, fo, pc);
+			return;
+		}
+	}
 	if (j->texts) {
 		text = j->texts[sf - j->files->f].text;
 		len = j->texts[sf - j->files->f].len;
@@ -271,6 +405,13 @@ static void *build_worker(void *arg)
 			break;
 		j->out[f].worker = id;
 		process_file(j, w, &j->files->f[f], &j->out[f]);
+		if (j->out[f].cap > j->out[f].ndocs + 64) { /* --lines: many documents, their room made exact */
+			doc_out *d = realloc(j->out[f].docs, (j->out[f].ndocs ? j->out[f].ndocs : 1) * sizeof *d);
+			if (d) {
+				j->out[f].docs = d;
+				j->out[f].cap = j->out[f].ndocs;
+			}
+		}
 		size_t done = atomic_fetch_add(&j->done_files, 1) + 1;
 		size_t bytes = atomic_fetch_add(&j->done_bytes, j->out[f].bytes) + j->out[f].bytes;
 		/* worker 0 is the calling thread: it reports the progress */
@@ -300,9 +441,8 @@ static int cmp_gterm(const void *a, const void *b)
 static void free_outputs(file_out *out, size_t n)
 {
 	for (size_t f = 0; f < n; f++) {
-		for (size_t d = 0; d < out[f].ndocs; d++) {
-		}
 		free(out[f].docs);
+		free(out[f].failure);
 	}
 	free(out);
 }
@@ -323,6 +463,7 @@ typedef struct builder {
 	vs_stopwords *own_stop;
 	const vs_stopwords *stop;
 	vs_file_list files;
+	piece *pieces;             /* --lines: each file's piece, when large files are in pieces (else NULL) */
 	file_out *out;             /* one per file */
 	size_t nout;
 	worker *ws;
@@ -540,6 +681,97 @@ static FILE *spill_open(const char *path, vs_error *err)
 	return f;
 }
 
+/* The line of a file that holds byte `at` (a piece's refusal names it). */
+static size_t line_at(const char *path, size_t at)
+{
+	char buf[1 << 16];
+	size_t line = 1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	for (size_t off = 0; fd >= 0 && off < at;) {
+		ssize_t n = pread(fd, buf, at - off < sizeof buf ? at - off : sizeof buf, (off_t)off);
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++)
+			line += buf[i] == '\n';
+		off += (size_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	return line;
+}
+
+/* Pieces' documents numbered by their lines in the whole file. */
+static void number_lines(builder *b)
+{
+	size_t before = 0;
+	for (size_t f = 0; b->pieces && f < b->files.n; f++) {
+		if (b->pieces[f].from == 0)
+			before = 0;
+		for (size_t d = 0; before && d < b->out[f].ndocs; d++)
+			b->out[f].docs[d].line += (uint32_t)before;
+		before += b->out[f].lines;
+	}
+}
+
+/* A piece's size (VECSH_INDEX_PIECE makes it smaller, for tests). */
+static uint64_t piece_bytes(void)
+{
+	const char *small = getenv("VECSH_INDEX_PIECE");
+	return small && atol(small) >= 64 && atol(small) < PIECE_BYTES ? (uint64_t)atol(small) : PIECE_BYTES;
+}
+
+/* How many pieces a file is read in: a plain file larger than a piece (not
+ * gzip, not binary), with --lines. */
+static size_t pieces_of(const char *path, uint64_t each)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size <= each)
+		return 1;
+	char head[8000];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? pread(fd, head, sizeof head, 0) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n < 2 || ((unsigned char)head[0] == 0x1f && (unsigned char)head[1] == 0x8b) || memchr(head, '\0', (size_t)n))
+		return 1;
+	return (size_t)(((uint64_t)st.st_size + each - 1) / each);
+}
+
+/* --lines: the files from `first` on listed again, each large one as its
+ * pieces, so that the workers share it. */
+static int split_files(builder *b, size_t first, vs_error *err)
+{
+	if (!b->opt->lines || b->texts)
+		return 0;
+	size_t n = 0;
+	uint64_t each = piece_bytes();
+	size_t *k = malloc((b->files.n ? b->files.n : 1) * sizeof *k);
+	if (!k)
+		return vs_oom(err);
+	for (size_t f = 0; f < b->files.n; f++)
+		n += k[f] = f < first ? 1 : pieces_of(b->files.f[f].path, each);
+	if (n == b->files.n) {
+		free(k);
+		return 0;
+	}
+	vs_file_list list = {0};
+	b->pieces = malloc(n * sizeof *b->pieces);
+	int rc = b->pieces ? 0 : -1;
+	for (size_t f = 0, at = 0; f < b->files.n && rc == 0; f++)
+		for (size_t i = 0; i < k[f] && rc == 0; i++, at++) {
+			rc = vs_file_list_add(&list, b->files.f[f].path, b->files.f[f].name);
+			b->pieces[at] = (piece){i * each, i + 1 < k[f] ? (i + 1) * each : UINT64_MAX};
+		}
+	free(k);
+	if (rc < 0) {
+		vs_file_list_free(&list);
+		return vs_oom(err);
+	}
+	vs_file_list_free(&b->files);
+	b->files = list;
+	return 0;
+}
+
 /* Every file through the analyzer, in worker threads with vocabularies of their own. */
 static int tokenize(builder *b, vs_error *err)
 {
@@ -562,7 +794,7 @@ static int tokenize(builder *b, vs_error *err)
 	if (!b->ws)
 		return vs_oom(err);
 	b->nw = nw;
-	build_job job = {.files = &b->files, .texts = b->texts, .first = b->first_new, .out = b->out, .opt = opt,
+	build_job job = {.files = &b->files, .pieces = b->pieces, .texts = b->texts, .first = b->first_new, .out = b->out, .opt = opt,
 	                 .w = b->ws};
 	job.an.ngram_min = opt->ngram_min;
 	job.an.ngram_max = opt->ngram_max;
@@ -603,11 +835,15 @@ static int tokenize(builder *b, vs_error *err)
 	}
 	if (vs_interrupted)
 		return vs_fail(err, "interrupted");
-	for (size_t f = b->first_new; f < nfiles; f++) /* the first file refused, in the files' order */
+	for (size_t f = b->first_new; f < nfiles; f++) { /* the first file refused, in the files' order */
+		if (b->out[f].skipped == 4)
+			return vs_fail(err, "%s", b->out[f].failure ? b->out[f].failure : "out of memory");
 		if (b->out[f].skipped == 3)
 			return vs_fail(err, "%s: invalid UTF-8 at byte %zu (line %zu): --strict refuses the file (without it, "
 			               "ill-formed bytes become U+FFFD)", b->files.f[f].path, b->out[f].bad_at,
-			               b->out[f].bad_line);
+			               b->out[f].bad_line ? b->out[f].bad_line : line_at(b->files.f[f].path, b->out[f].bad_at));
+	}
+	number_lines(b);
 	if (oom)
 		return vs_fail(err, "out of memory while tokenizing");
 	return 0;
@@ -1072,7 +1308,8 @@ static int make_documents(builder *b, vs_error *err)
 	vs_index *ix = b->ix;
 	size_t ndocs = b->ndocs, nbytes = 0, fbytes = 0;
 	for (size_t f = 0; f < b->files.n; f++) {
-		fbytes += strlen(b->files.f[f].path) + 1;
+		if (!(b->pieces && b->pieces[f].from)) /* a file's pieces share its name */
+			fbytes += strlen(b->files.f[f].path) + 1;
 		for (size_t d = 0; d < b->out[f].ndocs; d++)
 			nbytes += doc_name(b, f, &b->out[f].docs[d], NULL, 0) + 1;
 	}
@@ -1085,21 +1322,24 @@ static int make_documents(builder *b, vs_error *err)
 	b->dptr = vs_index_own(ix, malloc((ndocs + 1) * sizeof *b->dptr));
 	if (!nblob || !fblob || !names || !dfiles || !dline || !dlen || !b->dptr)
 		return vs_oom(err);
-	size_t di = 0, no = 0, fo = 0;
+	size_t di = 0, no = 0, fo = 0, last = 0;
 	double total_len = 0;
 	for (size_t f = 0; f < b->files.n; f++) {
-		size_t pl = strlen(b->files.f[f].path) + 1;
-		memcpy(fblob + fo, b->files.f[f].path, pl);
+		if (!(b->pieces && b->pieces[f].from)) {
+			size_t pl = strlen(b->files.f[f].path) + 1;
+			memcpy(fblob + fo, b->files.f[f].path, pl);
+			last = fo;
+			fo += pl;
+		}
 		for (size_t d = 0; d < b->out[f].ndocs; d++, di++) {
 			const doc_out *dd = &b->out[f].docs[d];
 			names[di] = nblob + no;
 			no += doc_name(b, f, dd, nblob + no, nbytes - no) + 1;
-			dfiles[di] = fblob + fo;
+			dfiles[di] = fblob + last;
 			dline[di] = dd->line;
 			dlen[di] = dd->len;
 			total_len += dd->len;
 		}
-		fo += pl;
 	}
 	ix->doc_names = names;
 	ix->doc_files = dfiles;
@@ -1513,6 +1753,7 @@ static void builder_free(builder *b)
 	free(b->own_texts);
 	free(b->doc_buf);
 	free(b->raw_rank);
+	free(b->pieces);
 	pool_free(&b->seed_pool);
 	vs_file_list_free(&b->files);
 	vs_stopwords_free(b->own_stop);
@@ -1556,7 +1797,8 @@ vs_index *vs_index_build(const char *const *paths, size_t npaths, const vs_index
 	vs_index_report dummy;
 	builder b;
 	builder_init(&b, opt, rep, &dummy);
-	if (check_options(opt, err) < 0 || load_stopwords(&b, err) < 0 || list_files(&b, paths, npaths, err) < 0) {
+	if (check_options(opt, err) < 0 || load_stopwords(&b, err) < 0 || list_files(&b, paths, npaths, err) < 0 ||
+	    split_files(&b, 0, err) < 0) {
 		builder_free(&b);
 		return NULL;
 	}
@@ -1571,7 +1813,8 @@ vs_index *vs_index_build_to(const char *const *paths, size_t npaths, const vs_in
 	builder_init(&b, opt, rep, &dummy);
 	b.to = path;
 	b.memory = memory;
-	if (check_options(opt, err) < 0 || load_stopwords(&b, err) < 0 || list_files(&b, paths, npaths, err) < 0) {
+	if (check_options(opt, err) < 0 || load_stopwords(&b, err) < 0 || list_files(&b, paths, npaths, err) < 0 ||
+	    split_files(&b, 0, err) < 0) {
 		builder_free(&b);
 		return NULL;
 	}
@@ -1629,6 +1872,8 @@ vs_index *vs_index_grow(const vs_index *old, const unsigned char *drop, const ch
 		rc = add_texts(&b, texts, ntexts, &cap, err);
 	else if (rc == 0)
 		rc = list_files(&b, paths, npaths, err);
+	if (rc == 0 && !old->doc_source)
+		rc = split_files(&b, b.first_new, err);
 	if (rc < 0) {
 		builder_free(&b);
 		return NULL;

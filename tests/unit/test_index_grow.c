@@ -6,7 +6,9 @@
  * stop words, binary, one document a line) and for typed texts; from an
  * index in memory and from one saved and opened again. And an index built
  * straight into its file (index --to, postings spilled to disk) is the file
- * that saving the index built in memory writes, byte for byte. */
+ * that saving the index built in memory writes, byte for byte. With --lines,
+ * a large file read in pieces by several threads, or streamed a window at a
+ * time (gzip too), gives the index that reading it whole gives. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -412,6 +414,104 @@ static void failed_build_to_leaves_nothing(void **state)
 	assert_int_equal(strays(), 0);
 }
 
+/* A file of many lines: blank ones, CRLF, tabs, a long one, a word in
+ * Japanese, no newline at the end; gzipped beside it (if gzip is there). */
+static void write_lines(const char *path, const char *bad_at_line)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	uint32_t seed = 99;
+	for (int line = 1; line <= 3000; line++) {
+		seed = seed * 1103515245u + 12345u;
+		if (line % 17 == 0)
+			fputs(line % 34 ? "\n" : "  \t \r\n", f);
+		else if (line == 1234)
+			for (int w = 0; w < 450; w++) /* 3 KB: the windows in the tests are 4 KiB */
+				fprintf(f, "long%d%s", w % 50, w + 1 < 450 ? " " : "\n");
+		else if (bad_at_line && line == 2500)
+			fputs("naïve but \xff broken\n", f);
+		else
+			fprintf(f, "w%u w%u 東京 x%u%s", (seed >> 8) % 40, (seed >> 12) % 300, line % 7,
+			        line == 3000 ? "" : line % 5 ? "\n" : "\r\n");
+	}
+	fclose(f);
+}
+
+static vs_index *lines_index(const char *path, const char *piece, const char *window, vs_error *err)
+{
+	if (piece)
+		setenv("VECSH_INDEX_PIECE", piece, 1);
+	if (window)
+		setenv("VECSH_STREAM_WINDOW", window, 1);
+	vs_index_options o;
+	vs_index_options_default(&o);
+	o.lines = 1;
+	o.strict = 1;
+	const char *p[] = {path};
+	vs_index *ix = vs_index_build(p, 1, &o, NULL, err);
+	unsetenv("VECSH_INDEX_PIECE");
+	unsetenv("VECSH_STREAM_WINDOW");
+	return ix;
+}
+
+static void lines_in_pieces_equal_whole(void **state)
+{
+	(void)state;
+	char path[160], gz[180], cmd[400];
+	snprintf(path, sizeof path, "%s/lines.txt", dir);
+	snprintf(gz, sizeof gz, "%s.gz", path);
+	write_lines(path, NULL);
+	vs_error err;
+	vs_index *whole = lines_index(path, NULL, NULL, &err);
+	assert_non_null(whole);
+	assert_true(whole->ndocs > 2800);
+	/* (the last: one piece, streamed whole) */
+	static const char *const ways[][2] = {{"1000", "4096"}, {"1000", "map"}, {"7000", "4096"}, {"1000000", "4096"}};
+	for (size_t w = 0; w < sizeof ways / sizeof ways[0]; w++) {
+		print_message("  pieces of %s bytes, window %s\n", ways[w][0], ways[w][1]);
+		vs_index *ix = lines_index(path, ways[w][0], ways[w][1], &err);
+		if (!ix)
+			fprintf(stderr, "%s\n", err.msg);
+		assert_non_null(ix);
+		assert_same_index(whole, ix);
+		vs_index_free(ix);
+	}
+	snprintf(cmd, sizeof cmd, "gzip -c '%s' > '%s'", path, gz);
+	if (system(cmd) == 0) { /* through zlib, a window at a time */
+		vs_index *ix = lines_index(gz, "1000", "4096", &err);
+		if (!ix)
+			fprintf(stderr, "%s\n", err.msg);
+		assert_non_null(ix);
+		assert_int_equal(ix->ndocs, whole->ndocs);
+		SAME_ARRAY(whole->doc_line, ix->doc_line, whole->ndocs);
+		SAME_ARRAY(whole->doc_ptr, ix->doc_ptr, (size_t)whole->ndocs + 1);
+		SAME_ARRAY(whole->doc_term, ix->doc_term, whole->nnz);
+		SAME_ARRAY(whole->doc_count, ix->doc_count, whole->nnz);
+		vs_index_free(ix);
+		/* a line longer than the window cannot be a document */
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fputs("a short line\n", f);
+		for (int w = 0; w < 1000; w++)
+			fputs("longer ", f);
+		fclose(f);
+		assert_int_equal(system(cmd), 0);
+		assert_null(lines_index(gz, NULL, "4096", &err));
+		assert_non_null(strstr(err.msg, "a line longer than 4096 bytes at byte 13"));
+		unlink(gz);
+	}
+	vs_index_free(whole);
+	/* --strict names the byte and the line, from whichever piece finds it */
+	write_lines(path, "bad");
+	char want[sizeof err.msg];
+	assert_null(lines_index(path, NULL, NULL, &err));
+	snprintf(want, sizeof want, "%s", err.msg);
+	assert_non_null(strstr(want, "(line 2500)"));
+	assert_null(lines_index(path, "1000", "4096", &err));
+	assert_string_equal(err.msg, want);
+	unlink(path);
+}
+
 int main(void)
 {
 	make_corpus();
@@ -421,6 +521,7 @@ int main(void)
 		cmocka_unit_test(typed_texts_grow_too),
 		cmocka_unit_test(built_to_a_file_equals_saved),
 		cmocka_unit_test(failed_build_to_leaves_nothing),
+		cmocka_unit_test(lines_in_pieces_equal_whole),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	remove_corpus();
