@@ -61,3 +61,17 @@ for how in "" "--to $tmp/huge.vsix" "--to $tmp/huge.vsix --memory 64M"; do
 done
 /usr/bin/time -f "whole process: %e s, maximum resident %M KB" "$tmp/vecsh" -c "load $tmp/huge.vsix" \
 	-c "search patent license -k 1" 2>&1 | grep -E "loaded|whole" | paste -sd' ' | sed 's|^|vecsh  load and search: |'
+
+# The same gigabyte as one file of one document a line (a dump of one article
+# a line): read in pieces by every thread, with --lines.
+/usr/bin/python3 - "$huge" "$tmp/lines.txt" <<'PY'
+import os, sys
+with open(sys.argv[2], 'wb') as out:
+    for d, _, fs in sorted(os.walk(sys.argv[1])):
+        for f in sorted(fs):
+            out.write(open(os.path.join(d, f), 'rb').read().replace(b'\n', b' ').replace(b'\r', b' ') + b'\n')
+PY
+for how in "" "--to $tmp/lines.vsix --memory 64M"; do
+	/usr/bin/time -f "whole process: %e s, maximum resident %M KB" "$tmp/vecsh" -c "index m $tmp/lines.txt --lines $how" 2>&1 |
+		sed 's/^indexed m[^:]*: //' | paste -sd' ' | sed "s|^|vecsh  one file, one document a line ${how:-(in memory)}: |"
+done
