@@ -32,3 +32,7 @@ keywords GPL-3 -k 8
 index big /usr/share/common-licenses --stopwords english --to /tmp/vecsh-licences.vsix --memory 64M
 info big
 search patent licence -k 3
+# documents in and out of it, into its file again (read from the old mapping)
+index remove big MPL-2.0 --to /tmp/vecsh-licences.vsix
+index add big /usr/share/common-licenses/MPL-2.0 --to /tmp/vecsh-licences.vsix
+info big

@@ -262,6 +262,13 @@ int vs_index_needs_raw(const vs_index_options *opt);
 vs_index *vs_index_grow(const vs_index *old, const unsigned char *drop, const char *const *paths, size_t npaths,
                         const vs_text_source *texts, size_t ntexts, const vs_index_options *opt,
                         vs_index_report *rep, vs_error *err);
+/* The same, an index of files, written straight into the file at path as
+ * vs_index_build_to does: the old documents' postings are read from the old
+ * index (mapped, it stays where it is until the new file is renamed over it)
+ * as the new ones from their temporary files. The index returned is the file. */
+vs_index *vs_index_grow_to(const vs_index *old, const unsigned char *drop, const char *const *paths, size_t npaths,
+                           const vs_index_options *opt, const char *path, size_t memory, vs_index_report *rep,
+                           vs_error *err);
 
 /* A term's tf in a document as the index weighs it: the count, 1 with binary,
  * 1 + ln(tf) when sublinear (signed in hash mode). */

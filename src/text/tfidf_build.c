@@ -82,6 +82,7 @@ typedef struct doc_out {
 	uint32_t len;          /* tokens */
 	posting *p;
 	uint32_t np;
+	uint32_t old;          /* an old index's document: its number there (index --to reads it from there) */
 } doc_out;
 
 typedef struct file_out {
@@ -487,6 +488,7 @@ typedef struct builder {
 	posting *doc_buf;          /* a document read back from a spill file */
 	size_t doc_cap;
 	uint32_t *raw_rank;        /* merged id -> raw term id (index --to with raw terms) */
+	uint32_t *seed_map;        /* index --to, add and remove: the old index's term id -> merged id */
 	vs_index_writer *wr;
 } builder;
 
@@ -599,11 +601,14 @@ static int seed_document(builder *b, file_out *fo, uint32_t d, const uint32_t *m
 		return -1;
 	dd->np = (uint32_t)(ptr[d + 1] - ptr[d]);
 	dd->name = ix->doc_names[d];
+	dd->line = ix->doc_line[d];
+	dd->len = ix->doc_len[d];
+	dd->old = d;
+	if (b->to) /* read from the old index when the postings are read back */
+		return 0;
 	dd->p = pool_take(&b->seed_pool, dd->np ? dd->np : 1);
 	if (!dd->p)
 		return -1;
-	dd->line = ix->doc_line[d];
-	dd->len = ix->doc_len[d];
 	for (uint32_t k = 0; k < dd->np; k++)
 		dd->p[k] = (posting){map[term[ptr[d] + k]], count[ptr[d] + k]};
 	return 0;
@@ -648,7 +653,10 @@ static int seed_documents(builder *b, size_t *cap, vs_error *err)
 		if (rc == 0)
 			rc = seed_document(b, &b->out[b->files.n - 1], d, map);
 	}
-	free(map);
+	if (b->to)
+		b->seed_map = map;
+	else
+		free(map);
 	b->first_new = b->files.n;
 	return rc < 0 ? vs_oom(err) : 0;
 }
@@ -905,7 +913,6 @@ static void count_document(builder *b, const doc_out *dd)
  * documents in order reads each spill file from start to end). */
 static int read_spilled(builder *b, const file_out *o, doc_out *dd, vs_error *err)
 {
-	worker *w = &b->ws[o->worker];
 	if (dd->np > b->doc_cap) {
 		posting *p = realloc(b->doc_buf, dd->np * sizeof *p);
 		if (!p)
@@ -913,6 +920,17 @@ static int read_spilled(builder *b, const file_out *o, doc_out *dd, vs_error *er
 		b->doc_buf = p;
 		b->doc_cap = dd->np;
 	}
+	if (o->worker < 0) { /* an old index's document, from the old index */
+		const vs_index *ix = b->old;
+		uint64_t at = ix->raw_terms ? ix->raw_ptr[dd->old] : ix->doc_ptr[dd->old];
+		const uint32_t *term = ix->raw_terms ? ix->raw_term : ix->doc_term;
+		const float *count = ix->raw_terms ? ix->raw_count : ix->doc_count;
+		for (uint32_t k = 0; k < dd->np; k++)
+			b->doc_buf[k] = (posting){b->seed_map[term[at + k]], count[at + k]};
+		dd->p = b->doc_buf;
+		return 0;
+	}
+	worker *w = &b->ws[o->worker];
 	if (dd->np && fread(b->doc_buf, sizeof *b->doc_buf, dd->np, w->spill) != dd->np)
 		return vs_fail(err, "%s: cannot read a temporary file beside it: %s", b->to,
 		               ferror(w->spill) ? strerror(errno) : "shorter than written");
@@ -1753,6 +1771,7 @@ static void builder_free(builder *b)
 	free(b->own_texts);
 	free(b->doc_buf);
 	free(b->raw_rank);
+	free(b->seed_map);
 	free(b->pieces);
 	pool_free(&b->seed_pool);
 	vs_file_list_free(&b->files);
@@ -1844,9 +1863,30 @@ static int add_texts(builder *b, const vs_text_source *src, size_t n, size_t *ca
 	return 0;
 }
 
-vs_index *vs_index_grow(const vs_index *old, const unsigned char *drop, const char *const *paths, size_t npaths,
-                        const vs_text_source *texts, size_t ntexts, const vs_index_options *opt,
-                        vs_index_report *rep, vs_error *err)
+/* index add: a document the index has already (the same file, or for typed
+ * texts the same name) is refused, before anything is built. */
+static int refuse_duplicates(const builder *b, vs_error *err)
+{
+	const vs_index *old = b->old;
+	const char *const *key = old->doc_source ? old->doc_names : old->doc_files;
+	vs_strtab seen = {0};
+	int rc = vs_strtab_init(&seen) < 0 ? vs_oom(err) : 0;
+	for (uint32_t d = 0; rc == 0 && d < old->ndocs; d++)
+		if ((!b->drop || !b->drop[d]) && vs_strtab_intern(&seen, key[d], strlen(key[d])) < 0)
+			rc = vs_oom(err);
+	for (size_t f = b->first_new; rc == 0 && f < b->files.n; f++) {
+		const char *k = old->doc_source ? b->files.f[f].name : b->files.f[f].path;
+		if (vs_strtab_find(&seen, k, strlen(k)) >= 0)
+			rc = vs_fail(err, "'%s' is in %s already (index remove it first to index it again)", k,
+			             old->name ? old->name : "the index");
+	}
+	vs_strtab_free(&seen);
+	return rc;
+}
+
+static vs_index *grow(const vs_index *old, const unsigned char *drop, const char *const *paths, size_t npaths,
+                      const vs_text_source *texts, size_t ntexts, const vs_index_options *opt, const char *to,
+                      size_t memory, vs_index_report *rep, vs_error *err)
 {
 	vs_index_report dummy;
 	vs_index_options o = old->opt;
@@ -1861,9 +1901,13 @@ vs_index *vs_index_grow(const vs_index *old, const unsigned char *drop, const ch
 	b.old = old;
 	b.drop = drop;
 	b.stop = old->stop;
+	b.to = to;
+	b.memory = memory;
 	size_t cap = 0;
 	int rc;
-	if (old->doc_source ? npaths > 0 : ntexts > 0)
+	if (to && old->doc_source)
+		rc = vs_fail(err, "an index of typed texts is built in memory: save it after");
+	else if (old->doc_source ? npaths > 0 : ntexts > 0)
 		rc = vs_fail(err, old->doc_source ? "an index of typed texts takes more texts, not files"
 		                                  : "an index of files takes more files, not typed texts");
 	else
@@ -1872,6 +1916,8 @@ vs_index *vs_index_grow(const vs_index *old, const unsigned char *drop, const ch
 		rc = add_texts(&b, texts, ntexts, &cap, err);
 	else if (rc == 0)
 		rc = list_files(&b, paths, npaths, err);
+	if (rc == 0)
+		rc = refuse_duplicates(&b, err);
 	if (rc == 0 && !old->doc_source)
 		rc = split_files(&b, b.first_new, err);
 	if (rc < 0) {
@@ -1879,4 +1925,18 @@ vs_index *vs_index_grow(const vs_index *old, const unsigned char *drop, const ch
 		return NULL;
 	}
 	return build(&b, err);
+}
+
+vs_index *vs_index_grow(const vs_index *old, const unsigned char *drop, const char *const *paths, size_t npaths,
+                        const vs_text_source *texts, size_t ntexts, const vs_index_options *opt,
+                        vs_index_report *rep, vs_error *err)
+{
+	return grow(old, drop, paths, npaths, texts, ntexts, opt, NULL, 0, rep, err);
+}
+
+vs_index *vs_index_grow_to(const vs_index *old, const unsigned char *drop, const char *const *paths, size_t npaths,
+                           const vs_index_options *opt, const char *path, size_t memory, vs_index_report *rep,
+                           vs_error *err)
+{
+	return grow(old, drop, paths, npaths, NULL, 0, opt, path, memory, rep, err);
 }

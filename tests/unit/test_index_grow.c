@@ -375,6 +375,74 @@ static void built_to_a_file_equals_saved(void **state)
 	}
 }
 
+static vs_index *grow_to(const vs_index *old, const unsigned char *drop, int from, int to, const char *path,
+                         size_t memory)
+{
+	const char *p[NFILES];
+	size_t n = 0;
+	for (int f = from; f < to; f++)
+		p[n++] = paths[f];
+	vs_error err;
+	vs_index *ix = vs_index_grow_to(old, drop, p, n, NULL, path, memory, NULL, &err);
+	if (!ix)
+		fprintf(stderr, "grow to: %s\n", err.msg);
+	assert_non_null(ix);
+	assert_non_null(ix->map);
+	return ix;
+}
+
+static void same_file(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = slurp(a, &la), *y = slurp(b, &lb);
+	assert_int_equal(la, lb);
+	assert_memory_equal(x, y, la);
+	free(x), free(y);
+}
+
+/* index add and remove --to: the file saving the same index built from
+ * scratch writes, from an old index in memory or mapped from its file
+ * (written over: the old mapping stays good until the new file is in place). */
+static void grown_to_a_file_equals_saved(void **state)
+{
+	(void)state;
+	char want[160], to[160];
+	snprintf(want, sizeof want, "%s/want.vsix", dir);
+	snprintf(to, sizeof to, "%s/to.vsix", dir);
+	static const int skip[NFILES] = {[0] = 1, [3] = 1, [4] = 1, [11] = 1};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		vs_index_options o;
+		options_of(&cases[c], &o);
+		print_message("  %s\n", cases[c].what);
+		vs_error err;
+		vs_index *full = build_over(&o, 0, NFILES, NULL);
+		assert_int_equal(vs_index_save(full, want, &err), 0);
+		vs_index *base = build_over(&o, 0, 7, NULL);
+		vs_index *grown = grow_to(base, NULL, 7, NFILES, to, c % 2 ? 1 : 1 << 20);
+		assert_same_index(full, grown);
+		same_file(to, want);
+		vs_index_free(grown);
+		/* from a mapped index, into its own file */
+		assert_int_equal(vs_index_save(base, to, &err), 0);
+		vs_index *mapped = vs_index_open(to, &err);
+		assert_non_null(mapped);
+		grown = grow_to(mapped, NULL, 7, NFILES, to, 100);
+		same_file(to, want);
+		vs_index_free(mapped), vs_index_free(grown);
+		/* remove */
+		vs_index *without = build_over(&o, 0, NFILES, skip);
+		assert_int_equal(vs_index_save(without, want, &err), 0);
+		unsigned char *drop = drop_files(full, skip);
+		vs_index *removed = grow_to(full, drop, 0, 0, to, 1 << 20);
+		assert_same_index(without, removed);
+		same_file(to, want);
+		free(drop);
+		vs_index_free(removed), vs_index_free(without), vs_index_free(base), vs_index_free(full);
+		unlink(want), unlink(to);
+		assert_int_equal(strays(), 0);
+	}
+}
+
 static void stop_at_once(void *ctx, size_t files, size_t total, size_t bytes)
 {
 	(void)ctx, (void)files, (void)total, (void)bytes;
@@ -410,6 +478,16 @@ static void failed_build_to_leaves_nothing(void **state)
 	assert_int_equal(len, 11);
 	assert_memory_equal(old, "an old file", 11);
 	free(old);
+	/* index add of a file the index has: refused before anything is written */
+	o.progress = NULL;
+	vs_index *base = build_over(&o, 0, 7, NULL);
+	const char *again[] = {paths[8], paths[3]};
+	assert_null(vs_index_grow_to(base, NULL, again, 2, NULL, to, 1 << 20, NULL, &err));
+	assert_non_null(strstr(err.msg, "f03.txt' is in the index already"));
+	old = slurp(to, &len);
+	assert_int_equal(len, 11);
+	free(old);
+	vs_index_free(base);
 	unlink(to);
 	assert_int_equal(strays(), 0);
 }
@@ -520,6 +598,7 @@ int main(void)
 		cmocka_unit_test(remove_equals_building_from_scratch),
 		cmocka_unit_test(typed_texts_grow_too),
 		cmocka_unit_test(built_to_a_file_equals_saved),
+		cmocka_unit_test(grown_to_a_file_equals_saved),
 		cmocka_unit_test(failed_build_to_leaves_nothing),
 		cmocka_unit_test(lines_in_pieces_equal_whole),
 	};

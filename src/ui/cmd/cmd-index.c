@@ -102,6 +102,20 @@ static void warn_skipped(vs_session *s, const char *cmd, const vs_index_report *
 		                rep->invalid_utf8_docs, rep->invalid_utf8_docs == 1 ? "" : "s");
 }
 
+/* --to FILE and --memory SIZE, as index takes them; -1 when wrong. */
+static int file_options(vs_session *s, vs_args *a, const char *cmd, int typed, const char **to, size_t *memory)
+{
+	*to = vs_arg_opt(a, "--to");
+	if (vs_arg_bytes(s, a, "--memory", (size_t)256 << 20, memory) < 0)
+		return -1;
+	if (vs_arg_opt(a, "--memory") && !*to)
+		return vs_session_error(s, "%s: --memory bounds a build written to a file: give --to FILE", cmd);
+	if (*to && typed)
+		return vs_session_error(s, "%s: --to builds an index of files into its file: typed texts are indexed in "
+		                           "memory (save the index after)", cmd);
+	return 0;
+}
+
 /* The index over the texts typed after --text, or over standard input ('-'):
  * a new one, or (index add) old with them added. */
 static vs_index *build_from_texts(vs_session *s, vs_args *a, const vs_index *old, const vs_index_options *o,
@@ -191,15 +205,10 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	if (o.hash_bits && (vs_arg_opt(a, "--min-df") || vs_arg_opt(a, "--max-df") || o.max_features))
 		return vs_session_error(s, "index: --hash has no vocabulary to prune: it takes no --min-df, --max-df or "
 		                           "--max-features");
-	const char *to = vs_arg_opt(a, "--to");
+	const char *to;
 	size_t memory;
-	if (vs_arg_bytes(s, a, "--memory", (size_t)256 << 20, &memory) < 0)
+	if (file_options(s, a, "index", typed, &to, &memory) < 0)
 		return -1;
-	if (vs_arg_opt(a, "--memory") && !to)
-		return vs_session_error(s, "index: --memory bounds a build written to a file: give --to FILE");
-	if (to && typed)
-		return vs_session_error(s, "index: --to builds an index of files into its file: typed texts are indexed in "
-		                           "memory (save the index after)");
 	vs_progress p;
 	start_progress(s, &p, "indexing", &o);
 	vs_index_report rep;
@@ -254,38 +263,23 @@ static vs_index *index_named(vs_session *s, const char *cmd, const char *name)
 	return ix && !ix->raw_missing ? ix : NULL;
 }
 
-/* A document added that the index has already (the same file, or for
- * typed texts the same name): its name, or NULL. */
-static const char *already_there(const vs_index *old, const vs_index *ix, int *oom)
-{
-	const char *const *key = old->doc_source ? old->doc_names : old->doc_files;
-	const char *const *new_key = old->doc_source ? ix->doc_names : ix->doc_files;
-	vs_strtab seen;
-	const char *dup = NULL;
-	*oom = vs_strtab_init(&seen) < 0;
-	for (uint32_t d = 0; !*oom && d < old->ndocs; d++)
-		*oom = vs_strtab_intern(&seen, key[d], strlen(key[d])) < 0;
-	for (uint32_t d = old->ndocs; !*oom && !dup && d < ix->ndocs; d++)
-		if (vs_strtab_find(&seen, new_key[d], strlen(new_key[d])) >= 0)
-			dup = new_key[d];
-	vs_strtab_free(&seen);
-	return dup;
-}
-
-/* ix takes old's place in the session, with its name and (extra appended) sources. */
-static int put_in_place(vs_session *s, vs_index *old, vs_index *ix, const char *extra)
+/* ix takes old's place in the session, with its name and (extra appended)
+ * sources, or (built into a file) the file's name. */
+static int put_in_place(vs_session *s, vs_index *old, vs_index *ix, const char *extra, const char *to)
 {
 	ix->name = strdup(old->name);
-	ix->source = malloc(strlen(old->source ? old->source : "") + strlen(extra) + 2);
+	ix->source = to ? strdup(to) : malloc(strlen(old->source ? old->source : "") + strlen(extra) + 2);
 	if (!ix->name || !ix->source) {
 		vs_index_free(ix);
 		return vs_session_oom(s);
 	}
-	sprintf(ix->source, "%s%s%s", old->source ? old->source : "", *extra && old->source ? " " : "", extra);
-	ix->unsaved = 1;
+	if (!to)
+		sprintf(ix->source, "%s%s%s", old->source ? old->source : "", *extra && old->source ? " " : "", extra);
+	ix->unsaved = !to;
 	vs_session_swap_index(s, old, ix);
 	return 0;
 }
+
 
 static int cmd_index_add_exec(vs_session *s, vs_args *a)
 {
@@ -300,6 +294,10 @@ static int cmd_index_add_exec(vs_session *s, vs_args *a)
 		                        old->name);
 	if (!typed && vs_arg_opt(a, "--names"))
 		return vs_session_error(s, "index add: --names names typed texts: give it with --text or '-'");
+	const char *to;
+	size_t memory;
+	if (file_options(s, a, "index add", typed, &to, &memory) < 0)
+		return -1;
 	vs_index_options o;
 	vs_index_options_default(&o);
 	o.strict = vs_arg_flag(a, "--strict");
@@ -307,21 +305,14 @@ static int cmd_index_add_exec(vs_session *s, vs_args *a)
 	start_progress(s, &p, "indexing", &o);
 	vs_index_report rep;
 	vs_error err;
-	int reported = 0, oom;
+	int reported = 0;
+	const char *const *paths = (const char *const *)a->argv + 1;
 	vs_index *ix = typed ? build_from_texts(s, a, old, &o, &rep, &err, &reported)
-	                     : vs_index_grow(old, NULL, (const char *const *)a->argv + 1, (size_t)a->argc - 1, NULL, 0,
-	                                     &o, &rep, &err);
+	               : to  ? vs_index_grow_to(old, NULL, paths, (size_t)a->argc - 1, &o, to, memory, &rep, &err)
+	                     : vs_index_grow(old, NULL, paths, (size_t)a->argc - 1, NULL, 0, &o, &rep, &err);
 	double secs = finish_progress(&p);
 	if (!ix)
 		return reported ? -1 : vs_session_error(s, "index add: %s", err.msg);
-	const char *dup = already_there(old, ix, &oom);
-	if (oom || dup) {
-		int rc = oom ? vs_session_oom(s)
-		             : vs_session_error(s, "index add: '%s' is in %s already (index remove it first to index it again)",
-		                                dup, old->name);
-		vs_index_free(ix);
-		return rc;
-	}
 	size_t added = ix->ndocs - old->ndocs, extra_len = 1;
 	for (int i = 1; i < a->argc; i++)
 		extra_len += strlen(a->argv[i]) + 1;
@@ -336,7 +327,7 @@ static int cmd_index_add_exec(vs_session *s, vs_args *a)
 	warn_skipped(s, "index add", &rep);
 	char name[256];
 	snprintf(name, sizeof name, "%s", old->name);
-	int rc = put_in_place(s, old, ix, extra);
+	int rc = put_in_place(s, old, ix, extra, to);
 	free(extra);
 	if (rc == 0)
 		vs_session_info(s, "added %zu document%s to %s: %u documents, %u terms, %.1f MB in %.2f s", added,
@@ -370,6 +361,10 @@ static int cmd_index_remove_exec(vs_session *s, vs_args *a)
 	vs_index *old = index_named(s, "index remove", a->argv[0]);
 	if (!old)
 		return -1;
+	const char *to;
+	size_t memory;
+	if (file_options(s, a, "index remove", 0, &to, &memory) < 0)
+		return -1;
 	unsigned char *drop = calloc(old->ndocs, 1);
 	if (!drop)
 		return vs_session_oom(s);
@@ -388,13 +383,14 @@ static int cmd_index_remove_exec(vs_session *s, vs_args *a)
 	vs_index_options o;
 	vs_index_options_default(&o);
 	vs_error err;
-	vs_index *ix = vs_index_grow(old, drop, NULL, 0, NULL, 0, &o, NULL, &err);
+	vs_index *ix = to ? vs_index_grow_to(old, drop, NULL, 0, &o, to, memory, NULL, &err)
+	                  : vs_index_grow(old, drop, NULL, 0, NULL, 0, &o, NULL, &err);
 	free(drop);
 	if (!ix)
 		return vs_session_error(s, "index remove: %s", err.msg);
 	char name[256];
 	snprintf(name, sizeof name, "%s", old->name);
-	if (put_in_place(s, old, ix, "") < 0)
+	if (put_in_place(s, old, ix, "", to) < 0)
 		return -1;
 	vs_session_info(s, "removed %zu document%s from %s: %u documents, %u terms left", gone, gone == 1 ? "" : "s",
 	                name, ix->ndocs, ix->nterms);
@@ -405,12 +401,22 @@ static const vs_option cmd_index_add_options[] = {
 	{"--text", NULL, "the arguments are texts to add (an index of typed texts)", VS_COMPLETE_NONE, NULL},
 	{"--names", "A,B,...", "names of the typed texts (default d1, d2, ...)", VS_COMPLETE_NONE, NULL},
 	{"--strict", NULL, "refuse a file with invalid UTF-8 (else it becomes U+FFFD)", VS_COMPLETE_NONE, NULL},
+	{"--to", "FILE", "build into an index file, postings kept on disk (as index --to)", VS_COMPLETE_FILE, NULL},
+	{"--memory", "SIZE", "with --to: the inverted postings made SIZE at a time (default 256M)", VS_COMPLETE_NONE,
+	 NULL},
+	{0},
+};
+
+static const vs_option cmd_index_remove_options[] = {
+	{"--to", "FILE", "build into an index file, postings kept on disk (as index --to)", VS_COMPLETE_FILE, NULL},
+	{"--memory", "SIZE", "with --to: the inverted postings made SIZE at a time (default 256M)", VS_COMPLETE_NONE,
+	 NULL},
 	{0},
 };
 
 static const vs_cmd_entry cmd_index_add_entry = {
 	.name = "add",
-	.usage = "NAME PATH...|-|--text TEXT... [--names A,B,...] [--strict]",
+	.usage = "NAME PATH...|-|--text TEXT... [--names A,B,...] [--strict] [--to FILE [--memory SIZE]]",
 	.summary = "add documents to an index, as if it were built again over them all",
 	.help = "The files and folders (or, for an index of typed texts, the texts) are read\n"
 	        "and indexed with the index's own options; its old documents are not read\n"
@@ -419,10 +425,13 @@ static const vs_cmd_entry cmd_index_add_entry = {
 	        "frequencies, idf and weights (terms that min_df, max_df or max_features had\n"
 	        "dropped come back when the new documents bring them over the line). A\n"
 	        "document already in the index is refused: remove it first. Save the index to\n"
-	        "keep the change.",
+	        "keep the change, or give --to FILE to build it straight into FILE as index\n"
+	        "--to does (the old documents' postings read from the old index, which may be\n"
+	        "FILE itself: it is replaced once the new one is whole).",
 	.example = "index licences /usr/share/common-licenses/GPL-3 /usr/share/common-licenses/LGPL-3 --min-df 2\n"
 	           "index add licences /usr/share/common-licenses/Apache-2.0\n"
-	           "index add toy --text \"a bird sang\" --names bird",
+	           "index add toy --text \"a bird sang\" --names bird\n"
+	           "index add big /usr/share/common-licenses/MPL-2.0 --to /tmp/vecsh-licences.vsix",
 	.min_args = 2,
 	.max_args = -1,
 	.args_complete = VS_COMPLETE_FILE,
@@ -432,16 +441,18 @@ static const vs_cmd_entry cmd_index_add_entry = {
 
 static const vs_cmd_entry cmd_index_remove_entry = {
 	.name = "remove",
-	.usage = "NAME DOC...",
+	.usage = "NAME DOC... [--to FILE [--memory SIZE]]",
 	.summary = "remove documents from an index, as if it were built again without them",
 	.help = "Each DOC is a document's number, its name or the start of one, its file\n"
 	        "name without the folders, or a pattern (* ? [...], as the shell matches\n"
 	        "names: 'notes.txt:*' is every line of notes.txt). The index is weighed\n"
 	        "again as if built without them; no file is read. Save the index to keep\n"
-	        "the change.",
-	.example = "index remove licences GPL-3\nindex remove licences 'LGPL*' 3",
+	        "the change, or give --to FILE to build it straight into FILE (as index add).",
+	.example = "index remove licences GPL-3\nindex remove licences 'LGPL*' 3\n"
+	           "index remove big MPL-2.0 --to /tmp/vecsh-licences.vsix",
 	.min_args = 2,
 	.max_args = -1,
+	.options = cmd_index_remove_options,
 	.exec = cmd_index_remove_exec,
 };
 
