@@ -156,6 +156,8 @@ typedef struct vs_index_options {
 	int threads;           /* 0: number of cores */
 	int strict;            /* a file with invalid UTF-8 fails the build (else U+FFFD, counted) */
 	void (*progress)(void *ctx, size_t files, size_t total_files, size_t bytes);
+	/* index --to: how far the passes that write the file are, 0 to 1 (or NULL) */
+	void (*progress_writing)(void *ctx, double done);
 	void *progress_ctx;
 } vs_index_options;
 

@@ -489,6 +489,7 @@ typedef struct builder {
 	size_t doc_cap;
 	uint32_t *raw_rank;        /* merged id -> raw term id (index --to with raw terms) */
 	uint32_t *seed_map;        /* index --to, add and remove: the old index's term id -> merged id */
+	unsigned pass, passes;     /* index --to: the passes over the postings, for the progress line */
 	vs_index_writer *wr;
 } builder;
 
@@ -942,6 +943,13 @@ static int read_spilled(builder *b, const file_out *o, doc_out *dd, vs_error *er
 
 typedef void (*doc_visit)(builder *b, const doc_out *dd, size_t di, void *ctx);
 
+/* index --to: how far the passes are, pass (from 0) and the part of it done. */
+static void passes_done(const builder *b, double part)
+{
+	if (b->opt->progress_writing)
+		b->opt->progress_writing(b->opt->progress_ctx, ((double)b->pass + part) / (double)b->passes);
+}
+
 /* index --to: every document in order, with its postings read back. */
 static int each_spilled_document(builder *b, doc_visit fn, void *ctx, vs_error *err)
 {
@@ -959,7 +967,10 @@ static int each_spilled_document(builder *b, doc_visit fn, void *ctx, vs_error *
 			fn(b, &o->docs[d], di, ctx);
 			o->docs[d].p = NULL;
 		}
+		if ((f & 255) == 0)
+			passes_done(b, (double)f / (double)b->files.n);
 	}
+	b->pass++;
 	return 0;
 }
 
@@ -990,8 +1001,15 @@ static int count_documents(builder *b, vs_error *err)
 			count_document(b, dd);
 		}
 	}
-	if (b->to && each_spilled_document(b, visit_count, NULL, err) < 0)
-		return -1;
+	if (b->to) { /* the passes to come: three, and one a range of inverted postings after the first */
+		uint64_t np = 0, chunk = b->memory / 12 ? b->memory / 12 : 1;
+		for (size_t f = 0; f < b->files.n; f++)
+			for (size_t d = 0; d < b->out[f].ndocs; d++)
+				np += b->out[f].docs[d].np;
+		b->passes = 3 + (unsigned)(np > chunk ? (np - 1) / chunk : 0);
+		if (each_spilled_document(b, visit_count, NULL, err) < 0)
+			return -1;
+	}
 	if (b->ndocs == 0)
 		return vs_fail(err, "no documents: every file was empty, binary or unreadable");
 	if (b->ndocs > UINT32_MAX - 1)
@@ -1709,6 +1727,8 @@ static int write_inverted(builder *b, inverter *v, vs_error *err)
 		}
 		if (rc == 0)
 			rc = vs_interrupted ? vs_fail(err, "interrupted") : inverter_put(b, v, err);
+		b->pass += b->pass + 1 < b->passes;
+		passes_done(b, 0);
 	}
 	free(term), free(weight), free(count);
 	return rc;
@@ -1739,6 +1759,10 @@ static int write_file(builder *b, vs_error *err)
 	inverter_free(&v);
 	if (b->wr && vs_index_writer_finish(b->wr, b->to, rc < 0, err) < 0)
 		rc = -1;
+	if (rc == 0) {
+		b->pass = b->passes;
+		passes_done(b, 0);
+	}
 	b->wr = NULL;
 	b->rep->peak_build = vs_peak_resident();
 	vs_index_free(b->ix);
@@ -1894,6 +1918,7 @@ static vs_index *grow(const vs_index *old, const unsigned char *drop, const char
 		o.threads = opt->threads;
 		o.strict = opt->strict;
 		o.progress = opt->progress;
+		o.progress_writing = opt->progress_writing;
 		o.progress_ctx = opt->progress_ctx;
 	}
 	builder b;

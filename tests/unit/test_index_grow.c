@@ -443,6 +443,42 @@ static void grown_to_a_file_equals_saved(void **state)
 	}
 }
 
+typedef struct seen_progress {
+	double last;
+	int calls, backwards;
+} seen_progress;
+
+static void note_writing(void *ctx, double done)
+{
+	seen_progress *sp = ctx;
+	sp->backwards += done < sp->last;
+	sp->last = done;
+	sp->calls++;
+}
+
+/* The passes that write the file say how far they are: onwards, to 1. */
+static void writing_progress_reaches_one(void **state)
+{
+	(void)state;
+	char to[160];
+	snprintf(to, sizeof to, "%s/to.vsix", dir);
+	for (size_t memory = 100; memory <= 1 << 20; memory <<= 7) {
+		vs_index_options o;
+		vs_index_options_default(&o);
+		seen_progress sp = {0};
+		o.progress_writing = note_writing;
+		o.progress_ctx = &sp;
+		vs_error err;
+		vs_index *ix = build_to(&o, to, memory, &err);
+		assert_non_null(ix);
+		assert_true(sp.calls >= 4);
+		assert_int_equal(sp.backwards, 0);
+		assert_true(sp.last == 1.0);
+		vs_index_free(ix);
+	}
+	unlink(to);
+}
+
 static void stop_at_once(void *ctx, size_t files, size_t total, size_t bytes)
 {
 	(void)ctx, (void)files, (void)total, (void)bytes;
@@ -599,6 +635,7 @@ int main(void)
 		cmocka_unit_test(typed_texts_grow_too),
 		cmocka_unit_test(built_to_a_file_equals_saved),
 		cmocka_unit_test(grown_to_a_file_equals_saved),
+		cmocka_unit_test(writing_progress_reaches_one),
 		cmocka_unit_test(failed_build_to_leaves_nothing),
 		cmocka_unit_test(lines_in_pieces_equal_whole),
 	};

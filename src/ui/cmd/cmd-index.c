@@ -65,11 +65,25 @@ static int text_names(vs_session *s, vs_args *a, vs_text_source *src, size_t n, 
 	return 0;
 }
 
+static const char writing[] = "writing the index";
+
+/* --to: the passes over the postings after the files were read, timed from their start. */
+static void writing_progress(void *ctx, double done)
+{
+	vs_progress *p = ctx;
+	if (p->what != writing) {
+		p->what = writing;
+		clock_gettime(CLOCK_MONOTONIC, &p->start);
+	}
+	vs_progress_update(p, done);
+}
+
 /* The progress line on a terminal, and the peak memory measured from here. */
 static void start_progress(vs_session *s, vs_progress *p, const char *what, vs_index_options *o)
 {
 	vs_progress_start(p, s, what);
 	o->progress = vs_progress_files;
+	o->progress_writing = writing_progress;
 	o->progress_ctx = p;
 	vs_peak_resident_reset();
 }
@@ -382,9 +396,12 @@ static int cmd_index_remove_exec(vs_session *s, vs_args *a)
 	}
 	vs_index_options o;
 	vs_index_options_default(&o);
+	vs_progress p;
+	start_progress(s, &p, "indexing", &o);
 	vs_error err;
 	vs_index *ix = to ? vs_index_grow_to(old, drop, NULL, 0, &o, to, memory, NULL, &err)
 	                  : vs_index_grow(old, drop, NULL, 0, NULL, 0, &o, NULL, &err);
+	finish_progress(&p);
 	free(drop);
 	if (!ix)
 		return vs_session_error(s, "index remove: %s", err.msg);
