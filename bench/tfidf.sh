@@ -4,7 +4,9 @@
 # rendered manual pages (bench/make-man-corpus.sh) and about 300 MB of them
 # copied with per-copy word changes (bench/make-big-corpus.sh). vecsh is timed
 # over the whole command (a process that starts, reads, builds and exits);
-# scikit-learn over its fit_transform. Then queries on the big index.
+# scikit-learn over its fit_transform. Then queries on the big index; then a
+# gigabyte (BENCH_TFIDF_HUGE_MB=1000), in memory and straight into its file
+# (--to, two memory sizes), and the same as one file of one document a line.
 #   BENCH_TFIDF_MB=300 sets the big corpus's size.
 set -eu
 cd "$(dirname "$0")/.."
