@@ -324,39 +324,40 @@ int vs_arg_flag(const vs_args *a, const char *name)
 	return vs_arg_opt(a, name) != NULL;
 }
 
-int vs_arg_size(vs_session *s, const vs_args *a, const char *name, size_t def, size_t *out)
+/* A positive whole number up to 2^40 (bytes, with suffix: times 1024, 1024^2
+ * or 1024^3 for a K, M or G after it): 0, or -1 when v is not one. */
+static int whole_number(const char *v, int suffix, size_t *out)
 {
-	const char *v = vs_arg_opt(a, name);
-	if (!v) {
-		*out = def;
-		return 0;
-	}
 	char *end;
 	errno = 0;
 	unsigned long long x = strtoull(v, &end, 10);
-	if (!*v || *end || errno || v[0] == '-' || x == 0 || x > (1ULL << 40))
+	int shift = 0;
+	if (suffix && end != v && (*end == 'K' || *end == 'M' || *end == 'G')) {
+		shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 30;
+		end++;
+	}
+	if (!*v || v[0] == '-' || end == v || *end || errno || x == 0 || x > (1ULL << 40) >> shift)
+		return -1;
+	*out = (size_t)(x << shift);
+	return 0;
+}
+
+int vs_arg_size(vs_session *s, const vs_args *a, const char *name, size_t def, size_t *out)
+{
+	const char *v = vs_arg_opt(a, name);
+	*out = def;
+	if (v && whole_number(v, 0, out) < 0)
 		return vs_session_error(s, "%s: %s takes a positive whole number, not '%s'", a->name, name, v);
-	*out = (size_t)x;
 	return 0;
 }
 
 int vs_arg_bytes(vs_session *s, const vs_args *a, const char *name, size_t def, size_t *out)
 {
 	const char *v = vs_arg_opt(a, name);
-	if (!v) {
-		*out = def;
-		return 0;
-	}
-	char *end;
-	errno = 0;
-	unsigned long long x = strtoull(v, &end, 10);
-	int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : *end ? -1 : 0;
-	if (shift > 0)
-		end++;
-	if (!*v || v[0] == '-' || end == v || *end || shift < 0 || errno || x == 0 || x > (1ULL << 40) >> shift)
+	*out = def;
+	if (v && whole_number(v, 1, out) < 0)
 		return vs_session_error(s, "%s: %s takes a size in bytes, or with K, M or G (1024-based): 512M, not '%s'",
 		                        a->name, name, v);
-	*out = (size_t)(x << shift);
 	return 0;
 }
 
