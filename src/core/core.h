@@ -235,6 +235,10 @@ char *vs_read_file_gz(const char *path, size_t *len);
  * removed and path is left as it was. Temporaries of an earlier save to path
  * that was killed are removed at the next. */
 FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err);
+/* A scratch file beside path (read and written, buffered a megabyte at a
+ * time), gone from the folder at once: nothing is left behind, whatever
+ * happens; closing it frees its space. */
+FILE *vs_scratch_open(const char *path, vs_error *err);
 int vs_tmpfile_commit(FILE *f, char *tmp_path, const char *path, int failed, vs_error *err);
 /* vs_tmpfile_commit after writing: write_failed (a write returned an error)
  * is reported as "PATH: cannot write: " and errno's reason. */

@@ -290,22 +290,32 @@ static void sync_folder(const char *path)
 	}
 }
 
-FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err)
+/* A new file "PATH<suffix>XXXXXX" beside path: its descriptor, its name in
+ * *name (malloc'd); -1 with err. */
+static int temp_beside(const char *path, const char *suffix, char **name, vs_error *err)
 {
-	remove_stale_temps(path);
-	size_t n = strlen(path) + 16;
+	size_t n = strlen(path) + strlen(suffix) + 8;
 	char *tmp = malloc(n);
-	if (!tmp) {
-		vs_oom(err);
-		return NULL;
-	}
-	snprintf(tmp, n, "%s.tmp.XXXXXX", path);
+	if (!tmp)
+		return vs_oom(err);
+	snprintf(tmp, n, "%s%sXXXXXX", path, suffix);
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
 		vs_fail(err, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
 		free(tmp);
-		return NULL;
+		return -1;
 	}
+	*name = tmp;
+	return fd;
+}
+
+FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err)
+{
+	remove_stale_temps(path);
+	char *tmp;
+	int fd = temp_beside(path, ".tmp.", &tmp, err);
+	if (fd < 0)
+		return NULL;
 	fchmod(fd, 0644);
 	flock(fd, LOCK_EX); /* ours while it is written: a later save leaves it alone */
 	FILE *f = fdopen(fd, "wb");
@@ -317,6 +327,24 @@ FILE *vs_tmpfile_open(const char *path, char **tmp_path, vs_error *err)
 		return NULL;
 	}
 	*tmp_path = tmp;
+	return f;
+}
+
+FILE *vs_scratch_open(const char *path, vs_error *err)
+{
+	char *tmp;
+	int fd = temp_beside(path, ".scratch.", &tmp, err);
+	if (fd < 0)
+		return NULL;
+	unlink(tmp);
+	free(tmp);
+	FILE *f = fdopen(fd, "w+b");
+	if (!f) {
+		vs_fail(err, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	return f;
 }
 

@@ -662,33 +662,6 @@ static int seed_documents(builder *b, size_t *cap, vs_error *err)
 	return rc < 0 ? vs_oom(err) : 0;
 }
 
-/* index --to: a worker's postings go to a temporary file beside the index
- * file, gone from the folder at once (nothing is left behind, whatever happens). */
-static FILE *spill_open(const char *path, vs_error *err)
-{
-	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
-	FILE *f = NULL;
-	if (!tmp) {
-		vs_oom(err);
-		return NULL;
-	}
-	snprintf(tmp, n, "%s.spill.XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		vs_fail(err, "%s: cannot create a temporary file beside it: %s", path, strerror(errno));
-	} else {
-		unlink(tmp);
-		if (!(f = fdopen(fd, "w+b"))) {
-			vs_fail(err, "%s: %s", path, strerror(errno));
-			close(fd);
-		} else {
-			setvbuf(f, NULL, _IOFBF, 1 << 20); /* a document's postings are a few kilobytes */
-		}
-	}
-	free(tmp);
-	return f;
-}
 
 /* The line of a file that holds byte `at` (a piece's refusal names it). */
 static size_t line_at(const char *path, size_t at)
@@ -816,7 +789,7 @@ static int tokenize(builder *b, vs_error *err)
 	for (int t = 0; t < nw; t++)
 		init_ok &= vs_strtab_init(&b->ws[t].vocab) == 0;
 	for (int t = 0; b->to && t < nw; t++)
-		if (!(b->ws[t].spill = spill_open(b->to, err)))
+		if (!(b->ws[t].spill = vs_scratch_open(b->to, err))) /* its postings, beside the index file */
 			return -1;
 	pthread_t tids[MAX_WORKERS];
 	void *args[MAX_WORKERS][2];
