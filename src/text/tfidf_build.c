@@ -1778,6 +1778,12 @@ static void builder_free(builder *b)
 /* The steps after the sources are listed. */
 static vs_index *build(builder *b, vs_error *err)
 {
+	struct stat st;
+	if (b->to && stat(b->to, &st) == 0 && S_ISDIR(st.st_mode)) { /* found out now, not after the work */
+		vs_fail(err, "%s: is a folder: give a file to write the index to", b->to);
+		builder_free(b);
+		return NULL;
+	}
 	const vs_index_options *opt = b->opt;
 	if (tokenize(b, err) < 0 || merge_vocabularies(b, err) < 0 || count_documents(b, err) < 0 ||
 	    (opt->hash_bits ? hash_terms_to_buckets(b, err) : prune_terms(b, err)) < 0 || make_terms(b, err) < 0 ||

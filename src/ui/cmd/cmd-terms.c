@@ -163,7 +163,9 @@ static int cmd_docs_exec(vs_session *s, vs_args *a)
 	vs_result_col(r, "terms", VS_COL_INT, 0);
 	for (uint32_t d = 0; d < ix->ndocs; d++) {
 		const char *n = ix->doc_names[d];
-		if (pat && (glob ? fnmatch(pat, n, 0) != 0 : strstr(n, pat) == NULL))
+		/* a pattern matches the name or (as index remove reads it) the file name without its folders */
+		if (pat && (glob ? fnmatch(pat, n, 0) != 0 && fnmatch(pat, vs_doc_file_name(n), 0) != 0
+		                 : strstr(n, pat) == NULL))
 			continue;
 		if (vs_result_row(r) < 0)
 			break;
@@ -181,6 +183,9 @@ const vs_cmd_entry cmd_docs_entry = {
 	.args_complete = VS_COMPLETE_DOC,
 	.usage = "[PATTERN]",
 	.summary = "the index's documents (whose names contain PATTERN, or match a glob)",
+	.help = "A glob (* ? [...]) matches the document's name or its file name without\n"
+	        "the folders, as index remove reads them: 'GPL*' finds\n"
+	        "/usr/share/common-licenses/GPL-3 and, with --lines, each of its lines.",
 	.example = "docs GPL*",
 	.min_args = 0,
 	.max_args = 1,
