@@ -6,11 +6,61 @@
 #include <cblas.h>
 #include <math.h>
 #ifdef VS_HAVE_MVEC
-#include <emmintrin.h>
-/* glibc's libmvec: four floats at a time (SSE's vector ABI), the best code
- * for the processor chosen when loaded */
+#include <immintrin.h>
+/* glibc's libmvec: four floats at a time (SSE's vector ABI), and sixteen
+ * (AVX-512's) on a processor that has it; the best code for the processor
+ * chosen when loaded */
 __m128 _ZGVbN4v_expf(__m128 x);
 __m128 _ZGVbN4v_erff(__m128 x);
+__m512 _ZGVeN16v_expf(__m512 x);
+__m512 _ZGVeN16v_erff(__m512 x);
+#define WIDE __attribute__((target("avx512f,avx512dq")))
+
+/* VECSH_NO_AVX512 (tests) keeps to four at a time. */
+static int wide(void)
+{
+	return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && !getenv("VECSH_NO_AVX512");
+}
+
+/* A row of scores softmaxed, sixteen at a time. */
+WIDE static void softmax_wide(float *row, int n)
+{
+	__m512 vm = _mm512_set1_ps(-INFINITY);
+	int c = 0;
+	for (; c + 16 <= n; c += 16)
+		vm = _mm512_max_ps(vm, _mm512_loadu_ps(row + c));
+	float mx = _mm512_reduce_max_ps(vm);
+	for (; c < n; c++)
+		mx = row[c] > mx ? row[c] : mx;
+	__m512 vs = _mm512_setzero_ps();
+	vm = _mm512_set1_ps(mx);
+	for (c = 0; c + 16 <= n; c += 16) {
+		__m512 ex = _ZGVeN16v_expf(_mm512_sub_ps(_mm512_loadu_ps(row + c), vm));
+		_mm512_storeu_ps(row + c, ex);
+		vs = _mm512_add_ps(vs, ex);
+	}
+	float sum = _mm512_reduce_add_ps(vs);
+	for (; c < n; c++)
+		sum += row[c] = expf(row[c] - mx);
+	__m512 inv = _mm512_set1_ps(sum);
+	for (c = 0; c + 16 <= n; c += 16)
+		_mm512_storeu_ps(row + c, _mm512_div_ps(_mm512_loadu_ps(row + c), inv));
+	for (; c < n; c++)
+		row[c] /= sum;
+}
+
+WIDE static void gelu_wide(float *x, size_t from, size_t to)
+{
+	const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f), r2 = _mm512_set1_ps(sqrtf(2.0f));
+	size_t e = from;
+	for (; e + 16 <= to; e += 16) {
+		__m512 v = _mm512_loadu_ps(x + e);
+		_mm512_storeu_ps(x + e, _mm512_mul_ps(_mm512_mul_ps(half, v),
+		                                      _mm512_add_ps(one, _ZGVeN16v_erff(_mm512_div_ps(v, r2)))));
+	}
+	for (; e < to; e++)
+		x[e] = 0.5f * x[e] * (1.0f + erff(x[e] / sqrtf(2.0f)));
+}
 #endif
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +180,7 @@ typedef struct heads_job {
 	float *o;
 	float scale;
 	int failed;
+	int wide;    /* AVX-512's libmvec */
 } heads_job;
 
 static void one_head(const heads_job *j, int hh, float *att)
@@ -141,6 +192,14 @@ static void one_head(const heads_job *j, int hh, float *att)
 	for (int i = 0; i < n; i++) {
 		float *row = att + (size_t)i * m, mx = -INFINITY, sum = 0;
 		int last = j->causal ? i : m - 1; /* causal: token i sees tokens 0..i */
+#ifdef VS_HAVE_MVEC
+		if (j->wide) {
+			softmax_wide(row, last + 1);
+			for (int c = last + 1; c < m; c++)
+				row[c] = 0.0f;
+			continue;
+		}
+#endif
 		for (int c = 0; c <= last; c++)
 			mx = row[c] > mx ? row[c] : mx;
 		int e = 0;
@@ -182,7 +241,10 @@ static void heads_part(void *ctx, size_t from, size_t to)
 int vs_nn_attention(const float *q, int ldq, const float *k, int ldk, const float *v, int ldv, float *o, int ldo,
                     int n, int m, int D, int H, int causal)
 {
-	heads_job j = {q, k, v, ldq, ldk, ldv, ldo, n, m, D / H, causal, o, 1.0f / sqrtf((float)(D / H)), 0};
+	heads_job j = {q, k, v, ldq, ldk, ldv, ldo, n, m, D / H, causal, o, 1.0f / sqrtf((float)(D / H)), 0, 0};
+#ifdef VS_HAVE_MVEC
+	j.wide = wide();
+#endif
 	if ((size_t)n * m < 4096) { /* a short text: one thread, BLAS as it is */
 		heads_part(&j, 0, (size_t)H);
 		return j.failed ? -1 : 0;
@@ -199,6 +261,10 @@ static void gelu_part(void *ctx, size_t from, size_t to)
 	float *x = ctx;
 	size_t e = from;
 #ifdef VS_HAVE_MVEC
+	if (wide()) {
+		gelu_wide(x, from, to);
+		return;
+	}
 	const __m128 half = _mm_set1_ps(0.5f), one = _mm_set1_ps(1.0f), r2 = _mm_set1_ps(sqrtf(2.0f));
 	for (; e + 4 <= to; e += 4) {
 		__m128 v = _mm_loadu_ps(x + e);

@@ -273,5 +273,12 @@ int main(void)
 		cmocka_unit_test(text_encoder_like_reference),
 		cmocka_unit_test(preprocessing_like_pil),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	/* the forward pass again with libmvec four floats at a time, as on a
+	 * processor without AVX-512 */
+	const struct CMUnitTest narrow[] = {
+		cmocka_unit_test(text_encoder_like_reference),
+	};
+	setenv("VECSH_NO_AVX512", "1", 1);
+	return rc | cmocka_run_group_tests_name("four at a time", narrow, NULL, NULL);
 }
