@@ -252,7 +252,14 @@ static void stream_lines(build_job *j, worker *w, const vs_file_entry *sf, file_
 	err.msg[0] = '\0';
 	if (fd < 0 || (start && lseek(fd, (off_t)start, SEEK_SET) < 0) ||
 	    vs_stream_open(&st, sf->path, fd, !pc.from && is_gzip(fd), LINES_WINDOW, &err) < 0) {
-		fo->skipped = 2;
+		if (pc.from) { /* its start was read: the file is not to be left half indexed */
+			fo->skipped = 4;
+			if (asprintf(&fo->failure, "%s: cannot read it again at byte %llu: %s", sf->path,
+			             (unsigned long long)pc.from, strerror(errno)) < 0)
+				fo->failure = NULL;
+		} else {
+			fo->skipped = 2;
+		}
 		if (fd >= 0)
 			close(fd);
 		return;
