@@ -310,7 +310,6 @@ static void stream_lines(build_job *j, worker *w, const vs_file_entry *sf, file_
 		if (at_end)
 			break;
 		if (!used && st.end - st.pos >= st.cap) { /* a whole window without a newline */
-			have = -1;
 			vs_fail(&err, "%s: a line longer than %zu bytes at byte %llu: index the file without --lines", sf->path,
 			        st.cap, (unsigned long long)(origin + vs_stream_offset(&st)));
 			break;
@@ -387,16 +386,7 @@ static void process_file(build_job *j, worker *w, const vs_file_entry *sf, file_
 		while (pos < len && !w->oom) {
 			char *nl = memchr(text + pos, '\n', len - pos);
 			size_t e = nl ? (size_t)(nl - text) : len;
-			line++;
-			int blank = 1;
-			for (size_t k = pos; k < e && blank; k++)
-				blank = text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\f' || text[k] == '\v';
-			if (!blank) { /* blank lines are not documents */
-				size_t invalid = 0, ntok = vs_analyze_with(&j->an, &w->scratch, text + pos, e - pos, on_term, w, &invalid);
-				if (ntok == (size_t)-1 || w->oom || finish_doc(w, fo, (uint32_t)line, ntok) < 0)
-					w->oom = 1;
-				fo->invalid += invalid > 0;
-			}
+			line_document(j, w, fo, text + pos, e - pos, (uint32_t)++line);
 			pos = e + 1;
 		}
 	}
