@@ -24,16 +24,23 @@ typedef struct region {
 static region regions[MAX_MAPS];
 static volatile sig_atomic_t any_damaged;
 
+static char claimed; /* a slot being filled: its address, for a moment (no file is mapped there) */
+
+/* Threads register at once (index --lines reads a file's pieces on every
+ * core): a slot is claimed atomically before it is filled. */
 void vs_map_register(void *addr, size_t len, const char *path)
 {
-	for (int i = 0; i < MAX_MAPS; i++)
-		if (!regions[i].addr) {
+	for (int i = 0; i < MAX_MAPS; i++) {
+		void *expect = NULL;
+		if (__atomic_compare_exchange_n(&regions[i].addr, &expect, (void *)&claimed, 0, __ATOMIC_ACQ_REL,
+		                                __ATOMIC_RELAXED)) {
 			snprintf(regions[i].path, sizeof regions[i].path, "%s", path);
 			regions[i].len = len;
 			regions[i].damaged = 0;
-			regions[i].addr = addr;
+			__atomic_store_n(&regions[i].addr, addr, __ATOMIC_RELEASE);
 			return;
 		}
+	}
 	/* more than MAX_MAPS mappings: this one is not guarded */
 }
 
@@ -59,7 +66,7 @@ const char *vs_map_take_damage(void **addr)
 	if (!any_damaged)
 		return NULL;
 	for (int i = 0; i < MAX_MAPS; i++)
-		if (regions[i].addr && regions[i].damaged) {
+		if (regions[i].addr && regions[i].addr != (void *)&claimed && regions[i].damaged) {
 			*addr = regions[i].addr;
 			return regions[i].path;
 		}
@@ -73,7 +80,7 @@ static void on_sigbus(int sig, siginfo_t *info, void *ctx)
 	uintptr_t a = (uintptr_t)info->si_addr;
 	for (int i = 0; i < MAX_MAPS; i++) {
 		uintptr_t b = (uintptr_t)regions[i].addr;
-		if (b && a >= b && a < b + regions[i].len) {
+		if (b && b != (uintptr_t)&claimed && a >= b && a < b + regions[i].len) {
 			/* the same addresses, now zero pages: the faulting read completes */
 			if (mmap(regions[i].addr, regions[i].len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
 			    MAP_FAILED)

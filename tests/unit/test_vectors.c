@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -441,6 +444,66 @@ static void mapped_stream_cut_short(void **state)
 	fclose(f);
 }
 
+/* Mappings registered from two threads at once (index --lines reads a
+ * file's pieces on every core) are each guarded: cut short underneath, each
+ * reads as zeros and is found damaged, under its own name. */
+enum { GUARDED = 60 };
+typedef struct guard_job {
+	int first;
+	char *map[GUARDED];
+} guard_job;
+
+static void *map_and_register(void *arg)
+{
+	guard_job *g = arg;
+	for (int k = g->first; k < g->first + GUARDED / 2; k++) {
+		char name[32];
+		snprintf(name, sizeof name, "guarded-%d", k);
+		int fd = open(tmp(name), O_RDONLY);
+		g->map[k] = fd >= 0 ? mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+		if (fd >= 0)
+			close(fd);
+		if (g->map[k] != MAP_FAILED)
+			vs_map_register(g->map[k], 8192, name);
+	}
+	return NULL;
+}
+
+static void mappings_registered_at_once(void **state)
+{
+	(void)state;
+	vs_map_guard_install();
+	char page[8192];
+	memset(page, 'x', sizeof page);
+	for (int k = 0; k < GUARDED; k++) {
+		char name[32];
+		snprintf(name, sizeof name, "guarded-%d", k);
+		write_file(tmp(name), page, sizeof page);
+	}
+	guard_job a = {.first = 0}, b = {.first = GUARDED / 2};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, map_and_register, &b), 0);
+	map_and_register(&a);
+	pthread_join(t, NULL);
+	for (int k = 0; k < GUARDED; k++) {
+		char *m = k < GUARDED / 2 ? a.map[k] : b.map[k];
+		assert_true(m != MAP_FAILED);
+		char name[32];
+		snprintf(name, sizeof name, "guarded-%d", k);
+		assert_int_equal(truncate(tmp(name), 0), 0);
+		volatile char c = m[4096]; /* SIGBUS, caught: this mapping is known */
+		assert_int_equal(c, 0);
+		assert_int_equal(vs_map_is_damaged(m), 1);
+		void *at = NULL;
+		const char *path = vs_map_take_damage(&at);
+		assert_ptr_equal(at, m);
+		assert_string_equal(path, name);
+		vs_map_unregister(m);
+		munmap(m, 8192);
+		unlink(tmp(name));
+	}
+}
+
 /* An open reads nothing a word (2 million words open in milliseconds): a big
  * set's word table, hash slots and sorted order damaged where the open's
  * sample does not look are checked where they are read: a damaged word
@@ -559,6 +622,7 @@ int main(void)
 		cmocka_unit_test(long_rows_equal_strtof),
 		cmocka_unit_test(tricky_decimals_equal_strtof),
 		cmocka_unit_test(mapped_stream_cut_short),
+		cmocka_unit_test(mappings_registered_at_once),
 		cmocka_unit_test(vecs_damage_found_where_read),
 		cmocka_unit_test(fuzzed_text_never_crashes),
 	};
