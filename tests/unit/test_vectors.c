@@ -457,9 +457,10 @@ static void *map_and_register(void *arg)
 {
 	guard_job *g = arg;
 	for (int k = g->first; k < g->first + GUARDED / 2; k++) {
-		char name[32];
+		char name[32], path[512]; /* not tmp(): its buffers are shared between threads */
 		snprintf(name, sizeof name, "guarded-%d", k);
-		int fd = open(tmp(name), O_RDONLY);
+		snprintf(path, sizeof path, "%s/%s", dir, name);
+		int fd = open(path, O_RDONLY);
 		g->map[k] = fd >= 0 ? mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
 		if (fd >= 0)
 			close(fd);
