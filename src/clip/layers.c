@@ -137,17 +137,22 @@ static void linear_part(void *ctx, size_t from, size_t to)
 	/* a few rows: OpenBLAS (0.3.21, AVX-512) multiplies a product of up to
 	 * 100^3 multiply-adds and 1,200 outputs without first copying the
 	 * weights into its own layout (a copy that took 56% of a short text's
-	 * time), so their columns go in slices of that size */
-	int step = c1 - c0, rows = r1 - r0;
+	 * time), so their columns go in slices of that size, and when a slice
+	 * would be too narrow (many rows, a long input), the input in parts
+	 * too, added up in y */
+	int step = c1 - c0, rows = r1 - r0, part = j->in;
 	if (rows <= 32 && ((double)rows * j->in * step > 1e6 || rows * step > 1200)) {
-		double most = fmin(1e6 / ((double)rows * j->in), 1200.0 / rows);
-		step = (int)most / 16 * 16;
-		step = step < 16 ? c1 - c0 : step;
+		step = 1200 / rows / 16 * 16;
+		step = step < 16 ? 16 : step;
+		part = (int)(1e6 / ((double)rows * step)) / 16 * 16;
+		part = part < 64 ? 64 : part > j->in ? j->in : part;
 	}
 	for (int c = c0; c < c1; c += step) {
 		int w = c1 - c < step ? c1 - c : step;
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, w, j->in, 1.0f, j->x + (size_t)r0 * j->in,
-		            j->in, j->w + (size_t)c * j->in, j->in, 0.0f, j->y + (size_t)r0 * j->out + c, j->out);
+		for (int k = 0; k < j->in; k += part)
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, w, j->in - k < part ? j->in - k : part, 1.0f,
+			            j->x + (size_t)r0 * j->in + k, j->in, j->w + (size_t)c * j->in + k, j->in, k ? 1.0f : 0.0f,
+			            j->y + (size_t)r0 * j->out + c, j->out);
 	}
 	if (j->b)
 		for (int i = r0; i < r1; i++)
