@@ -49,7 +49,8 @@ words += ['##' + chr(c) for c in range(ord('a'), ord('z') + 1)]
 words += ['a', 'photo', 'of', 'cat', 'dog', 'bird', 'drawing', 'the', 'hello', 'world', 'cafe', 'naive',
           'istanbul', 'un', '##aff', '##able', 'don', 'is', 'mask', 'red', 'running', 'shoes', '中', '国',
           '人', 'σας', '##ing', 'play', 'sun', '##set', 'tree', 'ａｂｃ', 'x']
-if shapes == 'base':
+if shapes == 'base':  # the bench's captions are whole words in bert-base-uncased: 8 to 13 tokens, not spelled out
+    words += ['woman', 'riding', 'horse', 'on', 'beach', 'two', 'dogs', 'playing', 'with', 'ball', 'in', 'snow']
     words += [f'w{i}' for i in range(30522 - len(words))]
 V = len(words) + 2  # [DEC] and [ENC] are added after the vocabulary
 with open(f'{out}/vocab.txt', 'w', encoding='utf-8') as f:
