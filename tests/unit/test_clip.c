@@ -15,6 +15,8 @@
 #include <cjson/cJSON.h>
 
 #include "clip/clip.h"
+#include "clip/internal.h"
+#include "core/core.h"
 #include "image/image.h"
 
 static void check_clean(const char *in, const char *want)
@@ -265,6 +267,72 @@ static void preprocessing_like_pil(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Attention equals its definition in double precision, with scores spread
+ * wide enough that their softmax has subnormal tails (taken as zero while
+ * attention computes), over the kept threads (n x m above the single-thread
+ * size) and on one thread; the float mode of the caller and of the threads
+ * is as it was after. */
+static void subnormal_check(void *ctx, size_t from, size_t to)
+{
+	volatile float tiny = 1.1754944e-38f; /* FLT_MIN */
+	for (size_t i = from; i < to; i++)
+		if (!(tiny / 4 > 0))
+			__atomic_store_n((int *)ctx, 1, __ATOMIC_RELAXED);
+}
+
+static void attention_like_definition(void **state)
+{
+	(void)state;
+	enum { D = 32, H = 4, HD = D / H };
+	for (int size = 0; size < 2; size++) {
+		int n = size ? 100 : 9, m = size ? 120 : 11;
+		float *q = malloc((size_t)n * D * sizeof *q), *k = malloc((size_t)m * D * sizeof *k);
+		float *v = malloc((size_t)m * D * sizeof *v), *o = malloc((size_t)n * D * sizeof *o);
+		unsigned seed = 7;
+		for (int i = 0; i < n * D; i++)
+			q[i] = (float)((seed = seed * 1103515245u + 12345u) >> 16 & 1023) / 64.0f - 8.0f;
+		for (int i = 0; i < m * D; i++) {
+			k[i] = (float)((seed = seed * 1103515245u + 12345u) >> 16 & 1023) / 64.0f - 8.0f;
+			v[i] = (float)((seed = seed * 1103515245u + 12345u) >> 16 & 1023) / 512.0f - 1.0f;
+		}
+		for (int causal = 0; causal < 2; causal++) {
+			assert_int_equal(vs_nn_attention(q, D, k, D, v, D, o, D, n, m, D, H, causal), 0);
+			double worst = 0, lowest = 1;
+			for (int h = 0; h < H; h++)
+				for (int i = 0; i < n; i++) {
+					int last = causal ? i : m - 1;
+					double s[128], mx = -1e300, sum = 0;
+					for (int c = 0; c <= last; c++) {
+						s[c] = 0;
+						for (int e = 0; e < HD; e++)
+							s[c] += (double)q[i * D + h * HD + e] * k[c * D + h * HD + e];
+						s[c] /= sqrt((double)HD);
+						mx = s[c] > mx ? s[c] : mx;
+					}
+					for (int c = 0; c <= last; c++)
+						sum += s[c] = exp(s[c] - mx);
+					for (int c = 0; c <= last; c++)
+						lowest = s[c] / sum < lowest ? s[c] / sum : lowest;
+					for (int e = 0; e < HD; e++) {
+						double want = 0;
+						for (int c = 0; c <= last; c++)
+							want += s[c] / sum * v[c * D + h * HD + e];
+						double d = fabs(want - o[i * D + h * HD + e]);
+						worst = d > worst ? d : worst;
+					}
+				}
+			if (worst > 1e-5)
+				fail_msg("attention (n %d, m %d, causal %d) differs from its definition by %.2e", n, m, causal, worst);
+			assert_true(lowest < 1e-38); /* the test reaches subnormal weights */
+		}
+		free(q), free(k), free(v), free(o);
+	}
+	int flushed = 0;
+	subnormal_check(&flushed, 0, 1);
+	vs_parallel_ranges(64, 0, 0, subnormal_check, &flushed);
+	assert_int_equal(flushed, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,12 +340,14 @@ int main(void)
 		cmocka_unit_test(tokens_of_openai_merges),
 		cmocka_unit_test(text_encoder_like_reference),
 		cmocka_unit_test(preprocessing_like_pil),
+		cmocka_unit_test(attention_like_definition),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	/* the forward pass again with libmvec four floats at a time, as on a
 	 * processor without AVX-512 */
 	const struct CMUnitTest narrow[] = {
 		cmocka_unit_test(text_encoder_like_reference),
+		cmocka_unit_test(attention_like_definition),
 	};
 	setenv("VECSH_NO_AVX512", "1", 1);
 	return rc | cmocka_run_group_tests_name("four at a time", narrow, NULL, NULL);
