@@ -245,9 +245,7 @@ int vs_blip_load(vs_clip_model *m, const cJSON *cfg, vs_error *err)
 /* x = LayerNorm(x + h): BERT's residual step, in place in x. */
 static void add_norm(float *x, const float *h, int n, int d, const float *w, const float *b, double eps)
 {
-	for (size_t e = 0; e < (size_t)n * d; e++)
-		x[e] += h[e];
-	vs_nn_layer_norm(x, n, d, w, b, eps);
+	vs_nn_add_norm(x, h, x, n, d, w, b, eps);
 }
 
 /* The image's cross-attention keys and values in every text layer. */

@@ -8,6 +8,9 @@
 
 /* LayerNorm of n rows of d values, in place. */
 void vs_nn_layer_norm(float *x, int n, int d, const float *w, const float *b, double eps);
+/* x += h (when h is not NULL), then y = LayerNorm(x) (y may be x or h), row
+ * by row; many rows on every core. */
+void vs_nn_add_norm(float *x, const float *h, float *y, int n, int d, const float *w, const float *b, double eps);
 /* y[n x out] = x[n x in] W^T + b, W stored [out x in] (b may be NULL). */
 void vs_nn_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y);
 /* Attention of n rows of q (each row D wide, heads of D/H) over m rows of k

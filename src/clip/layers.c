@@ -130,21 +130,67 @@ const float *vs_model_weight2(vs_clip_model *m, const char *name, int64_t d0, in
 	return vs_model_weight(m, name, dims, err);
 }
 
+/* The sum of d floats, and of their squared distances from mean, in double
+ * in eight running sums (one chain of additions was the whole of the time). */
+static double sum_of(const float *r, int d)
+{
+	double a[8] = {0}, tail = 0;
+	int j = 0;
+	for (; j + 8 <= d; j += 8)
+		for (int u = 0; u < 8; u++)
+			a[u] += r[j + u];
+	for (; j < d; j++)
+		tail += r[j];
+	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7])) + tail;
+}
+
+static double squares_from(const float *r, int d, double mean)
+{
+	double a[8] = {0}, tail = 0;
+	int j = 0;
+	for (; j + 8 <= d; j += 8)
+		for (int u = 0; u < 8; u++)
+			a[u] += (r[j + u] - mean) * (r[j + u] - mean);
+	for (; j < d; j++)
+		tail += (r[j] - mean) * (r[j] - mean);
+	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7])) + tail;
+}
+
+typedef struct norm_job {
+	float *x, *y;
+	const float *h, *w, *b;
+	int d;
+	double eps;
+} norm_job;
+
+static void norm_rows(void *ctx, size_t from, size_t to)
+{
+	const norm_job *j = ctx;
+	int d = j->d;
+	for (size_t i = from; i < to; i++) {
+		float *x = j->x + i * d, *y = j->y + i * d;
+		if (j->h)
+			for (int e = 0; e < d; e++)
+				x[e] += j->h[i * d + e];
+		double mean = sum_of(x, d) / d;
+		double inv = 1.0 / sqrt(squares_from(x, d, mean) / d + j->eps);
+		for (int e = 0; e < d; e++)
+			y[e] = (float)((x[e] - mean) * inv) * j->w[e] + j->b[e];
+	}
+}
+
+void vs_nn_add_norm(float *x, const float *h, float *y, int n, int d, const float *w, const float *b, double eps)
+{
+	norm_job j = {x, y, h, w, b, d, eps};
+	if ((size_t)n * d < 65536) /* a text's few rows: not worth a thread */
+		norm_rows(&j, 0, (size_t)n);
+	else
+		vs_parallel_ranges((size_t)n, 16, 0, norm_rows, &j);
+}
+
 void vs_nn_layer_norm(float *x, int n, int d, const float *w, const float *b, double eps)
 {
-	for (int i = 0; i < n; i++) {
-		float *r = x + (size_t)i * d;
-		double mean = 0, var = 0;
-		for (int j = 0; j < d; j++)
-			mean += r[j];
-		mean /= d;
-		for (int j = 0; j < d; j++)
-			var += (r[j] - mean) * (r[j] - mean);
-		var /= d;
-		double inv = 1.0 / sqrt(var + eps);
-		for (int j = 0; j < d; j++)
-			r[j] = (float)((r[j] - mean) * inv) * w[j] + b[j];
-	}
+	vs_nn_add_norm(x, NULL, x, n, d, w, b, eps);
 }
 
 /* A part of a linear layer: rows [r0, r1) of y, columns [c0, c1), with
@@ -331,8 +377,8 @@ int vs_nn_run_tower(const vs_clip_tower *t, float *x, int n, int seq, int causal
 		goto out;
 	for (int l = 0; l < t->layers; l++) {
 		const vs_clip_text_layer *L = &t->layer[l];
-		memcpy(h, x, (size_t)n * D * sizeof *h);
-		vs_nn_layer_norm(h, n, D, L->ln1_w, L->ln1_b, t->eps);
+		/* x += the last layer's MLP, h = LayerNorm(x) */
+		vs_nn_add_norm(x, l ? h : NULL, h, n, D, L->ln1_w, L->ln1_b, t->eps);
 		vs_nn_linear(h, n, D, L->q_w, L->q_b, D, q);
 		vs_nn_linear(h, n, D, L->k_w, L->k_b, D, k);
 		vs_nn_linear(h, n, D, L->v_w, L->v_b, D, v);
@@ -342,10 +388,7 @@ int vs_nn_run_tower(const vs_clip_tower *t, float *x, int n, int seq, int causal
 				goto out;
 		}
 		vs_nn_linear(o, n, D, L->o_w, L->o_b, D, h);
-		for (size_t e = 0; e < (size_t)n * D; e++)
-			x[e] += h[e];
-		memcpy(h, x, (size_t)n * D * sizeof *h);
-		vs_nn_layer_norm(h, n, D, L->ln2_w, L->ln2_b, t->eps);
+		vs_nn_add_norm(x, h, h, n, D, L->ln2_w, L->ln2_b, t->eps); /* x += attention, h = LayerNorm(x) */
 		vs_nn_linear(h, n, D, L->fc1_w, L->fc1_b, F, mlp);
 		if (t->quick_gelu)
 			for (size_t e = 0; e < (size_t)n * F; e++)
@@ -353,9 +396,10 @@ int vs_nn_run_tower(const vs_clip_tower *t, float *x, int n, int seq, int causal
 		else
 			vs_nn_gelu(mlp, (size_t)n * F);
 		vs_nn_linear(mlp, n, F, L->fc2_w, L->fc2_b, D, h);
+	}
+	if (t->layers > 0) /* the last layer's MLP */
 		for (size_t e = 0; e < (size_t)n * D; e++)
 			x[e] += h[e];
-	}
 	rc = 0;
 out:
 	free(h), free(q), free(k), free(v), free(o), free(mlp);

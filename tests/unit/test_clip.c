@@ -333,6 +333,51 @@ static void attention_like_definition(void **state)
 	assert_int_equal(flushed, 0);
 }
 
+/* x += h, then LayerNorm into y, equal to its definition in double: rows on
+ * every core (200 x 700) and on one (3 x 700), y a third array, h itself
+ * (the vision tower's form) and x (BERT's). */
+static void add_norm_like_definition(void **state)
+{
+	(void)state;
+	enum { D = 700 };
+	for (int size = 0; size < 2; size++)
+		for (int into = 0; into < 3; into++) {
+			int n = size ? 200 : 3;
+			size_t nd = (size_t)n * D;
+			float *x = malloc(nd * sizeof *x), *h = malloc(nd * sizeof *h), *y = malloc(nd * sizeof *y);
+			float *x0 = malloc(nd * sizeof *x0), *h0 = malloc(nd * sizeof *h0), w[D], b[D];
+			unsigned seed = 11;
+			for (size_t i = 0; i < nd; i++) {
+				x0[i] = x[i] = (float)((seed = seed * 1103515245u + 12345u) >> 16 & 1023) / 100.0f + 3.0f;
+				h0[i] = h[i] = (float)((seed = seed * 1103515245u + 12345u) >> 16 & 1023) / 300.0f - 1.0f;
+			}
+			for (int e = 0; e < D; e++)
+				w[e] = 0.5f + e % 7 * 0.1f, b[e] = e % 5 * 0.01f - 0.02f;
+			float *out = into == 0 ? y : into == 1 ? h : x;
+			vs_nn_add_norm(x, h, out, n, D, w, b, 1e-5);
+			double worst = 0;
+			for (int i = 0; i < n; i++) {
+				double r[D], mean = 0, var = 0;
+				for (int e = 0; e < D; e++)
+					mean += r[e] = (double)x0[(size_t)i * D + e] + h0[(size_t)i * D + e];
+				mean /= D;
+				for (int e = 0; e < D; e++)
+					var += (r[e] - mean) * (r[e] - mean);
+				var /= D;
+				for (int e = 0; e < D; e++) {
+					double want = (r[e] - mean) / sqrt(var + 1e-5) * w[e] + b[e];
+					double d = fabs(want - out[(size_t)i * D + e]);
+					worst = d > worst ? d : worst;
+					if (into != 2 && fabs(x[(size_t)i * D + e] - r[e]) > 1e-6)
+						fail_msg("x is not x + h at row %d", i);
+				}
+			}
+			if (worst > 1e-5)
+				fail_msg("add_norm (%d rows, into %d) differs from its definition by %.2e", n, into, worst);
+			free(x), free(h), free(y), free(x0), free(h0);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +386,7 @@ int main(void)
 		cmocka_unit_test(text_encoder_like_reference),
 		cmocka_unit_test(preprocessing_like_pil),
 		cmocka_unit_test(attention_like_definition),
+		cmocka_unit_test(add_norm_like_definition),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	/* the forward pass again with libmvec four floats at a time, as on a
