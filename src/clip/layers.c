@@ -240,7 +240,7 @@ static void linear_part(void *ctx, size_t from, size_t to)
  * reads its share of W: the product is as fast as memory). */
 void vs_nn_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y)
 {
-	linear_job j = {x, w, b, y, n, in, out, n >= 64 && !getenv("COLS")};
+	linear_job j = {x, w, b, y, n, in, out, n >= 64};
 	if ((double)n * in * out < 4e6) { /* too small to share */
 		linear_part(&j, 0, j.by_rows ? (size_t)n : (size_t)out);
 		return;
