@@ -67,7 +67,8 @@ static int text_names(vs_session *s, vs_args *a, vs_text_source *src, size_t n, 
 
 static const char writing[] = "writing the index";
 
-/* --to: the passes over the postings after the files were read, timed from their start. */
+/* --to: the passes over the postings after the files were read, the line's
+ * time left from their start (the command's own time is kept apart). */
 static void writing_progress(void *ctx, double done)
 {
 	vs_progress *p = ctx;
@@ -78,9 +79,12 @@ static void writing_progress(void *ctx, double done)
 	vs_progress_update(p, done);
 }
 
-/* The progress line on a terminal, and the peak memory measured from here. */
-static void start_progress(vs_session *s, vs_progress *p, const char *what, vs_index_options *o)
+/* The progress line on a terminal, the command's time (from began) and the
+ * peak memory measured from here. */
+static void start_progress(vs_session *s, vs_progress *p, const char *what, vs_index_options *o,
+                           struct timespec *began)
 {
+	clock_gettime(CLOCK_MONOTONIC, began);
 	vs_progress_start(p, s, what);
 	o->progress = vs_progress_files;
 	o->progress_writing = writing_progress;
@@ -88,10 +92,10 @@ static void start_progress(vs_session *s, vs_progress *p, const char *what, vs_i
 	vs_peak_resident_reset();
 }
 
-static double finish_progress(vs_progress *p)
+static double finish_progress(vs_progress *p, const struct timespec *began)
 {
 	vs_progress_end(p);
-	return vs_seconds_since(&p->start);
+	return vs_seconds_since(began);
 }
 
 static void warn_skipped(vs_session *s, const char *cmd, const vs_index_report *rep)
@@ -224,7 +228,8 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	if (file_options(s, a, "index", typed, &to, &memory) < 0)
 		return -1;
 	vs_progress p;
-	start_progress(s, &p, "indexing", &o);
+	struct timespec began;
+	start_progress(s, &p, "indexing", &o, &began);
 	vs_index_report rep;
 	vs_error err;
 	int reported = 0;
@@ -232,7 +237,7 @@ static int cmd_index_exec(vs_session *s, vs_args *a)
 	vs_index *ix = typed ? build_from_texts(s, a, NULL, &o, &rep, &err, &reported)
 	               : to  ? vs_index_build_to(paths, (size_t)a->argc - 1, &o, to, memory, &rep, &err)
 	                     : vs_index_build(paths, (size_t)a->argc - 1, &o, &rep, &err);
-	double secs = finish_progress(&p);
+	double secs = finish_progress(&p, &began);
 	if (!ix)
 		return reported ? -1 : vs_session_error(s, "index: %s", err.msg);
 	size_t srclen = to ? strlen(to) + 1 : 1;
@@ -316,7 +321,8 @@ static int cmd_index_add_exec(vs_session *s, vs_args *a)
 	vs_index_options_default(&o);
 	o.strict = vs_arg_flag(a, "--strict");
 	vs_progress p;
-	start_progress(s, &p, "indexing", &o);
+	struct timespec began;
+	start_progress(s, &p, "indexing", &o, &began);
 	vs_index_report rep;
 	vs_error err;
 	int reported = 0;
@@ -324,7 +330,7 @@ static int cmd_index_add_exec(vs_session *s, vs_args *a)
 	vs_index *ix = typed ? build_from_texts(s, a, old, &o, &rep, &err, &reported)
 	               : to  ? vs_index_grow_to(old, NULL, paths, (size_t)a->argc - 1, &o, to, memory, &rep, &err)
 	                     : vs_index_grow(old, NULL, paths, (size_t)a->argc - 1, NULL, 0, &o, &rep, &err);
-	double secs = finish_progress(&p);
+	double secs = finish_progress(&p, &began);
 	if (!ix)
 		return reported ? -1 : vs_session_error(s, "index add: %s", err.msg);
 	size_t added = ix->ndocs - old->ndocs, extra_len = 1;
@@ -397,11 +403,12 @@ static int cmd_index_remove_exec(vs_session *s, vs_args *a)
 	vs_index_options o;
 	vs_index_options_default(&o);
 	vs_progress p;
-	start_progress(s, &p, "indexing", &o);
+	struct timespec began;
+	start_progress(s, &p, "indexing", &o, &began);
 	vs_error err;
 	vs_index *ix = to ? vs_index_grow_to(old, drop, NULL, 0, &o, to, memory, NULL, &err)
 	                  : vs_index_grow(old, drop, NULL, 0, NULL, 0, &o, NULL, &err);
-	finish_progress(&p);
+	finish_progress(&p, &began);
 	free(drop);
 	if (!ix)
 		return vs_session_error(s, "index remove: %s", err.msg);
