@@ -575,7 +575,57 @@ static const char *read_header(const void *map, size_t size, struct ix_header *h
  * size before they are multiplied (so nothing wraps). */
 /* A large file is checked a piece at a time, each piece's pages let go
  * after: memory holds what the queries use, not the whole file. */
-enum { CHECK_STEP = 32 << 20 };
+/* A large file is checked a piece at a time: 32 MB, or VECSH_CHECK_STEP
+ * bytes (a multiple of 64; tests, to check small files in many pieces). */
+static uint64_t check_step(void)
+{
+	const char *e = getenv("VECSH_CHECK_STEP");
+	long v = e ? atol(e) : 0;
+	return v >= 64 && v % 64 == 0 ? (uint64_t)v : 32u << 20;
+}
+
+/* The CRC of the sections, a piece at a time on every core
+ * (each piece's pages let go once read), the pieces' CRCs combined in order. */
+typedef struct crc_job {
+	const unsigned char *p;
+	uint64_t n, step;
+	uLong *piece;
+} crc_job;
+
+static uint64_t piece_len(uint64_t n, uint64_t at, uint64_t step)
+{
+	return n - at < step ? n - at : step;
+}
+
+static void crc_pieces(void *ctx, size_t from, size_t to)
+{
+	const crc_job *j = ctx;
+	for (size_t i = from; i < to; i++) {
+		uint64_t at = (uint64_t)i * j->step, n = piece_len(j->n, at, j->step);
+		j->piece[i] = crc_of(crc32(0, NULL, 0), j->p + at, n);
+		vs_map_let_go(j->p + at, n);
+	}
+}
+
+static uint32_t data_crc(const char *p, uint64_t n)
+{
+	uint64_t step = check_step();
+	size_t pieces = (size_t)((n + step - 1) / step);
+	uLong crc = crc32(0, NULL, 0), *piece = malloc((pieces ? pieces : 1) * sizeof *piece);
+	if (!piece) { /* no room for the pieces' CRCs: a piece after another, here */
+		for (uint64_t at = 0; at < n; at += step) {
+			crc = crc_of(crc, p + at, piece_len(n, at, step));
+			vs_map_let_go(p + at, piece_len(n, at, step));
+		}
+		return (uint32_t)crc;
+	}
+	crc_job j = {(const unsigned char *)p, n, step, piece};
+	vs_parallel_ranges(pieces, 1, 0, crc_pieces, &j);
+	for (size_t i = 0; i < pieces; i++)
+		crc = crc32_combine(crc, piece[i], (z_off_t)piece_len(n, (uint64_t)i * step, step));
+	free(piece);
+	return (uint32_t)crc;
+}
 
 static const char *check_sections(const struct ix_header *h, const char *base, uint64_t size)
 {
@@ -611,13 +661,7 @@ static const char *check_sections(const struct ix_header *h, const char *base, u
 	for (int i = 0; i < 6; i++)
 		if (h->len[strings[i]] && base[h->off[strings[i]] + h->len[strings[i]] - 1])
 			return "bad string table";
-	uLong crc = crc32(0, NULL, 0);
-	for (uint64_t at = h->header_size; at < size; at += CHECK_STEP) {
-		uint64_t n = size - at < CHECK_STEP ? size - at : CHECK_STEP;
-		crc = crc_of(crc, base + at, n);
-		vs_map_let_go(base + at, n);
-	}
-	if ((uint32_t)crc != h->crc_data)
+	if (data_crc(base + h->header_size, size - h->header_size) != h->crc_data)
 		return "corrupt index (checksum mismatch)";
 	return NULL;
 }
@@ -728,17 +772,34 @@ static const char *attach_raw(vs_index *ix, const struct ix_header *h, const cha
 
 #undef SEC
 
-/* Every id below its limit. */
+/* Every id below its limit: a piece at a time on every core, each piece's
+ * pages let go once read. */
+typedef struct ids_job {
+	const uint32_t *id;
+	uint64_t n, step; /* ids, ids a piece */
+	uint32_t limit;
+	int bad;
+} ids_job;
+
+static void ids_pieces(void *ctx, size_t from, size_t to)
+{
+	ids_job *j = ctx;
+	for (size_t i = from; i < to && !__atomic_load_n(&j->bad, __ATOMIC_RELAXED); i++) {
+		uint64_t e0 = (uint64_t)i * j->step, e1 = j->n - e0 < j->step ? j->n : e0 + j->step;
+		uint32_t most = 0;
+		for (uint64_t e = e0; e < e1; e++)
+			most = j->id[e] > most ? j->id[e] : most;
+		if (e1 > e0 && most >= j->limit)
+			__atomic_store_n(&j->bad, 1, __ATOMIC_RELAXED);
+		vs_map_let_go(j->id + e0, (e1 - e0) * 4);
+	}
+}
+
 static int ids_below(const uint32_t *id, uint64_t n, uint32_t limit)
 {
-	for (uint64_t e0 = 0; e0 < n; e0 += CHECK_STEP / 4) {
-		uint64_t e1 = n - e0 < CHECK_STEP / 4 ? n : e0 + CHECK_STEP / 4;
-		for (uint64_t e = e0; e < e1; e++)
-			if (id[e] >= limit)
-				return 0;
-		vs_map_let_go(id + e0, (e1 - e0) * 4);
-	}
-	return 1;
+	ids_job j = {id, n, check_step() / 4, limit, 0};
+	vs_parallel_ranges((size_t)((n + j.step - 1) / j.step), 1, 0, ids_pieces, &j);
+	return !j.bad;
 }
 
 static const char *check_postings(const vs_index *ix)
