@@ -221,6 +221,17 @@ static void weights_follow_the_formulas(void **state)
 	vs_index_free(ix);
 }
 
+/* path written as buf with the byte at at flipped by bit */
+static void write_flipped(const char *path, unsigned char *buf, long size, long at, unsigned char bit)
+{
+	buf[at] ^= bit;
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	buf[at] ^= bit;
+}
+
 static void index_files_round_trip_and_refuse_corruption(void **state)
 {
 	(void)state;
@@ -278,11 +289,7 @@ static void index_files_round_trip_and_refuse_corruption(void **state)
 	char bad[300];
 	snprintf(bad, sizeof bad, "%s.bad", path);
 	for (long at = 0; at < size; at += 13) {
-		buf[at] ^= 0x20;
-		f = fopen(bad, "wb");
-		fwrite(buf, 1, (size_t)size, f);
-		fclose(f);
-		buf[at] ^= 0x20;
+		write_flipped(bad, buf, size, at, 0x20);
 		assert_null(vs_index_open(bad, &err));
 	}
 	for (long cut = 0; cut < size; cut += 97) {
@@ -300,11 +307,7 @@ static void index_files_round_trip_and_refuse_corruption(void **state)
 	assert_memory_equal(back->doc_term, ix->doc_term, ix->nnz * sizeof *ix->doc_term);
 	vs_index_free(back);
 	for (long at = size / 2; at < size; at += 61) {
-		buf[at] ^= 0x01;
-		f = fopen(bad, "wb");
-		fwrite(buf, 1, (size_t)size, f);
-		fclose(f);
-		buf[at] ^= 0x01;
+		write_flipped(bad, buf, size, at, 0x01);
 		assert_null(vs_index_open(bad, &err));
 	}
 	unsetenv("VECSH_CHECK_STEP");
