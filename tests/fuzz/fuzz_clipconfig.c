@@ -8,9 +8,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char dir[64], cfg[96], model[96];
+	static char dir[96], cfg[128], model[128];
 	if (!dir[0]) {
-		snprintf(dir, sizeof dir, "/tmp/vecsh-fuzz-clip-%d", (int)getpid());
+		snprintf(dir, sizeof dir, "%s/clip", fuzz_dir());
 		snprintf(cfg, sizeof cfg, "%s/config.json", dir);
 		snprintf(model, sizeof model, "%s/model.safetensors", dir);
 		mkdir(dir, 0700);

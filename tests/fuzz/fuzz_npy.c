@@ -6,9 +6,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char labels[64];
+	static char labels[96];
 	if (!labels[0]) {
-		snprintf(labels, sizeof labels, "/tmp/vecsh-fuzz-labels-%d", (int)getpid());
+		snprintf(labels, sizeof labels, "%s/labels", fuzz_dir());
 		FILE *f = fopen(labels, "w");
 		if (!f || fputs("a\nb\nc\nd\n", f) < 0)
 			abort();

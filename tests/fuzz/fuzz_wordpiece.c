@@ -12,8 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static vs_bert_tokenizer *t;
 	if (!t) {
-		char dir[64], path[96];
-		snprintf(dir, sizeof dir, "/tmp/vecsh-fuzz-wordpiece-%d", (int)getpid());
+		char dir[96], path[128];
+		snprintf(dir, sizeof dir, "%s/wordpiece", fuzz_dir());
 		snprintf(path, sizeof path, "%s/vocab.txt", dir);
 		mkdir(dir, 0700);
 		static const char vocab[] = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n!\n,\n.\n'\na\nb\nc\n##a\n##b\n##c\nab\n"

@@ -1,10 +1,18 @@
 /* Run a harness on files, without libFuzzer: make check replays every
  * reproducer under tests/fuzz/crashes through it (under ASan and UBSan).
  *   usage: replay-HARNESS FILE... */
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "fuzz.h"
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	remove(path);
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -19,5 +27,6 @@ int main(int argc, char **argv)
 		fclose(f);
 		LLVMFuzzerTestOneInput(buf, n);
 	}
+	nftw(fuzz_dir(), remove_one, 16, FTW_DEPTH | FTW_PHYS); /* the files it gave the readers */
 	return 0;
 }
