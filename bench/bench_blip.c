@@ -44,8 +44,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	printf("image encoder, %d tokens                   median of 9:  %7.1f ms  [< 400 ms]\n",
-	       (m->image_size / m->patch_size) * (m->image_size / m->patch_size) + 1, median(t, 9) * 1e3);
+	double fastest = t[0];
+	for (int r = 1; r < 9; r++)
+		fastest = t[r] < fastest ? t[r] : fastest;
+	printf("image encoder, %d tokens                   median of 9:  %7.1f ms  [< 400 ms]  (fastest %.1f ms)\n",
+	       (m->image_size / m->patch_size) * (m->image_size / m->patch_size) + 1, median(t, 9) * 1e3, fastest * 1e3);
 	const char *texts[] = {"a photo of a cat.", "a woman riding a horse on the beach",
 	                       "two dogs playing with a red ball in the snow"};
 	float out[1024];
