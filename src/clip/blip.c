@@ -242,12 +242,6 @@ int vs_blip_load(vs_clip_model *m, const cJSON *cfg, vs_error *err)
 }
 
 
-/* x = LayerNorm(x + h): BERT's residual step, in place in x. */
-static void add_norm(float *x, const float *h, int n, int d, const float *w, const float *b, double eps)
-{
-	vs_nn_add_norm(x, h, x, n, d, w, b, eps);
-}
-
 /* The image's cross-attention keys and values in every text layer. */
 static int cross_kv(const vs_clip_model *m, vs_blip_image *im)
 {
@@ -311,19 +305,19 @@ static int bert_forward(const vs_clip_model *m, const int32_t *ids, const int *l
 				goto oom;
 		}
 		vs_nn_linear(o, n, D, L->o_w, L->o_b, D, h);
-		add_norm(x, h, n, D, L->ln_w, L->ln_b, b->teps);
+		vs_nn_add_norm(x, h, x, n, D, L->ln_w, L->ln_b, b->teps);
 		if (im) {
 			size_t per = (size_t)T * D;
 			vs_nn_linear(x, n, D, L->cq_w, L->cq_b, D, q);
 			if (vs_nn_attention(q, D, im->ck + l * per, D, im->cv + l * per, D, o, D, n, T, D, H, 0) < 0)
 				goto oom;
 			vs_nn_linear(o, n, D, L->co_w, L->co_b, D, h);
-			add_norm(x, h, n, D, L->cln_w, L->cln_b, b->teps);
+			vs_nn_add_norm(x, h, x, n, D, L->cln_w, L->cln_b, b->teps);
 		}
 		vs_nn_linear(x, n, D, L->fc1_w, L->fc1_b, F, mlp);
 		vs_nn_gelu(mlp, (size_t)n * F);
 		vs_nn_linear(mlp, n, F, L->fc2_w, L->fc2_b, D, h);
-		add_norm(x, h, n, D, L->oln_w, L->oln_b, b->teps);
+		vs_nn_add_norm(x, h, x, n, D, L->oln_w, L->oln_b, b->teps);
 	}
 	for (int sq = 0, at = 0; sq < B; at += len[sq++])
 		memcpy(first + (size_t)sq * D, x + (size_t)at * D, (size_t)D * sizeof *first);

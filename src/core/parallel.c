@@ -173,11 +173,12 @@ void vs_parallel_ranges(size_t n, size_t min_each, int threads, void (*fn)(void 
 	part parts[MAXT];
 	for (int t = 0; t < threads; t++)
 		parts[t] = (part){fn, ctx, n * (size_t)t / (size_t)threads, n * (size_t)(t + 1) / (size_t)threads};
-	if (threads == 1 || run_on_pool(parts, threads) == 0) {
-		if (threads == 1)
-			run_part(&parts[0]);
+	if (threads == 1) {
+		run_part(&parts[0]);
 		return;
 	}
+	if (run_on_pool(parts, threads) == 0)
+		return;
 	pthread_t tids[MAXT];
 	int started[MAXT] = {0};
 	for (int t = 1; t < threads; t++)
